@@ -96,7 +96,8 @@ class Unit:
     ``text == document.text[start:end]`` always holds. ``title`` is set on cahiers and
     sections (as it appears in the source), ``kind`` on sections (one of
     ``SECTION_KINDS``) and inherited by the units below them. ``number`` is the list
-    marker of a list item as written ("1.", "2)", "a.", "-"), else None.
+    marker of a list item as written ("1.", "2)", "a.", "-"), else None. ``lemmas``
+    holds the space-joined lowercase lemmas of a sentence (empty on other levels).
     """
 
     id: str
@@ -112,6 +113,7 @@ class Unit:
     number: str | None = None
     cahier: str | None = None
     section: str | None = None
+    lemmas: str = ""
     metadata: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:

@@ -8,12 +8,13 @@ Library errors (``EssNlpError``) become one line on stderr and a non-zero exit s
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
 
-COMMAND_MODULES: tuple[str, ...] = (
-    "ess_nlp.cli._corpus",
-)
+from ess_nlp.errors import EssNlpError
+
+COMMAND_MODULES: tuple[str, ...] = ("ess_nlp.cli._corpus",)
 
 app = typer.Typer(
     name="ess-nlp",
@@ -29,4 +30,9 @@ for _name in COMMAND_MODULES:
 
 
 def main() -> None:
-    app()
+    """Entry point of the ``ess-nlp`` script: a library error is one line on stderr, exit 1."""
+    try:
+        app()
+    except EssNlpError as err:
+        typer.echo(str(err), err=True)
+        sys.exit(1)

@@ -1,0 +1,73 @@
+"""Options, error output and progress bars shared by every command."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Fichier de base SQLite (défaut : $ESS_NLP_DB ou var/ess_nlp.sqlite3)."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON Lines (une ligne JSON par objet).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Sans barre de progression.")]
+
+_stderr = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line on stderr and exit with ``code``."""
+    typer.echo(message, err=True)
+    raise typer.Exit(code)
+
+
+def _new_progress(quiet: bool) -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=_stderr,
+        disable=quiet,
+        transient=False,
+    )
+
+
+@contextlib.contextmanager
+def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
+    """A ``(done, total)`` callback drawing one progress bar on stderr."""
+    with _new_progress(quiet) as progress:
+        task = progress.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        yield update
+
+
+@contextlib.contextmanager
+def step_progress(quiet: bool = False) -> Iterator[Callable[[str], Callable[[int, int], None]]]:
+    """A factory giving one progress bar per named step of the main job."""
+    names = {
+        "ingest": "Ingestion et découpage",
+        "classify": "Classification",
+        "extract": "Extraction",
+        "topics": "Thèmes",
+    }
+    with _new_progress(quiet) as progress:
+
+        def for_step(name: str) -> Callable[[int, int], None]:
+            task = progress.add_task(names.get(name, name), total=None)
+
+            def update(done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total)
+
+            return update
+
+        yield for_step

@@ -1,0 +1,158 @@
+"""Commands over sources: text, split, ingest, run, app."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ess_nlp.cli._common import DbOption, JsonOption, QuietOption, fail, progress_bar
+from ess_nlp.errors import EssNlpError
+from ess_nlp.ingest import iter_source_files, read_document
+from ess_nlp.pipeline import SourceReport, ingest_paths
+from ess_nlp.pipeline import run as run_pipeline
+from ess_nlp.segment import split_document
+from ess_nlp.store import Store
+
+PathsArgument = Annotated[list[Path], typer.Argument(help="Fichiers ou dossiers (parcourus récursivement).")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("text")(text)
+    app.command("split")(split)
+    app.command("ingest")(ingest)
+    app.command("run")(run)
+    app.command("app")(serve_app)
+
+
+def text(file: Annotated[Path, typer.Argument(help="Le fichier à lire.")]) -> None:
+    """Affiche le texte brut extrait de FILE (celui que tous les décalages indexent)."""
+    try:
+        doc = read_document(file)
+    except EssNlpError as err:
+        fail(str(err))
+    sys.stdout.write(doc.text)
+    if not doc.text.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+def split(files: PathsArgument, json_output: JsonOption = False) -> None:
+    """Découpe des fichiers en cahiers, sections, paragraphes et phrases.
+
+    Avec --json, une ligne JSON par unité : id, level, parent, source, title, kind, start, end,
+    text (start/end indexent le texte affiché par « ess-nlp text FILE »).
+    """
+    failed = False
+    for path in iter_source_files(files):
+        try:
+            units = split_document(read_document(path))
+        except EssNlpError as err:
+            typer.echo(str(err), err=True)
+            failed = True
+            continue
+        for unit in units:
+            if json_output:
+                typer.echo(json.dumps(unit.to_json(), ensure_ascii=False))
+            else:
+                indent = {"cahier": 0, "section": 2, "paragraph": 4, "sentence": 6}[unit.level]
+                label = unit.title or unit.text[:80].replace("\n", " ")
+                kind = f" [{unit.kind}]" if unit.level == "section" else ""
+                typer.echo(f"{' ' * indent}{unit.level} {unit.id}{kind} {label}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def ingest(
+    paths: PathsArgument, db: DbOption = None, json_output: JsonOption = False, quiet: QuietOption = False
+) -> None:
+    """Ingère des fichiers (ou dossiers, récursivement) dans la base : lecture, découpage, stockage."""
+    with Store(_db_path(db)) as store, progress_bar("Ingestion", quiet or json_output) as bar:
+        reports = ingest_paths(paths, store, progress=bar)
+    _print_sources(reports, json_output)
+    if any(r.outcome == "failed" for r in reports):
+        raise typer.Exit(1)
+
+
+def run(
+    paths: PathsArgument, db: DbOption = None, json_output: JsonOption = False, quiet: QuietOption = False
+) -> None:
+    """Tâche principale : ingère PATH… puis lance chaque traitement (classification, extraction, thèmes)."""
+    from ess_nlp.cli._common import step_progress
+
+    with Store(_db_path(db)) as store, step_progress(quiet or json_output) as progress:
+        report = run_pipeline(paths, store, progress=progress)
+    _print_sources(report.sources, json_output)
+    for step in report.steps:
+        if json_output:
+            typer.echo(
+                json.dumps(
+                    {"step": step.name, "summary": step.summary, "counts": step.counts}, ensure_ascii=False
+                )
+            )
+        else:
+            typer.echo(f"{step.name} : {step.summary}")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def serve_app(
+    db: DbOption = None,
+    port: Annotated[int, typer.Option(help="Port HTTP.")] = 8501,
+    host: Annotated[
+        str, typer.Option(help="Adresse d'écoute (127.0.0.1 : ce poste seulement).")
+    ] = "127.0.0.1",
+) -> None:
+    """Lance l'application (Streamlit) sur la base, à l'adresse 127.0.0.1 par défaut."""
+    entry = Path(__file__).resolve().parents[1] / "ui" / "main.py"
+    env = {**os.environ, "ESS_NLP_DB": str(_db_path(db).resolve())}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(entry),
+        "--server.address",
+        host,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    typer.echo(f"Application : http://{host}:{port}  (base : {env['ESS_NLP_DB']})")
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+def _db_path(db: Path | None) -> Path:
+    from ess_nlp.store import DEFAULT_DB_PATH
+
+    return db if db is not None else Path(os.environ.get("ESS_NLP_DB", DEFAULT_DB_PATH))
+
+
+def _print_sources(reports: list[SourceReport], json_output: bool) -> None:
+    for r in reports:
+        if json_output:
+            typer.echo(json.dumps(r.__dict__, ensure_ascii=False))
+        elif r.outcome == "failed":
+            typer.echo(r.message, err=True)
+        elif r.message:
+            typer.echo(r.message)
+    if not json_output:
+        counts: dict[str, int] = {}
+        for r in reports:
+            counts[r.outcome] = counts.get(r.outcome, 0) + 1
+        names = {
+            "added": "ajoutés",
+            "replaced": "remplacés",
+            "unchanged": "inchangés",
+            "duplicate": "doublons",
+            "failed": "en échec",
+        }
+        summary = ", ".join(f"{n} {names[k]}" for k, n in counts.items())
+        typer.echo(f"{len(reports)} fichiers : {summary or 'aucun'}.")

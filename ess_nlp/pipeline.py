@@ -1,0 +1,144 @@
+"""The main job: ingest and split sources into the store, then run every processing step.
+
+Each step is a plain function ``step(store, *, progress=None) -> StepReport`` living with its
+area (classification, extraction, topics); ``STEPS`` names them in the order they run.
+Failures of one source never stop the batch: they are reported, one sentence each, and the
+database keeps everything already saved (one transaction per source).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spacy.language import Language
+
+from ess_nlp.errors import EssNlpError, IngestError
+from ess_nlp.ingest import SUPPORTED_EXTENSIONS, Limits, iter_source_files, read_document
+from ess_nlp.segment import split_document
+from ess_nlp.store import Store
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+# (name, "module:function"), run in this order after ingestion; imported only when run.
+STEPS: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class SourceReport:
+    """What happened to one file: added, unchanged, replaced, duplicate or failed."""
+
+    path: str
+    outcome: str
+    message: str = ""
+    cahiers: int = 0
+    units: int = 0
+
+
+@dataclass(frozen=True)
+class StepReport:
+    name: str
+    summary: str
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class RunReport:
+    sources: list[SourceReport] = field(default_factory=list)
+    steps: list[StepReport] = field(default_factory=list)
+
+    @property
+    def failures(self) -> list[SourceReport]:
+        return [s for s in self.sources if s.outcome == "failed"]
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    store: Store,
+    *,
+    limits: Limits | None = None,
+    nlp: Language | None = None,
+    progress: Progress | None = None,
+) -> list[SourceReport]:
+    """Read, split and store every file under ``paths`` (folders recursively)."""
+    files = list(iter_source_files(paths))
+    reports = []
+    for done, path in enumerate(files, start=1):
+        reports.append(ingest_file(path, store, limits=limits, nlp=nlp))
+        if progress is not None:
+            progress(done, len(files))
+    return reports
+
+
+def ingest_file(
+    path: Path, store: Store, *, limits: Limits | None = None, nlp: Language | None = None
+) -> SourceReport:
+    """Ingest one file; a bad file gives a "failed" report with its one-sentence reason."""
+    source = str(path)
+    try:
+        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+            raise IngestError(
+                source,
+                f"extension « {path.suffix or '(aucune)'} » non prise en charge "
+                f"(formats lus : {', '.join(sorted(SUPPORTED_EXTENSIONS))})",
+            )
+        if _unchanged(path, store):
+            return SourceReport(source, "unchanged")
+        doc = read_document(path, limits=limits)
+        units = split_document(doc, nlp=nlp)
+        outcome = store.add_document(doc, units, size=path.stat().st_size)
+    except EssNlpError as err:
+        logger.info("failed to ingest %s: %s", source, err)
+        return SourceReport(source, "failed", str(err))
+    except Exception as err:  # a reader bug must not stop the batch nor lose other files
+        logger.exception("unexpected error while ingesting %s", source)
+        return SourceReport(source, "failed", f"{source} : erreur inattendue ({type(err).__name__} : {err})")
+    message = ""
+    if outcome == "duplicate":
+        message = f"{source} : contenu identique à un fichier déjà ingéré, ignoré"
+    cahiers = sum(1 for u in units if u.level == "cahier")
+    return SourceReport(source, outcome, message, cahiers=cahiers, units=len(units))
+
+
+def _unchanged(path: Path, store: Store) -> bool:
+    """Whether the stored copy of ``path`` has the same bytes (skips reading and splitting)."""
+    row = store.conn.execute("SELECT sha256 FROM sources WHERE path = ?", (str(path),)).fetchone()
+    if row is None:
+        return False
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return bool(digest.hexdigest() == row["sha256"])
+
+
+def run(
+    paths: Sequence[str | Path],
+    store: Store,
+    *,
+    steps: Sequence[str] | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[str], Progress | None] | None = None,
+) -> RunReport:
+    """Ingest ``paths`` then run the processing steps (all of ``STEPS`` by default).
+
+    ``progress(step_name)`` may return a callback ``(done, total)`` for that step.
+    """
+    report = RunReport()
+    report.sources = ingest_paths(
+        paths, store, limits=limits, progress=progress("ingest") if progress else None
+    )
+    wanted = [name for name, _ in STEPS] if steps is None else list(steps)
+    for name, target in STEPS:
+        if name not in wanted:
+            continue
+        module_name, func_name = target.split(":")
+        step = getattr(importlib.import_module(module_name), func_name)
+        report.steps.append(step(store, progress=progress(name) if progress else None))
+    return report

@@ -1,0 +1,276 @@
+"""Finding cahiers in a document and sections in a cahier, from the plain text's blocks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ess_nlp.records import Document
+from ess_nlp.segment._blocks import Block, fold, marker_style, marker_value, split_blocks
+from ess_nlp.segment._labels import Labels
+
+_TERMINAL = re.compile(r"[.;!,…]$")
+_PRONOUN_START = re.compile(r"^(nous|je|j'|il|elle|on|ils|elles|voici|vous)\b", re.IGNORECASE)
+_LABEL_VALUE = re.compile(r"^[^:]{2,60}\s?:\s*\S")
+_MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
+
+# "Label : value" lines at the top of a cahier that describe it (form exports, compiled files).
+_FIELD_LABELS: tuple[tuple[str, str], ...] = (
+    ("structure", "organisation"),
+    ("organisation", "organisation"),
+    ("porteur", "organisation"),
+    ("association", "organisation"),
+    ("statut", "legal_form"),
+    ("forme juridique", "legal_form"),
+    ("commune", "territory"),
+    ("ville", "territory"),
+    ("territoire", "territory"),
+    ("lieu", "territory"),
+    ("localisation", "territory"),
+    ("departement", "territory"),
+    ("region", "territory"),
+    ("domaine", "domain"),
+    ("site", "url"),
+    ("contact", "contact"),
+)
+
+
+@dataclass
+class SectionDraft:
+    title: str | None
+    kind: str
+    heading: Block | None
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass
+class CahierDraft:
+    title: str | None
+    head: list[Block]  # banner and title blocks
+    body: list[Block]
+    metadata: dict[str, str] = field(default_factory=dict)
+    field_labels: dict[str, str] = field(default_factory=dict)  # exact heading text -> kind (tabular)
+    sections: list[SectionDraft] = field(default_factory=list)
+
+    @property
+    def blocks(self) -> list[Block]:
+        return self.head + self.body
+
+
+def find_cahiers(doc: Document, labels: Labels) -> list[CahierDraft]:
+    """Split a document into cahiers: known parts first, else banners, separators and title labels."""
+    if doc.parts:
+        drafts = []
+        for part in doc.parts:
+            blocks = split_blocks(doc.text, part.start, part.end)
+            if not blocks:
+                continue
+            head, body = ([blocks[0]], blocks[1:]) if part.title is not None else ([], blocks)
+            title = part.title if part.title is not None else None
+            drafts.append(
+                CahierDraft(
+                    title=title,
+                    head=head,
+                    body=body,
+                    metadata=dict(part.metadata),
+                    field_labels={label: kind for label, kind, _s, _e in part.fields},
+                )
+            )
+        return drafts
+    return _split_compiled(split_blocks(doc.text), labels)
+
+
+def _split_compiled(blocks: list[Block], labels: Labels) -> list[CahierDraft]:
+    if not blocks:
+        return []
+    title_label_hits = sum(1 for b in blocks if _title_label(b, labels))
+    groups: list[list[Block]] = []
+    current: list[Block] = []
+    after_separator = False
+    for block in blocks:
+        if _is_separator(block, labels):
+            after_separator = True
+            continue
+        starts = (
+            after_separator
+            or _is_banner(block, labels)
+            or (title_label_hits >= 2 and _title_label(block, labels) is not None)
+        )
+        # A banner directly followed by its title stays one start.
+        if (
+            starts
+            and current
+            and not (len(current) == 1 and _is_banner(current[0], labels) and not after_separator)
+        ):
+            groups.append(current)
+            current = []
+        current.append(block)
+        after_separator = False
+    if current:
+        groups.append(current)
+    # Front matter (a short cover text before the first real cahier) is not a cahier.
+    if len(groups) > 1 and not _opens_cahier(groups[0][0], labels, title_label_hits):
+        opener_count = sum(1 for g in groups[1:] if _opens_cahier(g[0], labels, title_label_hits))
+        if opener_count == len(groups) - 1 and sum(len(b.text.split()) for b in groups[0]) < 80:
+            groups = groups[1:]
+    return [_draft_from_blocks(group, labels) for group in groups]
+
+
+def _opens_cahier(block: Block, labels: Labels, title_label_hits: int) -> bool:
+    return _is_banner(block, labels) or (title_label_hits >= 2 and _title_label(block, labels) is not None)
+
+
+def _draft_from_blocks(group: list[Block], labels: Labels) -> CahierDraft:
+    first = group[0]
+    if _is_banner(first, labels) and len(group) > 1 and _looks_like_title(group[1]):
+        return CahierDraft(title=group[1].text, head=group[:2], body=group[2:])
+    label_title = _title_label(first, labels)
+    if label_title is not None:
+        return CahierDraft(title=label_title, head=[first], body=group[1:])
+    if _looks_like_title(first):
+        return CahierDraft(title=first.text, head=[first], body=group[1:])
+    return CahierDraft(title=None, head=[], body=group)
+
+
+def _is_banner(block: Block, labels: Labels) -> bool:
+    return len(block.text) < 120 and any(p.search(block.text) for p in labels.banner_patterns)
+
+
+def _title_label(block: Block, labels: Labels) -> str | None:
+    if "\n" in block.text or len(block.text) > 250:
+        return None
+    for pattern in labels.title_labels:
+        match = pattern.match(block.text)
+        if match:
+            return match.group("title").strip()
+    return None
+
+
+def _is_separator(block: Block, labels: Labels) -> bool:
+    text = block.text
+    return (
+        len(text) >= 3
+        and all(ch in labels.separator_chars for ch in text)
+        and len(text.replace(" ", "")) >= 3
+    )
+
+
+def _looks_like_title(block: Block) -> bool:
+    return "\n" not in block.text and len(block.text.split()) <= 30 and block.marker is None
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def find_sections(cahier: CahierDraft, labels: Labels) -> list[SectionDraft]:
+    """Cut a cahier's body into sections at its headings; text before the first heading is an
+    untitled section ("contexte" when headings follow, "autre" in a cahier without headings)."""
+    body = cahier.body
+    heading_flags = [_is_heading(body, i, labels, cahier.field_labels) for i in range(len(body))]
+    sections: list[SectionDraft] = []
+    for block, is_heading in zip(body, heading_flags, strict=True):
+        if is_heading:
+            kind = cahier.field_labels.get(block.text) or labels.kind_of(block.text)
+            sections.append(SectionDraft(title=block.text, kind=kind, heading=block))
+            continue
+        if not sections:
+            sections.append(
+                SectionDraft(title=None, kind="contexte" if any(heading_flags) else "autre", heading=None)
+            )
+        sections[-1].blocks.append(block)
+    return sections
+
+
+def _is_heading(blocks: list[Block], i: int, labels: Labels, field_labels: dict[str, str]) -> bool:
+    block = blocks[i]
+    text = block.text
+    if field_labels:
+        return text in field_labels
+    if "\n" in text or len(text) > 150:
+        return False
+    if _MARKDOWN_HEADING.match(text):
+        return True
+    marker = block.marker
+    if marker is not None:
+        return _is_numbered_heading(blocks, i, labels)
+    if _LABEL_VALUE.match(text) and not labels.is_form_label(text):
+        return False
+    if labels.is_form_label(text):
+        return True
+    if _is_all_caps(text):
+        return True
+    return _is_short_titled_line(blocks, i, labels)
+
+
+def _is_numbered_heading(blocks: list[Block], i: int, labels: Labels) -> bool:
+    block = blocks[i]
+    marker = block.marker or ""
+    style = marker_style(marker)
+    if style == "bullet" or style.startswith("letter"):
+        return False
+    rest = block.text[block.body_start - block.start :]
+    if labels.is_form_label(rest) or _is_all_caps(rest):
+        return True
+    if _TERMINAL.search(rest) or len(rest.split()) > 10 or _PRONOUN_START.match(rest):
+        return False
+    if _in_list_run(blocks, i):
+        return False
+    return (
+        style.startswith("roman")
+        or "-" in style
+        or "–" in style
+        or "—" in style
+        or labels.kind_of(rest) != "autre"
+    )
+
+
+def _in_list_run(blocks: list[Block], i: int) -> bool:
+    """Whether block ``i`` sits in a run of consecutive list items of the same marker style."""
+    marker = blocks[i].marker
+    assert marker is not None
+    style, value = marker_style(marker), marker_value(marker)
+    for j, step in ((i - 1, -1), (i + 1, 1)):
+        if 0 <= j < len(blocks):
+            other = blocks[j].marker
+            if other is not None and marker_style(other) == style:
+                other_value = marker_value(other)
+                if value is None or other_value is None or other_value == value + step:
+                    return True
+    return False
+
+
+def _is_all_caps(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < 4 or not all(ch.isupper() for ch in letters):
+        return False
+    words = text.split()
+    if len(words) > 14 or text.rstrip().endswith((".", ";", ",")):
+        return False
+    return len(words) > 1 or len(letters) >= 6
+
+
+def _is_short_titled_line(blocks: list[Block], i: int, labels: Labels) -> bool:
+    text = blocks[i].text
+    words = text.split()
+    if not (1 <= len(words) <= 8) or len(text) > 80 or not text[0].isupper():
+        return False
+    if _TERMINAL.search(text) or (text.endswith(":") and not labels.is_form_label(text)):
+        return False
+    if _PRONOUN_START.match(text) or i + 1 >= len(blocks):
+        return False
+    return labels.kind_of(text) != "autre" or fold(text) in labels.form_labels
+
+
+def field_metadata(blocks: list[Block]) -> dict[str, str]:
+    """Read "Structure porteuse : …", "Commune : …" lines into cahier metadata."""
+    metadata: dict[str, str] = {}
+    for block in blocks:
+        if "\n" in block.text or not _LABEL_VALUE.match(block.text):
+            continue
+        label, _, value = block.text.partition(":")
+        folded = fold(label)
+        for key, name in _FIELD_LABELS:
+            if key in folded and value.strip():
+                metadata.setdefault(name, value.strip())
+                break
+    return metadata

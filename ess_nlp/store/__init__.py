@@ -1,0 +1,289 @@
+"""The embedded database: one SQLite file (WAL mode) with schema migrations.
+
+It holds the sources (their plain text and provenance), the units they were split into, a
+full-text index over sentences (accent-insensitive, on words and on lemmas), and the tables
+later steps add through their own migrations (predictions, extractions, topics, syntheses).
+
+Re-adding a source whose bytes did not change does nothing; a changed source replaces its
+units (and everything that references them, through ``ON DELETE CASCADE``) in one
+transaction, leaving the other sources untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ess_nlp.records import Document, Footnote, Page, Unit
+from ess_nlp.store._migrations import migrate
+
+__all__ = ["DEFAULT_DB_PATH", "AddOutcome", "SearchHit", "Store", "fts_query"]
+
+DEFAULT_DB_PATH = Path(os.environ.get("ESS_NLP_DB", "var/ess_nlp.sqlite3"))
+
+AddOutcome = Literal["added", "unchanged", "replaced", "duplicate"]
+
+_UNIT_COLUMNS = (
+    "u.id, u.level, u.parent_id, s.path AS source, u.start, u.end, u.text, u.title, u.kind, u.page,"
+    " u.number, u.cahier_id, u.section_id, u.lemmas, u.metadata"
+)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    unit: Unit
+    rank: float
+
+
+class Store:
+    """A connection to the project database (created and migrated on first use)."""
+
+    def __init__(self, path: str | Path = DEFAULT_DB_PATH) -> None:
+        self.path = Path(path)
+        if str(path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.conn.execute("PRAGMA foreign_keys = ON")
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        if str(path) != ":memory:":
+            self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        self._depth = 0
+        migrate(self.conn)
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction (nested calls become savepoints); rolled back on any exception."""
+        if self._depth == 0:
+            self.conn.execute("BEGIN IMMEDIATE")
+        else:
+            self.conn.execute(f"SAVEPOINT sp{self._depth}")
+        self._depth += 1
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self.conn.execute("ROLLBACK")
+            else:
+                self.conn.execute(f"ROLLBACK TO sp{self._depth}")
+                self.conn.execute(f"RELEASE sp{self._depth}")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute(f"RELEASE sp{self._depth}")
+
+    # --- sources ----------------------------------------------------------------------------
+
+    def add_document(self, doc: Document, units: Sequence[Unit], *, size: int | None = None) -> AddOutcome:
+        """Store a document and its units: "added", "unchanged", "replaced" or "duplicate".
+
+        "duplicate" means the same bytes are already stored under another path; nothing is
+        written for this one.
+        """
+        with self.transaction() as conn:
+            row = conn.execute("SELECT id, sha256 FROM sources WHERE path = ?", (doc.source,)).fetchone()
+            if row is not None and row["sha256"] == doc.sha256:
+                return "unchanged"
+            twin = conn.execute(
+                "SELECT path FROM sources WHERE sha256 = ? AND path != ?", (doc.sha256, doc.source)
+            ).fetchone()
+            if twin is not None:
+                return "duplicate"
+            if row is not None:
+                conn.execute("DELETE FROM sources WHERE id = ?", (row["id"],))
+            source_id = self._insert_source(doc, size)
+            self._insert_units(source_id, units)
+            return "replaced" if row is not None else "added"
+
+    def _insert_source(self, doc: Document, size: int | None) -> int:
+        cursor = self.conn.execute(
+            "INSERT INTO sources(path, sha256, format, size, text, pages, metadata, ingested_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                doc.source,
+                doc.sha256,
+                doc.format,
+                size if size is not None else len(doc.text.encode("utf-8")),
+                doc.text,
+                json.dumps([[p.number, p.start, p.end] for p in doc.pages]),
+                json.dumps(dict(doc.metadata), ensure_ascii=False),
+                dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            ),
+        )
+        source_id = int(cursor.lastrowid or 0)
+        self.conn.executemany(
+            "INSERT INTO footnotes(source_id, marker, anchor, text) VALUES (?, ?, ?, ?)",
+            [(source_id, f.marker, f.anchor, f.text) for f in doc.footnotes],
+        )
+        return source_id
+
+    def _insert_units(self, source_id: int, units: Iterable[Unit]) -> None:
+        for ord_, unit in enumerate(units):
+            cursor = self.conn.execute(
+                "INSERT INTO units(id, source_id, level, parent_id, cahier_id, section_id, ord, title, kind,"
+                " start, end, page, number, text, lemmas, metadata)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    unit.id,
+                    source_id,
+                    unit.level,
+                    unit.parent,
+                    unit.cahier,
+                    unit.section,
+                    ord_,
+                    unit.title,
+                    unit.kind,
+                    unit.start,
+                    unit.end,
+                    unit.page,
+                    unit.number,
+                    unit.text,
+                    unit.lemmas,
+                    json.dumps(dict(unit.metadata), ensure_ascii=False),
+                ),
+            )
+            if unit.level == "sentence":
+                self.conn.execute(
+                    "INSERT INTO units_fts(rowid, text, lemmas) VALUES (?, ?, ?)",
+                    (cursor.lastrowid, unit.text, unit.lemmas),
+                )
+
+    def remove_source(self, path: str) -> bool:
+        """Delete a source and everything derived from it; False if it was not stored."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM sources WHERE path = ?", (path,)).rowcount > 0
+
+    def sources(self) -> list[sqlite3.Row]:
+        return list(
+            self.conn.execute(
+                "SELECT s.id, s.path, s.sha256, s.format, s.size, s.ingested_at,"
+                " (SELECT count(*) FROM units u WHERE u.source_id = s.id AND u.level = 'cahier') AS cahiers"
+                " FROM sources s ORDER BY s.path"
+            )
+        )
+
+    def document(self, path: str) -> Document | None:
+        """The stored plain text of a source, with its pages and footnotes."""
+        row = self.conn.execute("SELECT * FROM sources WHERE path = ?", (path,)).fetchone()
+        if row is None:
+            return None
+        footnotes = self.conn.execute(
+            "SELECT marker, text, anchor FROM footnotes WHERE source_id = ? ORDER BY anchor", (row["id"],)
+        )
+        return Document(
+            source=row["path"],
+            text=row["text"],
+            format=row["format"],
+            sha256=row["sha256"],
+            pages=tuple(Page(n, a, b) for n, a, b in json.loads(row["pages"])),
+            footnotes=tuple(Footnote(f["marker"], f["text"], f["anchor"]) for f in footnotes),
+            metadata=json.loads(row["metadata"]),
+        )
+
+    # --- units ------------------------------------------------------------------------------
+
+    def units(
+        self,
+        level: str | None = None,
+        *,
+        source: str | None = None,
+        cahier: str | None = None,
+        ids: Sequence[str] | None = None,
+    ) -> Iterator[Unit]:
+        """Stored units in source order, filtered by level, source path, cahier id or ids."""
+        where, params = [], []
+        if level is not None:
+            where.append("u.level = ?")
+            params.append(level)
+        if source is not None:
+            where.append("s.path = ?")
+            params.append(source)
+        if cahier is not None:
+            where.append("u.cahier_id = ?")
+            params.append(cahier)
+        if ids is not None:
+            where.append(f"u.id IN ({','.join('?' * len(ids))})")
+            params.extend(ids)
+        sql = f"SELECT {_UNIT_COLUMNS} FROM units u JOIN sources s ON s.id = u.source_id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY s.path, u.ord"
+        for row in self.conn.execute(sql, params):
+            yield unit_from_row(row)
+
+    def unit(self, unit_id: str) -> Unit | None:
+        return next(self.units(ids=[unit_id]), None)
+
+    def count_units(self) -> dict[str, int]:
+        return {
+            row["level"]: row["n"]
+            for row in self.conn.execute("SELECT level, count(*) AS n FROM units GROUP BY level")
+        }
+
+    # --- search -----------------------------------------------------------------------------
+
+    def search(self, query: str, *, lemmas: str | None = None, limit: int = 200) -> list[SearchHit]:
+        """Sentences matching every word of ``query`` (accents ignored), or every lemma of
+        ``lemmas`` (the query's lemmas, when the caller has them), best matches first."""
+        clauses = [f"text : ({fts_query(query)})"] if fts_query(query) else []
+        if lemmas and fts_query(lemmas):
+            clauses.append(f"lemmas : ({fts_query(lemmas)})")
+        if not clauses:
+            return []
+        match = " OR ".join(f"({c})" for c in clauses)
+        rows = self.conn.execute(
+            f"SELECT {_UNIT_COLUMNS}, bm25(units_fts) AS rank FROM units_fts"
+            " JOIN units u ON u.pk = units_fts.rowid JOIN sources s ON s.id = u.source_id"
+            " WHERE units_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+        return [SearchHit(unit_from_row(row), float(row["rank"])) for row in rows]
+
+
+def fts_query(text: str) -> str:
+    """A safe FTS5 query requiring every word of ``text`` (a trailing ``*`` keeps a prefix)."""
+    words = re.findall(r"\w+\*?", text)
+    return " AND ".join(f'"{w.rstrip("*")}"' + ("*" if w.endswith("*") else "") for w in words)
+
+
+def unit_from_row(row: sqlite3.Row) -> Unit:
+    return Unit(
+        id=row["id"],
+        level=row["level"],
+        parent=row["parent_id"],
+        source=row["source"],
+        start=row["start"],
+        end=row["end"],
+        text=row["text"],
+        title=row["title"],
+        kind=row["kind"],
+        page=row["page"],
+        number=row["number"],
+        cahier=row["cahier_id"],
+        section=row["section_id"],
+        lemmas=row["lemmas"],
+        metadata=json.loads(row["metadata"]),
+    )

@@ -1,0 +1,1 @@
+"""The Streamlit app: pages and render functions that call the library (French interface)."""
