@@ -2,7 +2,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python corpus/authoring/build.py            # render corpus/sample, corpus/crossformat, corpus/gold
+    .venv/bin/python corpus/authoring/build.py            # render sample/, crossformat/, gold/ in corpus/
     .venv/bin/python corpus/authoring/build.py --check    # validate every spec, render nothing
     .venv/bin/python corpus/authoring/build.py --out DIR  # render under DIR/sample, DIR/crossformat, DIR/gold
 
@@ -39,17 +39,47 @@ ZIP_DATE = (2011, 3, 15, 10, 0, 0)
 FONT_REGULAR = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 FONT_BOLD = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
 
-DOMAINS = ("consommer", "cooperer", "creer", "democratiser", "financer",
-           "se_former", "se_loger", "soigner", "travailler")
+DOMAINS = (
+    "consommer",
+    "cooperer",
+    "creer",
+    "democratiser",
+    "financer",
+    "se_former",
+    "se_loger",
+    "soigner",
+    "travailler",
+)
 DOMAIN_LABELS = {
-    "consommer": "Consommer", "cooperer": "Coopérer", "creer": "Créer", "democratiser": "Démocratiser",
-    "financer": "Financer", "se_former": "Se former", "se_loger": "Se loger", "soigner": "Soigner",
+    "consommer": "Consommer",
+    "cooperer": "Coopérer",
+    "creer": "Créer",
+    "democratiser": "Démocratiser",
+    "financer": "Financer",
+    "se_former": "Se former",
+    "se_loger": "Se loger",
+    "soigner": "Soigner",
     "travailler": "Travailler",
 }
 THEMES = tuple(f"T{i}" for i in range(1, 13))
 KINDS = ("constat", "proposition", "initiative", "contexte", "autre")
-UNITS = ("emplois", "personnes", "euros", "hectares", "m2", "annees", "tonnes", "adherents",
-         "benevoles", "structures", "logements", "pourcent", "km", "repas", "heures")
+UNITS = (
+    "emplois",
+    "personnes",
+    "euros",
+    "hectares",
+    "m2",
+    "annees",
+    "tonnes",
+    "adherents",
+    "benevoles",
+    "structures",
+    "logements",
+    "pourcent",
+    "km",
+    "repas",
+    "heures",
+)
 PLACE_LEVELS = ("commune", "departement", "region")
 LAYOUTS = ("label", "caps", "numbered", "roman", "markdown", "bold")
 NUMBERED_MARKERS = ("1.", "1)", "1 -", "1/", "a)", "a.", "A)", "A.", "i)", "i.")
@@ -72,18 +102,56 @@ CSV_COLUMNS = {
         {"column": "Propositions", "kind": "proposition"},
     ],
 }
-CSV_HEADER = ["N°", "Date de dépôt", "Titre de l'initiative", "Structure porteuse", "Statut juridique",
-              "Commune", "Département", "Région", "Domaine", "Présentation de l'initiative", "Constats",
-              "Propositions", "Site web"]
+CSV_HEADER = [
+    "N°",
+    "Date de dépôt",
+    "Titre de l'initiative",
+    "Structure porteuse",
+    "Statut juridique",
+    "Commune",
+    "Département",
+    "Région",
+    "Domaine",
+    "Présentation de l'initiative",
+    "Constats",
+    "Propositions",
+    "Site web",
+]
 
 DEFAULT_RUNNING_HEADER = "États généraux de l'économie sociale et solidaire — Cahier d'espérance"
 COMPILED_RUNNING_HEADER = "États généraux de l'ESS 2011 — Recueil des cahiers d'espérance"
 
-TOP_KEYS = {"id", "file", "formats", "order", "style", "banner", "title", "domains", "themes",
-            "organisations", "territory", "blocks", "footnotes", "proposals_in_prose", "constats",
-            "initiatives", "date"}
-STYLE_KEYS = {"headings", "numbering", "marker", "bullet", "sub_marker", "separator", "title_label",
-              "running_header", "footer", "encoding"}
+TOP_KEYS = {
+    "id",
+    "file",
+    "formats",
+    "order",
+    "style",
+    "banner",
+    "title",
+    "domains",
+    "themes",
+    "organisations",
+    "territory",
+    "blocks",
+    "footnotes",
+    "proposals_in_prose",
+    "constats",
+    "initiatives",
+    "date",
+}
+STYLE_KEYS = {
+    "headings",
+    "numbering",
+    "marker",
+    "bullet",
+    "sub_marker",
+    "separator",
+    "title_label",
+    "running_header",
+    "footer",
+    "encoding",
+}
 LIST_KEYS = {"intro", "style", "proposals", "items", "marker", "sub_style", "sub_marker"}
 TABLE_KEYS = {"header", "rows", "proposals_column"}
 INITIATIVE_KEYS = {"name", "organisation", "legal_form", "since", "place", "partners", "figures", "urls"}
@@ -188,7 +256,9 @@ def _check_text(errors: list[str], where: str, value: Any) -> None:
         errors.append(f"{where} : texte attendu (chaîne non vide), reçu {value!r}.")
         return
     if "\n" in value:
-        errors.append(f"{where} : le texte contient un saut de ligne ; un paragraphe tient sur une seule chaîne.")
+        errors.append(
+            f"{where} : le texte contient un saut de ligne ; un paragraphe tient sur une seule chaîne."
+        )
     if "  " in value:
         errors.append(f"{where} : le texte contient deux espaces consécutives.")
     if value != value.strip():
@@ -232,9 +302,14 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
         err(f"l'id « {sid} » doit être le nom du fichier (« {spec['_path'].stem} »).")
     if sid.startswith("x"):
         fmts = spec.get("formats")
-        if not isinstance(fmts, list) or not fmts or any(f not in ("txt", "docx", "odt", "pdf", "md", "html")
-                                                          for f in fmts):
-            err("un document croisé (x..) doit avoir « formats » : liste parmi txt, docx, odt, pdf, md, html.")
+        if (
+            not isinstance(fmts, list)
+            or not fmts
+            or any(f not in ("txt", "docx", "odt", "pdf", "md", "html") for f in fmts)
+        ):
+            err(
+                "un document croisé (x..) doit avoir « formats » : liste parmi txt, docx, odt, pdf, md, html."
+            )
         if "file" in spec:
             err("un document croisé (x..) a « formats » et pas de « file ».")
     else:
@@ -245,7 +320,10 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
             parts = file.split("/")
             ext = file.rsplit(".", 1)[-1]
             if len(parts) != 2 or parts[0] != ext or ext not in FORMATS:
-                err(f"« file » « {file} » invalide ; attendu <format>/<nom>.<format> avec format parmi {FORMATS}.")
+                err(
+                    f"« file » « {file} » invalide ; attendu <format>/<nom>.<format> "
+                    f"avec format parmi {FORMATS}."
+                )
             if sid.startswith("f") and file != CSV_FILE:
                 err(f"une ligne de formulaire (f..) va dans « {CSV_FILE} », pas « {file} ».")
             if sid.startswith("c") and ext == "csv":
@@ -264,7 +342,10 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
     if style.get("numbering") not in (None, "auto", "typed"):
         err(f"style.numbering « {style.get('numbering')} » inconnu ; attendu auto ou typed.")
     if style.get("marker") not in (None, *NUMBERED_MARKERS, *BULLET_MARKERS):
-        err(f"style.marker « {style.get('marker')} » inconnu ; attendu l'un de {NUMBERED_MARKERS + BULLET_MARKERS}.")
+        err(
+            f"style.marker « {style.get('marker')} » inconnu ; "
+            f"attendu l'un de {NUMBERED_MARKERS + BULLET_MARKERS}."
+        )
     for key in ("bullet",):
         if style.get(key) not in (None, *BULLET_MARKERS):
             err(f"style.{key} « {style.get(key)} » inconnu ; attendu l'un de {BULLET_MARKERS}.")
@@ -319,13 +400,19 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
             _check_text(errors, f"{where}.heading", heading)
             if _is_str(heading):
                 if layout == "caps" and heading != heading.upper():
-                    errors.append(f"{where} : mise en page « caps » mais le titre « {heading} » n'est pas en capitales.")
+                    errors.append(
+                        f"{where} : mise en page « caps » mais le titre « {heading} » n'est pas en capitales."
+                    )
                 if layout == "numbered" and not re.match(r"^\d+ - ", heading):
-                    errors.append(f"{where} : mise en page « numbered » mais le titre « {heading} » "
-                                  "ne commence pas par « 1 - ».")
+                    errors.append(
+                        f"{where} : mise en page « numbered » mais le titre « {heading} » "
+                        "ne commence pas par « 1 - »."
+                    )
                 if layout == "roman" and not re.match(r"^[IVX]+\) ", heading):
-                    errors.append(f"{where} : mise en page « roman » mais le titre « {heading} » "
-                                  "ne commence pas par « II) ».")
+                    errors.append(
+                        f"{where} : mise en page « roman » mais le titre « {heading} » "
+                        "ne commence pas par « II) »."
+                    )
         if block.get("kind") not in KINDS:
             errors.append(f"{where} : kind « {block.get('kind')} » inconnu ; attendu l'un de {KINDS}.")
         content = block.get("content")
@@ -339,10 +426,15 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
             elif isinstance(item, dict) and set(item) == {"list"}:
                 lst = item["list"]
                 if not isinstance(lst, dict) or set(lst) - LIST_KEYS or "items" not in lst:
-                    errors.append(f"{cwhere} : liste invalide ; clés permises {sorted(LIST_KEYS)}, « items » requis.")
+                    errors.append(
+                        f"{cwhere} : liste invalide ; clés permises {sorted(LIST_KEYS)}, « items » requis."
+                    )
                     continue
                 if lst.get("style", "numbered") not in ("numbered", "bullet"):
-                    errors.append(f"{cwhere} : style de liste « {lst.get('style')} » inconnu ; attendu numbered ou bullet.")
+                    errors.append(
+                        f"{cwhere} : style de liste « {lst.get('style')} » inconnu ; "
+                        "attendu numbered ou bullet."
+                    )
                 if lst.get("marker") not in (None, *NUMBERED_MARKERS, *BULLET_MARKERS):
                     errors.append(f"{cwhere} : marqueur « {lst.get('marker')} » inconnu.")
                 if lst.get("sub_style") not in (None, "numbered", "bullet"):
@@ -359,16 +451,27 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
                     iwhere = f"{cwhere}.items[{ii}]"
                     if isinstance(it, str):
                         _check_text(errors, iwhere, it)
-                    elif isinstance(it, dict) and "text" in it and not set(it) - {"text", "sub", "alternatives"}:
+                    elif (
+                        isinstance(it, dict)
+                        and "text" in it
+                        and not set(it) - {"text", "sub", "alternatives"}
+                    ):
                         _check_text(errors, f"{iwhere}.text", it["text"])
                         for key in ("sub", "alternatives"):
                             for si, sub in enumerate(it.get(key) or []):
                                 _check_text(errors, f"{iwhere}.{key}[{si}]", sub)
                     else:
-                        errors.append(f"{iwhere} : élément de liste invalide ; chaîne ou {{text, sub, alternatives}}.")
+                        errors.append(
+                            f"{iwhere} : élément de liste invalide ; chaîne ou {{text, sub, alternatives}}."
+                        )
             elif isinstance(item, dict) and set(item) == {"table"}:
                 tab = item["table"]
-                if not isinstance(tab, dict) or set(tab) - TABLE_KEYS or "header" not in tab or "rows" not in tab:
+                if (
+                    not isinstance(tab, dict)
+                    or set(tab) - TABLE_KEYS
+                    or "header" not in tab
+                    or "rows" not in tab
+                ):
                     errors.append(f"{cwhere} : tableau invalide ; clés header, rows, proposals_column.")
                     continue
                 width = len(tab["header"])
@@ -382,7 +485,9 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
                 if pc is not None and (not isinstance(pc, int) or not 0 <= pc < width):
                     errors.append(f"{cwhere} : proposals_column hors du tableau.")
             else:
-                errors.append(f"{cwhere} : contenu invalide ; attendu un paragraphe, {{list: …}} ou {{table: …}}.")
+                errors.append(
+                    f"{cwhere} : contenu invalide ; attendu un paragraphe, {{list: …}} ou {{table: …}}."
+                )
     for key in ("footnotes", "proposals_in_prose", "constats", "initiatives"):
         if key in spec and not isinstance(spec[key], list):
             err(f"« {key} » doit être une liste.")
@@ -394,7 +499,10 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
     if sid.startswith(("c", "x")):
         for key in ("initiatives", "constats"):
             if not spec.get(key):
-                err(f"champ obligatoire « {key} » absent ou vide (chaque cahier a une initiative et des constats).")
+                err(
+                    f"champ obligatoire « {key} » absent ou vide "
+                    "(chaque cahier a une initiative et des constats)."
+                )
     for ii, ini in enumerate(spec.get("initiatives") or []):
         where = f"initiatives[{ii}]"
         if not isinstance(ini, dict):
@@ -423,7 +531,10 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
             if not isinstance(fg, dict) or set(fg) != {"text", "value", "unit"}:
                 err(f"{where}.figures : {{text, value, unit}} attendu, reçu {fg!r}.")
             elif fg["unit"] not in UNITS:
-                err(f"{where}.figures : unité « {fg['unit']} » inconnue ; attendu l'une de {', '.join(UNITS)}.")
+                err(
+                    f"{where}.figures : unité « {fg['unit']} » inconnue ; "
+                    f"attendu l'une de {', '.join(UNITS)}."
+                )
             elif not isinstance(fg["value"], (int, float)):
                 err(f"{where}.figures : valeur numérique attendue, reçu {fg['value']!r}.")
     return errors
@@ -452,7 +563,11 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
     list_id = 0
     # style.marker sets the numbered pattern, or the bullet when it is a bullet character
     style_marker = style.get("marker")
-    default_marker = style_marker if style_marker in NUMBERED_MARKERS else "1."
+    default_marker = (
+        style_marker
+        if style_marker in NUMBERED_MARKERS
+        else ("1)" if str(spec["id"]).startswith("f") else "1.")
+    )
     default_bullet = style.get("bullet") or (style_marker if style_marker in BULLET_MARKERS else "-")
     for bi, block in enumerate(spec["blocks"]):
         sections.append({"title": block.get("heading"), "kind": block["kind"]})
@@ -468,9 +583,18 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
                 pc = tab.get("proposals_column")
                 if pc is not None:
                     for ri, row in enumerate(tab["rows"]):
-                        proposals.append(((len(els) - 1, ri), {
-                            "text": row[pc], "number": None, "parent": None, "alternative": False,
-                            "section": bi}))
+                        proposals.append(
+                            (
+                                (len(els) - 1, ri),
+                                {
+                                    "text": row[pc],
+                                    "number": None,
+                                    "parent": None,
+                                    "alternative": False,
+                                    "section": bi,
+                                },
+                            )
+                        )
                 continue
             lst = item["list"]
             if lst.get("intro"):
@@ -489,29 +613,72 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
             is_prop = bool(lst.get("proposals", False))
             for k, it in enumerate(lst["items"], start=1):
                 text = it if isinstance(it, str) else it["text"]
-                el = El("item", text, block=bi, depth=0, list_id=list_id, numbered=numbered,
-                        pattern=pattern, index=k)
+                el = El(
+                    "item",
+                    text,
+                    block=bi,
+                    depth=0,
+                    list_id=list_id,
+                    numbered=numbered,
+                    pattern=pattern,
+                    index=k,
+                )
                 els.append(el)
                 parent_idx = len(proposals)
                 if is_prop:
-                    proposals.append(((len(els) - 1, 0), {
-                        "text": text, "number": el.number, "parent": None, "alternative": False,
-                        "section": bi}))
+                    proposals.append(
+                        (
+                            (len(els) - 1, 0),
+                            {
+                                "text": text,
+                                "number": el.number,
+                                "parent": None,
+                                "alternative": False,
+                                "section": bi,
+                            },
+                        )
+                    )
                 if isinstance(it, dict):
                     for j, sub in enumerate(it.get("sub") or [], start=1):
-                        sel = El("item", sub, block=bi, depth=1, list_id=list_id, numbered=sub_numbered,
-                                 pattern=sub_pattern, index=j)
+                        sel = El(
+                            "item",
+                            sub,
+                            block=bi,
+                            depth=1,
+                            list_id=list_id,
+                            numbered=sub_numbered,
+                            pattern=sub_pattern,
+                            index=j,
+                        )
                         els.append(sel)
                         if is_prop:
-                            proposals.append(((len(els) - 1, 0), {
-                                "text": sub, "number": sel.number, "parent": parent_idx,
-                                "alternative": False, "section": bi}))
+                            proposals.append(
+                                (
+                                    (len(els) - 1, 0),
+                                    {
+                                        "text": sub,
+                                        "number": sel.number,
+                                        "parent": parent_idx,
+                                        "alternative": False,
+                                        "section": bi,
+                                    },
+                                )
+                            )
                     for alt in it.get("alternatives") or []:
                         els.append(El("alt", "Ou : " + alt, block=bi, depth=0, list_id=list_id))
                         if is_prop:
-                            proposals.append(((len(els) - 1, 0), {
-                                "text": alt, "number": None, "parent": parent_idx,
-                                "alternative": True, "section": bi}))
+                            proposals.append(
+                                (
+                                    (len(els) - 1, 0),
+                                    {
+                                        "text": alt,
+                                        "number": None,
+                                        "parent": parent_idx,
+                                        "alternative": True,
+                                        "section": bi,
+                                    },
+                                )
+                            )
 
     def find(text: str, kinds: tuple[str, ...]) -> tuple[int, int] | None:
         for i, el in enumerate(els):
@@ -533,12 +700,15 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
             continue
         loc = find(text, ("para",))
         if loc is None:
-            errors.append(f"{name} : la proposition « {text} » (proposals_in_prose) ne figure pas mot pour mot "
-                          "dans un paragraphe de prose du cahier.")
+            errors.append(
+                f"{name} : la proposition « {text} » (proposals_in_prose) ne figure pas mot pour mot "
+                "dans un paragraphe de prose du cahier."
+            )
             continue
         el = els[loc[0]]
-        proposals.append((loc, {"text": text, "number": None, "parent": None, "alternative": False,
-                                "section": el.block}))
+        proposals.append(
+            (loc, {"text": text, "number": None, "parent": None, "alternative": False, "section": el.block})
+        )
     constats = []
     for text in spec.get("constats") or []:
         if not _is_str(text):
@@ -546,7 +716,9 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
             continue
         loc = find(text, body_kinds)
         if loc is None:
-            errors.append(f"{name} : le constat « {text} » ne figure pas mot pour mot dans le texte du cahier.")
+            errors.append(
+                f"{name} : le constat « {text} » ne figure pas mot pour mot dans le texte du cahier."
+            )
             continue
         constats.append((loc, {"text": text, "section": els[loc[0]].block}))
         if text in (spec.get("proposals_in_prose") or []):
@@ -555,7 +727,9 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
         after = fn["after"]
         loc = find(after, ("para", "item", "alt"))
         if loc is None:
-            errors.append(f"{name} : footnotes[{fi}].after « {after} » ne figure pas mot pour mot dans le texte.")
+            errors.append(
+                f"{name} : footnotes[{fi}].after « {after} » ne figure pas mot pour mot dans le texte."
+            )
             continue
         el = els[loc[0]]
         end = loc[1] + len(after)
@@ -566,19 +740,27 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
     for ini in spec.get("initiatives") or []:
         for fg in ini.get("figures") or []:
             if isinstance(fg, dict) and _is_str(fg.get("text")) and find(fg["text"], body_kinds) is None:
-                errors.append(f"{name} : le chiffre « {fg['text']} » ne figure pas mot pour mot dans le texte.")
+                errors.append(
+                    f"{name} : le chiffre « {fg['text']} » ne figure pas mot pour mot dans le texte."
+                )
     if spec["id"].startswith(("c", "x")) and not proposals:
-        errors.append(f"{name} : aucune proposition (liste proposals: true, tableau proposals_column "
-                      "ou proposals_in_prose) ; chaque cahier en a.")
+        errors.append(
+            f"{name} : aucune proposition (liste proposals: true, tableau proposals_column "
+            "ou proposals_in_prose) ; chaque cahier en a."
+        )
     if spec["id"].startswith("f"):
         for bi, block in enumerate(spec["blocks"]):
             cols = {c["column"]: c["kind"] for c in CSV_COLUMNS["text"]}
             if block.get("heading") not in cols:
-                errors.append(f"{name} : blocks[{bi}].heading « {block.get('heading')} » n'est pas une colonne "
-                              f"texte du formulaire ({', '.join(cols)}).")
+                errors.append(
+                    f"{name} : blocks[{bi}].heading « {block.get('heading')} » n'est pas une colonne "
+                    f"texte du formulaire ({', '.join(cols)})."
+                )
             elif cols[block["heading"]] != block["kind"]:
-                errors.append(f"{name} : blocks[{bi}] : la colonne « {block['heading']} » a le kind "
-                              f"« {cols[block['heading']]} », pas « {block['kind']} ».")
+                errors.append(
+                    f"{name} : blocks[{bi}] : la colonne « {block['heading']} » a le kind "
+                    f"« {cols[block['heading']]} », pas « {block['kind']} »."
+                )
             for item in block["content"]:
                 if isinstance(item, dict) and "table" in item:
                     errors.append(f"{name} : pas de tableau dans une cellule du formulaire CSV.")
@@ -608,7 +790,9 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
         "title": spec["title"],
         "domains": list(spec["domains"]),
         "themes": list(spec["themes"]),
-        "organisations": [{"name": o["name"], "legal_form": o.get("legal_form")} for o in spec["organisations"]],
+        "organisations": [
+            {"name": o["name"], "legal_form": o.get("legal_form")} for o in spec["organisations"]
+        ],
         "territory": {k: spec["territory"].get(k) for k in ("commune", "departement", "region")},
         "sections": sections,
         "proposals": gold_props,
@@ -784,8 +968,13 @@ def ol_attrs(pattern: str | None) -> str:
 def render_html(c: Cahier) -> bytes:
     encoding = c.style.get("encoding", "utf-8")
     charset = "windows-1252" if encoding == "cp1252" else "utf-8"
-    out = [HTML_HEAD.format(charset=charset, title=html.escape(c.spec["title"]),
-                            domain=html.escape(DOMAIN_LABELS[c.spec["domains"][0]]))]
+    out = [
+        HTML_HEAD.format(
+            charset=charset,
+            title=html.escape(c.spec["title"]),
+            domain=html.escape(DOMAIN_LABELS[c.spec["domains"][0]]),
+        )
+    ]
     els = c.elements
     i = 0
     while i < len(els):
@@ -799,8 +988,11 @@ def render_html(c: Cahier) -> bytes:
         elif el.kind == "para":
             out.append(f"<p>{html_inline(el)}</p>\n")
         elif el.kind == "table":
-            out.append("<table>\n<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in el.rows[0])
-                       + "</tr></thead>\n<tbody>\n")
+            out.append(
+                "<table>\n<thead><tr>"
+                + "".join(f"<th>{html.escape(h)}</th>" for h in el.rows[0])
+                + "</tr></thead>\n<tbody>\n"
+            )
             for row in el.rows[1:]:
                 out.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>\n")
             out.append("</tbody>\n</table>\n")
@@ -816,8 +1008,10 @@ def render_html(c: Cahier) -> bytes:
     if c.footnotes:
         out.append('<section class="notes">\n<ol class="footnotes">\n')
         for f in c.footnotes:
-            out.append(f'<li id="fn{f["marker"]}">{html.escape(f["text"], quote=False)} '
-                       f'<a href="#fnref{f["marker"]}">↩</a></li>\n')
+            out.append(
+                f'<li id="fn{f["marker"]}">{html.escape(f["text"], quote=False)} '
+                f'<a href="#fnref{f["marker"]}">↩</a></li>\n'
+            )
         out.append("</ol>\n</section>\n")
     out.append(HTML_FOOT)
     return "".join(out).encode(encoding)
@@ -914,9 +1108,11 @@ def render_docx(c: Cahier) -> bytes:
             fmt = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman"}[pattern[0]]
             text = f"%{ilvl + 1}{pattern[1:]}"
         left = 720 * (ilvl + 1)
-        return (f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
-                f'<w:lvlText w:val="{html.escape(text)}"/><w:lvlJc w:val="left"/>'
-                f'<w:pPr><w:ind w:left="{left}" w:hanging="360"/></w:pPr></w:lvl>')
+        return (
+            f'<w:lvl w:ilvl="{ilvl}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/>'
+            f'<w:lvlText w:val="{html.escape(text)}"/><w:lvlJc w:val="left"/>'
+            f'<w:pPr><w:ind w:left="{left}" w:hanging="360"/></w:pPr></w:lvl>'
+        )
 
     def new_num(pattern: str, sub_pattern: str) -> int:
         nonlocal next_abs, next_num
@@ -924,9 +1120,13 @@ def render_docx(c: Cahier) -> bytes:
         if key not in abstract_for:
             abs_id = next_abs
             next_abs += 1
-            xml = (f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abs_id}">'
-                   f'<w:nsid w:val="{0x5E5A0000 + abs_id:08X}"/><w:multiLevelType w:val="hybridMultilevel"/>'
-                   + lvl_xml(0, pattern) + lvl_xml(1, sub_pattern) + "</w:abstractNum>")
+            xml = (
+                f'<w:abstractNum xmlns:w="{W_NS}" w:abstractNumId="{abs_id}">'
+                f'<w:nsid w:val="{0x5E5A0000 + abs_id:08X}"/><w:multiLevelType w:val="hybridMultilevel"/>'
+                + lvl_xml(0, pattern)
+                + lvl_xml(1, sub_pattern)
+                + "</w:abstractNum>"
+            )
             first_num = numbering.find(qn("w:num"))
             el = parse_xml(xml)
             if first_num is not None:
@@ -936,10 +1136,13 @@ def render_docx(c: Cahier) -> bytes:
             abstract_for[key] = abs_id
         num_id = next_num
         next_num += 1
-        numbering.append(parse_xml(
-            f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_for[key]}"/>'
-            '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
-            '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+        numbering.append(
+            parse_xml(
+                f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_for[key]}"/>'
+                '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+                '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+            )
+        )
         return num_id
 
     note_ids = {str(f["marker"]): i for i, f in enumerate(c.footnotes, start=1)}
@@ -949,9 +1152,12 @@ def render_docx(c: Cahier) -> bytes:
         for pos, marker in sorted(el.notes):
             if el.text[last:pos]:
                 par.add_run(el.text[last:pos])
-            par._p.append(parse_xml(
-                f'<w:r xmlns:w="{W_NS}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
-                f'<w:footnoteReference w:id="{note_ids[marker]}"/></w:r>'))
+            par._p.append(
+                parse_xml(
+                    f'<w:r xmlns:w="{W_NS}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                    f'<w:footnoteReference w:id="{note_ids[marker]}"/></w:r>'
+                )
+            )
             last = pos
         if el.text[last:]:
             par.add_run(el.text[last:])
@@ -984,8 +1190,12 @@ def render_docx(c: Cahier) -> bytes:
             if auto:
                 assert el.list_id is not None
                 if el.list_id not in nums:
-                    sub = next((e for e in c.elements[idx:] if e.list_id == el.list_id and e.depth == 1), None)
-                    nums[el.list_id] = new_num(el.pattern or "1.", sub.pattern if sub and sub.pattern else "a)")
+                    sub = next(
+                        (e for e in c.elements[idx:] if e.list_id == el.list_id and e.depth == 1), None
+                    )
+                    nums[el.list_id] = new_num(
+                        el.pattern or "1.", sub.pattern if sub and sub.pattern else "a)"
+                    )
                 p = doc.add_paragraph(style="List Paragraph")
                 numpr = p._p.get_or_add_pPr().get_or_add_numPr()
                 numpr.get_or_add_ilvl().val = el.depth
@@ -998,24 +1208,32 @@ def render_docx(c: Cahier) -> bytes:
                 fill(p, el)
 
     if c.footnotes:
-        notes = [f'<w:footnotes xmlns:w="{W_NS}">',
-                 '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
-                 'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>',
-                 '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
-                 'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>']
+        notes = [
+            f'<w:footnotes xmlns:w="{W_NS}">',
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
+            'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>',
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+            'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
+            "</w:footnote>",
+        ]
         for f in c.footnotes:
             notes.append(
-                f'<w:footnote w:id="{note_ids[str(f["marker"])]}"><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
+                f'<w:footnote w:id="{note_ids[str(f["marker"])]}">'
+                '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
                 '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
                 f'<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> {html.escape(f["text"])}'
-                '</w:t></w:r></w:p></w:footnote>')
+                "</w:t></w:r></w:p></w:footnote>"
+            )
         notes.append("</w:footnotes>")
         blob = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n' + "".join(notes)).encode("utf-8")
         part = Part(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, blob, doc.part.package)
         doc.part.relate_to(part, RT.FOOTNOTES)
         settings = doc.settings.element
-        settings.append(parse_xml(f'<w:footnotePr xmlns:w="{W_NS}"><w:footnote w:id="-1"/>'
-                                  '<w:footnote w:id="0"/></w:footnotePr>'))
+        settings.append(
+            parse_xml(
+                f'<w:footnotePr xmlns:w="{W_NS}"><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+            )
+        )
     buf = io.BytesIO()
     doc.save(buf)
     return normalise_zip(buf.getvalue())
@@ -1029,7 +1247,13 @@ def render_docx(c: Cahier) -> bytes:
 def render_odt(c: Cahier) -> bytes:
     from odf import dc, meta
     from odf.opendocument import OpenDocumentText
-    from odf.style import ListLevelProperties, ParagraphProperties, Style, TableColumnProperties, TextProperties
+    from odf.style import (
+        ListLevelProperties,
+        ParagraphProperties,
+        Style,
+        TableColumnProperties,
+        TextProperties,
+    )
     from odf.table import Table, TableCell, TableColumn, TableHeaderRows, TableRow
     from odf.text import (
         H,
@@ -1149,8 +1373,11 @@ def render_odt(c: Cahier) -> bytes:
             else:
                 for g in group:
                     if g.kind == "item":
-                        typed = El("para", g.marker + " " + g.text,
-                                   notes=[(pos + len(g.marker) + 1, m) for pos, m in g.notes])
+                        typed = El(
+                            "para",
+                            g.marker + " " + g.text,
+                            notes=[(pos + len(g.marker) + 1, m) for pos, m in g.notes],
+                        )
                         doc.text.addElement(para(typed, indent if g.depth else body))
                     else:
                         doc.text.addElement(para(g, indent))
@@ -1197,8 +1424,11 @@ def fix_odt_meta(data: bytes) -> bytes:
             blob = src.read(n)
             if n == "meta.xml":
                 text = blob.decode("utf-8")
-                text = re.sub(r"<meta:generator>[^<]*</meta:generator>",
-                              "<meta:generator>ess-nlp corpus build</meta:generator>", text)
+                text = re.sub(
+                    r"<meta:generator>[^<]*</meta:generator>",
+                    "<meta:generator>ess-nlp corpus build</meta:generator>",
+                    text,
+                )
                 blob = text.encode("utf-8")
             dst.writestr(n, blob)
     return buf.getvalue()
@@ -1209,8 +1439,27 @@ def fix_odt_meta(data: bytes) -> bytes:
 # --------------------------------------------------------------------------------------------
 
 VOWELS = set("aeiouyàâäéèêëîïôöùûüÿœæ")
-INSEPARABLE = {"bl", "cl", "fl", "gl", "pl", "br", "cr", "dr", "fr", "gr", "pr", "tr", "vr",
-               "ch", "ph", "th", "gn", "qu", "gu"}
+INSEPARABLE = {
+    "bl",
+    "cl",
+    "fl",
+    "gl",
+    "pl",
+    "br",
+    "cr",
+    "dr",
+    "fr",
+    "gr",
+    "pr",
+    "tr",
+    "vr",
+    "ch",
+    "ph",
+    "th",
+    "gn",
+    "qu",
+    "gu",
+}
 
 
 def hyphen_points(word: str) -> list[int]:
@@ -1353,8 +1602,15 @@ class PdfLayout:
         return tokens
 
     # line breaking ------------------------------------------------------------------------
-    def wrap(self, tokens: list[Token], width: float, size: float, bold: bool, hyphenate: bool,
-             first_width: float | None = None) -> list[tuple[list[Token], bool]]:
+    def wrap(
+        self,
+        tokens: list[Token],
+        width: float,
+        size: float,
+        bold: bool,
+        hyphenate: bool,
+        first_width: float | None = None,
+    ) -> list[tuple[list[Token], bool]]:
         """Greedy justified line breaking with French hyphenation; returns (tokens, is_last)."""
         space = self.sw(" ", size, bold)
         lines: list[list[Token]] = []
@@ -1392,20 +1648,45 @@ class PdfLayout:
             lines.append(cur)
         return [(ln, i == len(lines) - 1) for i, ln in enumerate(lines)]
 
-    def add_block(self, el: El, *, size: float, bold: bool, gap: float, hyphenate: bool, justify: bool,
-                  indent: float = 0.0, prefix: str | None = None, prefix_w: float = 0.0,
-                  keep_next: int = 0, new_page: bool = False, line_h: float | None = None) -> None:
+    def add_block(
+        self,
+        el: El,
+        *,
+        size: float,
+        bold: bool,
+        gap: float,
+        hyphenate: bool,
+        justify: bool,
+        indent: float = 0.0,
+        prefix: str | None = None,
+        prefix_w: float = 0.0,
+        keep_next: int = 0,
+        new_page: bool = False,
+        line_h: float | None = None,
+    ) -> None:
         x = self.LEFT + indent + prefix_w
         width = self.width - indent - prefix_w
         lh = line_h or self.LINE_H * size / self.BODY_SIZE
         tokens = self.tokens_of(el)
         for k, (toks, last) in enumerate(self.wrap(tokens, width, size, bold, hyphenate)):
             notes = [m for t in toks for m in t.notes]
-            self.lines.append(PLine(
-                x=x, tokens=toks, width=width, justify=justify and not last, size=size, bold=bold,
-                height=lh, gap_before=gap if k == 0 else 0.0, keep_next=keep_next if k == 0 else 0,
-                prefix=prefix if k == 0 else None, prefix_x=self.LEFT + indent, notes=notes,
-                new_page=new_page and k == 0))
+            self.lines.append(
+                PLine(
+                    x=x,
+                    tokens=toks,
+                    width=width,
+                    justify=justify and not last,
+                    size=size,
+                    bold=bold,
+                    height=lh,
+                    gap_before=gap if k == 0 else 0.0,
+                    keep_next=keep_next if k == 0 else 0,
+                    prefix=prefix if k == 0 else None,
+                    prefix_x=self.LEFT + indent,
+                    notes=notes,
+                    new_page=new_page and k == 0,
+                )
+            )
 
     def add_cahier(self, c: Cahier, new_page: bool) -> None:
         for fn in c.footnotes:
@@ -1415,29 +1696,61 @@ class PdfLayout:
             np_ = new_page and first
             first = False
             if el.kind == "banner":
-                self.add_block(el, size=11, bold=True, gap=0, hyphenate=False, justify=False,
-                               keep_next=3, new_page=np_)
+                self.add_block(
+                    el, size=11, bold=True, gap=0, hyphenate=False, justify=False, keep_next=3, new_page=np_
+                )
             elif el.kind == "title":
-                self.add_block(el, size=15, bold=True, gap=2.0, hyphenate=False, justify=False,
-                               keep_next=3, new_page=np_, line_h=7.0)
+                self.add_block(
+                    el,
+                    size=15,
+                    bold=True,
+                    gap=2.0,
+                    hyphenate=False,
+                    justify=False,
+                    keep_next=3,
+                    new_page=np_,
+                    line_h=7.0,
+                )
             elif el.kind == "heading":
-                self.add_block(el, size=11.5, bold=True, gap=5.0, hyphenate=False, justify=False,
-                               keep_next=2)
+                self.add_block(el, size=11.5, bold=True, gap=5.0, hyphenate=False, justify=False, keep_next=2)
             elif el.kind == "para":
-                self.add_block(el, size=self.BODY_SIZE, bold=False, gap=self.PARA_GAP, hyphenate=True,
-                               justify=True)
+                self.add_block(
+                    el, size=self.BODY_SIZE, bold=False, gap=self.PARA_GAP, hyphenate=True, justify=True
+                )
             elif el.kind == "item":
                 indent = 5.0 + 7.0 * el.depth
                 gap = self.PARA_GAP if self._starts_list(el) else self.ITEM_GAP
-                self.add_block(el, size=self.BODY_SIZE, bold=False, gap=gap, hyphenate=True, justify=True,
-                               indent=indent, prefix=el.marker, prefix_w=7.0)
+                self.add_block(
+                    el,
+                    size=self.BODY_SIZE,
+                    bold=False,
+                    gap=gap,
+                    hyphenate=True,
+                    justify=True,
+                    indent=indent,
+                    prefix=el.marker,
+                    prefix_w=7.0,
+                )
             elif el.kind == "alt":
-                self.add_block(el, size=self.BODY_SIZE, bold=False, gap=self.ITEM_GAP, hyphenate=True,
-                               justify=True, indent=12.0 + 7.0 * el.depth)
+                self.add_block(
+                    el,
+                    size=self.BODY_SIZE,
+                    bold=False,
+                    gap=self.ITEM_GAP,
+                    hyphenate=True,
+                    justify=True,
+                    indent=12.0 + 7.0 * el.depth,
+                )
             elif el.kind == "table":
                 for r, row in enumerate(el.rows):
-                    self.add_block(El("para", " | ".join(row)), size=self.BODY_SIZE, bold=r == 0,
-                                   gap=self.PARA_GAP if r == 0 else 0.8, hyphenate=False, justify=False)
+                    self.add_block(
+                        El("para", " | ".join(row)),
+                        size=self.BODY_SIZE,
+                        bold=r == 0,
+                        gap=self.PARA_GAP if r == 0 else 0.8,
+                        hyphenate=False,
+                        justify=False,
+                    )
         self._prev_list = None
 
     _prev_list: int | None = None
@@ -1471,8 +1784,10 @@ class PdfLayout:
             gap = line.gap_before if page["lines"] else 0.0
             need = gap + line.height
             extra_notes = notes_height(line.notes)
-            keep = sum(ln.height for ln in self.lines[i + 1:i + 1 + line.keep_next])
-            limit = self.BODY_BOTTOM - (page["notes_h"] + extra_notes + (4.0 if page["notes"] or line.notes else 0))
+            keep = sum(ln.height for ln in self.lines[i + 1 : i + 1 + line.keep_next])
+            limit = self.BODY_BOTTOM - (
+                page["notes_h"] + extra_notes + (4.0 if page["notes"] or line.notes else 0)
+            )
             if page["lines"] and page["y"] + need + keep > limit:
                 page = open_page()
                 gap = 0.0
@@ -1538,8 +1853,15 @@ class PdfLayout:
                     pdf.set_font("DejaVu", "", self.SUP_SIZE)
                     pdf.text(self.LEFT, y + self.NOTE_LINE_H * 0.78 - self.SUP_RAISE * 0.7, m)
                     for toks, _last in self.note_lines(m):
-                        nl = PLine(x=self.LEFT + 5.0, tokens=toks, width=self.width - 5.0, justify=False,
-                                   size=self.NOTE_SIZE, bold=False, height=self.NOTE_LINE_H)
+                        nl = PLine(
+                            x=self.LEFT + 5.0,
+                            tokens=toks,
+                            width=self.width - 5.0,
+                            justify=False,
+                            size=self.NOTE_SIZE,
+                            bold=False,
+                            height=self.NOTE_LINE_H,
+                        )
                         self.draw_tokens(nl, y + self.NOTE_LINE_H * 0.78)
                         y += self.NOTE_LINE_H
                     y += 0.8
@@ -1589,19 +1911,31 @@ def render_csv(cahiers: list[Cahier]) -> bytes:
         names = " ; ".join(o["name"] for o in s["organisations"])
         t = s["territory"]
         urls = [u for ini in s.get("initiatives") or [] for u in ini.get("urls") or []]
-        writer.writerow([
-            str(n), str(s.get("date", f"{(n % 27) + 1:02d}/01/2011")), s["title"], names,
-            org.get("legal_form") or "", t.get("commune") or "", t.get("departement") or "",
-            t.get("region") or "", ", ".join(DOMAIN_LABELS[d] for d in s["domains"]),
-            csv_cell(c, "Présentation de l'initiative"), csv_cell(c, "Constats"), csv_cell(c, "Propositions"),
-            urls[0] if urls else "",
-        ])
+        writer.writerow(
+            [
+                str(n),
+                str(s.get("date", f"{(n % 27) + 1:02d}/01/2011")),
+                s["title"],
+                names,
+                org.get("legal_form") or "",
+                t.get("commune") or "",
+                t.get("departement") or "",
+                t.get("region") or "",
+                ", ".join(DOMAIN_LABELS[d] for d in s["domains"]),
+                csv_cell(c, "Présentation de l'initiative"),
+                csv_cell(c, "Constats"),
+                csv_cell(c, "Propositions"),
+                urls[0] if urls else "",
+            ]
+        )
     return buf.getvalue().encode("cp1252")
 
 
 def render_columns_yaml() -> bytes:
-    head = ("# Column mapping of formulaire-en-ligne.csv (a sidecar: read by the ingester, never ingested).\n"
-            "# Generated by corpus/authoring/build.py; see corpus/authoring/SPEC.md.\n")
+    head = (
+        "# Column mapping of formulaire-en-ligne.csv (a sidecar: read by the ingester, never ingested).\n"
+        "# Generated by corpus/authoring/build.py; see corpus/authoring/SPEC.md.\n"
+    )
     return (head + yaml.safe_dump(CSV_COLUMNS, allow_unicode=True, sort_keys=False)).encode("utf-8")
 
 
@@ -1649,14 +1983,19 @@ def prepare(specs: list[dict[str, Any]]) -> tuple[list[Cahier], list[str]]:
         if file == "pdf/recueil-cahiers-2011.pdf":
             for c in group:
                 if not c.spec.get("banner"):
-                    errors.append(f"{c.path.name} : un cahier du recueil PDF a une « banner » (« Cahier d'espérance n° … »).")
+                    errors.append(
+                        f"{c.path.name} : un cahier du recueil PDF a une « banner » "
+                        "(« Cahier d'espérance n° … »)."
+                    )
     for c in cahiers:
         enc = c.style.get("encoding") or ("cp1252" if c.spec.get("file") == CSV_FILE else None)
         if enc == "cp1252":
             try:
                 render_text_cahier(c, "txt").encode("cp1252")
             except UnicodeEncodeError as exc:
-                errors.append(f"{c.path.name} : caractère « {exc.object[exc.start:exc.end]} » impossible en cp1252.")
+                errors.append(
+                    f"{c.path.name} : caractère « {exc.object[exc.start : exc.end]} » impossible en cp1252."
+                )
     return cahiers, errors
 
 
@@ -1738,14 +2077,20 @@ def build(out: Path, render: bool) -> int:
                 write(out / "crossformat" / f"{c.id}.{fmt}", data)
     sample_gold.sort(key=lambda g: g["id"])
     if render:
-        write(out / "gold" / "sample.jsonl", "".join(gold_line(g) + "\n" for g in sample_gold).encode("utf-8"))
-        write(out / "gold" / "crossformat.jsonl", "".join(gold_line(g) + "\n" for g in cross_gold).encode("utf-8"))
+        write(
+            out / "gold" / "sample.jsonl", "".join(gold_line(g) + "\n" for g in sample_gold).encode("utf-8")
+        )
+        write(
+            out / "gold" / "crossformat.jsonl",
+            "".join(gold_line(g) + "\n" for g in cross_gold).encode("utf-8"),
+        )
     print_summary(sample_gold, cross_gold, hyphenated if render else None, render, out)
     return 0
 
 
-def print_summary(gold: list[dict[str, Any]], cross: list[dict[str, Any]], hyphenated: int | None,
-                  rendered: bool, out: Path) -> None:
+def print_summary(
+    gold: list[dict[str, Any]], cross: list[dict[str, Any]], hyphenated: int | None, rendered: bool, out: Path
+) -> None:
     fmts = Counter(g["format"] for g in gold)
     doms = Counter(d for g in gold for d in g["domains"])
     primary = Counter(g["domains"][0] for g in gold)
@@ -1754,31 +2099,48 @@ def print_summary(gold: list[dict[str, Any]], cross: list[dict[str, Any]], hyphe
     fwords = [g["words"] for g in gold if g["id"].startswith("f")]
     files = {g["source"] for g in gold}
     print("Vérification réussie." if not rendered else f"Corpus rendu sous {out}.")
-    print(f"Cahiers : {len(gold)} dans {len(files)} fichiers ; documents croisés : {len({g['id'] for g in cross})} "
-          f"({len(cross)} fichiers).")
+    print(
+        f"Cahiers : {len(gold)} dans {len(files)} fichiers ; "
+        f"documents croisés : {len({g['id'] for g in cross})} "
+        f"({len(cross)} fichiers)."
+    )
     print("Par format : " + ", ".join(f"{k} {v}" for k, v in sorted(fmts.items())))
-    print("Par domaine (principal / tous) : " + ", ".join(f"{d} {primary.get(d, 0)}/{doms.get(d, 0)}"
-                                                          for d in DOMAINS))
+    print(
+        "Par domaine (principal / tous) : "
+        + ", ".join(f"{d} {primary.get(d, 0)}/{doms.get(d, 0)}" for d in DOMAINS)
+    )
     print("Par thème : " + ", ".join(f"{t} {themes.get(t, 0)}" for t in THEMES))
     if words:
-        print(f"Mots par cahier (documents) : min {min(words)}, médiane {statistics.median(words):g}, "
-              f"max {max(words)}")
+        print(
+            f"Mots par cahier (documents) : min {min(words)}, médiane {statistics.median(words):g}, "
+            f"max {max(words)}"
+        )
     if fwords:
-        print(f"Mots par ligne du formulaire : min {min(fwords)}, médiane {statistics.median(fwords):g}, "
-              f"max {max(fwords)}")
+        print(
+            f"Mots par ligne du formulaire : min {min(fwords)}, médiane {statistics.median(fwords):g}, "
+            f"max {max(fwords)}"
+        )
     props = sum(len(g["proposals"]) for g in gold)
-    print(f"Propositions : {props} ; constats : {sum(len(g['constats']) for g in gold)} ; "
-          f"initiatives : {sum(len(g['initiatives']) for g in gold)} ; notes : "
-          f"{sum(len(g['footnotes']) for g in gold)}")
+    print(
+        f"Propositions : {props} ; constats : {sum(len(g['constats']) for g in gold)} ; "
+        f"initiatives : {sum(len(g['initiatives']) for g in gold)} ; notes : "
+        f"{sum(len(g['footnotes']) for g in gold)}"
+    )
     if hyphenated is not None:
         print(f"Coupures de mots en fin de ligne (PDF) : {hyphenated}")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Rend le corpus d'exemple et son gold à partir des specs YAML.")
+    parser = argparse.ArgumentParser(
+        description="Rend le corpus d'exemple et son gold à partir des specs YAML."
+    )
     parser.add_argument("--check", action="store_true", help="valider toutes les specs sans rien écrire")
-    parser.add_argument("--out", type=Path, default=CORPUS_DIR,
-                        help="dossier de sortie (sample/, crossformat/, gold/) ; par défaut corpus/")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=CORPUS_DIR,
+        help="dossier de sortie (sample/, crossformat/, gold/) ; par défaut corpus/",
+    )
     args = parser.parse_args(argv)
     return build(args.out, render=not args.check)
 
