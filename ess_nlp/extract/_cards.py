@@ -1,0 +1,301 @@
+"""Assembling one initiative card per cahier from the spans ``ess_initiatives`` marked.
+
+The card reads the cahier's initiative sections (kind "initiative"); a cahier without one gets a
+card from its other prose only when that prose describes an activity ("propose", "accompagne",
+"a pour objet"…) of a named organisation, with at least one fact (a figure, a legal form, a date,
+a web address). Organisation mentions are merged within the cahier: same name up to case,
+accents and articles, a shorter form contained in a longer one ("la Recyclerie" in "Recyclerie
+du Marais"), or an acronym of the long form ("RDM").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span
+
+from ess_nlp.extract._context import sentences
+from ess_nlp.extract._resources import data_path, norm_name, read_jsonl
+from ess_nlp.extract.figures import find_figures, find_urls
+from ess_nlp.extract.initiatives import LEGAL_KEY, ORGS_KEY, PLACES_KEY, SINCE_KEY
+from ess_nlp.extract.places import departements_in, place_index
+from ess_nlp.extract.records import Figure, Initiative, Place
+from ess_nlp.records import Unit
+
+_GENERIC = frozenset(norm_name(w) for w in (
+    "association", "structure", "coopérative", "entreprise", "projet", "initiative", "réseau", "collectif",
+    "maison", "jardin", "centre", "atelier", "fondation", "mutuelle", "société", "union", "fédération",
+))
+_LEADING = re.compile(
+    r"^(?:(?:la|le|les|l['’]|une?|notre|nos|cette|ce)\s*)?"
+    r"(?:(?:association|coop[ée]rative|SCOP|SCIC|soci[ée]t[ée]|structure)\s+(?=[A-ZÀ-Ö«\"]))?[«\"“\s]*",
+    re.I,
+)
+_TITLE_SPLIT = re.compile(r"\s+[:–—-]\s+|\s*:\s+")
+_LEVEL_ORDER = {"commune": 0, "departement": 1, "region": 2}
+
+
+@dataclass(frozen=True)
+class CahierView:
+    """One cahier: its unit, its section units, and each paragraph with its processed ``Doc``."""
+
+    cahier: Unit
+    sections: list[Unit]
+    paragraphs: list[tuple[Unit, Doc]]
+
+
+@functools.lru_cache(maxsize=1)
+def _cues() -> dict[str, re.Pattern[str]]:
+    rows = read_jsonl(data_path("patterns/initiatives.jsonl"), required=("label", "pattern"))
+    patterns: dict[str, list[str]] = {}
+    for row in rows:
+        patterns.setdefault(row["label"], []).append(f"(?:{row['pattern']})")
+    return {label: re.compile("|".join(p), re.I) for label, p in patterns.items()}
+
+
+def clean_name(text: str) -> str:
+    """A name without its leading article, legal-form word or quotes: "la Recyclerie" -> "Recyclerie"."""
+    cleaned = _LEADING.sub("", text.strip()).strip(" «»\"“”,.;:")
+    return cleaned or text.strip()
+
+
+def _key(name: str) -> str:
+    return norm_name(clean_name(name))
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-ZÀ-Ö][\w’'-]*", name)).upper()
+
+
+def merge_organisations(mentions: Iterable[str]) -> list[list[str]]:
+    """Group mentions of the same organisation; each group lists its mentions in text order."""
+    groups: list[list[str]] = []
+    keys: list[set[str]] = []
+    for mention in mentions:
+        key = _key(mention)
+        if not key or key in _GENERIC:
+            continue
+        target = None
+        for i, group in enumerate(groups):
+            if _same(key, mention, keys[i], group):
+                target = i
+                break
+        if target is None:
+            groups.append([mention])
+            keys.append({key})
+        else:
+            groups[target].append(mention)
+            keys[target].add(key)
+    return groups
+
+
+def _same(key: str, mention: str, group_keys: set[str], group: list[str]) -> bool:
+    if key in group_keys:
+        return True
+    words = key.split()
+    for other in group_keys:
+        other_words = other.split()
+        shorter, longer = (words, other_words) if len(words) <= len(other_words) else (other_words, words)
+        if shorter and _contiguous(shorter, longer) and not (len(shorter) == 1 and shorter[0] in _GENERIC):
+            return True
+    if mention.isupper() and 2 <= len(mention) <= 8:
+        return any(_acronym(clean_name(g)) == mention for g in group)
+    return any(g.isupper() and 2 <= len(g) <= 8 and _acronym(clean_name(mention)) == g for g in group)
+
+
+def _contiguous(short: list[str], long: list[str]) -> bool:
+    n = len(short)
+    return any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+def canonical(group: list[str]) -> str:
+    """The fullest form of a group of mentions (most words, then first seen)."""
+    return clean_name(max(group, key=lambda m: (len(clean_name(m).split()), not m.isupper())))
+
+
+def build_card(view: CahierView) -> Initiative | None:
+    """The initiative card of a cahier, or None when the cahier presents no initiative."""
+    init_sections = [s for s in view.sections if s.kind == "initiative"]
+    cues = _cues()
+    if init_sections:
+        ids = {s.id for s in init_sections}
+        paras = [(u, d) for u, d in view.paragraphs if u.section in ids]
+        anchor = init_sections[0]
+        start = paras[0][0].start if paras else min(s.start for s in init_sections)
+        end = paras[-1][0].end if paras else max(s.end for s in init_sections)
+    else:
+        paras = [(u, d) for u, d in view.paragraphs if u.kind not in ("constat", "proposition")]
+        if not paras:
+            return None
+        anchor = view.cahier
+        start, end = paras[0][0].start, paras[-1][0].end
+    all_org_spans = [s for _, d in view.paragraphs for s in d.spans.get(ORGS_KEY, [])]
+    groups = merge_organisations([s.text for s in all_org_spans])
+    card_spans = [s for _, d in paras for s in d.spans.get(ORGS_KEY, [])]
+    name = _name(view, groups, card_spans)
+    body = view.cahier.text[start - view.cahier.start : end - view.cahier.start]
+    what = _what(paras, cues.get("WHAT_CUE"))
+    figures = tuple(f for u, _ in paras for f in find_figures(u.text, offset=u.start))
+    legal_forms = _legal_forms(paras, view.cahier, name)
+    urls = tuple(dict.fromkeys(url for u, _ in paras for url in find_urls(u.text))) or tuple(
+        dict.fromkeys(url for u, _ in view.paragraphs for url in find_urls(u.text)))
+    since = _since(paras, cues.get("SINCE"))
+    if not init_sections:
+        facts = figures or legal_forms or urls or since
+        if name is None or what is None or not facts:
+            return None
+    places = _places(paras, view)
+    partners = _partners(paras, groups, name, cues.get("PARTNER_CUE"))
+    in_card = {s.text for s in card_spans}
+    organisations = tuple(dict.fromkeys(canonical(g) for g in groups if in_card.intersection(g)))
+    return Initiative(
+        id=f"{anchor.id}/init1",
+        name=name,
+        text=body,
+        source=view.cahier.source,
+        start=start,
+        end=end,
+        unit=anchor.id,
+        cahier=view.cahier.id,
+        section=anchor.id if anchor.level == "section" else None,
+        what=what,
+        since=since,
+        organisations=organisations,
+        partners=partners,
+        legal_forms=legal_forms,
+        places=places,
+        urls=urls,
+        figures=figures,
+    )
+
+
+def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> str | None:
+    meta = view.cahier.metadata.get("organisation") if view.cahier.metadata else None
+    if meta:
+        return clean_name(meta)
+    title = (view.cahier.title or "").strip()
+    body = " ".join(u.text for u, _ in view.paragraphs)
+    body_key = f" {norm_name(body)} "
+    if title:
+        prefix = _TITLE_SPLIT.split(title, maxsplit=1)[0]
+        candidate = clean_name(prefix)
+        if candidate and len(candidate.split()) <= 8 and f" {norm_name(candidate)} " in body_key:
+            for group in groups:
+                if _same(_key(candidate), candidate, {_key(m) for m in group}, group):
+                    return canonical(group) if len(canonical(group)) >= len(candidate) else candidate
+            return candidate
+    for span in card_spans:
+        if span.label_ == "ORG":
+            for group in groups:
+                if span.text in group:
+                    return canonical(group)
+            return clean_name(span.text)
+    if title and len(title.split()) <= 10:
+        return clean_name(_TITLE_SPLIT.split(title, maxsplit=1)[0])
+    for span in card_spans:
+        return canonical([span.text])
+    return None
+
+
+def _what(paras: list[tuple[Unit, Doc]], cue: re.Pattern[str] | None) -> str | None:
+    first = None
+    for _, doc in paras:
+        for sent in sentences(doc):
+            text = sent.text.strip()
+            if len(text.split()) < 4:
+                continue
+            if first is None:
+                first = text
+            if cue is not None and cue.search(text):
+                return text
+    return first
+
+
+def _since(paras: list[tuple[Unit, Doc]], cue: re.Pattern[str] | None) -> str | None:
+    if cue is None:
+        return None
+    for unit, _ in paras:
+        match = cue.search(unit.text)
+        if match:
+            groups = [g for g in match.groups() if g]
+            return " ".join(g.strip() for g in groups) + (" ans" if not re.fullmatch(r"\d{4}", groups[-1]) else "")
+    return None
+
+
+def _legal_forms(paras: list[tuple[Unit, Doc]], cahier: Unit, name: str | None) -> tuple[str, ...]:
+    attached: list[str] = []
+    others: list[str] = []
+    meta = cahier.metadata.get("legal_form") if cahier.metadata else None
+    if meta:
+        attached.append(meta.strip())
+    name_key = norm_name(name) if name else None
+    for _, doc in paras:
+        for span in doc.spans.get(LEGAL_KEY, []):
+            sent_text = norm_name(span.sent.text) if doc.has_annotation("SENT_START") else norm_name(doc.text)
+            near = name_key and name_key in sent_text
+            follows = span.start > 0 and doc[span.start - 1].lower_ in ("une", "un", "en", "de", "d'", "d’", "statut")
+            (attached if near or follows else others).append(span.label_)
+    forms = list(dict.fromkeys(attached + others))
+    if "association loi 1901" in forms and "association" in forms:
+        forms.remove("association")
+    return tuple(forms)
+
+
+def _places(paras: list[tuple[Unit, Doc]], view: CahierView) -> tuple[Place, ...]:
+    found: list[tuple[int, int, Place]] = []
+    for unit, doc in paras:
+        for span in doc.spans.get(PLACES_KEY, []):
+            found.append((unit.start + span.start_char, 0, Place(span.text, span.label_, span.kb_id_ or None)))
+    territory = view.cahier.metadata.get("territory") if view.cahier.metadata else None
+    if territory:
+        found.extend((-1, 0, p) for p in _places_in_label(territory))
+    if not found:
+        for unit, doc in view.paragraphs:
+            for span in doc.spans.get(PLACES_KEY, []):
+                found.append((unit.start + span.start_char, 1, Place(span.text, span.label_, span.kb_id_ or None)))
+    ordered = sorted(found, key=lambda t: (_LEVEL_ORDER.get(t[2].level, 3), t[0]))
+    unique: dict[tuple[str, str], Place] = {}
+    for _, _, place in ordered:
+        unique.setdefault((place.level, place.code or norm_name(place.name)), place)
+    return tuple(unique.values())
+
+
+def _places_in_label(value: str) -> list[Place]:
+    index = place_index()
+    deps = departements_in(value)
+    places = []
+    for part in re.split(r"\s*[,;/()]\s*|\s+-\s+", value):
+        part = part.strip()
+        if not part or part.isdigit():
+            continue
+        area = index.area(part)
+        if area is not None:
+            places.append(Place(part, area.level, area.code))
+            continue
+        commune = index.resolve_commune(part, deps)
+        if commune is not None:
+            places.append(commune)
+    return places
+
+
+def _partners(paras: list[tuple[Unit, Doc]], groups: list[list[str]], name: str | None,
+              cue: re.Pattern[str] | None) -> tuple[str, ...]:
+    if cue is None:
+        return ()
+    partners: list[str] = []
+    name_key = _key(name) if name else ""
+    for _, doc in paras:
+        for sent in sentences(doc):
+            match = cue.search(sent.text)
+            if not match:
+                continue
+            cue_end = sent.start_char + match.start()
+            for span in doc.spans.get(ORGS_KEY, []):
+                if span.start_char >= cue_end and span.end_char <= sent.end_char:
+                    label = next((canonical(g) for g in groups if span.text in g), clean_name(span.text))
+                    if _key(label) != name_key:
+                        partners.append(label)
+    return tuple(dict.fromkeys(partners))

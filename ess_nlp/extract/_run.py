@@ -1,0 +1,299 @@
+"""Running the extraction components over the units of one document.
+
+``extract_units`` takes the units ``ess_nlp.segment.split_document`` gives for a document
+(cahiers, sections with a kind, paragraphs with their list marker, sentences) and returns typed
+records. Structure decides what the components cannot see from one paragraph alone: which list
+an item belongs to and whether a proposal cue introduced it, sub-items and their parent,
+"Ou :" alternatives, and list items cut in two by a page break (a paragraph that ends without
+punctuation followed by one that starts in lower case is one item).
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ess_nlp.errors import ModelError
+from ess_nlp.extract import constats as _constats  # noqa: F401  (registers the factory)
+from ess_nlp.extract import initiatives as _initiatives  # noqa: F401
+from ess_nlp.extract import proposals as _proposals
+from ess_nlp.extract._cards import CahierView, build_card
+from ess_nlp.extract._context import ALTERNATIVE, EXTENSION, UnitContext, ensure_extension, sentence_bounds
+from ess_nlp.extract.records import Constat, Initiative, Proposal
+from ess_nlp.records import Unit
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "fr_core_news_sm"
+_END_PUNCT = re.compile(r"[.;:!?…»)\]]\s*$")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Everything extracted from one document."""
+
+    proposals: tuple[Proposal, ...] = ()
+    constats: tuple[Constat, ...] = ()
+    initiatives: tuple[Initiative, ...] = ()
+
+    def records(self) -> list[Proposal | Constat | Initiative]:
+        return [*self.proposals, *self.constats, *self.initiatives]
+
+
+@functools.lru_cache(maxsize=4)
+def extraction_pipeline(model: str = DEFAULT_MODEL) -> Language:
+    """The French pipeline (without its parser: sentences come from the units) followed by
+    ``ess_proposals``, ``ess_constats`` and ``ess_initiatives``. Loaded once per model name."""
+    try:
+        nlp = spacy.load(model, exclude=["parser", "senter"])
+    except OSError as err:
+        raise ModelError(
+            f"Le modèle spaCy « {model} » n'est pas installé : lancez scripts/setup.sh, qui l'installe "
+            "depuis l'index des paquets."
+        ) from err
+    nlp.max_length = max(nlp.max_length, 5_000_000)
+    nlp.add_pipe("ess_proposals")
+    nlp.add_pipe("ess_constats")
+    nlp.add_pipe("ess_initiatives")
+    return nlp
+
+
+@dataclass
+class _Para:
+    unit: Unit
+    ctx: UnitContext
+    doc: Doc | None = None
+    continuation_of: _Para | None = None
+    continued_by: _Para | None = None
+    proposal: Proposal | None = None
+    parent_item: _Para | None = None
+    records: list[Proposal] = field(default_factory=list)
+
+
+def extract_units(
+    units: Sequence[Unit],
+    *,
+    nlp: Language | None = None,
+    batch_size: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+) -> Extraction:
+    """Proposals, findings and initiative cards of one document, given its units in pre-order."""
+    nlp = nlp if nlp is not None else extraction_pipeline()
+    ensure_extension()
+    detector = nlp.get_pipe("ess_proposals")
+    assert isinstance(detector, _proposals.ProposalDetector)
+    by_id = {u.id: u for u in units}
+    sentences: dict[str, list[Unit]] = defaultdict(list)
+    for u in units:
+        if u.level == "sentence" and u.parent:
+            sentences[u.parent].append(u)
+    paras = _structure([u for u in units if u.level == "paragraph"], by_id, detector, nlp)
+
+    docs = []
+    for para in paras:
+        doc = nlp.make_doc(para.unit.text)
+        for token in doc:
+            token.is_sent_start = False
+        starts = {a for a, _ in sentence_bounds(para.unit.text)}
+        if para.ctx.number is not None:
+            starts.add(para.ctx.marker_end)
+        for token in doc:
+            if token.idx in starts or token.i == 0:
+                token.is_sent_start = True
+        doc._.set(EXTENSION, para.ctx)
+        docs.append(doc)
+    for i, doc in enumerate(nlp.pipe(docs, batch_size=batch_size), start=1):
+        paras[i - 1].doc = doc
+        if progress is not None:
+            progress(i, len(paras))
+
+    proposals = _proposal_records(paras, sentences)
+    constats = _constat_records(paras, sentences, proposals)
+    initiatives = _initiative_records(units, paras)
+    return Extraction(tuple(proposals), tuple(constats), tuple(initiatives))
+
+
+# -- structure -----------------------------------------------------------------------------
+
+
+def _marker_type(marker: str) -> str:
+    if marker[0].isdigit():
+        return "digit"
+    if re.fullmatch(r"(?:i{1,3}|iv|vi{0,3}|ix|x)[.)]", marker):
+        return "roman"
+    if marker[0].isalpha():
+        return "upper" if marker[0].isupper() else "letter"
+    return "bullet"
+
+
+def _structure(paragraphs: list[Unit], by_id: dict[str, Unit], detector: _proposals.ProposalDetector,
+               nlp: Language) -> list[_Para]:
+    paras: list[_Para] = []
+    section = None
+    intro = False
+    top_type: str | None = None
+    last_top: _Para | None = None
+    prev: _Para | None = None
+    for unit in paragraphs:
+        kind = unit.kind
+        if unit.section != section:
+            section, intro, top_type, last_top, prev = unit.section, False, None, None, None
+        number = unit.number
+        if number is not None:
+            marker_end = _marker_end(unit.text, number)
+            mtype = _marker_type(number)
+            if top_type is None:
+                top_type = mtype
+            depth = 1 if mtype == top_type else 2
+            ctx = UnitContext(section_kind=kind, number=number, depth=depth,
+                              in_proposal_list=intro or kind == "proposition", marker_end=marker_end)
+            para = _Para(unit, ctx)
+            if depth == 1:
+                last_top = para
+            else:
+                para.parent_item = last_top
+        else:
+            text = unit.text
+            is_alternative = bool(ALTERNATIVE.match(text)) and ":" in (ALTERNATIVE.match(text) or [""])[0]
+            continues = (
+                prev is not None and prev.ctx.number is not None and prev.continuation_of is None
+                and not _END_PUNCT.search(prev.unit.text) and text[:1].islower()
+            )
+            para = _Para(unit, UnitContext(section_kind=kind, after_proposal=prev is not None))
+            if continues and prev is not None:
+                para.continuation_of = prev
+                prev.continued_by = para
+            elif not is_alternative:
+                top_type, last_top = None, None
+                intro = detector.is_intro(nlp.make_doc(text))
+        paras.append(para)
+        prev = para
+    return paras
+
+
+def _marker_end(text: str, number: str) -> int:
+    index = text.find(number)
+    if index < 0:
+        return 0
+    end = index + len(number)
+    while end < len(text) and text[end] in " \t\u00a0":
+        end += 1
+    return end
+
+
+# -- records -------------------------------------------------------------------------------
+
+
+def _sentence_unit(para: _Para, start: int, end: int, sentences: dict[str, list[Unit]]) -> Unit:
+    """The sentence unit covering ``[start, end)`` best (the paragraph when none does)."""
+    best, best_overlap = para.unit, 0
+    for sent in sentences.get(para.unit.id, []):
+        overlap = min(end, sent.end) - max(start, sent.start)
+        if sent.start == start and sent.end == end:
+            return sent
+        if overlap > best_overlap and sent.start <= start and end <= sent.end:
+            best, best_overlap = sent, overlap
+    return best
+
+
+def _proposal_records(paras: list[_Para], sentences: dict[str, list[Unit]]) -> list[Proposal]:
+    records: list[Proposal] = []
+    last_top: Proposal | None = None
+    for para in paras:
+        unit, doc = para.unit, para.doc
+        if doc is None or para.continuation_of is not None:
+            continue
+        spans: list[Span] = list(doc.spans.get(_proposals.SPANS_KEY, []))
+        if para.ctx.number is not None and para.ctx.depth == 2 and para.parent_item is not None \
+                and para.parent_item.proposal is not None and not spans:
+            body = _proposals.ProposalDetector._body(doc, para.ctx.marker_end)
+            spans = [Span(doc, body.start, body.end, label="sub-item")] if body is not None else []
+        for k, span in enumerate(spans):
+            start = unit.start + span.start_char
+            end = unit.start + span.end_char
+            link = unit
+            if para.continued_by is not None and para.ctx.number is not None:
+                end = para.continued_by.unit.start + len(para.continued_by.unit.text.rstrip())
+            elif para.ctx.number is None:
+                link = _sentence_unit(para, start, end, sentences)
+            parent: str | None = None
+            alternative = span.label_ == "alternative"
+            if para.ctx.number is not None and para.ctx.depth == 2 and para.parent_item is not None \
+                    and para.parent_item.proposal is not None:
+                parent = para.parent_item.proposal.id
+            elif alternative and last_top is not None and last_top.section == unit.section:
+                parent = last_top.id
+            text_end = end - unit.start
+            text = unit.text[span.start_char:text_end] if text_end <= len(unit.text) else None
+            record = Proposal(
+                id=f"{unit.id}/prop{k + 1}",
+                text=text if text is not None else "",
+                source=unit.source,
+                start=start,
+                end=end,
+                unit=link.id,
+                cahier=unit.cahier,
+                section=unit.section,
+                number=para.ctx.number if para.ctx.number is not None else None,
+                parent=parent,
+                alternative=alternative,
+                cue="sub-item" if parent and not alternative else span.label_,
+            )
+            records.append(record)
+            if para.proposal is None:
+                para.proposal = record
+            if parent is None and not alternative:
+                last_top = record
+    return records
+
+
+def _constat_records(paras: list[_Para], sentences: dict[str, list[Unit]],
+                     proposals: list[Proposal]) -> list[Constat]:
+    taken = defaultdict(list)
+    for p in proposals:
+        taken[p.source].append((p.start, p.end))
+    records: list[Constat] = []
+    for para in paras:
+        unit, doc = para.unit, para.doc
+        if doc is None:
+            continue
+        k = 0
+        for span in doc.spans.get("constats", []):
+            start, end = unit.start + span.start_char, unit.start + span.end_char
+            if any(a < end and start < b for a, b in taken[unit.source]):
+                continue
+            k += 1
+            link = _sentence_unit(para, start, end, sentences)
+            records.append(Constat(
+                id=f"{unit.id}/cons{k}", text=span.text, source=unit.source, start=start, end=end,
+                unit=link.id, cahier=unit.cahier, section=unit.section, cue=span.label_,
+            ))
+    return records
+
+
+def _initiative_records(units: Sequence[Unit], paras: list[_Para]) -> list[Initiative]:
+    by_cahier: dict[str, list[_Para]] = defaultdict(list)
+    for para in paras:
+        if para.unit.cahier:
+            by_cahier[para.unit.cahier].append(para)
+    sections = {u.id: u for u in units if u.level == "section"}
+    records = []
+    for cahier in (u for u in units if u.level == "cahier"):
+        cahier_paras = by_cahier.get(cahier.id, [])
+        view = CahierView(
+            cahier=cahier,
+            sections=[s for s in sections.values() if s.cahier == cahier.id],
+            paragraphs=[(p.unit, p.doc) for p in cahier_paras if p.doc is not None],
+        )
+        card = build_card(view)
+        if card is not None:
+            records.append(card)
+    return records

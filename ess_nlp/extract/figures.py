@@ -1,0 +1,127 @@
+"""Figures with units ("12 salariés", "1,5 million d'euros", "340 tonnes", "25 %"), and URLs.
+
+The unit vocabulary is the data file ``patterns/figures.jsonl``: one row per unit of
+``FIGURE_UNITS`` with the words that express it. Numbers are read the French way: spaces
+(also no-break spaces) or dots group thousands, a comma is the decimal mark, "million",
+"milliard", "mille", "k" and "M" multiply, and small numbers written in words count too.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from ess_nlp.errors import ConfigError
+from ess_nlp.extract._resources import FIGURE_UNITS, load_rows
+from ess_nlp.extract.records import Figure
+
+_WORD_NUMBERS: dict[str, float] = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10,
+    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "vingt": 20,
+    "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "cent": 100, "mille": 1000,
+    "une dizaine": 10, "une douzaine": 12, "une quinzaine": 15, "une vingtaine": 20, "une trentaine": 30,
+    "une quarantaine": 40, "une cinquantaine": 50, "une soixantaine": 60, "une centaine": 100,
+    "un millier": 1000, "plusieurs centaines": 200, "plusieurs milliers": 2000,
+}
+_MULTIPLIERS: dict[str, float] = {
+    "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "mille": 1e3, "k": 1e3, "M": 1e6,
+}
+_SEP = "[ \u00a0\u202f.]"
+_DIGITS = rf"\d{{1,3}}(?:{_SEP}\d{{3}})+(?:,\d+)?|\d+(?:,\d+)?"
+_WORDS = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+_MULT = r"(?:millions?|milliards?|mille|k|M)"
+_SPACE = r"[ \u00a0\u202f]*"
+
+
+@dataclass(frozen=True)
+class _Unit:
+    unit: str
+    words: tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=1)
+def _units() -> tuple[_Unit, ...]:
+    units = []
+    for row in load_rows("patterns/figures.jsonl", ("unit", "words")):
+        if row["unit"] not in FIGURE_UNITS:
+            raise ConfigError(
+                f"patterns/figures.jsonl : unité « {row['unit']} » inconnue ; "
+                f"unités permises : {', '.join(FIGURE_UNITS)}."
+            )
+        units.append(_Unit(row["unit"], tuple(row["words"])))
+    return tuple(units)
+
+
+@functools.lru_cache(maxsize=1)
+def _figure_regex() -> tuple[re.Pattern[str], dict[str, str]]:
+    word_to_unit: dict[str, str] = {}
+    for unit in _units():
+        for word in unit.words:
+            word_to_unit.setdefault(word, unit.unit)
+    alternatives = sorted(word_to_unit, key=len, reverse=True)
+    unit_alt = "|".join(re.escape(w) for w in alternatives)
+    pattern = (
+        rf"(?<![\w.,])(?P<num>{_DIGITS}|(?i:{_WORDS}))"
+        rf"(?:{_SPACE}(?P<mult>{_MULT})\b)?"
+        rf"{_SPACE}(?:(?:de|d['’])\s*)?"
+        rf"(?:(?:nouveaux|nouvelles|nouvel|nouveau|salariés|jeunes|personnes|autres|anciens|petites|petits)\s+)?"
+        rf"(?P<unit>{unit_alt})(?![\w])"
+    )
+    return re.compile(pattern), word_to_unit
+
+
+def _number(text: str) -> float | None:
+    lowered = text.lower()
+    if lowered in _WORD_NUMBERS:
+        return _WORD_NUMBERS[lowered]
+    digits = re.sub(_SEP, "", text).replace(",", ".")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def find_figures(text: str, *, offset: int = 0) -> list[Figure]:
+    """Every figure with a unit in ``text``; offsets are shifted by ``offset``.
+
+    A bare year ("en 2006") has no unit and is not a figure; "2006 salariés" would be.
+    """
+    regex, word_to_unit = _figure_regex()
+    figures: list[Figure] = []
+    for match in regex.finditer(text):
+        value = _number(match.group("num"))
+        if value is None:
+            continue
+        word = match.group("unit")
+        unit = word_to_unit[word]
+        mult = match.group("mult")
+        if mult:
+            value *= _MULTIPLIERS[mult]
+        if word in ("k€",):
+            value *= 1e3
+        elif word in ("M€", "millions d'euros", "million d'euros", "millions €", "million €"):
+            value *= 1e6
+        elif word in ("milliards d'euros", "milliard d'euros"):
+            value *= 1e9
+        if unit in ("tonnes", "heures", "hectares") and len(word) <= 2 and not match.group("num")[0].isdigit():
+            continue  # "deux h" / "trois t": too ambiguous in words
+        figures.append(Figure(match.group(0), value, unit, offset + match.start(), offset + match.end()))
+    return figures
+
+
+_URL = re.compile(
+    r"(?<![@\w.])(?:https?://[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+|"
+    r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:fr|org|com|net|eu|coop|asso\.fr|info)(?:/[^\s<>\"')\]]*)?)(?![\w@])",
+    re.IGNORECASE,
+)
+
+
+def find_urls(text: str) -> list[str]:
+    """Web addresses as written (trailing punctuation removed), in order, without repeats."""
+    urls: list[str] = []
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:!?»")
+        if url not in urls:
+            urls.append(url)
+    return urls

@@ -1,0 +1,220 @@
+"""spaCy component ``ess_proposals``: proposals as the cahiers really write them.
+
+What counts as a proposal (one ``Doc`` holds one paragraph):
+
+- a list item of a list introduced by a proposal cue ("Nous proposons :", "Nos propositions",
+  "Nous demandons", "Il est proposé…") or sitting in a proposition section;
+- a sub-item of such an item, and an alternative introduced by "Ou :" right after a proposal;
+- a list item outside constat and initiative sections that opens like a proposal: an infinitive
+  ("Créer…", "De créer…", "D'exiger…", "Ne pas…"), a "Que …" clause or an imperative;
+- a sentence carrying a normative cue ("il faut", "il faudrait", "nous souhaitons",
+  "nous proposons de…", "devrait/doivent être", "il est nécessaire de"…), one that opens with
+  "Que …" or an imperative anywhere, or with an infinitive in a proposition section.
+
+A statement of fact ("Nous avons créé 12 emplois.") matches none of these. A bare intro
+("Nous proposons :") is not a proposal either: it goes to ``doc.spans["proposal_intros"]``.
+Cue patterns and opening word lists are data files: ``patterns/proposals.jsonl`` (spaCy
+``Matcher`` token patterns with a label ``INTRO`` or ``CUE``) and ``patterns/openings.jsonl``.
+
+Spans written: ``doc.spans["proposals"]`` (label = why it was kept: list, sub-item,
+alternative, infinitive, que, imperative, cue) and ``doc.spans["proposal_intros"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span, Token
+
+from ess_nlp.extract._context import ALTERNATIVE, UnitContext, context_of, ensure_extension, sentence_bounds, sentences
+from ess_nlp.extract._resources import data_path, read_jsonl
+
+SPANS_KEY = "proposals"
+INTROS_KEY = "proposal_intros"
+
+_INFINITIVE_ENDINGS = ("er", "ir", "re", "oir", "ïr")
+_OPENING_SKIP = {"-", "–", "—", "•", "*", "«", "\"", "(", "…", "▪", "●", "➢", "►"}
+
+
+class ProposalDetector:
+    """Finds proposals in a paragraph ``Doc`` (see the module docstring for the rules)."""
+
+    def __init__(self, nlp: Language, name: str = "ess_proposals", *,
+                 patterns_path: str | None = None, openings_path: str | None = None) -> None:
+        self.name = name
+        self.matcher = Matcher(nlp.vocab)
+        path = Path(patterns_path) if patterns_path else data_path("patterns/proposals.jsonl")
+        for row in read_jsonl(path, required=("label", "pattern")):
+            self.matcher.add(str(row["label"]), [row["pattern"]])
+        openings = read_jsonl(Path(openings_path) if openings_path else data_path("patterns/openings.jsonl"),
+                              required=("label", "words"))
+        self.verbs = frozenset(w for row in openings if row["label"] == "VERB" for w in row["words"])
+        self.not_verbs = frozenset(w for row in openings if row["label"] == "NOT_VERB" for w in row["words"])
+        ensure_extension()
+
+    def __call__(self, doc: Doc) -> Doc:
+        proposals, intros = self.match(doc)
+        self.set_annotations(doc, proposals, intros)
+        return doc
+
+    # -- decisions ---------------------------------------------------------------------------
+
+    def match(self, doc: Doc) -> tuple[list[Span], list[Span]]:
+        """Proposal spans (label = cue) and intro spans of ``doc``."""
+        ctx = context_of(doc)
+        if not len(doc):
+            return [], []
+        matches = [(doc.vocab.strings[m_id], start, end) for m_id, start, end in self.matcher(doc)]
+        if ctx.number is not None:
+            body = self._body(doc, ctx.marker_end)
+            if body is None:
+                return [], []
+            label = self._item_label(body, ctx, matches)
+            return ([self._relabel(body, label)] if label else []), []
+        alternative = ALTERNATIVE.match(doc.text)
+        if alternative and (ctx.after_proposal or ":" in alternative.group(0)):
+            body = self._body(doc, alternative.end())
+            return ([self._relabel(body, "alternative")] if body is not None else []), []
+        proposals: list[Span] = []
+        intros: list[Span] = []
+        for sent in sentences(doc):
+            label = self._sentence_label(sent, ctx.section_kind, matches)
+            if label == "intro":
+                intros.append(sent)
+            elif label:
+                proposals.append(self._relabel(self._trim(sent), label))
+        return proposals, intros
+
+    def is_intro(self, doc: Doc) -> bool:
+        """Whether a paragraph introduces a list of proposals: "Nous proposons :", "Nos propositions",
+        "Il faudrait :" (works on a tokenised ``Doc``; the cue patterns only read the words)."""
+        matches = [(doc.vocab.strings[m], s) for m, s, _ in self.matcher(doc)]
+        if not matches:
+            return False
+        bounds = sentence_bounds(doc.text)
+        last_start = bounds[-1][0] if bounds else 0
+        in_last = [label for label, s in matches if doc[s].idx >= last_start]
+        if doc.text.rstrip().endswith(":") and in_last:
+            return True
+        words = sum(1 for t in doc if t.is_alpha)
+        return "INTRO" in in_last and words <= 6
+
+    def set_annotations(self, doc: Doc, proposals: Iterable[Span], intros: Iterable[Span]) -> None:
+        doc.spans[SPANS_KEY] = list(proposals)
+        doc.spans[INTROS_KEY] = list(intros)
+
+    def _item_label(self, body: Span, ctx: UnitContext, matches: list[tuple[str, int, int]]) -> str | None:
+        if ctx.parent_is_proposal:
+            return "sub-item"
+        if ctx.in_proposal_list or ctx.section_kind == "proposition":
+            return "list"
+        if any(label == "CUE" and start >= body.start for label, start, _ in matches):
+            return "cue"
+        if ctx.section_kind in ("constat", "initiative"):
+            return None
+        return self.opening(body)
+
+    def _sentence_label(self, sent: Span, section_kind: str | None,
+                        matches: list[tuple[str, int, int]]) -> str | None:
+        inside = [(label, s, e) for label, s, e in matches if sent.start <= s and e <= sent.end]
+        words = [t for t in sent if not (t.is_punct or t.is_space)]
+        if not words:
+            return None
+        ends_with_colon = sent.text.rstrip().endswith(":")
+        has_intro = any(label == "INTRO" for label, _, _ in inside)
+        if has_intro and (ends_with_colon or len(words) <= 4):
+            return "intro"
+        if ends_with_colon and len(words) <= 6:
+            return None
+        opening = self.opening(sent)
+        if opening in ("que", "imperative"):
+            return opening
+        if any(label in ("CUE", "INTRO") for label, _, _ in inside):
+            return "cue"
+        if opening == "infinitive" and section_kind in ("proposition", None) and not ends_with_colon:
+            return opening
+        return None
+
+    # -- openings ----------------------------------------------------------------------------
+
+    def opening(self, span: Span) -> str | None:
+        """"infinitive", "que" or "imperative" when ``span`` opens like a proposal, else None."""
+        tokens = [t for t in span if not t.is_space and t.text not in _OPENING_SKIP]
+        if not tokens:
+            return None
+        first = tokens[0]
+        low = first.lower_
+        if low in ("que", "qu'", "qu’"):
+            return "que"
+        if low in ("de", "d'", "d’", "pour") and len(tokens) > 1:
+            nxt = tokens[1]
+            if self.is_infinitive(nxt) or (nxt.lower_ in ("ne", "n'", "n’") and len(tokens) > 2):
+                return "infinitive"
+            return None
+        if low in ("ne", "n'", "n’") and len(tokens) > 2 and tokens[1].lower_ in ("pas", "plus", "jamais"):
+            return "infinitive" if self.is_infinitive(tokens[2]) else None
+        if low in ("mieux", "davantage", "également", "aussi", "enfin", "surtout") and len(tokens) > 1:
+            return "infinitive" if self.is_infinitive(tokens[1]) else None
+        if self.is_infinitive(first):
+            return "infinitive"
+        if self.is_imperative(first):
+            return "imperative"
+        return None
+
+    def is_infinitive(self, token: Token) -> bool:
+        low = token.lower_.replace("’", "'")
+        if low.startswith(("s'", "l'", "se", "les")) and "'" in low:
+            low = low.split("'", 1)[1]
+        if low in self.not_verbs or not low.isalpha() and "-" not in low:
+            return False
+        if low in self.verbs:
+            return True
+        if not low.endswith(_INFINITIVE_ENDINGS) or len(low) < 4:
+            return False
+        if "Inf" in token.morph.get("VerbForm"):
+            return True
+        return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() == low
+
+    def is_imperative(self, token: Token) -> bool:
+        low = token.lower_
+        if "Imp" in token.morph.get("Mood"):
+            return token.pos_ in ("VERB", "AUX")
+        if not low.endswith(("ez", "ons")) or len(low) < 5 or low in self.not_verbs:
+            return False
+        lemma = token.lemma_.lower()
+        return lemma != low and lemma.endswith(_INFINITIVE_ENDINGS) and token.pos_ in ("VERB", "AUX", "ADJ", "NOUN")
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    @staticmethod
+    def _body(doc: Doc, char_start: int) -> Span | None:
+        tokens = [t for t in doc if t.idx >= char_start and not t.is_space]
+        if not tokens:
+            return None
+        return doc[tokens[0].i : tokens[-1].i + 1]
+
+    @staticmethod
+    def _trim(span: Span) -> Span:
+        start, end = span.start, span.end
+        while start < end and span.doc[start].is_space:
+            start += 1
+        while end > start and span.doc[end - 1].is_space:
+            end -= 1
+        return span.doc[start:end]
+
+    @staticmethod
+    def _relabel(span: Span, label: str) -> Span:
+        return Span(span.doc, span.start, span.end, label=label)
+
+
+
+@Language.factory(
+    "ess_proposals",
+    default_config={"patterns_path": None, "openings_path": None},
+)
+def make_proposal_detector(nlp: Language, name: str, patterns_path: str | None,
+                           openings_path: str | None) -> ProposalDetector:
+    return ProposalDetector(nlp, name, patterns_path=patterns_path, openings_path=openings_path)
