@@ -1,0 +1,178 @@
+"""Column mapping of tabular form exports (.csv, .xlsx): one row per cahier.
+
+A mapping comes from a sidecar ``<name>.columns.yaml`` beside the file, from the caller, or
+is guessed from the header (:func:`default_mapping`).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ess_nlp.errors import ConfigError
+
+TextKind = Literal["constat", "proposition", "initiative", "contexte", "autre"]
+SIDECAR_SUFFIX = ".columns.yaml"
+
+
+class TextColumn(BaseModel):
+    """A text column written into the document as a section titled by the column name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    column: str
+    kind: TextKind = "autre"
+
+
+class ColumnMapping(BaseModel):
+    """Which columns of a form export hold what (schema of ``<name>.columns.yaml``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    delimiter: str | None = Field(default=None, description="CSV delimiter; sniffed when absent")
+    encoding: str | None = Field(default=None, description="CSV encoding; detected when absent")
+    sheet: str | None = Field(default=None, description="XLSX sheet name; the first sheet when absent")
+    title: str | None = None
+    organisation: str | None = None
+    legal_form: str | None = None
+    territory: tuple[str, ...] = ()
+    domain: str | None = None
+    text: tuple[TextColumn, ...] = ()
+    metadata: tuple[str, ...] = Field(default=(), description="other columns copied into each row's metadata")
+
+    @field_validator("territory", "metadata", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("text", mode="before")
+    @classmethod
+    def _plain_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            return [{"column": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_char(cls, value: str | None) -> str | None:
+        if value is not None:
+            value = {"\\t": "\t", "tab": "\t"}.get(value, value)
+            if len(value) != 1:
+                raise ValueError("un délimiteur est un seul caractère")
+        return value
+
+    @classmethod
+    def load(cls, path: str | Path) -> ColumnMapping:
+        """Read a mapping file; raise ConfigError naming the file and the problem."""
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path} : fichier de correspondance des colonnes illisible ({exc}).") from exc
+        return cls.from_dict(raw or {}, str(path))
+
+    @classmethod
+    def from_dict(cls, raw: object, name: str = "correspondance des colonnes") -> ColumnMapping:
+        if not isinstance(raw, dict):
+            raise ConfigError(
+                f"{name} : un dictionnaire YAML (clé: valeur) est attendu, reçu {type(raw).__name__}."
+            )
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in err['loc']) or 'racine'} : {err['msg']}" for err in exc.errors()
+            )
+            raise ConfigError(f"{name} : correspondance des colonnes invalide ({problems}).") from exc
+
+    def columns_used(self) -> list[str]:
+        names = [self.title, self.organisation, self.legal_form, self.domain, *self.territory]
+        names += [t.column for t in self.text] + list(self.metadata)
+        return [n for n in names if n]
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.stem + SIDECAR_SUFFIX)
+
+
+# --- default mapping from the header ---------------------------------------------------------
+
+
+def _key(label: str) -> str:
+    text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+_TITLE = re.compile(
+    r"^(titre|intitule|nom) (de l |du |de la )?(initiative|projet|action|cahier|contribution)|^(titre|intitule|title)$"
+)
+_ORGANISATION = re.compile(
+    r"^(organisation|structure|association|porteur|nom de la structure|structure porteuse|organisme|entreprise)\b"
+)
+_LEGAL_FORM = re.compile(r"^(statut|forme) (juridique)?|^statut$")
+_TERRITORY = re.compile(
+    r"^(commune|ville|territoire|departement|region|code postal|code commune|code insee|localite|quartier|lieu)\b"
+)
+_DOMAIN = re.compile(r"^(domaine|domaines|secteur|champ)\b")
+_KINDS: tuple[tuple[re.Pattern[str], TextKind], ...] = (
+    (re.compile(r"constat|diagnostic|probleme|difficult"), "constat"),
+    (re.compile(r"proposition|propos|recommandation|solution|idee"), "proposition"),
+    (re.compile(r"initiative|presentation|projet|action|realisation"), "initiative"),
+    (re.compile(r"contexte"), "contexte"),
+)
+# A column is free text when its non-empty cells are long and mostly distinct.
+_TEXT_MIN_MEDIAN = 30
+_TEXT_MIN_DISTINCT = 0.5
+
+
+def guess_kind(label: str) -> TextKind:
+    key = _key(label)
+    for pattern, kind in _KINDS:
+        if pattern.search(key):
+            return kind
+    return "autre"
+
+
+def default_mapping(header: Sequence[str], rows: Sequence[Sequence[str]]) -> ColumnMapping:
+    """Guess a mapping: usual French headers for title, organisation, legal form, territory and
+    domain; every other column whose cells are long, mostly distinct text becomes a text field."""
+    found: dict[str, object] = {}
+    territory: list[str] = []
+    text: list[TextColumn] = []
+    for index, label in enumerate(header):
+        key = _key(label)
+        if not key:
+            continue
+        if "title" not in found and _TITLE.search(key):
+            found["title"] = label
+        elif "organisation" not in found and _ORGANISATION.search(key):
+            found["organisation"] = label
+        elif "legal_form" not in found and _LEGAL_FORM.search(key):
+            found["legal_form"] = label
+        elif _TERRITORY.search(key):
+            territory.append(label)
+        elif "domain" not in found and _DOMAIN.search(key):
+            found["domain"] = label
+        elif _is_text_column([row[index] if index < len(row) else "" for row in rows]):
+            text.append(TextColumn(column=label, kind=guess_kind(label)))
+    return ColumnMapping.model_validate(
+        {**found, "territory": territory, "text": [t.model_dump() for t in text]}
+    )
+
+
+def _is_text_column(values: Sequence[str]) -> bool:
+    cells = [v.strip() for v in values if v and v.strip()]
+    if not cells:
+        return False
+    if statistics.median(len(c) for c in cells) < _TEXT_MIN_MEDIAN:
+        return False
+    return len(cells) < 4 or len(set(cells)) >= _TEXT_MIN_DISTINCT * len(cells)

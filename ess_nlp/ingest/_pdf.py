@@ -1,0 +1,535 @@
+"""PDF reader (pdfplumber) for PDFs with a text layer.
+
+Steps, per page then across pages:
+
+1. words (with their font size) are grouped into lines by vertical overlap; raised words in
+   a smaller font inside a line are candidate footnote markers;
+2. running headers and footers are removed: lines near the top or bottom edge whose text
+   repeats on at least half of the pages (exactly, or with a number that follows the page
+   number: "Page 3", "3 / 12"), and edge lines that are only a page number ("3", "Page 3",
+   "3 / 12", "- 3 -", "p. 3");
+3. footnotes: a block of lines at the bottom of the page, in a smaller font than the body,
+   whose first line starts with a marker ("1", "1.", a raised "1", "*"); each note is matched
+   to a raised marker with the same text in the body (same page first), which is removed and
+   becomes the anchor. Raised digits with no matching note stay in the text ("m2");
+4. paragraphs are rebuilt: a new paragraph starts after a vertical gap larger than 1.3 times
+   the usual line spacing, at a change of font size, at a line starting with a list marker,
+   and after a line that stops well before the right margin. Across a page break, the text
+   continues the paragraph unless the last line was short or ended a sentence;
+5. hyphenated line ends are joined (see :func:`join_hyphenated`).
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import logging
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ess_nlp.errors import IngestError
+from ess_nlp.ingest._build import Note, TextBuilder
+from ess_nlp.ingest._limits import Limits
+from ess_nlp.ingest._lists import starts_with_marker
+
+logger = logging.getLogger(__name__)
+
+WHAT = "PDF"
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+_PAGE_NUMBER_RE = re.compile(
+    r"^(?:(?:page|p\.)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|sur|de|of)\s*\d{1,4})?\s*[-–—]?$", re.IGNORECASE
+)
+_NOTE_MARKER_RE = re.compile(r"^[\[(]?(\d{1,3}|[*†‡]{1,3})[\])]?[.)]?$")
+_RAISED_MARKER_RE = re.compile(r"^[\[(]?(\d{1,3}|[*†‡]{1,3})[\])]?$")
+_NUMBER_RE = re.compile(r"\d+")
+_HYPHENS = ("-", "\u2010", "\u00ad")
+_SENTENCE_END = tuple('.!?…:»"”')
+_LETTER_RE = re.compile(r"[^\W\d_]", re.UNICODE)
+_WORD_END_RE = re.compile(r"([^\W\d_]+(?:['’][^\W\d_]+)?)$")
+_WORD_START_RE = re.compile(r"^([^\W\d_]+)")
+
+# Elements of French compounds that a hyphen at a line end usually belongs to.
+_COMPOUND_FIRST = {"peut", "vice", "demi", "semi", "quasi", "arrière", "grand", "grande", "après", "avant"}
+_COMPOUND_SECOND = {
+    "être", "ce", "ci", "là", "dessus", "dessous", "dedans", "dehors", "delà", "bas", "haut", "dire",
+    "il", "ils", "elle", "elles", "on", "je", "tu", "nous", "vous", "t", "moi", "toi", "lui", "eux",
+    "même", "mêmes", "à", "midi", "uns", "unes", "clé", "clés", "pilote", "pilotes",
+}  # fmt: skip
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+
+
+@dataclass
+class _Line:
+    words: list[_Word]
+    page: int
+    size: float = 0.0
+    top: float = 0.0
+    bottom: float = 0.0
+    x0: float = 0.0
+    x1: float = 0.0
+    raised: set[int] = field(default_factory=set)  # indexes of raised small words
+
+    def finish(self) -> _Line:
+        self.words.sort(key=lambda w: w.x0)
+        weights: Counter[float] = Counter()
+        for w in self.words:
+            weights[round(w.size, 1)] += len(w.text)
+        self.size = weights.most_common(1)[0][0]
+        main = [w for w in self.words if abs(w.size - self.size) < 0.5] or self.words
+        self.top = min(w.top for w in main)
+        self.bottom = statistics.median(w.bottom for w in main)
+        self.x0 = min(w.x0 for w in self.words)
+        self.x1 = max(w.x1 for w in self.words)
+        for i, w in enumerate(self.words):
+            if w.size <= 0.85 * self.size and w.bottom < self.bottom - 0.15 * self.size:
+                self.raised.add(i)
+        return self
+
+    def text(self, skip: set[int] | None = None) -> str:
+        out = ""
+        previous: _Word | None = None
+        for i, w in enumerate(self.words):
+            if skip and i in skip:
+                continue
+            if previous is not None and w.x0 - previous.x1 > 0.1 * self.size:
+                out += " "
+            out += w.text
+            previous = w
+        return out
+
+
+@dataclass
+class _NoteRef:
+    """A raised marker in the body: becomes a footnote anchor if a note claims it."""
+
+    marker: str
+    page: int
+    note: Note | None = None
+
+
+def read_pdf(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, list[Note], int]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    head = data[:1024]
+    if b"%PDF-" not in head:
+        raise IngestError(
+            source, "ce n'est pas un PDF : la signature %PDF est absente (fichier renommé ou endommagé)"
+        )
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except PDFPasswordIncorrect as exc:
+        raise IngestError(
+            source, "le PDF est protégé par un mot de passe ; fournissez une version non chiffrée"
+        ) from exc
+    except Exception as exc:  # pdfminer raises many unrelated types on broken files
+        if _is_password_error(exc):
+            raise IngestError(
+                source, "le PDF est protégé par un mot de passe ; fournissez une version non chiffrée"
+            ) from exc
+        raise IngestError(source, f"PDF endommagé ou illisible ({_describe(exc)})") from exc
+    with pdf:
+        try:
+            pages = pdf.pages
+            if len(pages) > limits.max_pdf_pages:
+                raise IngestError(
+                    source,
+                    f"le PDF a {len(pages)} pages (limite {limits.max_pdf_pages}) ; découpez-le ou relevez la limite",
+                )
+            if not pages:
+                raise IngestError(source, "PDF endommagé ou vide : aucune page")
+            page_lines: list[list[_Line]] = []
+            sizes: list[tuple[float, float]] = []
+            has_images = False
+            for number, page in enumerate(pages, start=1):
+                lines = _page_lines(page, number)
+                page_lines.append(lines)
+                sizes.append((float(page.width), float(page.height)))
+                has_images = has_images or bool(page.images)
+        except IngestError:
+            raise
+        except Exception as exc:
+            if _is_password_error(exc):
+                raise IngestError(
+                    source, "le PDF est protégé par un mot de passe ; fournissez une version non chiffrée"
+                ) from exc
+            raise IngestError(source, f"PDF endommagé ou illisible ({_describe(exc)})") from exc
+    if not any(page_lines):
+        hint = "des images sans couche texte (PDF scanné)" if has_images else "aucune couche texte"
+        raise IngestError(
+            source,
+            f"aucun texte extractible : le PDF contient {hint} ; faites-le passer par une reconnaissance "
+            "de caractères (OCR) avant de l'importer",
+        )
+    builder, notes = _assemble(page_lines, sizes)
+    return builder, notes, len(page_lines)
+
+
+def _is_password_error(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if "Password" in type(seen).__name__ or "Encryption" in type(seen).__name__:
+            return True
+        seen = seen.__cause__ or seen.__context__
+        if seen is exc:
+            break
+    return False
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _page_lines(page: object, number: int) -> list[_Line]:
+    words_raw = page.extract_words(  # type: ignore[attr-defined]
+        x_tolerance=2,
+        y_tolerance=2,
+        keep_blank_chars=False,
+        use_text_flow=False,
+        extra_attrs=["size", "upright"],
+    )
+    words = [
+        _Word(w["text"].translate(_LIGATURES), w["x0"], w["x1"], w["top"], w["bottom"], w["size"])
+        for w in words_raw
+        if w.get("upright", True) and w["text"].strip()
+    ]
+    # Larger words first, so that a small raised marker joins the line it sits in rather than
+    # starting a line of its own.
+    words.sort(key=lambda w: (-round(w.size, 1), w.top, w.x0))
+    lines: list[_Line] = []
+    spans: list[list[float]] = []  # [top, bottom] of each line
+    for word in words:
+        mid = (word.top + word.bottom) / 2
+        best: int | None = None
+        for i, (top, bottom) in enumerate(spans):
+            if top - 0.5 <= mid <= bottom + 0.5 and (
+                best is None or abs(mid - sum(spans[i]) / 2) < abs(mid - sum(spans[best]) / 2)
+            ):
+                best = i
+        if best is None:
+            lines.append(_Line([word], number))
+            spans.append([word.top, word.bottom])
+        else:
+            lines[best].words.append(word)
+            if word.size >= 0.85 * lines[best].words[0].size:
+                spans[best] = [min(spans[best][0], word.top), max(spans[best][1], word.bottom)]
+    finished = [line.finish() for line in lines]
+    finished.sort(key=lambda line: line.bottom)
+    return finished
+
+
+# --- headers, footers, page numbers ---------------------------------------------------------
+
+
+def _edge_lines(lines: list[_Line], height: float) -> list[tuple[str, _Line]]:
+    edges: list[tuple[str, _Line]] = []
+    for line in lines[:3]:
+        if line.bottom < 0.15 * height:
+            edges.append(("top", line))
+    for line in lines[-3:]:
+        if line.top > 0.85 * height and all(line is not e for _, e in edges):
+            edges.append(("bottom", line))
+    return edges
+
+
+def _running_lines(page_lines: list[list[_Line]], sizes: list[tuple[float, float]]) -> set[int]:
+    """ids of header/footer/page-number lines to drop."""
+    n_pages = len(page_lines)
+    drop: set[int] = set()
+    groups: dict[tuple[str, str], list[tuple[int, _Line, str]]] = {}
+    for index, (lines, (_, height)) in enumerate(zip(page_lines, sizes, strict=True)):
+        for zone, line in _edge_lines(lines, height):
+            text = line.text().strip()
+            if _PAGE_NUMBER_RE.match(text):
+                drop.add(id(line))
+                continue
+            key = _NUMBER_RE.sub("#", text.lower())
+            groups.setdefault((zone, key), []).append((index + 1, line, text))
+    needed = max(2, (n_pages + 1) // 2)
+    for (_, key), members in groups.items():
+        pages = {page for page, _, _ in members}
+        if len(pages) < needed:
+            continue
+        texts = Counter(text for _, _, text in members)
+        if "#" not in key or _follows_page_number(members):
+            drop.update(id(line) for _, line, _ in members)
+        else:  # numbers that do not follow the page: only lines repeated verbatim
+            common, count = texts.most_common(1)[0]
+            if count >= needed:
+                drop.update(id(line) for _, line, text in members if text == common)
+    return drop
+
+
+def _follows_page_number(members: list[tuple[int, _Line, str]]) -> bool:
+    numbers = [[int(n) for n in _NUMBER_RE.findall(text)] for _, _, text in members]
+    width = min(len(n) for n in numbers)
+    for position in range(width):
+        offsets = {nums[position] - page for nums, (page, _, _) in zip(numbers, members, strict=True)}
+        if len(offsets) == 1:
+            return True
+    return False
+
+
+# --- footnotes ------------------------------------------------------------------------------
+
+
+def _split_notes(lines: list[_Line], body_size: float) -> tuple[list[_Line], list[tuple[str, list[_Line]]]]:
+    """Separate the footnote block at the bottom of a page from the body lines."""
+    start = len(lines)
+    while start > 0 and lines[start - 1].size < 0.9 * body_size:
+        start -= 1
+    if start == len(lines) or start == 0:
+        return lines, []
+    zone = lines[start:]
+    if _line_marker(zone[0]) is None:
+        return lines, []
+    notes: list[tuple[str, list[_Line]]] = []
+    for line in zone:
+        marker = _line_marker(line)
+        if marker is not None:
+            notes.append((marker, [line]))
+        else:
+            notes[-1][1].append(line)
+    return lines[:start], notes
+
+
+def _line_marker(line: _Line) -> str | None:
+    first = line.words[0]
+    match = _NOTE_MARKER_RE.match(first.text)
+    if match and (0 in line.raised or len(line.words) > 1):
+        return match.group(1)
+    return None
+
+
+def _note_text(lines: list[_Line]) -> str:
+    pieces: list[_Piece] = []
+    for i, line in enumerate(lines):
+        _append_line(pieces, [line.text(skip={0}) if i == 0 else line.text()], set())
+    return "".join(p for p in pieces if isinstance(p, str))
+
+
+# --- assembly -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageStart:
+    """Mark payload: the first character that came from page ``number``."""
+
+    number: int
+
+
+_Piece = str | Note | PageStart
+
+
+def _assemble(
+    page_lines: list[list[_Line]], sizes: list[tuple[float, float]]
+) -> tuple[TextBuilder, list[Note]]:
+    drop = _running_lines(page_lines, sizes)
+    page_lines = [[line for line in lines if id(line) not in drop] for lines in page_lines]
+    weights: Counter[float] = Counter()
+    for lines in page_lines:
+        for line in lines:
+            weights[line.size] += sum(len(w.text) for w in line.words)
+    body_size = weights.most_common(1)[0][0] if weights else 10.0
+
+    notes: list[Note] = []
+    bodies: list[list[_Line]] = []
+    refs: list[tuple[tuple[int, int, int], _NoteRef]] = []
+    orphans: dict[int, list[Note]] = {}
+    for page_index, lines in enumerate(page_lines):
+        body, page_notes = _split_notes(lines, body_size)
+        bodies.append(body)
+        for line_index, line in enumerate(body):
+            for word_index in sorted(line.raised):
+                match = _RAISED_MARKER_RE.match(line.words[word_index].text)
+                if match:
+                    refs.append(((page_index, line_index, word_index), _NoteRef(match.group(1), page_index)))
+        for marker, note_lines in page_notes:
+            note = Note(marker, _note_text(note_lines))
+            notes.append(note)
+            free = [ref for _, ref in refs if ref.note is None and ref.marker == marker]
+            same_page = [ref for ref in free if ref.page == page_index]
+            chosen = same_page[0] if same_page else (free[-1] if free else None)
+            if chosen is not None:
+                chosen.note = note
+            else:
+                orphans.setdefault(page_index, []).append(note)
+    anchors = {position: ref.note for position, ref in refs if ref.note is not None}
+
+    vocabulary = _vocabulary(bodies)
+    left, right = _text_block(bodies, body_size)
+    pitch = _line_pitch(bodies, body_size)
+    builder = TextBuilder()
+    current: list[_Piece] = []
+    previous: _Line | None = None
+
+    def flush() -> None:
+        builder.paragraph_break()
+        for piece in current:
+            if isinstance(piece, str):
+                builder.add(piece)
+            else:
+                builder.mark(piece)
+        builder.paragraph_break()
+        current.clear()
+
+    for page_index, body in enumerate(bodies):
+        page_mark: PageStart | None = PageStart(page_index + 1)
+        for line_index, line in enumerate(body):
+            if previous is not None and _new_paragraph(previous, line, left, right, pitch, body_size):
+                flush()
+            pieces: list[_Piece] = []
+            if page_mark is not None:
+                pieces.append(page_mark)
+                page_mark = None
+            pieces.extend(_line_pieces(line, page_index, line_index, anchors))
+            _append_line(current, pieces, vocabulary)
+            previous = line
+        if page_mark is not None:  # a page without body text
+            flush()
+            current.append(page_mark)
+        current.extend(orphans.get(page_index, []))
+    flush()
+    return builder, notes
+
+
+def _line_pieces(
+    line: _Line, page_index: int, line_index: int, anchors: dict[tuple[int, int, int], Note]
+) -> list[_Piece]:
+    pieces: list[_Piece] = []
+    text = ""
+    previous: _Word | None = None
+    for word_index, word in enumerate(line.words):
+        note = anchors.get((page_index, line_index, word_index))
+        if note is not None:
+            pieces.extend([text, note])
+            text = ""
+            previous = word
+            continue
+        if previous is not None and word.x0 - previous.x1 > 0.1 * line.size:
+            text += " "
+        text += word.text
+        previous = word
+    pieces.append(text)
+    return [p for p in pieces if not isinstance(p, str) or p]
+
+
+def _append_line(current: list[_Piece], pieces: list[_Piece], vocabulary: set[str]) -> None:
+    """Append a line to a paragraph, joining a hyphenated word split across the line end."""
+    last = max((i for i, p in enumerate(current) if isinstance(p, str)), default=None)
+    first = next((p for p in pieces if isinstance(p, str)), "")
+    if last is None:
+        current.extend(pieces)
+        return
+    left_text = current[last]
+    assert isinstance(left_text, str)
+    left_text = left_text.rstrip()
+    separator = " "
+    if (
+        left_text.endswith(_HYPHENS)
+        and _LETTER_RE.match(left_text[-2:-1] or " ")
+        and _LETTER_RE.match(first[:1] or " ")
+    ):
+        left = _WORD_END_RE.search(left_text[:-1])
+        right = _WORD_START_RE.match(first)
+        separator = ""
+        if left_text.endswith("\u00ad") or (
+            left and right and join_hyphenated(left.group(1), right.group(1), vocabulary)
+        ):
+            left_text = left_text[:-1]
+        elif left_text.endswith("\u2010"):
+            left_text = left_text[:-1] + "-"
+    current[last] = left_text
+    # Marks stay next to the text they follow; the separator goes before the new line.
+    current.append(separator)
+    current.extend(pieces)
+
+
+def join_hyphenated(left: str, right: str, vocabulary: set[str]) -> bool:
+    """Should "left-" at a line end and "right" at the next line start be one word without hyphen?
+
+    Decided in this order: a capitalised second part keeps the hyphen ("Deux-Sèvres",
+    "Saint-Étienne"); a form seen elsewhere in the document decides (the joined word, e.g.
+    "coopération", or the hyphenated one, e.g. "mots-clés"); a known compound element keeps the
+    hyphen ("peut-être", "c'est-à-dire", "celle-ci", "vice-président", "pouvons-nous"); otherwise
+    the hyphen is a line-end hyphenation and the word is joined ("coopé-ration" -> "coopération").
+    """
+    if right[:1].isupper():
+        return False
+    joined = (left + right).lower()
+    hyphenated = f"{left}-{right}".lower()
+    if joined in vocabulary:
+        return True
+    if hyphenated in vocabulary:
+        return False
+    left_word = re.split(r"['’]", left.lower())[-1]
+    return not (left_word in _COMPOUND_FIRST or right.lower() in _COMPOUND_SECOND)
+
+
+def _vocabulary(bodies: list[list[_Line]]) -> set[str]:
+    words: set[str] = set()
+    for body in bodies:
+        for line in body:
+            tokens = line.text().split()
+            if tokens and tokens[-1].endswith(_HYPHENS):
+                tokens = tokens[:-1]  # a line-end fragment is not a word
+            for token in tokens[1:] if tokens else []:
+                words.add(token.strip(".,;:!?()[]«»\"“”'’…").lower())
+            if tokens:
+                words.add(tokens[0].strip(".,;:!?()[]«»\"“”'’…").lower())
+    words.discard("")
+    return words
+
+
+def _text_block(bodies: list[list[_Line]], body_size: float) -> tuple[float, float]:
+    """Left and right edges of the body text (10th and 90th percentiles over body lines)."""
+    lines = [line for body in bodies for line in body if abs(line.size - body_size) < 0.5] or [
+        line for body in bodies for line in body
+    ]
+    if not lines:
+        return 0.0, 0.0
+    x0s = sorted(line.x0 for line in lines)
+    x1s = sorted(line.x1 for line in lines)
+    return x0s[len(x0s) // 10], x1s[min(len(x1s) - 1, (len(x1s) * 9) // 10)]
+
+
+def _line_pitch(bodies: list[list[_Line]], body_size: float) -> float:
+    gaps = []
+    for body in bodies:
+        for a, b in itertools.pairwise(body):
+            if abs(a.size - body_size) < 0.5 and abs(b.size - body_size) < 0.5:
+                gap = b.bottom - a.bottom
+                if 0 < gap < 3 * body_size:
+                    gaps.append(gap)
+    return statistics.median(gaps) if gaps else 1.2 * body_size
+
+
+def _new_paragraph(
+    prev: _Line, line: _Line, left: float, right: float, pitch: float, body_size: float
+) -> bool:
+    text = line.text()
+    if starts_with_marker(text):
+        return True
+    if abs(line.size - prev.size) > 0.1 * max(line.size, prev.size):
+        return True
+    heading = prev.size > 1.1 * body_size
+    short = prev.x1 < right - 0.15 * max(right - left, 1.0)
+    if line.page != prev.page:
+        return short or prev.text().rstrip().endswith(_SENTENCE_END)
+    gap = line.bottom - prev.bottom
+    expected = pitch * max(line.size, prev.size) / body_size
+    if gap > 1.3 * expected or gap < 0:
+        return True
+    return short and not heading

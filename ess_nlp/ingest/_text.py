@@ -1,0 +1,256 @@
+"""Plain text (.txt) and Markdown (.md) readers."""
+
+from __future__ import annotations
+
+import re
+
+from ess_nlp.ingest._build import Note, TextBuilder
+from ess_nlp.ingest._lists import starts_with_marker
+
+# --- shared ---------------------------------------------------------------------------------
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines of ``text`` with any newline convention; a form feed separates paragraphs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n\n")
+    return text.split("\n")
+
+
+def write_with_markers(
+    builder: TextBuilder, paragraph: str, marker_re: re.Pattern[str], notes: list[Note]
+) -> None:
+    """Write ``paragraph``, replacing markers of known notes by footnote marks.
+
+    Occurrences are matched to notes in order; a marker with no note left is kept as text.
+    """
+    pending = list(notes)
+    builder.paragraph_break()
+    pos = 0
+    for match in marker_re.finditer(paragraph):
+        note = next((n for n in pending if n.marker == match.group(1)), None)
+        if note is None:
+            continue
+        builder.add(paragraph[pos : match.start()])
+        builder.mark(note)
+        pending.remove(note)
+        notes.remove(note)
+        pos = match.end()
+    builder.add(paragraph[pos:])
+    builder.paragraph_break()
+
+
+# --- .txt -----------------------------------------------------------------------------------
+
+_NOTES_HEADING_RE = re.compile(r"^\s*(notes?|notes de bas de page|références)\s*:?\s*$", re.IGNORECASE)
+_TXT_NOTE_RE = re.compile(r"^\s*\[(\w{1,4})\]\s*(.*)$")
+_TXT_MARKER_RE = re.compile(r"\[(\w{1,4})\]")
+_SENTENCE_END = tuple('.!?:;…»"”)')
+# Lines longer than this are not hard-wrapped prose: each line is its own paragraph.
+_MAX_WRAP_WIDTH = 110
+
+
+def read_txt_text(text: str) -> tuple[TextBuilder, list[Note]]:
+    lines = split_lines(text)
+    body, notes = _split_txt_notes(lines)
+    builder = TextBuilder()
+    pending = list(notes)
+    for paragraph in txt_paragraphs(body):
+        write_with_markers(builder, paragraph, _TXT_MARKER_RE, pending)
+    return builder, notes
+
+
+def _split_txt_notes(lines: list[str]) -> tuple[list[str], list[Note]]:
+    """Separate a trailing notes block ("Notes" then "[1] text" lines) from the body."""
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if not nonblank:
+        return lines, []
+    start: int | None = None
+    for i in reversed(nonblank):
+        if _NOTES_HEADING_RE.match(lines[i]):
+            following = [j for j in nonblank if j > i]
+            if following and _TXT_NOTE_RE.match(lines[following[0]]):
+                start = i
+            break
+    if start is None:
+        # No heading: accept a trailing run of "[n] text" lines whose markers occur in the body.
+        j = len(nonblank)
+        while j > 0 and _TXT_NOTE_RE.match(lines[nonblank[j - 1]]):
+            j -= 1
+        if j == len(nonblank) or j == 0:
+            return lines, []
+        first = nonblank[j]
+        body_text = "\n".join(lines[:first])
+        markers = [_TXT_NOTE_RE.match(lines[k]).group(1) for k in nonblank[j:]]  # type: ignore[union-attr]
+        if not all(f"[{m}]" in body_text for m in markers):
+            return lines, []
+        notes_lines = lines[first:]
+        body = lines[:first]
+    else:
+        notes_lines = lines[start + 1 :]
+        body = lines[:start]
+    notes: list[Note] = []
+    for line in notes_lines:
+        match = _TXT_NOTE_RE.match(line)
+        if match:
+            notes.append(Note(match.group(1), match.group(2)))
+        elif line.strip() and notes:
+            notes[-1].text += " " + line.strip()
+    return body, notes
+
+
+def txt_paragraphs(lines: list[str]) -> list[str]:
+    """Group lines into paragraphs.
+
+    Blank lines separate paragraphs. Inside a block, a line is its own paragraph unless the
+    text is hard-wrapped: then a line continues the previous one when that one is long
+    (at least 60% of the widest line, 80% if it ends a sentence) and the line does not start
+    with a list marker. Text whose widest line exceeds 110 characters is not wrapped, so
+    every line is a paragraph.
+    """
+    width = max((len(line.rstrip()) for line in lines), default=0)
+    wrapped = width <= _MAX_WRAP_WIDTH
+    paragraphs: list[str] = []
+    current: list[str] = []
+    previous = ""
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            if current:
+                paragraphs.append(" ".join(current))
+                current = []
+            previous = ""
+            continue
+        if current and wrapped and not starts_with_marker(stripped) and _is_long(previous, width):
+            current.append(stripped)
+        else:
+            if current:
+                paragraphs.append(" ".join(current))
+            current = [stripped]
+        previous = line
+    if current:
+        paragraphs.append(" ".join(current))
+    return paragraphs
+
+
+def _is_long(line: str, width: int) -> bool:
+    line = line.rstrip()
+    threshold = 0.8 if line.endswith(_SENTENCE_END) else 0.6
+    return len(line) >= threshold * width and len(line) >= 30
+
+
+# --- .md ------------------------------------------------------------------------------------
+
+_MD_NOTE_DEF_RE = re.compile(r"^\s{0,3}\[\^([^\]\s]+)\]:\s?(.*)$")
+_MD_MARKER_RE = re.compile(r"\[\^([^\]\s]+)\]")
+_MD_ATX_RE = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?\s*#*\s*$")
+_MD_SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_MD_HR_RE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_MD_FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
+_MD_BULLET_RE = re.compile(r"^\s*[*+-]\s+(.*)$")
+_MD_ORDERED_RE = re.compile(r"^\s*(\d{1,9}[.)])\s+(.*)$")
+_MD_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_MD_QUOTE_RE = re.compile(r"^\s{0,3}>\s?")
+
+_MD_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"\[([^\]^][^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"`([^`]+)`"), r"\1"),
+    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=\S)(.+?)(?<=\S)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"</?[a-zA-Z][^>]*>"), " "),
+    (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),
+)
+
+
+def md_inline(text: str) -> str:
+    for pattern, repl in _MD_INLINE:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def read_md_text(text: str) -> tuple[TextBuilder, list[Note]]:
+    lines = split_lines(text)
+    body: list[str] = []
+    notes: list[Note] = []
+    in_note = False
+    for line in lines:
+        match = _MD_NOTE_DEF_RE.match(line)
+        if match:
+            notes.append(Note(match.group(1), md_inline(match.group(2))))
+            in_note = True
+        elif in_note and line.startswith(("    ", "\t")) and line.strip():
+            notes[-1].text += " " + md_inline(line.strip())
+        else:
+            in_note = in_note and not line.strip()
+            body.append(line)
+    builder = TextBuilder()
+    pending = list(notes)
+    for paragraph in md_paragraphs(body):
+        write_with_markers(builder, paragraph, _MD_MARKER_RE, pending)
+    return builder, notes
+
+
+def md_paragraphs(lines: list[str]) -> list[str]:
+    """Markdown blocks to paragraphs: soft-wrapped lines joined, headings, list items and
+    table rows on their own, markup removed (emphasis, links, images, code, HTML tags)."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    in_fence = False
+
+    def flush() -> None:
+        if current:
+            paragraphs.append(md_inline(" ".join(current)))
+            current.clear()
+
+    for raw in lines:
+        if _MD_FENCE_RE.match(raw):
+            flush()
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            if raw.strip():
+                paragraphs.append(raw.strip())
+            continue
+        line = _MD_QUOTE_RE.sub("", raw)
+        stripped = line.strip()
+        if not stripped:
+            flush()
+            continue
+        atx = _MD_ATX_RE.match(line)
+        if atx:
+            flush()
+            paragraphs.append(md_inline(atx.group(1) or ""))
+            continue
+        if current and _MD_SETEXT_RE.match(line) and len(current) == 1 and not starts_with_marker(current[0]):
+            paragraphs.append(md_inline(current[0]))
+            current.clear()
+            continue
+        if _MD_HR_RE.match(line):
+            flush()
+            paragraphs.append(stripped)
+            continue
+        if stripped.startswith("|"):
+            flush()
+            if not _MD_TABLE_SEP_RE.match(stripped):
+                cells = [c.strip() for c in stripped.strip("|").split("|")]
+                paragraphs.append(md_inline(" | ".join(cells)))
+            continue
+        bullet = _MD_BULLET_RE.match(line)
+        ordered = _MD_ORDERED_RE.match(line)
+        if bullet and not _MD_HR_RE.match(line):
+            flush()
+            current.append("- " + bullet.group(1).strip())
+        elif ordered:
+            flush()
+            current.append(f"{ordered.group(1)} {ordered.group(2).strip()}")
+        else:
+            current.append(stripped)
+        if raw.endswith(("  ", "\\")):
+            if current and current[-1].endswith("\\"):
+                current[-1] = current[-1][:-1]
+            flush()
+    flush()
+    return [p for p in paragraphs if p.strip()]
