@@ -1,0 +1,144 @@
+"""Pipeline step ``extract``: extract from every stored source not yet extracted, store the
+records linked to their units, then rebuild the groups of near-duplicate proposals.
+
+A source is extracted again when its bytes changed (re-ingestion replaces its units, and the
+cascade removes what was extracted from them) or when the extraction version changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
+
+from ess_nlp.extract._run import DEFAULT_MODEL, Extraction, extract_units, extraction_pipeline
+from ess_nlp.extract.duplicates import DEFAULT_THRESHOLD, group_duplicates
+from ess_nlp.extract.records import Constat, Initiative, Proposal
+from ess_nlp.store import Store
+
+if TYPE_CHECKING:
+    from ess_nlp.pipeline import StepReport
+
+logger = logging.getLogger(__name__)
+
+EXTRACTION_VERSION = "1"
+
+
+def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = None,
+                 model: str = DEFAULT_MODEL) -> StepReport:
+    """Run extraction over the sources that need it; return a ``StepReport``."""
+    from ess_nlp.pipeline import StepReport
+
+    version = f"{EXTRACTION_VERSION}:{model}"
+    todo = [
+        (row["id"], row["path"], row["sha256"])
+        for row in store.conn.execute(
+            "SELECT s.id, s.path, s.sha256 FROM sources s LEFT JOIN extracted_sources e ON e.source_id = s.id"
+            " WHERE e.source_id IS NULL OR e.sha256 != s.sha256 OR e.version != ? ORDER BY s.path",
+            (version,),
+        )
+    ]
+    counts = {"sources": 0, "proposals": 0, "constats": 0, "initiatives": 0, "groups": 0}
+    nlp = extraction_pipeline(model) if todo else None
+    for done, (source_id, path, sha256) in enumerate(todo, start=1):
+        units = list(store.units(source=path))
+        extraction = extract_units(units, nlp=nlp)
+        save_extraction(store, source_id, [u.id for u in units], extraction)
+        with store.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO extracted_sources(source_id, sha256, version, extracted_at)"
+                " VALUES (?, ?, ?, ?)",
+                (source_id, sha256, version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+            )
+        counts["sources"] += 1
+        counts["proposals"] += len(extraction.proposals)
+        counts["constats"] += len(extraction.constats)
+        counts["initiatives"] += len(extraction.initiatives)
+        if progress is not None:
+            progress(done, len(todo))
+    if todo or not store.conn.execute("SELECT 1 FROM duplicate_groups LIMIT 1").fetchone():
+        counts["groups"] = rebuild_duplicate_groups(store)
+    else:
+        counts["groups"] = store.conn.execute("SELECT count(*) FROM duplicate_groups").fetchone()[0]
+    summary = (
+        f"{counts['sources']} source(s) traitée(s) : {counts['proposals']} proposition(s), "
+        f"{counts['constats']} constat(s), {counts['initiatives']} initiative(s) ; "
+        f"{counts['groups']} groupe(s) de propositions proches"
+    )
+    return StepReport("extract", summary, counts)
+
+
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def save_extraction(store: Store, source_id: int, unit_ids: list[str], extraction: Extraction) -> None:
+    """Replace what is stored for these units by ``extraction``, in one transaction."""
+    del source_id
+    with store.transaction() as conn:
+        for chunk in _chunks(unit_ids):
+            marks = ",".join("?" * len(chunk))
+            for table in ("constats", "initiatives"):
+                conn.execute(f"DELETE FROM {table} WHERE unit_id IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM proposals WHERE unit_id IN ({marks})", chunk)
+        conn.executemany(
+            "INSERT INTO proposals(id, unit_id, cahier_id, section_id, start, end, text, number, parent_id,"
+            " alternative, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_proposal_row(p) for p in extraction.proposals],
+        )
+        conn.executemany(
+            "INSERT INTO constats(id, unit_id, cahier_id, section_id, start, end, text, cue)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [_constat_row(c) for c in extraction.constats],
+        )
+        conn.executemany(
+            "INSERT INTO initiatives(id, unit_id, cahier_id, section_id, start, end, name, text, what, since,"
+            " organisations, partners, legal_forms, places, urls, figures)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [_initiative_row(i) for i in extraction.initiatives],
+        )
+
+
+def _proposal_row(p: Proposal) -> tuple[object, ...]:
+    return (p.id, p.unit, p.cahier, p.section, p.start, p.end, p.text, p.number, p.parent, int(p.alternative),
+            p.cue)
+
+
+def _constat_row(c: Constat) -> tuple[object, ...]:
+    return (c.id, c.unit, c.cahier, c.section, c.start, c.end, c.text, c.cue)
+
+
+def _initiative_row(i: Initiative) -> tuple[object, ...]:
+    def dump(value: object) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    return (
+        i.id, i.unit, i.cahier, i.section, i.start, i.end, i.name, i.text, i.what, i.since,
+        dump(list(i.organisations)), dump(list(i.partners)), dump(list(i.legal_forms)),
+        dump([p.to_json() for p in i.places]), dump(list(i.urls)), dump([f.to_json() for f in i.figures]),
+    )
+
+
+def rebuild_duplicate_groups(store: Store, *, threshold: float = DEFAULT_THRESHOLD) -> int:
+    """Recompute the groups of near-duplicate proposals over every stored proposal."""
+    rows = store.conn.execute(
+        "SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id"
+    ).fetchall()
+    groups = group_duplicates([(r["id"], r["text"], r["cahier_id"]) for r in rows], threshold=threshold)
+    texts = {r["id"]: r["text"] for r in rows}
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM duplicate_groups")
+        for group in groups:
+            cursor = conn.execute(
+                "INSERT INTO duplicate_groups(label, size, cahiers) VALUES (?, ?, ?)",
+                (texts[group.centre], len(group.members), group.cahiers),
+            )
+            conn.executemany(
+                "INSERT INTO duplicate_members(group_id, proposal_id, similarity) VALUES (?, ?, ?)",
+                [(cursor.lastrowid, m, s) for m, s in zip(group.members, group.similarities, strict=True)],
+            )
+    logger.info("%d groups of near-duplicate proposals", len(groups))
+    return len(groups)
