@@ -1,34 +1,32 @@
-"""The app's main page, opened on the database named by ``$ESS_NLP_DB``."""
+"""The app's frame: page set-up, the database check, and the navigation between pages.
+
+``ess-nlp app`` (or ``streamlit run app.py``) runs ``ess_nlp/ui/main.py``, which calls
+:func:`main`. Each page is a module of this package run as a page script; it reads its state
+from widgets and query parameters (``?cahier=<id>``), asks ``data.py`` for computed objects
+and hands them to its render functions.
+"""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
-from ess_nlp.store import DEFAULT_DB_PATH, Store
+from ess_nlp.ui.nav import PAGES
 
-
-def db_path() -> Path:
-    return Path(os.environ.get("ESS_NLP_DB", DEFAULT_DB_PATH))
+HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    st.set_page_config(page_title="ESS — cahiers d'espérance", layout="wide")
-    st.title("Cahiers d'espérance de l'ESS")
-    path = db_path()
-    if not path.exists():
-        st.info(f"Aucune base à l'emplacement {path} : lancez d'abord « ess-nlp run CHEMIN… ».")
-        return
-    with Store(path) as store:
-        counts = store.count_units()
-        sources = store.sources()
-    cols = st.columns(3)
-    cols[0].metric("Fichiers", len(sources))
-    cols[1].metric("Cahiers", counts.get("cahier", 0))
-    cols[2].metric("Phrases", counts.get("sentence", 0))
-    st.dataframe(
-        [{"fichier": s["path"], "format": s["format"], "cahiers": s["cahiers"]} for s in sources],
-        hide_index=True,
-    )
+    st.set_page_config(page_title="ESS — cahiers d'espérance", page_icon="📘", layout="wide")
+    pages = {
+        section: [
+            st.Page(
+                HERE / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.default
+            )
+            for spec in specs
+        ]
+        for section, specs in PAGES.items()
+    }
+    current = st.navigation(pages)
+    current.run()

@@ -1,0 +1,71 @@
+"""Pieces every page uses: the database check with its "empty" explanations, labels, errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ess_nlp.ui import data
+from ess_nlp.ui.highlight import CSS
+
+
+def page_header(title: str, caption: str | None = None) -> None:
+    st.html(CSS)
+    st.title(title)
+    if caption:
+        st.caption(caption)
+
+
+def missing_db_message(path: Path) -> str:
+    return (
+        f"Aucune base de données à l'emplacement « {path} ». Pour commencer, lancez dans un terminal "
+        f"« ess-nlp run corpus/sample --db {path} » (le corpus d'exemple), ou déposez vos fichiers "
+        "sur la page « Importer »."
+    )
+
+
+def empty_db_message(path: Path) -> str:
+    return (
+        f"La base « {path} » ne contient encore aucun cahier. Déposez des fichiers sur la page "
+        f"« Importer », ou lancez « ess-nlp run DOSSIER --db {path} » dans un terminal."
+    )
+
+
+def require_corpus() -> tuple[str, data.Token] | None:
+    """``(db, token)`` when the database holds at least one cahier; otherwise explain what to do
+    (in French, with a link to the import page) and return None."""
+    path = data.db_path()
+    if not path.exists():
+        st.info(missing_db_message(path), icon="ℹ️")
+        st.page_link(str(Path(__file__).parent / "importer.py"), label="Importer des fichiers", icon="📥")
+        return None
+    db, token = data.current()
+    try:
+        size = data.corpus_size(db, token)
+    except Exception as err:  # a file that is not one of our databases
+        st.error(f"La base « {path} » n'a pas pu être ouverte : {err}. Vérifiez le chemin passé à --db.")
+        return None
+    if size.empty:
+        st.info(empty_db_message(path), icon="ℹ️")
+        st.page_link(str(Path(__file__).parent / "importer.py"), label="Importer des fichiers", icon="📥")
+        return None
+    return db, token
+
+
+def fr_int(n: int) -> str:
+    """An integer with French thousands separators (narrow no-break space)."""
+    return f"{n:,}".replace(",", "\u202f")
+
+
+def md_escape(text: str) -> str:
+    """Document text made inert for ``st.markdown``: markdown and HTML characters escaped,
+    whitespace runs collapsed."""
+    import re
+
+    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$&])", r"\\\1", " ".join(str(text).split()))
+
+
+def md_quote(text: str, *, quote: bool = True) -> str:
+    """``text`` escaped for markdown, as a block quote unless ``quote`` is False."""
+    return ("> " if quote else "") + md_escape(text)

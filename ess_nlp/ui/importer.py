@@ -1,0 +1,97 @@
+"""Page « Importer »: drop files in any format the toolkit reads; each is read, split and stored
+with a progress bar, then the processing steps (classification, extraction, topics) run. A file
+that fails says why, in French, and the others go on."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ess_nlp.ingest import SUPPORTED_EXTENSIONS, Limits
+from ess_nlp.ui import data
+from ess_nlp.ui.common import page_header
+from ess_nlp.ui.importing import IMPORT_PREFIX, ImportResult, import_upload, run_steps
+from ess_nlp.ui.nav import page_file
+
+MB = 1024 * 1024
+# Limits of the app (the command line keeps the library's larger defaults).
+APP_LIMITS = Limits(max_file_bytes=50 * MB, max_unzipped_bytes=200 * MB, max_pdf_pages=1_000)
+OUTCOMES = {
+    "added": "ajouté",
+    "replaced": "remplacé (contenu modifié)",
+    "unchanged": "déjà présent, inchangé",
+    "duplicate": "ignoré : même contenu qu'un fichier déjà importé",
+    "failed": "échec",
+}
+
+
+def page() -> None:
+    page_header(
+        "Importer",
+        "Déposez des cahiers : "
+        + ", ".join(SUPPORTED_EXTENSIONS)
+        + f". Jusqu'à {APP_LIMITS.max_file_bytes // MB} Mo et {APP_LIMITS.max_pdf_pages} pages par fichier. "
+        "Un fichier déjà importé sous le même nom est remplacé s'il a changé.",
+    )
+    path = data.db_path()
+    st.caption(f"Base : {path}" + ("" if path.exists() else " (elle sera créée au premier import)"))
+    uploads = st.file_uploader(
+        "Fichiers à importer",
+        type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
+        accept_multiple_files=True,
+        key="importer_files",
+    )
+    run_all = st.toggle(
+        "Lancer ensuite les traitements (classification, extraction, thèmes)",
+        value=True,
+        key="importer_steps",
+    )
+    if st.button("Importer", type="primary", disabled=not uploads, key="importer_go"):
+        results = do_import(str(path), [(u.name, u.getvalue()) for u in uploads or []], run_all)
+        st.session_state["importer_results"] = results
+    results: list[ImportResult] | None = st.session_state.get("importer_results")
+    if results:
+        render_results(results)
+
+
+def do_import(db: str, files: list[tuple[str, bytes]], run_all: bool) -> list[ImportResult]:
+    results: list[ImportResult] = []
+    bar = st.progress(0.0, text="Préparation…")
+    with data.open_store(db) as store:
+        for i, (name, payload) in enumerate(files, start=1):
+            bar.progress((i - 1) / len(files), text=f"Lecture et découpage de « {name} » ({i}/{len(files)})…")
+            results.append(import_upload(store, name, payload, limits=APP_LIMITS))
+        bar.progress(1.0, text=f"{len(files)} fichier(s) lus.")
+        if run_all and any(r.outcome in ("added", "replaced") for r in results):
+            step_bar = st.progress(0.0, text="Traitements…")
+
+            def progress(step: str, done: int, total: int) -> None:
+                step_bar.progress(min(done / max(total, 1), 1.0), text=f"{step} : {done}/{total}")
+
+            for message in run_steps(store, progress):
+                st.caption(message)
+            step_bar.progress(1.0, text="Traitements terminés.")
+    return results
+
+
+def render_results(results: list[ImportResult]) -> None:
+    ok = [r for r in results if r.outcome != "failed"]
+    failed = [r for r in results if r.outcome == "failed"]
+    if ok:
+        st.success(f"{len(ok)} fichier(s) traité(s), {sum(r.cahiers for r in ok)} cahier(s) au total.")
+    for r in results:
+        label = OUTCOMES.get(r.outcome, r.outcome)
+        if r.outcome == "failed":
+            st.error(f"{r.name} : {label}. {r.message}")
+        else:
+            st.markdown(f"- **{r.name}** : {label}" + (f", {r.cahiers} cahier(s)" if r.cahiers else ""))
+    if failed and ok:
+        st.info(
+            "Les autres fichiers ont bien été importés ; corrigez ceux en échec puis déposez-les à nouveau."
+        )
+    if ok:
+        st.page_link(str(page_file("overview.py")), label="Voir la vue d'ensemble", icon="📊")
+    st.caption(f"Les fichiers importés sont enregistrés sous le préfixe « {IMPORT_PREFIX} ».")
+
+
+if __name__ == "__main__":
+    page()

@@ -1,0 +1,58 @@
+"""The pages of the app and the links between them (query parameters such as ``?cahier=<id>``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    file: str
+    title: str
+    icon: str
+    url: str
+    default: bool = False
+
+
+# Part 2 (syntheses) adds a "Synthèses" section here.
+PAGES: dict[str, list[PageSpec]] = {
+    "Explorer le corpus": [
+        PageSpec("overview.py", "Vue d'ensemble", "📊", "vue-ensemble", default=True),
+        PageSpec("explorer.py", "Explorer", "🧭", "explorer"),
+        PageSpec("reader.py", "Lire un cahier", "📖", "lire"),
+        PageSpec("search.py", "Rechercher", "🔎", "rechercher"),
+    ],
+    "Matériaux": [
+        PageSpec("proposals.py", "Propositions", "💡", "propositions"),
+        PageSpec("initiatives.py", "Initiatives", "🌱", "initiatives"),
+    ],
+    "Travailler le corpus": [
+        PageSpec("annotate.py", "Annoter", "✏️", "annoter"),
+        PageSpec("importer.py", "Importer", "📥", "importer"),
+    ],
+}
+
+
+def page_file(name: str) -> Path:
+    return HERE / name
+
+
+def link_to_cahier(cahier: str, label: str, *, unit: str | None = None, container=None) -> None:
+    """A link that opens ``cahier`` on "Lire un cahier" (scrolled to ``unit`` when given)."""
+    params: Mapping[str, str] = {"cahier": cahier, **({"unite": unit} if unit else {})}
+    target = container if container is not None else st
+    target.page_link(str(page_file("reader.py")), label=label, icon="📖", query_params=dict(params))
+
+
+def reader_url(cahier: str, unit: str | None = None) -> str:
+    """Relative URL of a cahier on the reading page (for link columns of tables)."""
+    from urllib.parse import urlencode
+
+    params = {"cahier": cahier, **({"unite": unit} if unit else {})}
+    return "lire?" + urlencode(params)

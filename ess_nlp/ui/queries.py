@@ -1,0 +1,562 @@
+"""Read-only queries the app's pages need, as plain functions over a ``Store`` (no streamlit).
+
+Each function takes an open :class:`~ess_nlp.store.Store` and returns pandas frames or small
+records, so ``data.py`` can cache them and a benchmark or a notebook can call them directly.
+Where a later step (classification, extraction, topics) owns the data, the query goes through
+that step's tables or library functions when they exist and falls back to what the core tables
+give (section kinds, cahier metadata) otherwise; the ``*_available`` functions tell the pages
+which case they are in so they can say so in French.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from ess_nlp.store import Store, fts_query
+
+# --- labels (the taxonomy's names; the classification package owns them when present) ---------
+
+DOMAIN_NAMES: dict[str, str] = {
+    "consommer": "Consommer",
+    "cooperer": "Coopérer",
+    "creer": "Créer",
+    "democratiser": "Démocratiser",
+    "financer": "Financer",
+    "se_former": "Se former",
+    "se_loger": "Se loger",
+    "soigner": "Soigner",
+    "travailler": "Travailler",
+}
+THEME_NAMES: dict[str, str] = {
+    "T1": "T1 Collaboration et mutualisation",
+    "T2": "T2 Triptyque État, privé, ESS",
+    "T3": "T3 Coopérations territoriales (PTCE)",
+    "T4": "T4 Comportement des banques",
+    "T5": "T5 Finance alternative",
+    "T6": "T6 Système financier pour l'ESS",
+    "T7": "T7 Mesures et indicateurs",
+    "T8": "T8 Loi-cadre et politique publique",
+    "T9": "T9 Visibilité européenne",
+    "T10": "T10 Innovation sociale",
+    "T11": "T11 Circuits courts",
+    "T12": "T12 Prévention, accompagnement, formation",
+}
+KIND_NAMES: dict[str, str] = {
+    "proposal": "Proposition",
+    "constat": "Constat",
+    "initiative": "Initiative",
+}
+SECTION_KIND_NAMES: dict[str, str] = {
+    "constat": "Constats",
+    "proposition": "Propositions",
+    "initiative": "Initiative",
+    "contexte": "Contexte",
+    "autre": "Autre",
+}
+# The unit kind given by the section a passage sits in, as an extraction kind.
+SECTION_TO_ITEM = {"proposition": "proposal", "constat": "constat", "initiative": "initiative"}
+
+
+def label_names(facet: str) -> dict[str, str]:
+    """Display names of a facet's labels (``domains``/``themes``), taxonomy first when installed."""
+    try:  # the classification package's taxonomy, when it has landed
+        from ess_nlp.taxonomy import load_taxonomy  # type: ignore[attr-defined]
+
+        taxonomy = load_taxonomy()
+        return {label.id: label.name for label in taxonomy.facet(facet).labels}
+    except Exception:
+        return dict(DOMAIN_NAMES if facet == "domains" else THEME_NAMES if facet == "themes" else {})
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,))
+    return row.fetchone() is not None
+
+
+def table_columns(conn: sqlite3.Connection, name: str) -> set[str]:
+    return {row[1] for row in conn.execute(f"PRAGMA table_info({name})")}
+
+
+def _frame(conn: sqlite3.Connection, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+    cursor = conn.execute(sql, params)
+    columns = [d[0] for d in cursor.description]
+    return pd.DataFrame([tuple(r) for r in cursor.fetchall()], columns=columns)
+
+
+# --- corpus ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CorpusSize:
+    sources: int
+    cahiers: int
+    sections: int
+    paragraphs: int
+    sentences: int
+
+    @property
+    def empty(self) -> bool:
+        return self.cahiers == 0
+
+
+def corpus_size(store: Store) -> CorpusSize:
+    counts = store.count_units()
+    sources = store.conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+    return CorpusSize(
+        sources=int(sources),
+        cahiers=counts.get("cahier", 0),
+        sections=counts.get("section", 0),
+        paragraphs=counts.get("paragraph", 0),
+        sentences=counts.get("sentence", 0),
+    )
+
+
+def sources_frame(store: Store) -> pd.DataFrame:
+    """One row per stored file: path, format, size, cahiers, date."""
+    rows = store.sources()
+    return pd.DataFrame(
+        [
+            {
+                "fichier": r["path"],
+                "format": r["format"],
+                "taille": r["size"],
+                "cahiers": r["cahiers"],
+                "ingéré le": r["ingested_at"],
+            }
+            for r in rows
+        ],
+        columns=["fichier", "format", "taille", "cahiers", "ingéré le"],
+    )
+
+
+def cahiers_frame(store: Store) -> pd.DataFrame:
+    """One row per cahier: id, title, source, format, page, organisation, legal form, territory,
+    the domain written in the cahier (form field), sections, sentences, words."""
+    frame = _frame(
+        store.conn,
+        "SELECT u.id, coalesce(u.title, '') AS title, s.path AS source, s.format, u.page,"
+        " coalesce(json_extract(u.metadata, '$.organisation'), '') AS organisation,"
+        " coalesce(json_extract(u.metadata, '$.legal_form'), '') AS legal_form,"
+        " coalesce(json_extract(u.metadata, '$.territory'), '') AS territory,"
+        " coalesce(json_extract(u.metadata, '$.domain'), '') AS domain_field,"
+        " u.end - u.start AS chars"
+        " FROM units u JOIN sources s ON s.id = u.source_id"
+        " WHERE u.level = 'cahier' ORDER BY s.path, u.ord",
+    )
+    counts = _frame(
+        store.conn,
+        "SELECT cahier_id AS id, sum(level = 'section') AS sections, sum(level = 'sentence') AS sentences"
+        " FROM units WHERE level IN ('section', 'sentence') GROUP BY cahier_id",
+    )
+    frame = frame.merge(counts, on="id", how="left")
+    for column in ("sections", "sentences"):
+        frame[column] = frame[column].fillna(0).astype(int)
+    frame["title"] = [t or f"(sans titre) {i}" for t, i in zip(frame["title"], frame["id"], strict=True)]
+    return frame
+
+
+def cahier_units(store: Store, cahier: str) -> list[object]:
+    """The cahier unit then every unit below it, in source order."""
+    head = store.unit(cahier)
+    if head is None:
+        return []
+    return [head, *store.units(cahier=cahier)]
+
+
+def cahier_page_range(store: Store, cahier: str) -> tuple[int | None, int | None]:
+    row = store.conn.execute(
+        "SELECT min(page), max(page) FROM units WHERE id = ? OR cahier_id = ?", (cahier, cahier)
+    ).fetchone()
+    return (row[0], row[1]) if row else (None, None)
+
+
+# --- classification (domains and themes) ------------------------------------------------------
+
+
+def classification_available(store: Store) -> bool:
+    """Whether the classification step stored predictions (migration 0002)."""
+    return has_table(store.conn, "predictions")
+
+
+def unit_labels(store: Store, level: str = "cahier") -> pd.DataFrame:
+    """``unit, facet, label, score`` for every label kept on units of ``level``.
+
+    From the classifier's predictions when stored; otherwise the domain a cahier names in
+    its own form field ("Domaine : Se loger"), matched to the domain ids.
+    """
+    conn = store.conn
+    if classification_available(store):
+        columns = table_columns(conn, "predictions")
+        unit_col = "unit_id" if "unit_id" in columns else "unit"
+        kept = " AND p.selected = 1" if "selected" in columns else ""
+        frame = _frame(
+            conn,
+            f"SELECT p.{unit_col} AS unit, p.facet, p.label, p.score FROM predictions p"
+            f" JOIN units u ON u.id = p.{unit_col} WHERE u.level = ?{kept}",
+            (level,),
+        )
+        if not frame.empty:
+            return frame
+    if level != "cahier":
+        return pd.DataFrame(columns=["unit", "facet", "label", "score"])
+    rows = conn.execute(
+        "SELECT id, json_extract(metadata, '$.domain') FROM units"
+        " WHERE level = 'cahier' AND json_extract(metadata, '$.domain') IS NOT NULL"
+    ).fetchall()
+    by_folded = {_fold(name): key for key, name in DOMAIN_NAMES.items()}
+    by_folded.update({_fold(key.replace("_", " ")): key for key in DOMAIN_NAMES})
+    records = []
+    for unit_id, value in rows:
+        for part in str(value).replace(";", ",").split(","):
+            key = by_folded.get(_fold(part))
+            if key:
+                records.append((unit_id, "domains", key, 1.0))
+    return pd.DataFrame(records, columns=["unit", "facet", "label", "score"])
+
+
+def _fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def labels_wide(labels: pd.DataFrame, facet: str) -> dict[str, list[str]]:
+    """``{unit: [label, ...]}`` for one facet."""
+    part = labels[labels["facet"] == facet]
+    out: dict[str, list[str]] = {}
+    for unit, label in zip(part["unit"], part["label"], strict=True):
+        out.setdefault(unit, []).append(label)
+    return out
+
+
+# --- extraction (proposals, constats, initiatives) ------------------------------------------
+
+
+def extraction_available(store: Store) -> bool:
+    """Whether the extraction step ran on this database (migration 0003, at least one source)."""
+    conn = store.conn
+    if has_table(conn, "extracted_sources"):
+        return conn.execute("SELECT 1 FROM extracted_sources LIMIT 1").fetchone() is not None
+    return (
+        has_table(conn, "proposals")
+        and conn.execute("SELECT 1 FROM proposals LIMIT 1").fetchone() is not None
+    )
+
+
+def items_frame(store: Store, kind: str, *, cahier: str | None = None) -> pd.DataFrame:
+    """Proposals, constats or initiatives: ``id, kind, cahier, unit, source, start, end, text, number``.
+
+    From the extraction tables when stored; otherwise the sentences of the sections of the
+    matching kind (a "Nos propositions" section gives proposals), marked ``cue = "section"``.
+    """
+    conn = store.conn
+    table = {"proposal": "proposals", "constat": "constats", "initiative": "initiatives"}[kind]
+    if extraction_available(store):
+        columns = table_columns(conn, table)
+        unit_col = "unit_id" if "unit_id" in columns else "unit"
+        cahier_col = "cahier_id" if "cahier_id" in columns else "cahier"
+        extra = ", t.number" if "number" in columns else ", NULL AS number"
+        where, params = "", []
+        if cahier is not None:
+            where = f" WHERE t.{cahier_col} = ?"
+            params.append(cahier)
+        return _frame(
+            conn,
+            f"SELECT t.id, '{kind}' AS kind, t.{cahier_col} AS cahier, t.{unit_col} AS unit, s.path AS source,"
+            f" t.start, t.end, t.text{extra}, 'extraction' AS cue"
+            f" FROM {table} t JOIN units u ON u.id = t.{unit_col} JOIN sources s ON s.id = u.source_id{where}"
+            " ORDER BY s.path, t.start",
+            params,
+        )
+    section_kind = {v: k for k, v in SECTION_TO_ITEM.items()}[kind]
+    level = "paragraph" if kind == "initiative" else "sentence"
+    where = "u.level = ? AND u.kind = ?"
+    params = [level, section_kind]
+    if cahier is not None:
+        where += " AND u.cahier_id = ?"
+        params.append(cahier)
+    frame = _frame(
+        conn,
+        f"SELECT u.id, '{kind}' AS kind, u.cahier_id AS cahier, u.id AS unit, s.path AS source,"
+        " u.start, u.end, u.text, p.number, 'section' AS cue"
+        " FROM units u JOIN sources s ON s.id = u.source_id LEFT JOIN units p ON p.id = u.parent_id"
+        f" WHERE {where} ORDER BY s.path, u.ord",
+        params,
+    )
+    if kind == "proposal" and not frame.empty:
+        # An introduction line ("Nous proposons :") is not a proposal.
+        frame = frame[~frame["text"].str.rstrip().str.endswith(":") | frame["number"].notna()]
+        frame = frame.reset_index(drop=True)
+    return frame
+
+
+# --- search ---------------------------------------------------------------------------------
+
+
+def search_frame(store: Store, query: str, *, lemmas: str | None = None, limit: int = 500) -> pd.DataFrame:
+    """Sentences matching ``query`` (accents ignored; lemmas too when given), best first:
+    ``unit, cahier, source, page, kind, text, rank``."""
+    hits = store.search(query, lemmas=lemmas, limit=limit)
+    return pd.DataFrame(
+        [
+            {
+                "unit": h.unit.id,
+                "cahier": h.unit.cahier,
+                "source": h.unit.source,
+                "page": h.unit.page,
+                "kind": h.unit.kind,
+                "text": h.unit.text,
+                "rank": h.rank,
+            }
+            for h in hits
+        ],
+        columns=["unit", "cahier", "source", "page", "kind", "text", "rank"],
+    )
+
+
+def valid_query(query: str) -> bool:
+    return bool(fts_query(query))
+
+
+# --- misc -------------------------------------------------------------------------------------
+
+
+def unit_metadata(store: Store, unit_id: str) -> dict[str, str]:
+    row = store.conn.execute("SELECT metadata FROM units WHERE id = ?", (unit_id,)).fetchone()
+    return dict(json.loads(row[0])) if row else {}
+
+
+# --- coverage (domain x theme) ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Cahiers and proposals per (domain, theme) cell, and the blind spots among themes."""
+
+    cells: pd.DataFrame  # domain, theme, cahiers, proposals
+    themes: pd.DataFrame  # theme, cahiers, proposals, blind_spot (reason in French or "")
+    domains: pd.DataFrame  # domain, cahiers, proposals
+
+
+def coverage(
+    labels: pd.DataFrame,
+    proposals_per_cahier: pd.Series,
+    *,
+    domains: Sequence[str],
+    themes: Sequence[str],
+    min_cahiers: int = 2,
+    min_proposals: int = 5,
+) -> Coverage:
+    """Count cahiers (and their proposals) labelled with each domain and theme.
+
+    A theme is a blind spot when fewer than ``min_cahiers`` cahiers or fewer than
+    ``min_proposals`` proposals carry it.
+    """
+    by_domain = labels_wide(labels, "domains")
+    by_theme = labels_wide(labels, "themes")
+    cells = {(d, t): [0, 0] for d in domains for t in themes}
+    domain_totals = {d: [0, 0] for d in domains}
+    theme_totals = {t: [0, 0] for t in themes}
+    for cahier in set(by_domain) | set(by_theme):
+        n_prop = int(proposals_per_cahier.get(cahier, 0))
+        for d in by_domain.get(cahier, []):
+            if d in domain_totals:
+                domain_totals[d][0] += 1
+                domain_totals[d][1] += n_prop
+        for t in by_theme.get(cahier, []):
+            if t in theme_totals:
+                theme_totals[t][0] += 1
+                theme_totals[t][1] += n_prop
+        for d in by_domain.get(cahier, []):
+            for t in by_theme.get(cahier, []):
+                if (d, t) in cells:
+                    cells[(d, t)][0] += 1
+                    cells[(d, t)][1] += n_prop
+    cell_frame = pd.DataFrame(
+        [(d, t, c, p) for (d, t), (c, p) in cells.items()],
+        columns=["domain", "theme", "cahiers", "proposals"],
+    )
+    reasons = []
+    for t in themes:
+        c, p = theme_totals[t]
+        why = []
+        if c < min_cahiers:
+            why.append(f"{c} cahier{'s' if c > 1 else ''}")
+        if p < min_proposals:
+            why.append(f"{p} proposition{'s' if p > 1 else ''}")
+        reasons.append((t, c, p, " et ".join(why)))
+    theme_frame = pd.DataFrame(reasons, columns=["theme", "cahiers", "proposals", "blind_spot"])
+    domain_frame = pd.DataFrame(
+        [(d, c, p) for d, (c, p) in domain_totals.items()], columns=["domain", "cahiers", "proposals"]
+    )
+    return Coverage(cells=cell_frame, themes=theme_frame, domains=domain_frame)
+
+
+def cahiers_in_cell(labels: pd.DataFrame, domain: str | None, theme: str | None) -> list[str]:
+    """Cahiers labelled with ``domain`` and ``theme`` (None: any)."""
+    sets = []
+    if domain:
+        sets.append(set(labels.loc[(labels["facet"] == "domains") & (labels["label"] == domain), "unit"]))
+    if theme:
+        sets.append(set(labels.loc[(labels["facet"] == "themes") & (labels["label"] == theme), "unit"]))
+    if not sets:
+        return sorted(set(labels["unit"]))
+    return sorted(set.intersection(*sets))
+
+
+# --- concordance --------------------------------------------------------------------------------
+
+
+def fold_with_map(text: str) -> tuple[str, list[int]]:
+    """``text`` lowercased without accents, and for each folded character its index in ``text``."""
+    import unicodedata
+
+    folded: list[str] = []
+    index: list[int] = []
+    for i, char in enumerate(text):
+        for c in unicodedata.normalize("NFKD", char.lower()):
+            if not unicodedata.combining(c):
+                folded.append(c)
+                index.append(i)
+    return "".join(folded), index
+
+
+def concordance(text: str, query: str, *, width: int = 60) -> tuple[str, str, str]:
+    """``(left, keyword, right)`` around the first word of ``text`` matching a word of ``query``
+    (accents and case ignored; a word sharing a long prefix counts, for lemma hits)."""
+    import re
+
+    folded, index = fold_with_map(text)
+    words = [w for w in re.findall(r"\w+", fold_with_map(query)[0]) if w]
+    best: tuple[int, int] | None = None
+    for w in words:
+        match = re.search(rf"\b{re.escape(w)}\w*", folded)
+        if match is None and len(w) > 5:
+            match = re.search(rf"\b{re.escape(w[: max(4, len(w) - 3)])}\w*", folded)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), match.end())
+    if best is None or not index:
+        return "", "", text[: 2 * width]
+    start, end = index[best[0]], index[best[1] - 1] + 1
+    left = text[max(0, start - width) : start]
+    right = text[end : end + width]
+    if start > width:
+        left = "…" + left
+    if end + width < len(text):
+        right = right + "…"
+    return left, text[start:end], right
+
+
+# --- proposals and initiatives tables ------------------------------------------------------------
+
+
+def proposals_table(store: Store) -> pd.DataFrame:
+    """Every proposal with its cahier and near-duplicate group: ``id, text, number, cahier,
+    cahier_title, organisation, territory, source, unit, group_id, group_label, group_cahiers``."""
+    base = items_frame(store, "proposal")
+    conn = store.conn
+    if not base.empty and has_table(conn, "duplicate_members"):
+        groups = _frame(
+            conn,
+            "SELECT m.proposal_id AS id, g.id AS group_id, g.label AS group_label, g.cahiers AS group_cahiers"
+            " FROM duplicate_members m JOIN duplicate_groups g ON g.id = m.group_id",
+        )
+        base = base.merge(groups, on="id", how="left")
+    else:
+        base = base.assign(group_id=pd.NA, group_label=pd.NA, group_cahiers=pd.NA)
+    base["group_cahiers"] = base["group_cahiers"].fillna(1).astype(int)
+    return _with_cahier_columns(store, base)
+
+
+def _with_cahier_columns(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
+    info = _frame(
+        store.conn,
+        "SELECT id AS cahier, coalesce(title, '') AS cahier_title,"
+        " coalesce(json_extract(metadata, '$.organisation'), '') AS organisation,"
+        " coalesce(json_extract(metadata, '$.territory'), '') AS territory"
+        " FROM units WHERE level = 'cahier'",
+    )
+    return frame.merge(info, on="cahier", how="left")
+
+
+def initiatives_table(store: Store) -> pd.DataFrame:
+    """Every initiative card: ``id, name, what, since, organisations, partners, legal_forms,
+    places, urls, figures`` (lists as "; "-joined text), with the cahier columns."""
+    conn = store.conn
+    if extraction_available(store):
+        frame = _frame(
+            conn,
+            "SELECT i.id, i.cahier_id AS cahier, i.unit_id AS unit, s.path AS source, i.start, i.end,"
+            " coalesce(i.name, '') AS name, coalesce(i.what, '') AS what, coalesce(i.since, '') AS since,"
+            " i.organisations, i.partners, i.legal_forms, i.places, i.urls, i.figures, i.text"
+            " FROM initiatives i JOIN units u ON u.id = i.unit_id JOIN sources s ON s.id = u.source_id"
+            " ORDER BY s.path, i.start",
+        )
+        for column in ("organisations", "partners", "legal_forms", "urls"):
+            frame[column] = ["; ".join(str(x) for x in json.loads(v or "[]")) for v in frame[column]]
+        frame["places"] = [
+            "; ".join(
+                p.get("name", "") + (f" ({p['code']})" if p.get("code") else "")
+                for p in json.loads(v or "[]")
+            )
+            for v in frame["places"]
+        ]
+        frame["figures"] = [
+            "; ".join(f.get("text", "") for f in json.loads(v or "[]")) for v in frame["figures"]
+        ]
+    else:
+        frame = items_frame(store, "initiative")
+        for column in (
+            "name",
+            "what",
+            "since",
+            "organisations",
+            "partners",
+            "legal_forms",
+            "places",
+            "urls",
+            "figures",
+        ):
+            frame[column] = ""
+    return _with_cahier_columns(store, frame)
+
+
+def passage_context(store: Store, unit_id: str) -> tuple[str, str, str]:
+    """The paragraph holding ``unit_id`` split around the unit: ``(before, unit, after)``."""
+    unit = store.unit(unit_id)
+    if unit is None:
+        return "", "", ""
+    holder = unit
+    if unit.level == "sentence" and unit.parent:
+        holder = store.unit(unit.parent) or unit
+    a, b = unit.start - holder.start, unit.end - holder.start
+    return holder.text[:a], holder.text[a:b], holder.text[b:]
+
+
+def explanations(store: Store, unit_id: str) -> dict[str, list[str]]:
+    """What carried each label's score on a unit (empty until the classifier stores it)."""
+    conn = store.conn
+    if not has_table(conn, "predictions") or "explanation" not in table_columns(conn, "predictions"):
+        return {}
+    out: dict[str, list[str]] = {}
+    names = {**label_names("domains"), **label_names("themes")}
+    for label, explanation in conn.execute(
+        "SELECT label, explanation FROM predictions WHERE unit_id = ? AND explanation IS NOT NULL", (unit_id,)
+    ):
+        try:
+            evidence = json.loads(explanation)
+        except (TypeError, ValueError):
+            evidence = [str(explanation)]
+        out[names.get(label, label)] = [
+            str(e) for e in (evidence if isinstance(evidence, list) else [evidence])
+        ]
+    return out

@@ -1,0 +1,231 @@
+"""Page « Lire un cahier »: the cahier's text with its proposals, constats and initiatives in
+distinct colours and its named entities marked, the section outline beside it, the domain and
+theme scores with what carried them, and the source file and pages. ``?cahier=<id>`` opens a
+cahier, ``&unite=<id>`` outlines one passage in it."""
+
+from __future__ import annotations
+
+import html
+import json
+
+import pandas as pd
+import streamlit as st
+
+from ess_nlp.records import Unit
+from ess_nlp.ui import actions, data, queries
+from ess_nlp.ui.common import md_escape, page_header, require_corpus
+from ess_nlp.ui.highlight import ITEM_KINDS, ITEM_LABELS, Mark, highlight_html, legend_html
+
+MAX_ENTITY_CHARS = 200_000
+
+
+def page() -> None:
+    page_header("Lire un cahier")
+    ready = require_corpus()
+    if ready is None:
+        return
+    db, token = ready
+    cahiers = data.cahiers(db, token)
+    cahier = choose_cahier(cahiers)
+    if cahier is None:
+        return
+    row = cahiers[cahiers["id"] == cahier].iloc[0]
+    units: list[Unit] = data.cahier_units(db, token, cahier)
+    if not units:
+        st.error(f"Le cahier « {cahier} » n'existe plus dans la base (fichier ré-importé ou retiré).")
+        return
+    head = units[0]
+    items = data.cahier_items(db, token, cahier)
+    focus = st.query_params.get("unite")
+
+    st.subheader(row["title"])
+    render_provenance(row, units)
+    outline_col, text_col = st.columns([1, 3], gap="large")
+    with outline_col:
+        render_outline(units, items)
+        render_scores(db, token, cahier)
+    with text_col:
+        shown = st.multiselect(
+            "Surligner",
+            list(ITEM_KINDS),
+            default=list(ITEM_KINDS),
+            format_func=lambda k: ITEM_LABELS[k],
+            key="reader_kinds",
+        )
+        with_entities = st.toggle(
+            "Marquer les entités nommées (personnes, organisations, lieux)", value=True, key="reader_entities"
+        )
+        if focus:
+            render_focus(units, focus)
+        marks = item_marks(items, shown, focus)
+        if with_entities:
+            if len(head.text) <= MAX_ENTITY_CHARS:
+                with st.spinner("Repérage des entités…"):
+                    ents = data.entities(head.text)
+                marks += [Mark(head.start + s, head.start + e, "entity", label=lab) for s, e, lab in ents]
+            else:
+                st.caption("Cahier trop long pour repérer les entités à l'affichage.")
+        if items.empty:
+            st.info(
+                "Aucune proposition, aucun constat ni aucune initiative n'a été repéré dans ce cahier "
+                "(l'extraction n'a pas encore tourné sur cette base, ou le cahier n'en contient pas)."
+            )
+        st.html(legend_html(shown, with_entities))
+        anchors = {u.start: _anchor(u.id) for u in units if u.level == "section"}
+        st.html(highlight_html(head.text, marks, offset=head.start, anchors=anchors))
+        render_footnotes(db, token, head)
+        if not items.empty:
+            actions.item_actions_panel(items, key_prefix=f"reader_{cahier}")
+
+
+def choose_cahier(cahiers: pd.DataFrame) -> str | None:
+    """The cahier named by ``?cahier=`` or picked in the selector (kept in the URL)."""
+    ids = list(cahiers["id"])
+    titles = dict(zip(cahiers["id"], cahiers["title"], strict=True))
+    sources = dict(zip(cahiers["id"], cahiers["source"], strict=True))
+    wanted = st.query_params.get("cahier")
+    if wanted and wanted not in titles:
+        st.warning(
+            f"Le cahier « {wanted} » demandé dans l'adresse n'existe pas dans cette base ; "
+            "choisissez-en un dans la liste."
+        )
+        wanted = None
+    if wanted and st.session_state.get("reader_cahier") != wanted:
+        st.session_state["reader_cahier"] = wanted
+    chosen = st.selectbox(
+        "Cahier",
+        ids,
+        index=None,
+        format_func=lambda i: f"{titles[i]} — {sources[i]}",
+        placeholder="Choisissez un cahier (tapez quelques lettres du titre)",
+        key="reader_cahier",
+    )
+    if chosen is None:
+        st.info(
+            "Choisissez un cahier dans la liste, ou ouvrez-en un depuis « Vue d'ensemble », "
+            "« Explorer », « Propositions » ou « Rechercher »."
+        )
+        return None
+    if st.query_params.get("cahier") != chosen:
+        st.query_params["cahier"] = chosen
+        if "unite" in st.query_params and not str(st.query_params["unite"]).startswith(chosen):
+            del st.query_params["unite"]
+    return str(chosen)
+
+
+def render_provenance(row: pd.Series, units: list[Unit]) -> None:
+    pages = sorted({u.page for u in units if u.page is not None})
+    page_text = ""
+    if pages:
+        page_text = f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]} à {pages[-1]}"
+    bits = [
+        f"Fichier : {row['source']} ({row['format']})",
+        page_text,
+        f"Organisation : {row['organisation']}" if row["organisation"] else "",
+        f"Statut : {row['legal_form']}" if row["legal_form"] else "",
+        f"Territoire : {row['territory']}" if row["territory"] else "",
+    ]
+    st.caption(" · ".join(b for b in bits if b))
+
+
+def _anchor(unit_id: str) -> str:
+    return "u-" + "".join(c if c.isalnum() else "-" for c in unit_id)
+
+
+def render_outline(units: list[Unit], items: pd.DataFrame) -> None:
+    st.markdown("**Plan du cahier**")
+    sections = [u for u in units if u.level == "section"]
+    if not sections:
+        st.caption("Ce cahier n'a pas de sections repérées : son texte est affiché d'un seul tenant.")
+        return
+    counts = items.groupby(["kind"]).size().to_dict() if not items.empty else {}
+    by_section: dict[str, dict[str, int]] = {}
+    if not items.empty:
+        unit_section = {u.id: (u.section or u.id) for u in units}
+        for kind, unit in zip(items["kind"], items["unit"], strict=True):
+            sec = unit_section.get(unit)
+            if sec:
+                by_section.setdefault(sec, {}).setdefault(kind, 0)
+                by_section[sec][kind] += 1
+    lines = []
+    for section in sections:
+        title = section.title or "(sans titre)"
+        kind = queries.SECTION_KIND_NAMES.get(section.kind or "", section.kind or "")
+        found = by_section.get(section.id, {})
+        badges = " ".join(f"{n} {ITEM_LABELS[k].lower()}{'s' if n > 1 else ''}" for k, n in found.items())
+        label = md_escape(title)
+        lines.append(f"- [{label}](#{_anchor(section.id)}) — *{kind}*" + (f" · {badges}" if badges else ""))
+    st.markdown("\n".join(lines))
+    if counts:
+        st.caption(" · ".join(f"{n} {ITEM_LABELS.get(k, k).lower()}(s)" for k, n in counts.items()))
+
+
+def render_scores(db: str, token: data.Token, cahier: str) -> None:
+    labels = data.labels(db, token)
+    mine = labels[labels["unit"] == cahier] if not labels.empty else labels
+    st.markdown("**Domaines et thèmes**")
+    if mine.empty:
+        st.caption("Pas encore de classification pour ce cahier.")
+        return
+    for facet, names in (
+        ("domains", queries.label_names("domains")),
+        ("themes", queries.label_names("themes")),
+    ):
+        part = mine[mine["facet"] == facet].sort_values("score", ascending=False)
+        for label, score in zip(part["label"], part["score"], strict=True):
+            st.progress(
+                min(max(float(score), 0.0), 1.0), text=f"{names.get(label, label)} : {float(score):.2f}"
+            )
+    explanations = data.explanations(db, token, cahier)
+    if explanations:
+        with st.expander("Ce qui a porté ces scores"):
+            for label, evidence in explanations.items():
+                st.markdown(
+                    f"**{html.escape(label)}** : " + " · ".join(f"« {md_escape(e)} »" for e in evidence)
+                )
+
+
+def item_marks(items: pd.DataFrame, shown: list[str], focus: str | None) -> list[Mark]:
+    if items.empty:
+        return []
+    marks = []
+    for row in items.itertuples():
+        if row.kind not in shown:
+            continue
+        marks.append(
+            Mark(
+                int(row.start),
+                int(row.end),
+                row.kind,
+                title=ITEM_LABELS.get(row.kind, row.kind),
+                focus=bool(focus) and (row.unit == focus or row.id == focus),
+            )
+        )
+    return marks
+
+
+def render_focus(units: list[Unit], focus: str) -> None:
+    unit = next((u for u in units if u.id == focus), None)
+    if unit is None:
+        return
+    st.info("Passage demandé : « " + " ".join(unit.text.split()) + " »", icon="📍")
+    # Scroll to the section holding the passage (only an id goes into the script).
+    target = _anchor(unit.section or unit.id)
+    st.html(
+        "<script>setTimeout(function(){var e=document.getElementById("
+        + json.dumps(target).replace("</", "<\\/")
+        + ");if(e){e.scrollIntoView({behavior:'smooth',block:'start'});}},400);</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def render_footnotes(db: str, token: data.Token, head: Unit) -> None:
+    notes = data.footnotes(db, token, head.source, head.start, head.end)
+    if notes:
+        with st.expander(f"Notes de bas de page ({len(notes)})"):
+            for marker, text in notes:
+                st.text(f"[{marker}] {text}")
+
+
+if __name__ == "__main__":
+    page()

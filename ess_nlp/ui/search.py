@@ -1,0 +1,161 @@
+"""Page « Rechercher »: full-text search over the sentences (accents ignored, on words and on
+lemmas), a concordance (keyword in context) view, filters, counts per domain, CSV export."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from ess_nlp.ui import data, queries
+from ess_nlp.ui.common import fr_int, page_header, require_corpus
+from ess_nlp.ui.export import csv_bytes
+from ess_nlp.ui.highlight import kwic_html
+from ess_nlp.ui.nav import link_to_cahier
+
+MAX_HITS = 500
+
+
+def page() -> None:
+    page_header(
+        "Rechercher",
+        "Les accents et les majuscules sont ignorés (« cooperative » trouve « coopérative ») ; "
+        "avec les formes apparentées, « coopératives » trouve aussi « coopérative ». "
+        "Un astérisque cherche un début de mot : « mutuali* ».",
+    )
+    ready = require_corpus()
+    if ready is None:
+        return
+    db, token = ready
+    cols = st.columns([3, 1])
+    query = cols[0].text_input("Mot ou expression", key="search_query", placeholder="ex. : epargne solidaire")
+    with_lemmas = cols[1].toggle("Formes apparentées (lemmes)", value=True, key="search_lemmas")
+    if not query.strip():
+        st.info("Tapez un ou plusieurs mots : les phrases qui les contiennent tous s'afficheront ici.")
+        return
+    if not queries.valid_query(query):
+        st.warning(f"« {query} » ne contient aucun mot à chercher : tapez des lettres ou des chiffres.")
+        return
+    lemmas = data.query_lemmas(query) if with_lemmas else None
+    hits = data.search(db, token, query, lemmas, MAX_HITS)
+    hits = add_labels(hits, data.labels(db, token), data.cahiers(db, token))
+    filtered = render_filters(hits)
+    render_counts(hits, filtered)
+    if filtered.empty:
+        st.info(f"Aucune phrase ne contient « {query} » avec ces filtres.")
+        return
+    view = st.radio(
+        "Affichage",
+        ["Concordance", "Tableau"],
+        horizontal=True,
+        key="search_view",
+        label_visibility="collapsed",
+    )
+    if view == "Concordance":
+        rows = [queries.concordance(text, query) for text in filtered["text"]]
+        st.html(kwic_html(rows))
+    selected = render_table(filtered, compact=view == "Concordance")
+    if selected is not None:
+        link_to_cahier(
+            selected["cahier"], f"Ouvrir ce passage dans « {selected['titre']} »", unit=selected["unit"]
+        )
+    st.download_button(
+        "Exporter les résultats (CSV)",
+        csv_bytes(export_frame(filtered, query)),
+        file_name="recherche.csv",
+        mime="text/csv",
+        key="search_export",
+    )
+
+
+def add_labels(hits: pd.DataFrame, labels: pd.DataFrame, cahiers: pd.DataFrame) -> pd.DataFrame:
+    domains = queries.labels_wide(labels, "domains")
+    names = queries.label_names("domains")
+    titles = dict(zip(cahiers["id"], cahiers["title"], strict=True))
+    hits = hits.copy()
+    hits["domaines"] = [", ".join(names.get(d, d) for d in domains.get(c, [])) for c in hits["cahier"]]
+    hits["titre"] = [titles.get(c, "") for c in hits["cahier"]]
+    return hits
+
+
+def render_filters(hits: pd.DataFrame) -> pd.DataFrame:
+    names = queries.label_names("domains")
+    cols = st.columns(3)
+    present_domains = sorted({d for v in hits["domaines"] for d in v.split(", ") if d})
+    domain = cols[0].multiselect("Domaines", present_domains, key="search_domains")
+    kinds = sorted({k for k in hits["kind"] if k})
+    kind = cols[1].multiselect(
+        "Type de section",
+        kinds,
+        format_func=lambda k: queries.SECTION_KIND_NAMES.get(k, k),
+        key="search_kinds",
+    )
+    sources = sorted(set(hits["source"]))
+    source = cols[2].multiselect("Fichiers", sources, key="search_sources")
+    del names
+    out = hits
+    if domain:
+        out = out[[any(d in v.split(", ") for d in domain) for v in out["domaines"]]]
+    if kind:
+        out = out[out["kind"].isin(kind)]
+    if source:
+        out = out[out["source"].isin(source)]
+    return out.reset_index(drop=True)
+
+
+def render_counts(hits: pd.DataFrame, filtered: pd.DataFrame) -> None:
+    more = " (au moins ; affinez la recherche)" if len(hits) >= MAX_HITS else ""
+    st.markdown(
+        f"**{fr_int(len(filtered))}** phrase(s) dans **{fr_int(filtered['cahier'].nunique())}** cahier(s)"
+        + (f" sur {fr_int(len(hits))} trouvée(s){more}" if len(filtered) != len(hits) else more)
+    )
+    per_domain = filtered["domaines"].str.split(", ").explode().replace("", "(non classé)").value_counts()
+    if len(per_domain):
+        st.dataframe(
+            per_domain.rename_axis("domaine").reset_index(name="phrases"),
+            hide_index=True,
+            key="search_counts",
+            width="content",
+        )
+
+
+def render_table(filtered: pd.DataFrame, *, compact: bool) -> pd.Series | None:
+    shown = filtered[["titre", "text", "domaines", "kind", "source", "page"]].rename(
+        columns={"titre": "cahier", "text": "phrase", "kind": "section"}
+    )
+    shown["section"] = shown["section"].map(lambda k: queries.SECTION_KIND_NAMES.get(k, k or ""))
+    if compact:
+        st.caption("Sélectionnez une ligne pour ouvrir le passage dans son cahier.")
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="search_table",
+        height=250 if compact else 450,
+    )
+    rows = event.selection.get("rows", []) if event else []
+    if rows and rows[0] < len(filtered):
+        return filtered.iloc[rows[0]]
+    return None
+
+
+def export_frame(filtered: pd.DataFrame, query: str) -> pd.DataFrame:
+    left_kw_right = [queries.concordance(t, query) for t in filtered["text"]]
+    return pd.DataFrame(
+        {
+            "cahier": filtered["titre"],
+            "identifiant_cahier": filtered["cahier"],
+            "identifiant_phrase": filtered["unit"],
+            "fichier": filtered["source"],
+            "page": filtered["page"],
+            "domaines": filtered["domaines"],
+            "contexte_gauche": [a for a, _, _ in left_kw_right],
+            "mot": [b for _, b, _ in left_kw_right],
+            "contexte_droit": [c for _, _, c in left_kw_right],
+            "phrase": filtered["text"],
+        }
+    )
+
+
+if __name__ == "__main__":
+    page()

@@ -1,0 +1,74 @@
+"""Databases the app tests run on (shared by tests/ui and tests/e2e; loaded by file path).
+
+- ``build_sample_db``: the README's main command (``ess_nlp.pipeline.run``) over the sample
+  corpus (``corpus/sample``; rendered from its specs into a temporary folder when the rendered
+  files are not in the working tree).
+- ``build_edge_db``: hand-made cahiers for the bad-input cases (no sections, HTML and script
+  tags in the text, an empty file's worth of nothing).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_DIR = ROOT / "corpus" / "sample"
+
+
+def sample_corpus(tmp: Path) -> Path:
+    """The sample corpus folder (rendered into ``tmp`` when absent from the working tree)."""
+    if SAMPLE_DIR.is_dir() and any(SAMPLE_DIR.rglob("*.*")):
+        return SAMPLE_DIR
+    subprocess.run(
+        [sys.executable, str(ROOT / "corpus" / "authoring" / "build.py"), "--out", str(tmp)],
+        check=True,
+        capture_output=True,
+    )
+    return tmp / "sample"
+
+
+def build_sample_db(db: Path, tmp: Path) -> Path:
+    from ess_nlp.pipeline import run
+    from ess_nlp.store import Store
+
+    with Store(db) as store:
+        report = run([sample_corpus(tmp)], store)
+    failed = [s.message for s in report.sources if s.outcome == "failed"]
+    assert not failed, failed
+    return db
+
+
+EDGE_TEXTS = {
+    "edge/sans-sections.txt": (
+        "Une lettre sans aucun titre de section\n\n"
+        "Nous écrivons simplement pour dire que la coopérative fonctionne bien depuis dix ans. "
+        "Il faudrait que la commune soutienne davantage les épiceries solidaires."
+    ),
+    "edge/balises.txt": (
+        "<script>alert('xss')</script> Cahier <b>piégé</b>\n\n"
+        "Constat :\n\n"
+        "Le texte contient des balises <img src=x onerror=alert(1)> et des <i>italiques</i> & des esperluettes.\n\n"
+        "Nos propositions\n\n"
+        "1. De créer un <script>fonds</script> régional de garantie."
+    ),
+}
+
+
+def build_edge_db(db: Path) -> Path:
+    from ess_nlp.records import Document
+    from ess_nlp.segment import split_document
+    from ess_nlp.store import Store
+
+    with Store(db) as store:
+        for source, text in EDGE_TEXTS.items():
+            doc = Document(
+                source=source,
+                text=text,
+                format="txt",
+                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            )
+            store.add_document(doc, split_document(doc))
+    return db
