@@ -13,9 +13,10 @@ Steps, per page then across pages:
    to a raised marker with the same text in the body (same page first), which is removed and
    becomes the anchor. Raised digits with no matching note stay in the text ("m2");
 4. paragraphs are rebuilt: a new paragraph starts after a vertical gap larger than 1.3 times
-   the usual line spacing, at a change of font size, at a line starting with a list marker,
-   and after a line that stops well before the right margin. Across a page break, the text
-   continues the paragraph unless the last line was short or ended a sentence;
+   the usual line spacing, at a change of font size or weight, at a line starting with a list
+   marker, and after a line that ended early on purpose (the next line's first word would
+   have fitted before the right margin). Across a page break, the text continues the
+   paragraph unless the last line ended early or ended a sentence;
 5. hyphenated line ends are joined (see :func:`join_hyphenated`).
 """
 
@@ -44,6 +45,7 @@ _PAGE_NUMBER_RE = re.compile(
 _NOTE_MARKER_RE = re.compile(r"^[\[(]?(\d{1,3}|[*†‡]{1,3})[\])]?[.)]?$")
 _RAISED_MARKER_RE = re.compile(r"^[\[(]?(\d{1,3}|[*†‡]{1,3})[\])]?$")
 _NUMBER_RE = re.compile(r"\d+")
+_BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _HYPHENS = ("-", "\u2010", "\u00ad")
 _SENTENCE_END = tuple('.!?…:»"”')
 _LETTER_RE = re.compile(r"[^\W\d_]", re.UNICODE)
@@ -67,6 +69,7 @@ class _Word:
     top: float
     bottom: float
     size: float
+    bold: bool = False
 
 
 @dataclass
@@ -74,6 +77,7 @@ class _Line:
     words: list[_Word]
     page: int
     size: float = 0.0
+    bold: bool = False
     top: float = 0.0
     bottom: float = 0.0
     x0: float = 0.0
@@ -86,6 +90,8 @@ class _Line:
         for w in self.words:
             weights[round(w.size, 1)] += len(w.text)
         self.size = weights.most_common(1)[0][0]
+        bold_chars = sum(len(w.text) for w in self.words if w.bold)
+        self.bold = bold_chars > 0.5 * sum(len(w.text) for w in self.words)
         main = [w for w in self.words if abs(w.size - self.size) < 0.5] or self.words
         self.top = min(w.top for w in main)
         self.bottom = statistics.median(w.bottom for w in main)
@@ -198,10 +204,18 @@ def _page_lines(page: object, number: int) -> list[_Line]:
         y_tolerance=2,
         keep_blank_chars=False,
         use_text_flow=False,
-        extra_attrs=["size", "upright"],
+        extra_attrs=["size", "upright", "fontname"],
     )
     words = [
-        _Word(w["text"].translate(_LIGATURES), w["x0"], w["x1"], w["top"], w["bottom"], w["size"])
+        _Word(
+            w["text"].translate(_LIGATURES),
+            w["x0"],
+            w["x1"],
+            w["top"],
+            w["bottom"],
+            w["size"],
+            bool(_BOLD_RE.search(w["fontname"])),
+        )
         for w in words_raw
         if w.get("upright", True) and w["text"].strip()
     ]
@@ -369,7 +383,7 @@ def _assemble(
     anchors = {position: ref.note for position, ref in refs if ref.note is not None}
 
     vocabulary = _vocabulary(bodies)
-    left, right = _text_block(bodies, body_size)
+    left, right = _text_block(bodies, body_size, statistics.median(w for w, _ in sizes))
     pitch = _line_pitch(bodies, body_size)
     builder = TextBuilder()
     current: list[_Piece] = []
@@ -493,16 +507,22 @@ def _vocabulary(bodies: list[list[_Line]]) -> set[str]:
     return words
 
 
-def _text_block(bodies: list[list[_Line]], body_size: float) -> tuple[float, float]:
-    """Left and right edges of the body text (10th and 90th percentiles over body lines)."""
+def _text_block(bodies: list[list[_Line]], body_size: float, page_width: float) -> tuple[float, float]:
+    """Left and right edges of the body text.
+
+    The left edge is the 10th percentile of line starts; the right edge the 90th percentile
+    of line ends, or, with fewer than 5 lines to measure, the mirror of the left margin.
+    """
     lines = [line for body in bodies for line in body if abs(line.size - body_size) < 0.5] or [
         line for body in bodies for line in body
     ]
     if not lines:
-        return 0.0, 0.0
+        return 0.0, page_width
     x0s = sorted(line.x0 for line in lines)
     x1s = sorted(line.x1 for line in lines)
-    return x0s[len(x0s) // 10], x1s[min(len(x1s) - 1, (len(x1s) * 9) // 10)]
+    left = x0s[len(x0s) // 10]
+    right = x1s[min(len(x1s) - 1, (len(x1s) * 9) // 10)]
+    return left, right if len(lines) >= 5 else max(right, page_width - left)
 
 
 def _line_pitch(bodies: list[list[_Line]], body_size: float) -> float:
@@ -522,10 +542,14 @@ def _new_paragraph(
     text = line.text()
     if starts_with_marker(text):
         return True
-    if abs(line.size - prev.size) > 0.1 * max(line.size, prev.size):
+    if abs(line.size - prev.size) > 0.05 * max(line.size, prev.size) or line.bold != prev.bold:
+        return True
+    if " | " in text and " | " in prev.text():  # rows of a table typed as "cell | cell"
         return True
     heading = prev.size > 1.1 * body_size
-    short = prev.x1 < right - 0.15 * max(right - left, 1.0)
+    # The previous line ended early on purpose when the next line's first word would have fit.
+    first = line.words[0]
+    short = right - prev.x1 > (first.x1 - first.x0) + 0.5 * prev.size
     if line.page != prev.page:
         return short or prev.text().rstrip().endswith(_SENTENCE_END)
     gap = line.bottom - prev.bottom
