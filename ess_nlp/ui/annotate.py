@@ -1,17 +1,238 @@
-"""Page « Annoter »: label units (domains, themes, proposal / constat / initiative) with the
-model's suggestion pre-filled, most useful units first; several annotators; agreement per label;
-retrain, compare and choose the current model."""
+"""Page « Annoter »: label units (domains, themes, and whether a sentence is a proposal, a
+constat or an initiative) with the machine's suggestion pre-filled, most useful units first;
+several annotators, each save kept with who and when; agreement per label; retraining."""
 
 from __future__ import annotations
 
+import html
+
+import pandas as pd
+import streamlit as st
+
+from ess_nlp.errors import EssNlpError
+from ess_nlp.ui import annotations, data, queries
 from ess_nlp.ui.common import page_header, require_corpus
+from ess_nlp.ui.nav import link_to_cahier
+
+LEVELS = {"cahier": "Cahiers", "section": "Sections", "sentence": "Phrases"}
+FACETS = {
+    "domains": "Domaines",
+    "themes": "Thèmes",
+    annotations.KIND_FACET: "Proposition / constat / initiative",
+}
 
 
 def page() -> None:
-    page_header("Annoter")
+    page_header(
+        "Annoter",
+        "Corrigez la machine : chaque étiquette enregistrée est gardée avec votre nom et la date, "
+        "et sert à réentraîner le classifieur.",
+    )
     ready = require_corpus()
     if ready is None:
         return
+    db, token = ready
+    annotator = st.text_input(
+        "Votre nom (annotateur)", key="annotate_annotator", placeholder="ex. : Claire D."
+    ).strip()
+    tabs = st.tabs(["File d'annotation", "Accord entre annotateurs", "Réentraîner le modèle"])
+    with tabs[0]:
+        if not annotator:
+            st.info(
+                "Indiquez votre nom ci-dessus pour commencer : chaque annotation est enregistrée à votre nom."
+            )
+        else:
+            render_queue(db, token, annotator)
+    with tabs[1]:
+        render_agreement(db, token)
+    with tabs[2]:
+        render_retrain(db, token)
+
+
+def facet_labels(facet: str) -> dict[str, str]:
+    if facet == annotations.KIND_FACET:
+        return dict(annotations.KIND_LABELS)
+    return queries.label_names(facet)
+
+
+def render_queue(db: str, token: data.Token, annotator: str) -> None:
+    cols = st.columns(2)
+    level = cols[0].radio(
+        "Unités", list(LEVELS), format_func=LEVELS.__getitem__, horizontal=True, key="annotate_level"
+    )
+    facet_choices = [annotations.KIND_FACET] if level == "sentence" else ["domains", "themes"]
+    facet_choices = facet_choices + (["domains", "themes"] if level == "sentence" else [])
+    facet = cols[1].radio(
+        "Étiquettes", facet_choices, format_func=FACETS.__getitem__, horizontal=True, key="annotate_facet"
+    )
+    names = facet_labels(facet)
+    if not names:
+        st.error(
+            f"La taxonomie ne définit aucune étiquette pour « {FACETS.get(facet, facet)} » : "
+            "vérifiez le fichier de taxonomie."
+        )
+        return
+    queue = data.annotation_queue(db, token, level, facet, annotator)
+    if not queue:
+        st.success("Plus rien à annoter à ce niveau : merci ! Changez de niveau ou d'étiquettes.")
+        return
+    position_key = f"annotate_pos_{level}_{facet}"
+    position = min(st.session_state.get(position_key, 0), len(queue) - 1)
+    unit_id = queue[position]
+    unit = data.unit(db, token, unit_id)
+    if unit is None:
+        st.warning("Cette unité vient d'être retirée de la base ; passez à la suivante.")
+        return
+    st.caption(f"Unité {position + 1} sur {len(queue)} dans la file (les plus utiles d'abord).")
+    render_unit(unit)
+    seen_key = f"annotate_seen_{unit_id}_{facet}"
+    if seen_key not in st.session_state:
+        st.session_state[seen_key] = data.latest_revision(db, token, unit_id, facet)
+    mine = data.unit_annotations(db, token, unit_id, facet)
+    suggested = data.suggestion(db, token, unit_id, facet)
+    unknown = [label for label in suggested if label not in names]
+    if unknown:
+        st.warning(
+            f"Le modèle propose des étiquettes absentes de la taxonomie ({', '.join(unknown)}) : "
+            "elles sont ignorées ici ; vérifiez que le modèle a été entraîné sur cette taxonomie."
+        )
+    previous = mine.get(annotator)
+    default = [label for label in (previous if previous is not None else suggested) if label in names]
+    form_key = f"annotate_labels_{unit_id}_{facet}"
+    chosen = st.multiselect(
+        "Étiquettes de cette unité" + (" (suggestion de la machine pré-remplie)" if previous is None else ""),
+        list(names),
+        default=default,
+        format_func=names.__getitem__,
+        key=form_key,
+    )
+    others = {k: v for k, v in mine.items() if k != annotator}
+    if others:
+        st.caption(
+            "Déjà annoté par : "
+            + " ; ".join(
+                f"{who} → {', '.join(names.get(x, x) for x in labs) or 'aucune'}"
+                for who, labs in others.items()
+            )
+        )
+    buttons = st.columns([1, 1, 4])
+    save = buttons[0].button("Enregistrer et suivant", type="primary", key="annotate_save")
+    skip = buttons[1].button("Passer", key="annotate_skip")
+    if save:
+        try:
+            with data.open_store(db) as store:
+                result = annotations.save_annotation(
+                    store,
+                    unit_id,
+                    facet,
+                    chosen,
+                    annotator=annotator,
+                    seen=st.session_state[seen_key],
+                    allowed=list(names),
+                )
+        except EssNlpError as err:
+            st.error(str(err))
+            return
+        st.session_state[seen_key] = result.saved.revision
+        if result.conflict is not None:
+            st.session_state["annotate_conflict"] = (unit_id, facet, result.conflict, list(chosen))
+        else:
+            st.session_state.pop("annotate_conflict", None)
+            st.session_state["annotate_flash"] = "Annotation enregistrée."
+        st.session_state[position_key] = position  # the saved unit leaves the queue: same index = next unit
+        st.rerun()
+    if skip:
+        st.session_state[position_key] = (position + 1) % len(queue)
+        st.rerun()
+    flash = st.session_state.pop("annotate_flash", None)
+    if flash:
+        st.toast(flash, icon="✅")
+    render_conflict(db, annotator, names)
+
+
+def render_unit(unit: object) -> None:
+    from ess_nlp.records import Unit
+
+    assert isinstance(unit, Unit)
+    with st.container(border=True):
+        if unit.level in ("cahier", "section") and unit.title:
+            st.markdown(f"**{html.escape(unit.title)}**")
+        text = unit.text if len(unit.text) < 4000 else unit.text[:4000] + " […]"
+        st.html('<div class="ess-text">' + html.escape(text) + "</div>")
+    if unit.cahier or unit.level == "cahier":
+        link_to_cahier(unit.cahier or unit.id, "Lire dans son cahier", unit=unit.id)
+
+
+def render_conflict(db: str, annotator: str, names: dict[str, str]) -> None:
+    pending = st.session_state.get("annotate_conflict")
+    if not pending:
+        return
+    unit_id, facet, other, mine = pending
+    label = lambda labs: ", ".join(names.get(x, x) for x in labs) or "aucune étiquette"  # noqa: E731
+    st.warning(
+        f"Pendant que vous annotiez, {other.annotator} a enregistré « {label(other.labels)} » pour cette unité "
+        f"({other.created_at[:19].replace('T', ' ')} UTC). Votre choix « {label(mine)} » est bien enregistré "
+        "lui aussi : rien n'est perdu, et les deux comptent dans l'accord entre annotateurs."
+    )
+    cols = st.columns(2)
+    if cols[0].button("Garder mon choix", key="annotate_keep_mine"):
+        st.session_state.pop("annotate_conflict", None)
+        st.rerun()
+    if cols[1].button(f"Reprendre le choix de {other.annotator}", key="annotate_take_other"):
+        with data.open_store(db) as store:
+            annotations.save_annotation(
+                store, unit_id, facet, list(other.labels), annotator=annotator, seen=other.revision
+            )
+        st.session_state.pop("annotate_conflict", None)
+        st.session_state["annotate_flash"] = f"Choix de {other.annotator} repris à votre nom."
+        st.rerun()
+
+
+def render_agreement(db: str, token: data.Token) -> None:
+    current = data.current_annotations(db, token)
+    if current.empty:
+        st.info(
+            "Aucune annotation pour l'instant : l'accord apparaîtra quand deux personnes auront annoté les mêmes unités."
+        )
+        return
+    counts = current.groupby(["annotator", "facet"]).size().unstack(fill_value=0)
+    counts = counts.rename(columns=FACETS)
+    st.markdown("**Annotations par personne**")
+    st.dataframe(counts, key="annotate_counts")
+    facet = st.selectbox(
+        "Étiquettes", list(FACETS), format_func=FACETS.__getitem__, key="annotate_agreement_facet"
+    )
+    names = facet_labels(facet)
+    rows = annotations.agreement(current, facet, list(names))
+    if not rows or rows[0].units == 0:
+        st.info("Aucune unité n'a encore été annotée par au moins deux personnes pour ces étiquettes.")
+        return
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "étiquette": [names.get(r.label, r.label) for r in rows],
+                "kappa": [None if r.kappa is None else round(r.kappa, 3) for r in rows],
+                "méthode": [r.method for r in rows],
+                "accord observé": [None if r.observed is None else round(r.observed, 3) for r in rows],
+                "unités communes": [r.units for r in rows],
+                "annotateurs": [r.annotators for r in rows],
+            }
+        ),
+        hide_index=True,
+        key="annotate_agreement_table",
+    )
+    st.caption(
+        "Kappa de Cohen pour deux annotateurs, de Fleiss au-delà ; vide quand il n'est pas défini "
+        "(tout le monde a toujours dit la même chose). Au-dessus de 0,6 : accord substantiel."
+    )
+
+
+def render_retrain(db: str, token: data.Token) -> None:
+    st.info(
+        "Le réentraînement depuis l'application arrive avec le module de classification : "
+        "il entraînera un nouveau modèle sur vos annotations, montrera ses scores par étiquette à côté "
+        "du modèle actuel, et vous laissera choisir de le rendre courant."
+    )
 
 
 if __name__ == "__main__":

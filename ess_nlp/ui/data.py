@@ -186,3 +186,49 @@ def initiatives_table(db: str, token: Token) -> pd.DataFrame:
 def passage_context(db: str, token: Token, unit: str) -> tuple[str, str, str]:
     with open_store(db) as store:
         return queries.passage_context(store, unit)
+
+
+# --- annotations ----------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def annotation_queue(db: str, token: Token, level: str, facet: str, annotator: str) -> list[str]:
+    with open_store(db) as store:
+        return queries.annotation_queue(store, level, facet, annotator)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def unit(db: str, token: Token, unit_id: str):  # type: ignore[no-untyped-def]
+    with open_store(db) as store:
+        return store.unit(unit_id)
+
+
+def latest_revision(db: str, token: Token, unit_id: str, facet: str) -> int:
+    from ess_nlp.ui.annotations import latest_revision as _latest
+
+    with open_store(db) as store:
+        return _latest(store, unit_id, facet)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def unit_annotations(db: str, token: Token, unit_id: str, facet: str) -> dict[str, tuple[str, ...]]:
+    """``{annotator: labels}``: each annotator's current labels on one unit."""
+    from ess_nlp.ui.annotations import current_annotations
+
+    with open_store(db) as store:
+        frame = current_annotations(store, facet, unit=unit_id)
+    return dict(zip(frame["annotator"], frame["labels"], strict=True))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def suggestion(db: str, token: Token, unit_id: str, facet: str) -> list[str]:
+    with open_store(db) as store:
+        return queries.suggestion(store, unit_id, facet)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def current_annotations(db: str, token: Token) -> pd.DataFrame:
+    from ess_nlp.ui.annotations import current_annotations as _current
+
+    with open_store(db) as store:
+        return _current(store)

@@ -63,12 +63,16 @@ SECTION_TO_ITEM = {"proposition": "proposal", "constat": "constat", "initiative"
 
 
 def label_names(facet: str) -> dict[str, str]:
-    """Display names of a facet's labels (``domains``/``themes``), taxonomy first when installed."""
-    try:  # the classification package's taxonomy, when it has landed
-        from ess_nlp.taxonomy import load_taxonomy  # type: ignore[attr-defined]
+    """Display names of a facet's labels (``domains``/``themes``), from the taxonomy package
+    (``ess_nlp.taxonomy``), or the built-in names when it cannot be loaded."""
+    try:
+        from ess_nlp.taxonomy import load_taxonomy
 
         taxonomy = load_taxonomy()
-        return {label.id: label.name for label in taxonomy.facet(facet).labels}
+        labels = taxonomy.facet(facet).labels
+        if facet == "themes":
+            return {label.id: f"{label.id} {label.display_name}" for label in labels}
+        return {label.id: label.display_name for label in labels}
     except Exception:
         return dict(DOMAIN_NAMES if facet == "domains" else THEME_NAMES if facet == "themes" else {})
 
@@ -560,3 +564,79 @@ def explanations(store: Store, unit_id: str) -> dict[str, list[str]]:
             str(e) for e in (evidence if isinstance(evidence, list) else [evidence])
         ]
     return out
+
+
+# --- annotation queue and suggestions -----------------------------------------------------------
+
+
+def annotation_queue(store: Store, level: str, facet: str, annotator: str, *, limit: int = 200) -> list[str]:
+    """Units of ``level`` to annotate on ``facet``, most useful first, without those
+    ``annotator`` already did.
+
+    Until the classifier provides its active-learning ranking: units that others annotated and
+    this annotator has not (each gives agreement data), the ones others disagree on first; then
+    units nobody annotated, in source order.
+    """
+    conn = store.conn
+    done_by_me = {
+        r[0]
+        for r in conn.execute(
+            "SELECT DISTINCT unit_id FROM app_annotations WHERE facet = ? AND annotator = ?",
+            (facet, annotator),
+        )
+    }
+    others: dict[str, set[str]] = {}
+    for unit, labels in conn.execute(
+        "SELECT a.unit_id, a.labels FROM app_annotations a JOIN units u ON u.id = a.unit_id"
+        " WHERE a.facet = ? AND a.annotator != ? AND u.level = ?",
+        (facet, annotator, level),
+    ):
+        others.setdefault(unit, set()).add(labels)
+    first = sorted((u for u in others if u not in done_by_me), key=lambda u: -len(others[u]))
+    queue = first[:limit]
+    if len(queue) < limit:
+        seen = set(queue) | done_by_me | set(others)
+        where = "level = ?"
+        params: list[object] = [level]
+        if level == "sentence" and facet == "kind":
+            where += " AND length(text) > 30"
+        for (unit,) in conn.execute(f"SELECT id FROM units WHERE {where} ORDER BY source_id, ord", params):
+            if unit not in seen:
+                queue.append(unit)
+                if len(queue) >= limit:
+                    break
+    return queue
+
+
+def suggestion(store: Store, unit_id: str, facet: str) -> list[str]:
+    """The machine's labels for a unit, to pre-fill the annotation form."""
+    conn = store.conn
+    if facet == "kind":
+        kinds = []
+        if extraction_available(store):
+            for kind, table in (
+                ("proposal", "proposals"),
+                ("constat", "constats"),
+                ("initiative", "initiatives"),
+            ):
+                hit = conn.execute(
+                    f"SELECT 1 FROM {table} t JOIN units u ON u.id = ?"
+                    " WHERE t.unit_id = u.id OR t.unit_id = u.parent_id"
+                    " OR (u.level = 'sentence' AND t.start < u.end AND u.start < t.end"
+                    "     AND t.cahier_id = u.cahier_id) LIMIT 1",
+                    (unit_id,),
+                ).fetchone()
+                if hit:
+                    kinds.append(kind)
+            return kinds
+        row = conn.execute("SELECT kind FROM units WHERE id = ?", (unit_id,)).fetchone()
+        kind = SECTION_TO_ITEM.get(row[0]) if row and row[0] else None
+        return [kind] if kind else []
+    labels = unit_labels(store, "cahier")
+    own = labels[(labels["unit"] == unit_id) & (labels["facet"] == facet)]
+    if own.empty and classification_available(store):
+        level = conn.execute("SELECT level FROM units WHERE id = ?", (unit_id,)).fetchone()
+        if level:
+            labels = unit_labels(store, level[0])
+            own = labels[(labels["unit"] == unit_id) & (labels["facet"] == facet)]
+    return list(own["label"])
