@@ -1,8 +1,8 @@
-"""Taxonomies as data: facets (domains, themes…) and their labels, read from a YAML file::
+"""Taxonomies as data: facets (domains, themes…) and their labels, read from a YAML file.
 
-    from ess_nlp.taxonomy import load_taxonomy
-    taxonomy = load_taxonomy()                 # the nine domains and twelve themes
-    taxonomy = load_taxonomy("my_labels.yaml") # another consultation's labels
+``load_taxonomy()`` gives the default one (the nine domains and the twelve work themes);
+``load_taxonomy("other.yaml")`` reads another consultation's labels, which every classifier of
+``ess_nlp.classify`` accepts unchanged.
 """
 
 from __future__ import annotations
