@@ -129,9 +129,14 @@ _KINDS: tuple[tuple[re.Pattern[str], TextKind], ...] = (
     (re.compile(r"initiative|presentation|projet|action|realisation"), "initiative"),
     (re.compile(r"contexte"), "contexte"),
 )
-# A column is free text when its non-empty cells are long and mostly distinct.
+# A column is free text when its non-empty cells are long, mostly distinct and written as
+# sentences (very long cells count as prose whatever their punctuation); names of workshops,
+# places or questions repeated from row to row are metadata.
 _TEXT_MIN_MEDIAN = 30
+_TEXT_PROSE_MEDIAN = 100
 _TEXT_MIN_DISTINCT = 0.5
+_TEXT_MIN_SENTENCES = 0.3
+_SENTENCE_RE = re.compile(r"[.!?…](\s|$)")
 
 
 def guess_kind(label: str) -> TextKind:
@@ -144,7 +149,8 @@ def guess_kind(label: str) -> TextKind:
 
 def default_mapping(header: Sequence[str], rows: Sequence[Sequence[str]]) -> ColumnMapping:
     """Guess a mapping: usual French headers for title, organisation, legal form, territory and
-    domain; every other column whose cells are long, mostly distinct text becomes a text field."""
+    domain; every other column whose cells are long, mostly distinct prose becomes a text field
+    (kind guessed from its name: "constat", "proposition", "initiative"...)."""
     found: dict[str, object] = {}
     territory: list[str] = []
     text: list[TextColumn] = []
@@ -173,6 +179,10 @@ def _is_text_column(values: Sequence[str]) -> bool:
     cells = [v.strip() for v in values if v and v.strip()]
     if not cells:
         return False
-    if statistics.median(len(c) for c in cells) < _TEXT_MIN_MEDIAN:
+    median = statistics.median(len(c) for c in cells)
+    if median < _TEXT_MIN_MEDIAN:
         return False
-    return len(cells) < 4 or len(set(cells)) >= _TEXT_MIN_DISTINCT * len(cells)
+    if len(cells) >= 4 and len(set(cells)) < _TEXT_MIN_DISTINCT * len(cells):
+        return False
+    sentences = sum(1 for c in cells if _SENTENCE_RE.search(c))
+    return median >= _TEXT_PROSE_MEDIAN or sentences >= _TEXT_MIN_SENTENCES * len(cells)

@@ -6,8 +6,9 @@ Steps, per page then across pages:
    a smaller font inside a line are candidate footnote markers;
 2. running headers and footers are removed: lines near the top or bottom edge whose text
    repeats on at least half of the pages (exactly, or with a number that follows the page
-   number: "Page 3", "3 / 12"), and edge lines that are only a page number ("3", "Page 3",
-   "3 / 12", "- 3 -", "p. 3");
+   number: "Page 3", "3 / 12"), edge lines that are only a page number ("3", "Page 3",
+   "3 / 12", "- 3 -", "p. 3"), and lines in a smaller font than the body within the top 8%
+   or bottom 7% of the page (headers of one-page documents);
 3. footnotes: a block of lines at the bottom of the page, in a smaller font than the body,
    whose first line starts with a marker ("1", "1.", a raised "1", "*"); each note is matched
    to a raised marker with the same text in the body (same page first), which is removed and
@@ -45,6 +46,10 @@ _PAGE_NUMBER_RE = re.compile(
 _NOTE_MARKER_RE = re.compile(r"^[\[(]?(\d{1,3}|[*†‡]{1,3})[\])]?[.)]?$")
 _RAISED_MARKER_RE = re.compile(r"^[\[(]?(\d{1,3}|[*†‡]{1,3})[\])]?$")
 _NUMBER_RE = re.compile(r"\d+")
+# Page margins where a line in a smaller font than the body is a header or footer even when
+# it does not repeat (a one-page document): the top 8% and the bottom 7% of the page.
+_HEADER_ZONE = 0.08
+_FOOTER_ZONE = 0.93
 _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _HYPHENS = ("-", "\u2010", "\u00ad")
 _SENTENCE_END = tuple('.!?…:»"”')
@@ -258,7 +263,9 @@ def _edge_lines(lines: list[_Line], height: float) -> list[tuple[str, _Line]]:
     return edges
 
 
-def _running_lines(page_lines: list[list[_Line]], sizes: list[tuple[float, float]]) -> set[int]:
+def _running_lines(
+    page_lines: list[list[_Line]], sizes: list[tuple[float, float]], body_size: float
+) -> set[int]:
     """ids of header/footer/page-number lines to drop."""
     n_pages = len(page_lines)
     drop: set[int] = set()
@@ -266,7 +273,8 @@ def _running_lines(page_lines: list[list[_Line]], sizes: list[tuple[float, float
     for index, (lines, (_, height)) in enumerate(zip(page_lines, sizes, strict=True)):
         for zone, line in _edge_lines(lines, height):
             text = line.text().strip()
-            if _PAGE_NUMBER_RE.match(text):
+            in_margin = line.bottom < _HEADER_ZONE * height or line.top > _FOOTER_ZONE * height
+            if _PAGE_NUMBER_RE.match(text) or (in_margin and line.size <= 0.95 * body_size):
                 drop.add(id(line))
                 continue
             key = _NUMBER_RE.sub("#", text.lower())
@@ -350,13 +358,13 @@ _Piece = str | Note | PageStart
 def _assemble(
     page_lines: list[list[_Line]], sizes: list[tuple[float, float]]
 ) -> tuple[TextBuilder, list[Note]]:
-    drop = _running_lines(page_lines, sizes)
-    page_lines = [[line for line in lines if id(line) not in drop] for lines in page_lines]
     weights: Counter[float] = Counter()
     for lines in page_lines:
         for line in lines:
             weights[line.size] += sum(len(w.text) for w in line.words)
     body_size = weights.most_common(1)[0][0] if weights else 10.0
+    drop = _running_lines(page_lines, sizes, body_size)
+    page_lines = [[line for line in lines if id(line) not in drop] for lines in page_lines]
 
     notes: list[Note] = []
     bodies: list[list[_Line]] = []

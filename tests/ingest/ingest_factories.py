@@ -384,3 +384,34 @@ def image_only_pdf() -> bytes:
     pdf.add_page()
     pdf.image(image, x=20, y=20, w=170)
     return bytes(pdf.output())
+
+
+# --- the text contract ----------------------------------------------------------------------
+
+
+def assert_text_contract(doc: object) -> None:
+    """Check the text conventions of :mod:`ess_nlp.ingest` on a Document."""
+    from ess_nlp.records import Document
+
+    assert isinstance(doc, Document)
+    text = doc.text
+    assert text and text == text.strip()
+    for paragraph in text.split("\n\n"):
+        assert paragraph, "no empty paragraph (no triple newline)"
+        assert "\n" not in paragraph, "paragraphs hold no newline"
+        assert paragraph == paragraph.strip() and "  " not in paragraph, "whitespace is normalised"
+        assert not any(ch in paragraph for ch in "\t\u00a0\u202f\u00ad\u200b\ufeff\r\x0c")
+    for note in doc.footnotes:
+        assert 0 <= note.anchor <= len(text) and note.text == note.text.strip() and note.marker
+    anchors = [note.anchor for note in doc.footnotes]
+    assert anchors == sorted(anchors)
+    if doc.pages:
+        assert doc.pages[0].start == 0 and doc.pages[-1].end == len(text)
+        for before, after in zip(doc.pages, doc.pages[1:], strict=False):
+            assert before.end == after.start and before.number + 1 == after.number
+    previous_end = 0
+    for part in doc.parts:
+        assert previous_end <= part.start < part.end <= len(text)
+        previous_end = part.end
+        for _, _, start, end in part.fields:
+            assert part.start <= start < end <= part.end
