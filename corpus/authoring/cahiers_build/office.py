@@ -188,7 +188,7 @@ def render_docx(c: Cahier) -> bytes:
                 f'<w:footnote w:id="{note_ids[str(f["marker"])]}">'
                 '<w:p><w:pPr><w:spacing w:after="0"/></w:pPr>'
                 '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r>'
-                f'<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> {html.escape(f["text"])}'
+                f'<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> {html.escape(f["text"], quote=False)}'
                 "</w:t></w:r></w:p></w:footnote>"
             )
         notes.append("</w:footnotes>")
