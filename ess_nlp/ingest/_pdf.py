@@ -358,10 +358,12 @@ _Piece = str | Note | PageStart
 def _assemble(
     page_lines: list[list[_Line]], sizes: list[tuple[float, float]]
 ) -> tuple[TextBuilder, list[Note]]:
+    # The body font is the most used size outside the page margins.
     weights: Counter[float] = Counter()
-    for lines in page_lines:
+    for lines, (_, height) in zip(page_lines, sizes, strict=True):
         for line in lines:
-            weights[line.size] += sum(len(w.text) for w in line.words)
+            if _HEADER_ZONE * height <= line.bottom and line.top <= _FOOTER_ZONE * height:
+                weights[line.size] += sum(len(w.text) for w in line.words)
     body_size = weights.most_common(1)[0][0] if weights else 10.0
     drop = _running_lines(page_lines, sizes, body_size)
     page_lines = [[line for line in lines if id(line) not in drop] for lines in page_lines]

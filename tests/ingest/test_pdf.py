@@ -169,3 +169,25 @@ def test_page_limit() -> None:
     data = pdf_bytes([PdfPage([L(f"Page {n}.")]) for n in range(3)])
     with pytest.raises(IngestError, match="3 pages \\(limite 2\\)"):
         read_bytes(data, "long.pdf", limits=Limits(max_pdf_pages=2))
+
+
+def test_header_of_a_one_page_document_is_removed_by_its_small_font_in_the_margin() -> None:
+    doc = read_bytes(pdf_bytes([PdfPage([L("Le seul paragraphe du document.")])]), "court.pdf")
+    assert doc.text == "Le seul paragraphe du document."
+
+
+def test_a_note_without_marker_in_the_body_is_anchored_at_the_end_of_its_page() -> None:
+    pages = [
+        PdfPage([L("Premier paragraphe sans appel de note.")], notes=[("1", "Note orpheline.")]),
+        PdfPage([L("Deuxième page.")]),
+    ]
+    doc = read_bytes(pdf_bytes(pages), "orpheline.pdf")
+    assert doc.text == "Premier paragraphe sans appel de note.\n\nDeuxième page."
+    assert [(f.marker, f.text, f.anchor) for f in doc.footnotes] == [
+        ("1", "Note orpheline.", len("Premier paragraphe sans appel de note."))
+    ]
+
+
+def test_raised_digits_that_no_note_claims_stay_in_the_text() -> None:
+    doc = read_bytes(pdf_bytes([PdfPage([L("Une surface de 900 m^2 au sol.")])], header=None), "m2.pdf")
+    assert doc.text == "Une surface de 900 m2 au sol." and doc.footnotes == ()
