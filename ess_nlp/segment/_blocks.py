@@ -82,7 +82,7 @@ def fold(text: str) -> str:
 
 def marker_style(marker: str) -> str:
     """A coarse family of a list marker, to tell list items from sub-items and headings."""
-    core = marker.strip("()")
+    core = marker.lstrip("(")
     if core[:1].isdigit():
         return "digit" + re.sub(r"[\d\s]", "", core)
     if re.fullmatch(r"(?:[ivx]{1,4}|[IVX]{1,4})\s?[.)\-–—]", core):

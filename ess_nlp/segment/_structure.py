@@ -186,7 +186,7 @@ def _is_heading(blocks: list[Block], i: int, labels: Labels, field_labels: dict[
     text = block.text
     if field_labels:
         return text in field_labels
-    if "\n" in text or len(text) > 150:
+    if "\n" in text or len(text) > 150 or " | " in text:  # table rows are never headings
         return False
     if _MARKDOWN_HEADING.match(text):
         return True
@@ -250,6 +250,12 @@ def _is_all_caps(text: str) -> bool:
 
 
 def _is_short_titled_line(blocks: list[Block], i: int, labels: Labels) -> bool:
+    """A short line of its own, like a bold heading once the styling is gone.
+
+    It opens with a capital, has at most eight words and no sentence punctuation (a final
+    "?" is allowed), does not open with a subject pronoun ("Nous proposons :" introduces a
+    list), and is followed by a real paragraph or a list, or names a section kind.
+    """
     text = blocks[i].text
     words = text.split()
     if not (1 <= len(words) <= 8) or len(text) > 80 or not text[0].isupper():
@@ -258,7 +264,10 @@ def _is_short_titled_line(blocks: list[Block], i: int, labels: Labels) -> bool:
         return False
     if _PRONOUN_START.match(text) or i + 1 >= len(blocks):
         return False
-    return labels.kind_of(text) != "autre" or fold(text) in labels.form_labels
+    if labels.kind_of(text) != "autre":
+        return True
+    following = blocks[i + 1]
+    return following.marker is not None or len(following.text.split()) >= 12
 
 
 def field_metadata(blocks: list[Block]) -> dict[str, str]:
