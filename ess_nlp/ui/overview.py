@@ -184,11 +184,27 @@ def render_counts(
     st.plotly_chart(charts.count_bars(frame, label_col, "cahiers", names), key=key, width="stretch")
 
 
+TERRITORY_LEVELS = {
+    "region": "Région",
+    "departement": "Département",
+    "commune": "Commune",
+    "territory": "Tel qu'écrit",
+}
+
+
 def render_territories(cahiers: pd.DataFrame) -> None:
-    territory = cahiers["territory"].replace("", "(non renseigné)")
+    level = st.radio(
+        "Niveau",
+        list(TERRITORY_LEVELS),
+        format_func=TERRITORY_LEVELS.__getitem__,
+        horizontal=True,
+        key="overview_territory_level",
+    )
+    territory = cahiers[level].replace("", "(non renseigné)")
     counts = territory.value_counts().rename_axis("territoire").reset_index(name="cahiers")
     if (counts["territoire"] == "(non renseigné)").all():
         st.info("Aucun cahier ne précise son territoire dans un champ « Commune : » ou « Territoire : ».")
+        return
     st.plotly_chart(
         charts.count_bars(counts.head(30), "territoire", "cahiers"),
         key="overview_bar_territories",
