@@ -173,19 +173,16 @@ def build_card(view: CahierView) -> Initiative | None:
 
 
 def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> str | None:
-    meta = view.cahier.metadata.get("organisation") if view.cahier.metadata else None
-    if meta:
-        return clean_name(meta)
-    title = (view.cahier.title or "").strip()
     body = " ".join(u.text for u, _ in view.paragraphs)
     body_key = f" {norm_name(body)} "
-    if title:
-        prefix = _TITLE_SPLIT.split(title, maxsplit=1)[0]
-        candidate = clean_name(prefix)
-        if candidate and len(candidate.split()) <= 8 and f" {norm_name(candidate)} " in body_key:
-            for group in groups:
-                if _same(_key(candidate), candidate, {_key(m) for m in group}, group):
-                    return canonical(group) if len(canonical(group)) >= len(candidate) else candidate
+    meta = view.cahier.metadata.get("organisation") if view.cahier.metadata else None
+    if meta:
+        candidate = clean_name(re.split(r"\s*[(,;]|\s+[-–]\s+", meta, maxsplit=1)[0])
+        if candidate and len(candidate.split()) <= 8 and any(c.isupper() for c in candidate):
+            return candidate
+    title = (view.cahier.title or "").strip()
+    for candidate in title_candidates(title):
+        if f" {norm_name(candidate)} " in body_key:
             return candidate
     for span in card_spans:
         if span.label_ == "ORG":
@@ -193,11 +190,41 @@ def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> 
                 if span.text in group:
                     return canonical(group)
             return clean_name(span.text)
-    if title and len(title.split()) <= 10:
+    if title and len(title.split()) <= 10 and not _HEADING_MARK.match(title):
         return clean_name(_TITLE_SPLIT.split(title, maxsplit=1)[0])
     for span in card_spans:
         return canonical([span.text])
     return None
+
+
+_HEADING_MARK = re.compile(r"^\s*(?:[IVX]+|\d+|[A-Z])\s*[).\-–]\s")
+_ARTICLE = re.compile(r"^(?:la|le|les|l['’]|une?|des|notre|nos)\s*", re.I)
+_CONNECTOR_BEFORE = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "en"})
+_TRAILING_PLACE = re.compile(r"\s+(?:au|aux|à|en|dans|sur)\s+(?:le\s+|la\s+|les\s+|l['’])?[A-ZÀ-Ö][\w'’ -]*$")
+
+
+def title_candidates(title: str) -> list[str]:
+    """Organisation or initiative names a title holds, in title order: "La Ressourcerie du Val de
+    Sèvre : réemployer…" -> "Ressourcerie du Val de Sèvre"; "Faire… : l'ensemblier Estuaire
+    Solidaire au Havre" -> "Estuaire Solidaire"."""
+    if not title or _HEADING_MARK.match(title):
+        return []
+    out = []
+    for part in _TITLE_SPLIT.split(title):
+        part = _ARTICLE.sub("", part.strip()).strip(" .«»\"")
+        words = part.split()
+        if not words or len(words) > 10:
+            continue
+        first_cap = next((i for i, w in enumerate(words) if w[:1].isupper() or (w[:2].lower() in ("l'", "l’")
+                                                                                   and w[2:3].isupper())), None)
+        if first_cap is None:
+            continue
+        if first_cap > 0 and words[first_cap - 1].lower() not in _CONNECTOR_BEFORE:
+            part = " ".join(words[first_cap:])
+        part = _TRAILING_PLACE.sub("", part).strip()
+        if part and len(part.split()) <= 8:
+            out.append(clean_name(part))
+    return out
 
 
 def _what(paras: list[tuple[Unit, Doc]], cue: re.Pattern[str] | None) -> str | None:
@@ -245,22 +272,49 @@ def _legal_forms(paras: list[tuple[Unit, Doc]], cahier: Unit, name: str | None) 
 
 
 def _places(paras: list[tuple[Unit, Doc]], view: CahierView) -> tuple[Place, ...]:
+    """Places of the card: the commune(s) first (card passage, then the rest of the cahier and its
+    metadata), then départements, then régions. Homonymous communes are settled with the
+    départements and régions the whole cahier names."""
+    index = place_index()
+    context = departements_in(view.cahier.text)
+    for region in _regions_in(view):
+        context |= index.departements_of_region(region)
+    card_ids = {u.id for u, _ in paras}
     found: list[tuple[int, int, Place]] = []
-    for unit, doc in paras:
+    for unit, doc in view.paragraphs:
+        rank = 0 if unit.id in card_ids else 1
         for span in doc.spans.get(PLACES_KEY, []):
-            found.append((unit.start + span.start_char, 0, Place(span.text, span.label_, span.kb_id_ or None)))
+            place = Place(span.text, span.label_, span.kb_id_ or None)
+            if place.level == "commune":
+                place = index.resolve_commune(span.text, context) or place
+            elif rank:
+                continue  # départements and régions only from the card passage
+            found.append((rank, unit.start + span.start_char, place))
     territory = view.cahier.metadata.get("territory") if view.cahier.metadata else None
     if territory:
-        found.extend((-1, 0, p) for p in _places_in_label(territory))
-    if not found:
-        for unit, doc in view.paragraphs:
-            for span in doc.spans.get(PLACES_KEY, []):
-                found.append((unit.start + span.start_char, 1, Place(span.text, span.label_, span.kb_id_ or None)))
-    ordered = sorted(found, key=lambda t: (_LEVEL_ORDER.get(t[2].level, 3), t[0]))
+        found.extend((0, -1, p) for p in _places_in_label(territory))
+    if view.cahier.title:
+        for m in re.finditer(r"(?:\bà|\bau|\ben|\bde)\s+((?:Saint-|Sainte-|Le |La |Les )?[A-ZÀ-Ö][\w'’-]+)",
+                             view.cahier.title):
+            if index.area(m.group(1)) is not None:
+                continue
+            commune = index.resolve_commune(m.group(1), context)
+            if commune is not None:
+                found.append((1, view.cahier.start, commune))
+    ordered = sorted(found, key=lambda t: (_LEVEL_ORDER.get(t[2].level, 3), t[0], t[1]))
     unique: dict[tuple[str, str], Place] = {}
     for _, _, place in ordered:
         unique.setdefault((place.level, place.code or norm_name(place.name)), place)
     return tuple(unique.values())
+
+
+def _regions_in(view: CahierView) -> set[str]:
+    return {
+        span.kb_id_
+        for _, doc in view.paragraphs
+        for span in doc.spans.get(PLACES_KEY, [])
+        if span.label_ == "region" and span.kb_id_
+    }
 
 
 def _places_in_label(value: str) -> list[Place]:

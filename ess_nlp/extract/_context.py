@@ -21,7 +21,7 @@ MARKER = re.compile(
     r"^[ \t]*(?P<marker>\d{1,3}[.)°](?!\d)|\d{1,3}[ \t]*[-–](?=[ \t])|[a-zA-Z][.)](?=[ \t])|"
     r"(?:i{1,3}|iv|vi{0,3}|ix|x|I{1,3}|IV|VI{0,3}|IX|X)[.)](?=[ \t])|[-•–—*▪●◦➢►✓→])[ \t]+"
 )
-ALTERNATIVE = re.compile(r"^[ \t]*(?:ou(?:\s+bien|\s+alors)?|autre\s+option|variante)[ \t]*[:,]?[ \t]*", re.I)
+ALTERNATIVE = re.compile(r"^[ \t]*(?:ou(?:\s+bien|\s+alors)?|autre\s+option|variante)[ \t]*:[ \t]*", re.I)
 
 
 @dataclass(frozen=True)

@@ -147,6 +147,15 @@ def _structure(paragraphs: list[Unit], by_id: dict[str, Unit], detector: _propos
         if unit.section != section:
             section, intro, top_type, last_top, prev = unit.section, False, None, None, None
         number = unit.number
+        if number is not None and _heading_item(unit.text, number):
+            # "III) Nos propositions": a numbered heading the splitter took for a list item
+            number = None
+            para = _Para(unit, UnitContext(section_kind=kind))
+            top_type, last_top = None, None
+            intro = detector.is_intro(nlp.make_doc(unit.text[_marker_end(unit.text, unit.number or ""):]))
+            paras.append(para)
+            prev = para
+            continue
         if number is not None:
             marker_end = _marker_end(unit.text, number)
             mtype = _marker_type(number)
@@ -177,6 +186,14 @@ def _structure(paragraphs: list[Unit], by_id: dict[str, Unit], detector: _propos
         paras.append(para)
         prev = para
     return paras
+
+
+def _heading_item(text: str, number: str) -> bool:
+    """A short unpunctuated "item" numbered "II)", "B." or "2 -" is a heading, not a list item."""
+    if not (re.fullmatch(r"[IVX]+[.)]|[A-Z][.)]", number) or re.fullmatch(r"\d+\s*[-–]", number)):
+        return False
+    body = text[_marker_end(text, number):].strip()
+    return len(body.split()) <= 6 and not body.endswith((".", ";", ",", "!", "?", "…"))
 
 
 def _marker_end(text: str, number: str) -> int:

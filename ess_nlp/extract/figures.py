@@ -24,6 +24,10 @@ _WORD_NUMBERS: dict[str, float] = {
     "une quarantaine": 40, "une cinquantaine": 50, "une soixantaine": 60, "une centaine": 100,
     "un millier": 1000, "plusieurs centaines": 200, "plusieurs milliers": 2000,
 }
+_UNITS_WORDS = ["et-un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf"]
+for _tens, _value in (("vingt", 20), ("trente", 30), ("quarante", 40), ("cinquante", 50), ("soixante", 60)):
+    for _i, _unit in enumerate(_UNITS_WORDS, start=1):
+        _WORD_NUMBERS[f"{_tens}-{_unit}"] = _value + _i
 _MULTIPLIERS: dict[str, float] = {
     "million": 1e6, "millions": 1e6, "milliard": 1e9, "milliards": 1e9, "mille": 1e3, "k": 1e3, "M": 1e6,
 }
@@ -65,7 +69,7 @@ def _figure_regex() -> tuple[re.Pattern[str], dict[str, str]]:
         rf"(?<![\w.,])(?P<num>{_DIGITS}|(?i:{_WORDS}))"
         rf"(?:{_SPACE}(?P<mult>{_MULT})\b)?"
         rf"{_SPACE}(?:(?:de|d['’])\s*)?"
-        rf"(?:(?:nouveaux|nouvelles|nouvel|nouveau|salariés|jeunes|personnes|autres|anciens|petites|petits)\s+)?"
+        rf"(?:(?:nouveaux|nouvelles|nouvel|nouveau|jeunes|autres|anciens|anciennes|petites|petits|grandes|grands)\s+)?"
         rf"(?P<unit>{unit_alt})(?![\w])"
     )
     return re.compile(pattern), word_to_unit

@@ -44,6 +44,19 @@ _CONNECTORS = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "les", "l'
                          "pour", "sur", "-", "&"})
 _ARTICLES = re.compile(r"^(?:la|le|les|l['’]|une?|cette|notre|nos)\s+", re.I)
 _PLACE_PREPOSITIONS = frozenset({"à", "a", "au", "sur", "de", "dans", "près", "vers"})
+_STREET_WORDS = frozenset({"rue", "avenue", "boulevard", "bd", "place", "allée", "impasse", "chemin", "quai", "route",
+                           "cours", "square", "résidence", "lycée", "collège", "école", "gare", "hôpital", "parc",
+                           "centre", "quartier", "cité", "pont", "port", "salle", "maison", "foyer", "église"})
+_COMMON_WORD_AREAS = frozenset({"nord", "lot", "var", "cher", "manche", "somme", "vienne", "loire", "marne", "meuse",
+                                "aube", "indre", "orne", "eure", "ain", "gard", "tarn", "aude", "oise", "landes",
+                                "creuse", "allier", "yonne", "centre", "corse", "gers"})
+_AREA_LEAD = frozenset({"le", "la", "les", "l'", "l’", "du", "de", "des", "en", "dans", "département", "(", "haute",
+                        "région"})
+# Commune names that are also common words when capitalised at a sentence start or in a list.
+_NOT_COMMUNES = frozenset({"ville", "centre", "nord", "sud", "est", "ouest", "region", "etat", "france", "europe",
+                           "plan", "mars", "mai", "juillet", "aout", "union", "marche", "place", "port", "pont",
+                           "bois", "val", "mont", "vie", "paix", "fontaine", "ferme", "foret", "mer", "montagne",
+                           "saint", "sainte", "oui", "non", "ecole", "eglise", "caf", "ars", "une", "tout"})
 
 
 @dataclass(frozen=True)
@@ -163,7 +176,8 @@ class InitiativeAnnotator:
         while i < n:
             token = doc[i]
             low = token.lower_
-            if low not in self.heads:
+            acronym = token.is_upper and 2 <= len(token.text) <= 6 and token.is_alpha
+            if low not in self.heads and not acronym:
                 i += 1
                 continue
             if token.text[:1].isupper():
@@ -190,26 +204,36 @@ class InitiativeAnnotator:
         spans: list[Span] = []
         for m_id, start, end in self.places(doc):
             level, code, _ = doc.vocab.strings[m_id].split("|", 2)
-            span = doc[start:end]
-            if level == "departement" and len(span) == 1 and start > 0 and doc[start - 1].lower_ in ("le", "la"):
-                # "le Nord" is a département, "la Manche" is too; keep them.
-                pass
+            prev = doc[start - 1].lower_ if start > 0 else ""
+            if end - start == 1 and doc[start].lower_ in _COMMON_WORD_AREAS and prev not in _AREA_LEAD:
+                continue  # "les quartiers Nord", "le Lot de…": not the département without "du", "le"…
             spans.append(Span(doc, start, end, label=level, kb_id=code))
         context_deps = departements_in(doc.text)
-        candidates: list[Span] = [e for e in doc.ents if e.label_ == "LOC"]
+        candidates: list[tuple[Span, str]] = [(e, "") for e in doc.ents if e.label_ == "LOC"]
         for token in doc:
-            if token.lower_ in _PLACE_PREPOSITIONS and token.i + 1 < len(doc) and doc[token.i + 1].text[:1].isupper():
+            low = token.lower_
+            postal = token.like_num and len(token.text) == 5 and token.text.isdigit()
+            if (low in _PLACE_PREPOSITIONS or postal) and token.i + 1 < len(doc) \
+                    and doc[token.i + 1].text[:1].isupper():
                 end = _capitalised_run(doc, token.i + 1)
                 if end > token.i + 1:
-                    candidates.append(doc[token.i + 1 : end])
+                    article = {"au": "Le ", "aux": "Les ", "du": "Le ", "des": "Les "}.get(low, "")
+                    candidates.append((doc[token.i + 1 : end], article))
         taken = [(s.start, s.end) for s in spans]
-        for cand in candidates:
+        for cand, article in candidates:
             if any(a < cand.end and cand.start < b for a, b in taken):
                 continue
             span = _strip_articles(cand)
-            if span is None:
+            if span is None or norm_name(span.text) in _NOT_COMMUNES:
                 continue
+            before = [t.lower_ for t in doc[max(0, span.start - 3) : span.start]]
+            if any(w in _STREET_WORDS for w in before):
+                continue
+            if index.area(span.text) is not None and (not before or before[-1] not in ("à", "a")):
+                continue  # "Vienne", "Paris": the département or région unless "à Vienne"
             place = index.resolve_commune(span.text, context_deps)
+            if place is None and article:
+                place = index.resolve_commune(article + span.text, context_deps)
             if place is None:
                 continue
             spans.append(Span(doc, span.start, span.end, label="commune", kb_id=place.code or ""))

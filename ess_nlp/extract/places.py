@@ -31,6 +31,7 @@ class _Area:
     name: str
     region: str | None = None
     prefecture: str | None = None
+    former_region: str | None = None
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,10 @@ class PlaceIndex:
         key = norm_name(name)
         key = re.sub(r"^(?:departement|region|dept|dpt)\s+(?:de |du |des |d )?(?:la |l )?", "", key)
         return self.departements.get(key) or self.regions.get(key)
+
+    def departements_of_region(self, code: str) -> set[str]:
+        """Département codes of a région (current or former)."""
+        return {a.code for a in self.departements.values() if code in (a.region, a.former_region)}
 
     def commune_codes(self, name: str) -> tuple[str, ...]:
         return self.communes.get(norm_name(name), ())
@@ -85,7 +90,8 @@ def place_index() -> PlaceIndex:
     prefectures: set[str] = set()
     for row in load_rows("data/places.jsonl", ("level", "code", "name")):
         if row["level"] == "departement":
-            area = _Area("departement", row["code"], row["name"], row.get("region"), row.get("prefecture"))
+            area = _Area("departement", row["code"], row["name"], row.get("region"), row.get("prefecture"),
+                         row.get("former_region"))
             departements[norm_name(row["name"])] = area
             if row.get("prefecture"):
                 prefectures.add(row["prefecture"])
@@ -112,6 +118,9 @@ def _load_communes() -> dict[str, tuple[str, ...]]:
         key = norm_name(name)
         if key:
             table.setdefault(key, []).append(code)
+    # The package lists Paris, Marseille and Lyon by arrondissement only: add the communes.
+    for name, code in (("paris", "75056"), ("marseille", "13055"), ("lyon", "69123")):
+        table.setdefault(name, []).append(code)
     return {k: tuple(sorted(v)) for k, v in table.items()}
 
 

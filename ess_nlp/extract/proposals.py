@@ -67,7 +67,9 @@ class ProposalDetector:
         ctx = context_of(doc)
         if not len(doc):
             return [], []
-        matches = [(doc.vocab.strings[m_id], start, end) for m_id, start, end in self.matcher(doc)]
+        matches = self._drop_negated(
+            [(doc.vocab.strings[m_id], start, end) for m_id, start, end in self.matcher(doc)]
+        )
         if ctx.number is not None:
             body = self._body(doc, ctx.marker_end)
             if body is None:
@@ -80,18 +82,58 @@ class ProposalDetector:
             return ([self._relabel(body, "alternative")] if body is not None else []), []
         proposals: list[Span] = []
         intros: list[Span] = []
+        table_lines = self._table_lines(doc)
         for sent in sentences(doc):
+            if any(a <= sent.start_char < b for a, b in table_lines):
+                continue
             label = self._sentence_label(sent, ctx.section_kind, matches)
             if label == "intro":
                 intros.append(sent)
             elif label:
                 proposals.append(self._relabel(self._trim(sent), label))
+        for start, end in table_lines:
+            cell = self._first_cell(doc, start, end)
+            if cell is None:
+                continue
+            inside = any(label == "CUE" and cell.start <= s and e <= cell.end for label, s, e in matches)
+            if self.opening(cell) in ("infinitive", "que", "imperative") or inside:
+                proposals.append(self._relabel(cell, "table"))
+        proposals.sort(key=lambda span: span.start)
         return proposals, intros
+
+    @staticmethod
+    def _drop_negated(matches: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+        """Cue matches overlapping a NOT_CUE match ("il faut en moyenne deux ans", "qui doit être")."""
+        negated = [(s, e) for label, s, e in matches if label == "NOT_CUE"]
+        return [
+            (label, s, e) for label, s, e in matches
+            if label != "NOT_CUE" and not (label in ("CUE", "WEAK_CUE") and any(a < e and s < b for a, b in negated))
+        ]
+
+    @staticmethod
+    def _table_lines(doc: Doc) -> list[tuple[int, int]]:
+        """Character ranges of the lines of ``doc`` that are table rows ("cell | cell | cell")."""
+        lines = []
+        offset = 0
+        for line in doc.text.split("\n"):
+            if " | " in line:
+                lines.append((offset, offset + len(line)))
+            offset += len(line) + 1
+        return lines
+
+    @staticmethod
+    def _first_cell(doc: Doc, start: int, end: int) -> Span | None:
+        line = doc.text[start:end]
+        cell_end = start + line.index(" | ")
+        cell_start = start + (len(line) - len(line.lstrip()))
+        span = doc.char_span(cell_start, cell_end, alignment_mode="contract")
+        return span if span is not None and len(span) else None
 
     def is_intro(self, doc: Doc) -> bool:
         """Whether a paragraph introduces a list of proposals: "Nous proposons :", "Nos propositions",
         "Il faudrait :" (works on a tokenised ``Doc``; the cue patterns only read the words)."""
-        matches = [(doc.vocab.strings[m], s) for m, s, _ in self.matcher(doc)]
+        matches = [(label, s) for label, s, _ in self._drop_negated(
+            [(doc.vocab.strings[m], s, e) for m, s, e in self.matcher(doc)])]
         if not matches:
             return False
         bounds = sentence_bounds(doc.text)
@@ -100,7 +142,7 @@ class ProposalDetector:
         if doc.text.rstrip().endswith(":") and in_last:
             return True
         words = sum(1 for t in doc if t.is_alpha)
-        return "INTRO" in in_last and words <= 6
+        return bool(in_last) and words <= 6 and not doc.text.rstrip().endswith((".", "?", "!"))
 
     def set_annotations(self, doc: Doc, proposals: Iterable[Span], intros: Iterable[Span]) -> None:
         doc.spans[SPANS_KEY] = list(proposals)
@@ -113,26 +155,33 @@ class ProposalDetector:
             return "list"
         if any(label == "CUE" and start >= body.start for label, start, _ in matches):
             return "cue"
+        if ctx.section_kind not in ("constat", "initiative") and any(
+            label == "WEAK_CUE" and start >= body.start for label, start, _ in matches
+        ):
+            return "cue"
         if ctx.section_kind in ("constat", "initiative"):
             return None
         return self.opening(body)
 
     def _sentence_label(self, sent: Span, section_kind: str | None,
                         matches: list[tuple[str, int, int]]) -> str | None:
-        inside = [(label, s, e) for label, s, e in matches if sent.start <= s and e <= sent.end]
+        inside = {label for label, s, e in matches if sent.start <= s and e <= sent.end}
         words = [t for t in sent if not (t.is_punct or t.is_space)]
         if not words:
             return None
-        ends_with_colon = sent.text.rstrip().endswith(":")
-        has_intro = any(label == "INTRO" for label, _, _ in inside)
-        if has_intro and (ends_with_colon or len(words) <= 4):
+        text = sent.text.rstrip()
+        if text.endswith("?"):
+            return None
+        ends_with_colon = text.endswith(":")
+        heading_like = len(words) <= 6 and not text.endswith((".", "!", ";", "…", ")", "»"))
+        if (inside & {"INTRO", "CUE"}) and (ends_with_colon or heading_like):
             return "intro"
-        if ends_with_colon and len(words) <= 6:
+        if ends_with_colon and len(words) <= 6 or heading_like:
             return None
         opening = self.opening(sent)
         if opening in ("que", "imperative"):
             return opening
-        if any(label in ("CUE", "INTRO") for label, _, _ in inside):
+        if "CUE" in inside or ("WEAK_CUE" in inside and section_kind not in ("constat", "initiative")):
             return "cue"
         if opening == "infinitive" and section_kind in ("proposition", None) and not ends_with_colon:
             return opening
@@ -148,6 +197,9 @@ class ProposalDetector:
         first = tokens[0]
         low = first.lower_
         if low in ("que", "qu'", "qu’"):
+            if len(tokens) > 1 and tokens[1].lower_ in ("est", "est-ce", "-ce", "en", "il", "ils", "elle") \
+                    and span.text.rstrip().endswith("?"):
+                return None
             return "que"
         if low in ("de", "d'", "d’", "pour") and len(tokens) > 1:
             nxt = tokens[1]
