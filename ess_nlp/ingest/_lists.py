@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-# A typed list marker at the start of a line: "1.", "2)", "3 -", "a)", "iv.", "(1)", "-", "•"...
+# A typed list marker at the start of a line: "1.", "2)", "2.1", "3 -", "a)", "iv.", "(1)", "-", "•"...
 LIST_MARKER_RE = re.compile(
-    r"^(?:\(?\d{1,3}[.)°]|\d{1,3} ?[-–—]|\(\d{1,3}\)|\(?[a-zA-Z][.)]|\(?[ivxlcdmIVXLCDM]{1,6}[.)]"
-    r"|[-–—•▪◦‣⁃*+·➢►✓■□o])\s+\S"
+    r"^(?:\(?\d{1,3}[.)°]|\d{1,3}(?:\.\d{1,3})+\.?|\d{1,3} ?[-–—]|\(\d{1,3}\)|\(?[a-zA-Z][.)]"
+    r"|\(?[ivxlcdmIVXLCDM]{1,6}[.)]|[-–—•▪◦‣⁃*+·➢►✓■□o])\s+\S"
 )
 
 _ROMAN = (

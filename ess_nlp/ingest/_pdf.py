@@ -41,8 +41,11 @@ logger = logging.getLogger(__name__)
 WHAT = "PDF"
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 _PAGE_NUMBER_RE = re.compile(
-    r"^(?:(?:page|p\.)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|sur|de|of)\s*\d{1,4})?\s*[-–—]?$", re.IGNORECASE
+    r"^(?:(?:page|p\.)\s*)?[-–—]?\s*\d{1,4}\s*(?:(?:/|sur|de|of)\s*\d{1,4})?\s*[-–—]?$"
+    r"|^(?-i:[ivxlc]{1,7})$",
+    re.IGNORECASE,
 )
+_CID_RE = re.compile(r"\(cid:\d+\)")
 _NOTE_MARKER_RE = re.compile(r"^[\[(]?(\d{1,3}|[*†‡]{1,3})[\])]?[.)]?$")
 _RAISED_MARKER_RE = re.compile(r"^[\[(]?(\d{1,3}|[*†‡]{1,3})[\])]?$")
 _NUMBER_RE = re.compile(r"\d+")
@@ -213,7 +216,7 @@ def _page_lines(page: object, number: int) -> list[_Line]:
     )
     words = [
         _Word(
-            w["text"].translate(_LIGATURES),
+            _CID_RE.sub("", w["text"]).translate(_LIGATURES),
             w["x0"],
             w["x1"],
             w["top"],
@@ -222,7 +225,7 @@ def _page_lines(page: object, number: int) -> list[_Line]:
             bool(_BOLD_RE.search(w["fontname"])),
         )
         for w in words_raw
-        if w.get("upright", True) and w["text"].strip()
+        if w.get("upright", True) and _CID_RE.sub("", w["text"]).strip()
     ]
     # Larger words first, so that a small raised marker joins the line it sits in rather than
     # starting a line of its own.
@@ -398,6 +401,7 @@ def _assemble(
     builder = TextBuilder()
     current: list[_Piece] = []
     previous: _Line | None = None
+    block_right = 0.0  # right end of the widest line of the current paragraph
 
     def flush() -> None:
         builder.paragraph_break()
@@ -412,8 +416,12 @@ def _assemble(
     for page_index, body in enumerate(bodies):
         page_mark: PageStart | None = PageStart(page_index + 1)
         for line_index, line in enumerate(body):
-            if previous is not None and _new_paragraph(previous, line, left, right, pitch, body_size):
+            if previous is not None and _new_paragraph(
+                previous, line, left, right, block_right, pitch, body_size
+            ):
                 flush()
+                block_right = 0.0
+            block_right = max(block_right, line.x1)
             pieces: list[_Piece] = []
             if page_mark is not None:
                 pieces.append(page_mark)
@@ -547,7 +555,7 @@ def _line_pitch(bodies: list[list[_Line]], body_size: float) -> float:
 
 
 def _new_paragraph(
-    prev: _Line, line: _Line, left: float, right: float, pitch: float, body_size: float
+    prev: _Line, line: _Line, left: float, right: float, block_right: float, pitch: float, body_size: float
 ) -> bool:
     text = line.text()
     if starts_with_marker(text):
@@ -557,9 +565,12 @@ def _new_paragraph(
     if " | " in text and " | " in prev.text():  # rows of a table typed as "cell | cell"
         return True
     heading = prev.size > 1.1 * body_size
-    # The previous line ended early on purpose when the next line's first word would have fit.
+    # The previous line ended early on purpose when the next line's first word would have fit
+    # before the right edge: the text block's, or an indented block's own (a quotation).
+    indented = min(prev.x0, line.x0) > left + prev.size
+    edge = max(block_right, line.x1) if indented else right
     first = line.words[0]
-    short = right - prev.x1 > (first.x1 - first.x0) + 0.5 * prev.size
+    short = edge - prev.x1 > (first.x1 - first.x0) + 0.5 * prev.size
     if line.page != prev.page:
         return short or prev.text().rstrip().endswith(_SENTENCE_END)
     gap = line.bottom - prev.bottom
