@@ -14,7 +14,7 @@ import typer
 
 from ess_nlp.errors import EssNlpError
 
-COMMAND_MODULES: tuple[str, ...] = ("ess_nlp.cli._corpus", "ess_nlp.cli._extract")
+COMMAND_MODULES: tuple[str, ...] = ("ess_nlp.cli._corpus", "ess_nlp.cli._extract", "ess_nlp.cli._topics")
 
 app = typer.Typer(
     name="ess-nlp",

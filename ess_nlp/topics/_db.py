@@ -1,0 +1,390 @@
+"""Topic runs in the database: cluster stored units, keep ids across runs, log and replay edits.
+
+``run_topics`` clusters the units of one level, matches the new topics to the previous
+run's (so they keep their ids and names), replays every logged edit in order, and stores
+the run. ``edit_topics`` applies one edit to the latest run right away and logs it with
+who, when and why; the next run replays it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ess_nlp.errors import ConfigError
+from ess_nlp.records import SECTION_KINDS, Unit
+from ess_nlp.store import Store
+from ess_nlp.topics._config import DEFAULT_LEVEL, TopicConfig
+from ess_nlp.topics._edits import Edit, EditOutcome, apply_edit, apply_edits
+from ess_nlp.topics._identity import with_stable_ids
+from ess_nlp.topics._model import OUTLIER, Progress, TopicInfo, TopicResult, _doc_term, fit_topics
+from ess_nlp.topics._text import Analyzer, surface_forms
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "TopicRun",
+    "edit_topics",
+    "latest_run_id",
+    "list_edits",
+    "load_run",
+    "model_name",
+    "run_topics",
+    "stored_units",
+    "topic_models",
+    "unit_metadata",
+]
+
+LEVELS = ("cahier", "section", "paragraph", "sentence")
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class TopicRun:
+    """A stored run: its id, model name, result (stable ids, edits replayed) and replay outcomes."""
+
+    run_id: int
+    model: str
+    result: TopicResult
+    replay: tuple[EditOutcome, ...] = ()
+    mapping: Mapping[int, int] | None = None
+
+
+def model_name(level: str, kinds: Sequence[str] = ()) -> str:
+    """Default name of the topic model over ``level`` units of ``kinds`` ("section", "section-proposition")."""
+    return "-".join([level, *sorted(kinds)])
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def stored_units(store: Store, level: str, kinds: Sequence[str] = ()) -> list[Unit]:
+    """Units of ``level`` (optionally of these section ``kinds``) in source order; checks both names."""
+    if level not in LEVELS:
+        raise ConfigError(f"Niveau « {level} » inconnu : choisissez parmi {', '.join(LEVELS)}.")
+    unknown = [k for k in kinds if k not in SECTION_KINDS]
+    if unknown:
+        raise ConfigError(
+            f"Type de section « {unknown[0]} » inconnu : choisissez parmi {', '.join(SECTION_KINDS)}."
+        )
+    units = [u for u in store.units(level) if not kinds or u.kind in kinds]
+    if not units:
+        which = f" de type {', '.join(kinds)}" if kinds else ""
+        raise ConfigError(
+            f"Aucune unité de niveau « {level} »{which} dans la base « {store.path} » : ingérez d'abord "
+            "des cahiers (ess-nlp ingest) ou choisissez un autre niveau."
+        )
+    return units
+
+
+def latest_run_id(store: Store, model: str) -> int | None:
+    row = store.conn.execute("SELECT max(id) AS id FROM topic_runs WHERE model = ?", (model,)).fetchone()
+    return int(row["id"]) if row is not None and row["id"] is not None else None
+
+
+def topic_models(store: Store) -> list[dict[str, Any]]:
+    """Every topic model with its latest run: model, run_id, level, created_at, n_units, n_topics."""
+    rows = store.conn.execute(
+        "SELECT r.model, r.id AS run_id, r.level, r.kinds, r.created_at, r.n_units, r.n_topics, r.outlier_share"
+        " FROM topic_runs r WHERE r.id = (SELECT max(id) FROM topic_runs WHERE model = r.model) ORDER BY r.model"
+    )
+    return [dict(row) | {"kinds": json.loads(row["kinds"])} for row in rows]
+
+
+def _identities(store: Store, model: str) -> dict[int, str]:
+    rows = store.conn.execute("SELECT topic_id, name FROM topic_identities WHERE model = ?", (model,))
+    return {int(r["topic_id"]): str(r["name"]) for r in rows}
+
+
+def list_edits(store: Store, model: str) -> list[Edit]:
+    """The edit log of ``model``, oldest first."""
+    rows = store.conn.execute(
+        "SELECT id, kind, payload, who, at, why FROM topic_edits WHERE model = ? ORDER BY id", (model,)
+    )
+    return [
+        Edit(r["kind"], json.loads(r["payload"]), who=r["who"], why=r["why"], at=r["at"], id=int(r["id"]))
+        for r in rows
+    ]
+
+
+def _previous_raw(store: Store, run_id: int) -> dict[int, set[str]]:
+    members: dict[int, set[str]] = {}
+    rows = store.conn.execute(
+        "SELECT unit_id, raw_topic_id FROM topic_assignments WHERE run_id = ? AND raw_topic_id >= 0",
+        (run_id,),
+    )
+    for row in rows:
+        members.setdefault(int(row["raw_topic_id"]), set()).add(row["unit_id"])
+    return members
+
+
+def run_topics(
+    store: Store,
+    *,
+    level: str = DEFAULT_LEVEL,
+    kinds: Sequence[str] = (),
+    model: str | None = None,
+    config: TopicConfig | None = None,
+    progress: Progress | None = None,
+) -> TopicRun:
+    """Cluster the stored ``level`` units, keep ids of matching topics, replay edits, store the run."""
+    config = config or TopicConfig()
+    kinds = tuple(sorted(set(kinds)))
+    model = model or model_name(level, kinds)
+    units = stored_units(store, level, kinds)
+    result = fit_topics([u.text for u in units], [u.id for u in units], config=config, progress=progress)
+    previous_run = latest_run_id(store, model)
+    identities = _identities(store, model)
+    next_id = max(identities, default=-1) + 1
+    previous = _previous_raw(store, previous_run) if previous_run is not None else None
+    result, mapping = with_stable_ids(result, previous, next_id=next_id, names=identities)
+    result, outcomes = apply_edits(result, list_edits(store, model))
+    for outcome in outcomes:
+        if not outcome.applied:
+            logger.info("edit %s not replayed: %s", outcome.edit.id, outcome.message)
+    with store.transaction() as conn:
+        run_id = _insert_run(conn, model, level, kinds, result, outcomes)
+        _write_topics(conn, model, run_id, result)
+        _insert_assignments(conn, run_id, result)
+    return TopicRun(run_id, model, result, tuple(outcomes), mapping)
+
+
+def _insert_run(
+    conn: sqlite3.Connection,
+    model: str,
+    level: str | None,
+    kinds: Sequence[str],
+    result: TopicResult,
+    outcomes: Iterable[EditOutcome],
+) -> int:
+    replay = [
+        {"edit": o.edit.id, "kind": o.edit.kind, "applied": o.applied, "message": o.message} for o in outcomes
+    ]
+    cursor = conn.execute(
+        "INSERT INTO topic_runs(model, level, kinds, created_at, backend, seed, params, data_hash, n_units,"
+        " n_topics, outlier_share, metrics, notes, replay) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            model,
+            level,
+            json.dumps(list(kinds)),
+            _now(),
+            result.config.backend,
+            result.config.seed,
+            json.dumps(result.config.to_json(), ensure_ascii=False),
+            result.data_hash,
+            len(result.ids),
+            len(result.info),
+            result.outlier_share,
+            json.dumps(dict(result.metrics), ensure_ascii=False),
+            json.dumps(list(result.notes), ensure_ascii=False),
+            json.dumps(replay, ensure_ascii=False),
+        ),
+    )
+    return int(cursor.lastrowid or 0)
+
+
+def _write_topics(conn: sqlite3.Connection, model: str, run_id: int, result: TopicResult) -> None:
+    """Replace the run's topic rows and record every topic id (with its name) as an identity."""
+    conn.execute("DELETE FROM topics WHERE run_id = ?", (run_id,))
+    conn.executemany(
+        "INSERT INTO topics(run_id, topic_id, name, label, keywords, size) VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            (
+                run_id,
+                t.id,
+                t.name,
+                t.label,
+                json.dumps([[w, s] for w, s in t.keywords], ensure_ascii=False),
+                t.size,
+            )
+            for t in result.info.values()
+        ],
+    )
+    conn.executemany(
+        "INSERT INTO topic_identities(model, topic_id, name, created_at, created_run) VALUES (?, ?, ?, ?, ?)"
+        " ON CONFLICT(model, topic_id) DO UPDATE SET name = excluded.name",
+        [(model, t.id, t.name, _now(), run_id) for t in result.info.values()],
+    )
+
+
+def _insert_assignments(conn: sqlite3.Connection, run_id: int, result: TopicResult) -> None:
+    rows = (
+        (
+            run_id,
+            unit_id,
+            int(result.topics[i]),
+            int(result.raw_topics[i]),
+            float(result.probability[i]),
+            float(result.similarity[i]),
+            result.origin[i],
+            float(result.coords[i, 0]),
+            float(result.coords[i, 1]),
+            np.ascontiguousarray(result.embeddings[i], dtype=np.float32).tobytes(),
+        )
+        for i, unit_id in enumerate(result.ids)
+    )
+    conn.executemany(
+        "INSERT INTO topic_assignments(run_id, unit_id, topic_id, raw_topic_id, probability, similarity, origin,"
+        " x, y, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+
+
+def _update_assignments(conn: sqlite3.Connection, run_id: int, result: TopicResult) -> None:
+    conn.executemany(
+        "UPDATE topic_assignments SET topic_id = ?, probability = ?, similarity = ?, origin = ?"
+        " WHERE run_id = ? AND unit_id = ?",
+        [
+            (
+                int(result.topics[i]),
+                float(result.probability[i]),
+                float(result.similarity[i]),
+                result.origin[i],
+                run_id,
+                unit_id,
+            )
+            for i, unit_id in enumerate(result.ids)
+        ],
+    )
+    conn.execute(
+        "UPDATE topic_runs SET n_topics = ?, outlier_share = ? WHERE id = ?",
+        (len(result.info), result.outlier_share, run_id),
+    )
+
+
+def load_run(store: Store, model: str, run_id: int | None = None) -> TopicResult:
+    """A stored run (the latest by default) as a TopicResult, ready for edits and figures.
+
+    Keyword counts are recomputed from the units' texts; the embedding backend is not
+    stored in the database (``backend`` is None), so new texts cannot be placed.
+    """
+    run_id = run_id if run_id is not None else latest_run_id(store, model)
+    run = (
+        store.conn.execute("SELECT * FROM topic_runs WHERE id = ?", (run_id,)).fetchone() if run_id else None
+    )
+    if run is None or run["model"] != model:
+        known = ", ".join(m["model"] for m in topic_models(store)) or "aucun"
+        raise ConfigError(
+            f"Aucun calcul de thèmes « {model} » dans la base « {store.path} » (modèles existants : {known}) : "
+            "lancez d'abord « ess-nlp topics »."
+        )
+    rows = store.conn.execute(
+        "SELECT a.*, u.text FROM topic_assignments a JOIN units u ON u.id = a.unit_id"
+        " JOIN sources s ON s.id = u.source_id WHERE a.run_id = ? ORDER BY s.path, u.ord",
+        (run_id,),
+    ).fetchall()
+    if not rows:
+        raise ConfigError(
+            f"Le calcul de thèmes « {model} » n'a plus d'unités (leurs sources ont été retirées) : "
+            "relancez « ess-nlp topics »."
+        )
+    config = TopicConfig.from_json(json.loads(run["params"]))
+    texts = [r["text"] for r in rows]
+    analyzer = Analyzer((1, 2), config.stop_words)
+    doc_term, vocabulary = _doc_term(texts, analyzer)
+    forms = surface_forms(texts, analyzer, vocabulary)
+    info = {
+        int(r["topic_id"]): TopicInfo(
+            int(r["topic_id"]),
+            r["name"],
+            r["label"],
+            tuple((str(w), float(s)) for w, s in json.loads(r["keywords"])),
+            int(r["size"]),
+        )
+        for r in store.conn.execute("SELECT * FROM topics WHERE run_id = ? ORDER BY topic_id", (run_id,))
+    }
+    identities = _identities(store, model)
+    return TopicResult(
+        ids=tuple(r["unit_id"] for r in rows),
+        topics=np.asarray([r["topic_id"] for r in rows], dtype=np.int64),
+        raw_topics=np.asarray([r["raw_topic_id"] for r in rows], dtype=np.int64),
+        probability=np.asarray([r["probability"] for r in rows], dtype=np.float32),
+        similarity=np.asarray([r["similarity"] for r in rows], dtype=np.float32),
+        origin=tuple(r["origin"] for r in rows),
+        embeddings=np.stack([np.frombuffer(r["vector"], dtype=np.float32) for r in rows]),
+        coords=np.asarray([[r["x"], r["y"]] for r in rows], dtype=np.float32).reshape(-1, 2),
+        doc_term=doc_term,
+        vocabulary=vocabulary,
+        display=tuple(forms.get(k, k) for k in vocabulary),
+        info={t: replace(i, name=identities.get(t, i.name)) for t, i in info.items()},
+        config=config,
+        backend=None,
+        metrics=json.loads(run["metrics"]),
+        notes=tuple(json.loads(run["notes"])),
+        next_id=max(identities, default=-1) + 1,
+        data_hash=run["data_hash"],
+    )
+
+
+def edit_topics(store: Store, model: str, edit: Edit) -> EditOutcome:
+    """Apply ``edit`` to the latest run of ``model`` now, and log it (replayed by later runs).
+
+    A bad edit (unknown topic or unit, empty name) raises ConfigError in French and changes
+    nothing.
+    """
+    if not edit.who.strip():
+        raise ConfigError("Une modification de thème doit dire qui la fait (champ « who » vide).")
+    run_id = latest_run_id(store, model)
+    result = load_run(store, model, run_id)
+    updated, outcome = apply_edit(result, edit)
+    done = outcome.edit
+    with store.transaction() as conn:
+        _update_assignments(conn, int(run_id or 0), updated)
+        _write_topics(conn, model, int(run_id or 0), updated)
+        cursor = conn.execute(
+            "INSERT INTO topic_edits(model, kind, payload, who, at, why, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                model,
+                done.kind,
+                json.dumps(dict(done.payload), ensure_ascii=False),
+                done.who.strip(),
+                done.at,
+                done.why,
+                run_id,
+            ),
+        )
+    return replace(outcome, edit=replace(done, id=int(cursor.lastrowid or 0)))
+
+
+def unit_metadata(store: Store, ids: Sequence[str], key: str) -> dict[str, str | None]:
+    """``key`` of each unit's metadata, falling back to its cahier's (territory, organisation type…)."""
+    values: dict[str, str | None] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        rows = store.conn.execute(
+            "SELECT u.id, u.metadata AS own, c.metadata AS cahier FROM units u"
+            f" LEFT JOIN units c ON c.id = u.cahier_id WHERE u.id IN ({','.join('?' * len(chunk))})",
+            chunk,
+        )
+        for row in rows:
+            merged = {**json.loads(row["cahier"] or "{}"), **json.loads(row["own"] or "{}")}
+            value = merged.get(key)
+            values[row["id"]] = str(value) if value not in (None, "") else None
+    return {unit_id: values.get(unit_id) for unit_id in ids}
+
+
+def assignments_table(result: TopicResult) -> list[dict[str, Any]]:
+    """One dict per unit: id, topic, name, probability, similarity, origin, x, y."""
+    return [
+        {
+            "id": unit_id,
+            "topic": int(result.topics[i]),
+            "name": result.name(int(result.topics[i]))
+            if int(result.topics[i]) in result.info or result.topics[i] == OUTLIER
+            else str(int(result.topics[i])),
+            "probability": float(result.probability[i]),
+            "similarity": float(result.similarity[i]),
+            "origin": result.origin[i],
+            "x": float(result.coords[i, 0]),
+            "y": float(result.coords[i, 1]),
+        }
+        for i, unit_id in enumerate(result.ids)
+    ]
