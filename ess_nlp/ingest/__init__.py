@@ -53,9 +53,14 @@ from pathlib import Path
 from ess_nlp.errors import ConfigError, IngestError
 from ess_nlp.ingest._build import Built, Note
 from ess_nlp.ingest._columns import SIDECAR_SUFFIX, ColumnMapping, TextColumn, default_mapping, sidecar_path
+from ess_nlp.ingest._docx import read_docx
 from ess_nlp.ingest._encoding import decode_text
+from ess_nlp.ingest._html import read_html
 from ess_nlp.ingest._limits import DEFAULT_LIMITS, Limits, check_file_size
-from ess_nlp.ingest._tabular import Table
+from ess_nlp.ingest._odt import read_odt
+from ess_nlp.ingest._pdf import PageStart, read_pdf
+from ess_nlp.ingest._tabular import RowMark, Table, read_csv_table, read_xlsx_table, row_metadata, write_table
+from ess_nlp.ingest._text import read_md_text, read_txt_text
 from ess_nlp.records import Document, Footnote, Page, Part
 
 __all__ = [
@@ -185,7 +190,7 @@ def _check_extension(filename: str, source: str) -> None:
 
 def _read(data: bytes, source: str, filename: str, limits: Limits, columns: ColumnMapping | None) -> Document:
     check_file_size(len(data), source, limits)
-    if not data.strip():
+    if data.isspace():
         raise IngestError(
             source, "le fichier ne contient que des espaces ou des lignes vides, il n'y a rien à lire"
         )
@@ -196,38 +201,26 @@ def _read(data: bytes, source: str, filename: str, limits: Limits, columns: Colu
     pages: tuple[Page, ...] = ()
     parts: tuple[Part, ...] = ()
     if fmt in {"txt", "md"}:
-        from ess_nlp.ingest._text import read_md_text, read_txt_text
-
         text, encoding = decode_text(data, source)
         metadata["encoding"] = encoding
         builder, notes = read_txt_text(text) if fmt == "txt" else read_md_text(text)
         built = builder.build()
     elif fmt == "docx":
-        from ess_nlp.ingest._docx import read_docx
-
         builder, notes = read_docx(data, source, limits)
         built = builder.build()
     elif fmt == "odt":
-        from ess_nlp.ingest._odt import read_odt
-
         builder, notes = read_odt(data, source, limits)
         built = builder.build()
     elif fmt == "html":
-        from ess_nlp.ingest._html import read_html
-
         builder, notes, encoding = read_html(data, source)
         metadata["encoding"] = encoding
         built = builder.build()
     elif fmt == "pdf":
-        from ess_nlp.ingest._pdf import read_pdf
-
         builder, notes, page_count = read_pdf(data, source, limits)
         built = builder.build()
         pages = _pages(built, page_count)
         metadata["pages"] = str(page_count)
     else:  # csv, xlsx
-        from ess_nlp.ingest._tabular import read_csv_table, read_xlsx_table, write_table
-
         table = (
             read_csv_table(data, source, columns)
             if fmt == "csv"
@@ -240,8 +233,9 @@ def _read(data: bytes, source: str, filename: str, limits: Limits, columns: Colu
         metadata["rows"] = str(len(parts))
         if table.encoding:
             metadata["encoding"] = table.encoding
-    if not built.text.strip():
+    if not built.text:
         raise IngestError(source, "aucun texte n'a pu être extrait du fichier (document vide)")
+    logger.debug("%s: %s, %d characters, %d footnotes", source, fmt, len(built.text), len(notes))
     return Document(
         source=source,
         text=built.text,
@@ -264,8 +258,6 @@ def _footnotes(built: Built, notes: list[Note]) -> tuple[Footnote, ...]:
 
 
 def _pages(built: Built, page_count: int) -> tuple[Page, ...]:
-    from ess_nlp.ingest._pdf import PageStart
-
     starts = {}
     for payload, offset in built.marks:
         if isinstance(payload, PageStart):
@@ -284,8 +276,6 @@ def _pages(built: Built, page_count: int) -> tuple[Page, ...]:
 
 
 def _parts(built: Built, table: Table, mapping: ColumnMapping) -> tuple[Part, ...]:
-    from ess_nlp.ingest._tabular import RowMark, row_metadata
-
     @dataclass
     class Span:
         start: int = 0

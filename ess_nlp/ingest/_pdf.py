@@ -338,10 +338,10 @@ def _line_marker(line: _Line) -> str | None:
     return None
 
 
-def _note_text(lines: list[_Line]) -> str:
+def _note_text(lines: list[_Line], vocabulary: set[str]) -> str:
     pieces: list[_Piece] = []
     for i, line in enumerate(lines):
-        _append_line(pieces, [line.text(skip={0}) if i == 0 else line.text()], set())
+        _append_line(pieces, [line.text(skip={0}) if i == 0 else line.text()], vocabulary)
     return "".join(p for p in pieces if isinstance(p, str))
 
 
@@ -361,43 +361,19 @@ _Piece = str | Note | PageStart
 def _assemble(
     page_lines: list[list[_Line]], sizes: list[tuple[float, float]]
 ) -> tuple[TextBuilder, list[Note]]:
-    # The body font is the most used size outside the page margins.
-    weights: Counter[float] = Counter()
-    for lines, (_, height) in zip(page_lines, sizes, strict=True):
-        for line in lines:
-            if _HEADER_ZONE * height <= line.bottom and line.top <= _FOOTER_ZONE * height:
-                weights[line.size] += sum(len(w.text) for w in line.words)
-    body_size = weights.most_common(1)[0][0] if weights else 10.0
+    body_size = _body_size(page_lines, sizes)
     drop = _running_lines(page_lines, sizes, body_size)
-    page_lines = [[line for line in lines if id(line) not in drop] for lines in page_lines]
-
-    notes: list[Note] = []
     bodies: list[list[_Line]] = []
-    refs: list[tuple[tuple[int, int, int], _NoteRef]] = []
-    orphans: dict[int, list[Note]] = {}
-    for page_index, lines in enumerate(page_lines):
-        body, page_notes = _split_notes(lines, body_size)
+    page_notes: list[list[tuple[str, list[_Line]]]] = []
+    for lines in page_lines:
+        body, notes_here = _split_notes([line for line in lines if id(line) not in drop], body_size)
         bodies.append(body)
-        for line_index, line in enumerate(body):
-            for word_index in sorted(line.raised):
-                match = _RAISED_MARKER_RE.match(line.words[word_index].text)
-                if match:
-                    refs.append(((page_index, line_index, word_index), _NoteRef(match.group(1), page_index)))
-        for marker, note_lines in page_notes:
-            note = Note(marker, _note_text(note_lines))
-            notes.append(note)
-            free = [ref for _, ref in refs if ref.note is None and ref.marker == marker]
-            same_page = [ref for ref in free if ref.page == page_index]
-            chosen = same_page[0] if same_page else (free[-1] if free else None)
-            if chosen is not None:
-                chosen.note = note
-            else:
-                orphans.setdefault(page_index, []).append(note)
-    anchors = {position: ref.note for position, ref in refs if ref.note is not None}
-
+        page_notes.append(notes_here)
     vocabulary = _vocabulary(bodies)
+    notes, anchors, orphans = _match_notes(bodies, page_notes, vocabulary)
     left, right = _text_block(bodies, body_size, statistics.median(w for w, _ in sizes))
     pitch = _line_pitch(bodies, body_size)
+
     builder = TextBuilder()
     current: list[_Piece] = []
     previous: _Line | None = None
@@ -435,6 +411,45 @@ def _assemble(
         current.extend(orphans.get(page_index, []))
     flush()
     return builder, notes
+
+
+def _body_size(page_lines: list[list[_Line]], sizes: list[tuple[float, float]]) -> float:
+    """The most used font size outside the page margins."""
+    weights: Counter[float] = Counter()
+    for lines, (_, height) in zip(page_lines, sizes, strict=True):
+        for line in lines:
+            if _HEADER_ZONE * height <= line.bottom and line.top <= _FOOTER_ZONE * height:
+                weights[line.size] += sum(len(w.text) for w in line.words)
+    return weights.most_common(1)[0][0] if weights else 10.0
+
+
+def _match_notes(
+    bodies: list[list[_Line]], page_notes: list[list[tuple[str, list[_Line]]]], vocabulary: set[str]
+) -> tuple[list[Note], dict[tuple[int, int, int], Note], dict[int, list[Note]]]:
+    """Pair each note with a raised marker of the same text, on its page first, else on an
+    earlier page. Returns the notes, the anchors ((page, line, word) of the marker -> note) and
+    the notes no marker claims, by page."""
+    notes: list[Note] = []
+    refs: list[tuple[tuple[int, int, int], _NoteRef]] = []
+    orphans: dict[int, list[Note]] = {}
+    for page_index, (body, notes_here) in enumerate(zip(bodies, page_notes, strict=True)):
+        for line_index, line in enumerate(body):
+            for word_index in sorted(line.raised):
+                match = _RAISED_MARKER_RE.match(line.words[word_index].text)
+                if match:
+                    refs.append(((page_index, line_index, word_index), _NoteRef(match.group(1), page_index)))
+        for marker, note_lines in notes_here:
+            note = Note(marker, _note_text(note_lines, vocabulary))
+            notes.append(note)
+            free = [ref for _, ref in refs if ref.note is None and ref.marker == marker]
+            same_page = [ref for ref in free if ref.page == page_index]
+            chosen = same_page[0] if same_page else (free[-1] if free else None)
+            if chosen is not None:
+                chosen.note = note
+            else:
+                orphans.setdefault(page_index, []).append(note)
+    anchors = {position: ref.note for position, ref in refs if ref.note is not None}
+    return notes, anchors, orphans
 
 
 def _line_pieces(
