@@ -151,8 +151,8 @@ def render_html(c: Cahier) -> bytes:
     out = [
         HTML_HEAD.format(
             charset=charset,
-            title=html.escape(c.spec["title"]),
-            domain=html.escape(DOMAIN_LABELS[c.spec["domains"][0]]),
+            title=html.escape(c.spec["title"], quote=False),
+            domain=html.escape(DOMAIN_LABELS[c.spec["domains"][0]], quote=False),
         )
     ]
     els = c.elements
@@ -160,21 +160,21 @@ def render_html(c: Cahier) -> bytes:
     while i < len(els):
         el = els[i]
         if el.kind == "banner":
-            out.append(f'<p class="banner">{html.escape(el.text)}</p>\n')
+            out.append(f'<p class="banner">{html.escape(el.text, quote=False)}</p>\n')
         elif el.kind == "title":
-            out.append(f"<h1>{html.escape(el.text)}</h1>\n")
+            out.append(f"<h1>{html.escape(el.text, quote=False)}</h1>\n")
         elif el.kind == "heading":
-            out.append(f"<h2>{html.escape(el.text)}</h2>\n")
+            out.append(f"<h2>{html.escape(el.text, quote=False)}</h2>\n")
         elif el.kind == "para":
             out.append(f"<p>{html_inline(el)}</p>\n")
         elif el.kind == "table":
             out.append(
                 "<table>\n<thead><tr>"
-                + "".join(f"<th>{html.escape(h)}</th>" for h in el.rows[0])
+                + "".join(f"<th>{html.escape(h, quote=False)}</th>" for h in el.rows[0])
                 + "</tr></thead>\n<tbody>\n"
             )
             for row in el.rows[1:]:
-                out.append("<tr>" + "".join(f"<td>{html.escape(x)}</td>" for x in row) + "</tr>\n")
+                out.append("<tr>" + "".join(f"<td>{html.escape(x, quote=False)}</td>" for x in row) + "</tr>\n")
             out.append("</tbody>\n</table>\n")
         elif el.kind == "item":
             lid = el.list_id
