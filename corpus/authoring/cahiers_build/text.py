@@ -174,7 +174,9 @@ def render_html(c: Cahier) -> bytes:
                 + "</tr></thead>\n<tbody>\n"
             )
             for row in el.rows[1:]:
-                out.append("<tr>" + "".join(f"<td>{html.escape(x, quote=False)}</td>" for x in row) + "</tr>\n")
+                out.append(
+                    "<tr>" + "".join(f"<td>{html.escape(x, quote=False)}</td>" for x in row) + "</tr>\n"
+                )
             out.append("</tbody>\n</table>\n")
         elif el.kind == "item":
             lid = el.list_id
