@@ -68,7 +68,7 @@ FORMATS = ("docx", "pdf", "odt", "html", "txt", "md", "csv")
 ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
 
 CSV_FILE = "csv/formulaire-en-ligne.csv"
-CSV_COLUMNS = {
+CSV_COLUMNS: dict[str, Any] = {
     "delimiter": ";",
     "encoding": "cp1252",
     "title": "Titre de l'initiative",
@@ -294,7 +294,7 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
             err("un document croisé (x..) a « formats » et pas de « file ».")
     else:
         file = spec.get("file")
-        if not _is_str(file):
+        if not isinstance(file, str) or not _is_str(file):
             err("champ obligatoire « file » absent (chemin sous corpus/sample/).")
         else:
             parts = file.split("/")
