@@ -17,8 +17,8 @@ from pathlib import Path
 
 from spacy.language import Language
 
-from ess_nlp.errors import EssNlpError, IngestError
-from ess_nlp.ingest import SUPPORTED_EXTENSIONS, Limits, iter_source_files, read_document
+from ess_nlp.errors import EssNlpError
+from ess_nlp.ingest import Limits, iter_source_files, read_document
 from ess_nlp.segment import split_document
 from ess_nlp.store import Store
 
@@ -82,12 +82,6 @@ def ingest_file(
     """Ingest one file; a bad file gives a "failed" report with its one-sentence reason."""
     source = str(path)
     try:
-        if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-            raise IngestError(
-                source,
-                f"extension « {path.suffix or '(aucune)'} » non prise en charge "
-                f"(formats lus : {', '.join(sorted(SUPPORTED_EXTENSIONS))})",
-            )
         if _unchanged(path, store):
             return SourceReport(source, "unchanged")
         doc = read_document(path, limits=limits)
