@@ -43,6 +43,7 @@ naming the file and the reason.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -143,7 +144,7 @@ def read_document(
     except FileNotFoundError as exc:
         raise IngestError(name, "fichier introuvable") from exc
     except OSError as exc:
-        raise IngestError(name, f"fichier inaccessible ({exc.strerror or exc})") from exc
+        raise IngestError(name, f"fichier inaccessible ({_os_reason(exc)})") from exc
     if path.is_dir():
         raise IngestError(name, "c'est un dossier, pas un fichier")
     check_file_size(size, name, limits)
@@ -160,7 +161,7 @@ def read_document(
         with path.open("rb") as handle:
             data = handle.read(limits.max_file_bytes + 1)
     except OSError as exc:
-        raise IngestError(name, f"lecture impossible ({exc.strerror or exc})") from exc
+        raise IngestError(name, f"lecture impossible ({_os_reason(exc)})") from exc
     return _read(data, name, path.name, limits, columns)
 
 
@@ -176,6 +177,14 @@ def read_bytes(
     limits = limits or DEFAULT_LIMITS
     _check_extension(name, name)
     return _read(data, name, name, limits, columns)
+
+
+def _os_reason(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "droits insuffisants"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "nom trop long"
+    return f"erreur système {errno.errorcode.get(exc.errno or 0, exc.errno)}"
 
 
 def _check_extension(filename: str, source: str) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -76,8 +76,15 @@ class ColumnMapping(BaseModel):
         path = Path(path)
         try:
             raw = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        except yaml.MarkedYAMLError as exc:
+            line = exc.problem_mark.line + 1 if exc.problem_mark else 0
+            raise ConfigError(
+                f"{path} : fichier de correspondance des colonnes illisible (syntaxe YAML invalide ligne {line})."
+            ) from exc
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path} : fichier de correspondance des colonnes illisible ({exc}).") from exc
+            raise ConfigError(
+                f"{path} : fichier de correspondance des colonnes illisible (YAML en UTF-8 attendu)."
+            ) from exc
         return cls.from_dict(raw or {}, str(path))
 
     @classmethod
@@ -90,7 +97,7 @@ class ColumnMapping(BaseModel):
             return cls.model_validate(raw)
         except ValidationError as exc:
             problems = "; ".join(
-                f"{'.'.join(str(p) for p in err['loc']) or 'racine'} : {err['msg']}" for err in exc.errors()
+                f"{'.'.join(str(p) for p in err['loc']) or 'racine'} : {_french(err)}" for err in exc.errors()
             )
             raise ConfigError(f"{name} : correspondance des colonnes invalide ({problems}).") from exc
 
@@ -98,6 +105,26 @@ class ColumnMapping(BaseModel):
         names = [self.title, self.organisation, self.legal_form, self.domain, *self.territory]
         names += [t.column for t in self.text] + list(self.metadata)
         return [n for n in names if n]
+
+
+def _french(error: Mapping[str, Any]) -> str:
+    """A pydantic validation error in French."""
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        allowed = ", ".join(ColumnMapping.model_fields)
+        return f"clé inconnue (clés permises : {allowed})"
+    if kind == "missing":
+        return "valeur obligatoire manquante"
+    if kind == "literal_error":
+        return f"valeur « {error.get('input')} » non permise (valeurs permises : {', '.join(get_args(TextKind))})"
+    if kind in {"string_type", "str_type"}:
+        return "un texte est attendu"
+    if kind in {"tuple_type", "list_type"}:
+        return "une liste est attendue"
+    if kind == "value_error":
+        return str(context.get("error", "valeur invalide"))
+    return f"valeur invalide ({kind})"
 
 
 def sidecar_path(path: Path) -> Path:

@@ -113,4 +113,4 @@ def read_member(archive: zipfile.ZipFile, name: str, source: str, what: str) -> 
     except KeyError as exc:
         raise IngestError(source, f"{what} incomplet : l'élément {name} manque dans l'archive") from exc
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
-        raise IngestError(source, f"{what} endommagé : l'élément {name} est illisible ({exc})") from exc
+        raise IngestError(source, f"{what} endommagé : l'élément {name} de l'archive est illisible") from exc

@@ -152,7 +152,7 @@ def read_pdf(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, lis
             raise IngestError(
                 source, "le PDF est protégé par un mot de passe ; fournissez une version non chiffrée"
             ) from exc
-        raise IngestError(source, f"PDF endommagé ou illisible ({_describe(exc)})") from exc
+        raise IngestError(source, "PDF endommagé ou illisible : sa structure ne peut pas être lue") from exc
     with pdf:
         try:
             pages = pdf.pages
@@ -171,6 +171,7 @@ def read_pdf(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, lis
                 page_lines.append(lines)
                 sizes.append((float(page.width), float(page.height)))
                 has_images = has_images or bool(page.images)
+                page.close()  # drop the page's parsed objects: memory stays flat on long PDFs
         except IngestError:
             raise
         except Exception as exc:
@@ -178,7 +179,9 @@ def read_pdf(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, lis
                 raise IngestError(
                     source, "le PDF est protégé par un mot de passe ; fournissez une version non chiffrée"
                 ) from exc
-            raise IngestError(source, f"PDF endommagé ou illisible ({_describe(exc)})") from exc
+            raise IngestError(
+                source, "PDF endommagé ou illisible : sa structure ne peut pas être lue"
+            ) from exc
     if not any(page_lines):
         hint = "des images sans couche texte (PDF scanné)" if has_images else "aucune couche texte"
         raise IngestError(
@@ -199,11 +202,6 @@ def _is_password_error(exc: BaseException) -> bool:
         if seen is exc:
             break
     return False
-
-
-def _describe(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _page_lines(page: object, number: int) -> list[_Line]:

@@ -56,7 +56,10 @@ def read_csv_table(data: bytes, source: str, mapping: ColumnMapping | None) -> T
     try:
         records = [row for row in reader]
     except csv.Error as exc:
-        raise IngestError(source, f"CSV illisible à la ligne {reader.line_num} ({exc})") from exc
+        raise IngestError(
+            source,
+            f"CSV illisible à la ligne {reader.line_num} : guillemets mal fermés ou cellule trop longue",
+        ) from exc
     return _table_from_records(records, source, encoding)
 
 
@@ -96,7 +99,7 @@ def read_xlsx_table(data: bytes, source: str, limits: Limits, mapping: ColumnMap
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, ValueError, OSError, TypeError) as exc:
-        raise IngestError(source, f"{WHAT_XLSX} endommagé ou illisible ({exc})") from exc
+        raise IngestError(source, f"{WHAT_XLSX} endommagé ou illisible") from exc
     try:
         if mapping and mapping.sheet:
             if mapping.sheet not in workbook.sheetnames:

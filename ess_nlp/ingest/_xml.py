@@ -20,7 +20,8 @@ def parse_xml(data: bytes, source: str, what: str) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=_PARSER)
     except etree.XMLSyntaxError as exc:
-        raise IngestError(source, f"{what} endommagé : XML illisible ({exc})") from exc
+        line = exc.position[0] if exc.position else 0
+        raise IngestError(source, f"{what} endommagé : XML illisible (ligne {line})") from exc
     if root is None:
         raise IngestError(source, f"{what} endommagé : XML vide")
     return root

@@ -56,6 +56,7 @@ def test_html_paragraphs_round_trip(paras: list[str]) -> None:
     assert read_bytes(page.encode("utf-8"), "a.html").text == _expected(paras)
 
 
+@settings(deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=12), st.just("<mark>"), st.just("<break>")), max_size=30))
 def test_builder_marks_land_between_the_same_characters(pieces: list[str]) -> None:
     builder = TextBuilder()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import unicodedata
 
-from hypothesis import assume, given
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ess_nlp.ingest import read_bytes
@@ -142,6 +142,11 @@ def _expected(paras: list[str]) -> str:
     return "\n\n".join(p for p in cleaned if p)
 
 
+# No deadline: the machine is shared, timing is not what these tests check.
+_settings = settings(deadline=None, suppress_health_check=[HealthCheck.filter_too_much, HealthCheck.too_slow])
+
+
+@_settings
 @given(st.lists(_paragraph, min_size=1, max_size=6))
 def test_any_utf8_text_reads_back_equal_modulo_whitespace(paras: list[str]) -> None:
     expected = _expected(paras)
@@ -158,6 +163,7 @@ _french = st.sampled_from("éèêëàâäîïôöùûüçœæÉÈÊÀÇŒ’«»
 _cp1252_paragraph = st.lists(st.one_of(_ascii, _ascii, _ascii, _french), min_size=1, max_size=80).map("".join)
 
 
+@_settings
 @given(st.lists(_cp1252_paragraph, min_size=1, max_size=5))
 def test_any_french_text_written_as_cp1252_reads_back_equal(paras: list[str]) -> None:
     text = "\n\n".join(paras)
