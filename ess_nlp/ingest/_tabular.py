@@ -13,8 +13,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ess_nlp.errors import IngestError
 from ess_nlp.ingest._build import TextBuilder, clean_inline
@@ -89,17 +91,26 @@ def _first_logical_line(text: str) -> str:
 
 def read_xlsx_table(data: bytes, source: str, limits: Limits, mapping: ColumnMapping | None) -> Table:
     import openpyxl  # local import: only needed for spreadsheets
-    from openpyxl.utils.exceptions import InvalidFileException
 
     archive = open_zip(data, source, limits, WHAT_XLSX)
     names = set(archive.namelist())
     archive.close()
     if "xl/workbook.xml" not in names:
         raise IngestError(source, f"ce n'est pas un {WHAT_XLSX} : l'archive ne contient pas xl/workbook.xml")
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError, TypeError) as exc:
-        raise IngestError(source, f"{WHAT_XLSX} endommagé ou illisible") from exc
+    # openpyxl warns about workbook features it ignores (styles, validation, extensions);
+    # they do not matter for reading cell values, so they are silenced here only.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            return _read_sheet(workbook, source, mapping)
+        except IngestError:
+            raise
+        except Exception as exc:  # openpyxl raises many unrelated types on broken workbooks
+            raise IngestError(source, f"{WHAT_XLSX} endommagé ou illisible") from exc
+
+
+def _read_sheet(workbook: Any, source: str, mapping: ColumnMapping | None) -> Table:
     try:
         if mapping and mapping.sheet:
             if mapping.sheet not in workbook.sheetnames:

@@ -181,3 +181,15 @@ def test_column_mapping_load_raises_config_error(tmp_path: Path) -> None:
 def test_a_table_without_any_text_column_asks_for_a_mapping() -> None:
     with pytest.raises(IngestError, match="aucune colonne de texte"):
         read_bytes(csv_bytes(["Code", "Montant"], [["A", "12"], ["B", "13"]]), "chiffres.csv")
+
+
+@pytest.mark.parametrize("workbook_xml", [b"<junk", b"<workbook/>"])
+def test_a_damaged_workbook_is_reported(workbook_xml: bytes) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", workbook_xml)
+    with pytest.raises(IngestError, match=r"classeur Excel \(\.xlsx\) endommagé"):
+        read_bytes(buffer.getvalue(), "casse.xlsx")
