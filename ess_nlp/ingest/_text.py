@@ -17,13 +17,13 @@ def split_lines(text: str) -> list[str]:
 
 
 def write_with_markers(
-    builder: TextBuilder, paragraph: str, marker_re: re.Pattern[str], notes: list[Note]
+    builder: TextBuilder, paragraph: str, marker_re: re.Pattern[str], pending: list[Note]
 ) -> None:
-    """Write ``paragraph``, replacing markers of known notes by footnote marks.
+    """Write ``paragraph``, replacing markers of pending notes by footnote marks.
 
-    Occurrences are matched to notes in order; a marker with no note left is kept as text.
+    Occurrences are matched to ``pending`` notes in order (a matched note leaves the list);
+    a marker with no pending note is kept as text.
     """
-    pending = list(notes)
     builder.paragraph_break()
     pos = 0
     for match in marker_re.finditer(paragraph):
@@ -33,7 +33,6 @@ def write_with_markers(
         builder.add(paragraph[pos : match.start()])
         builder.mark(note)
         pending.remove(note)
-        notes.remove(note)
         pos = match.end()
     builder.add(paragraph[pos:])
     builder.paragraph_break()
@@ -50,64 +49,105 @@ _MAX_WRAP_WIDTH = 110
 
 
 def read_txt_text(text: str) -> tuple[TextBuilder, list[Note]]:
-    lines = split_lines(text)
-    body, notes = _split_txt_notes(lines)
+    """Body paragraphs and notes. Each notes block serves the markers of the text before it
+    (back to the previous block), so a compiled file may hold one block per cahier."""
+    segments = split_txt_notes(split_lines(text))
+    width = max((len(line.rstrip()) for body, _ in segments for line in body), default=0)
     builder = TextBuilder()
-    pending = list(notes)
-    for paragraph in txt_paragraphs(body):
-        write_with_markers(builder, paragraph, _TXT_MARKER_RE, pending)
+    notes: list[Note] = []
+    for body, segment_notes in segments:
+        notes.extend(segment_notes)
+        pending = list(segment_notes)
+        for paragraph in txt_paragraphs(body, width):
+            write_with_markers(builder, paragraph, _TXT_MARKER_RE, pending)
     return builder, notes
 
 
-def _split_txt_notes(lines: list[str]) -> tuple[list[str], list[Note]]:
-    """Separate a trailing notes block ("Notes" then "[1] text" lines) from the body."""
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
-    if not nonblank:
-        return lines, []
-    start: int | None = None
-    for i in reversed(nonblank):
-        if _NOTES_HEADING_RE.match(lines[i]):
-            following = [j for j in nonblank if j > i]
-            if following and _TXT_NOTE_RE.match(lines[following[0]]):
-                start = i
-            break
-    if start is None:
-        # No heading: accept a trailing run of "[n] text" lines whose markers occur in the body.
-        j = len(nonblank)
-        while j > 0 and _TXT_NOTE_RE.match(lines[nonblank[j - 1]]):
-            j -= 1
-        if j == len(nonblank) or j == 0:
-            return lines, []
-        first = nonblank[j]
-        body_text = "\n".join(lines[:first])
-        markers = [_TXT_NOTE_RE.match(lines[k]).group(1) for k in nonblank[j:]]  # type: ignore[union-attr]
-        if not all(f"[{m}]" in body_text for m in markers):
-            return lines, []
-        notes_lines = lines[first:]
-        body = lines[:first]
-    else:
-        notes_lines = lines[start + 1 :]
-        body = lines[:start]
+def split_txt_notes(lines: list[str]) -> list[tuple[list[str], list[Note]]]:
+    """Cut the text into (body lines, notes) segments at its notes blocks.
+
+    A notes block is a line "Notes" (or "Note", "Notes de bas de page", "Références") followed
+    by "[1] text" lines; a line that does not start with a marker continues the previous note
+    unless a blank line separates them, which ends the block. A trailing run of "[1] text"
+    lines without heading is a notes block too when every marker occurs in the text before it.
+    """
+    segments: list[tuple[list[str], list[Note]]] = []
+    body: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        first_note = _next_nonblank(lines, i + 1)
+        if _NOTES_HEADING_RE.match(line) and first_note is not None and _TXT_NOTE_RE.match(lines[first_note]):
+            notes, i = _read_notes(lines, first_note)
+            segments.append((body, notes))
+            body = []
+            continue
+        body.append(line)
+        i += 1
+    trailing = _trailing_notes(body)
+    if trailing is not None:
+        body, notes = trailing
+        segments.append((body, notes))
+        body = []
+    if body or not segments:
+        segments.append((body, []))
+    return segments
+
+
+def _next_nonblank(lines: list[str], start: int) -> int | None:
+    return next((j for j in range(start, len(lines)) if lines[j].strip()), None)
+
+
+def _read_notes(lines: list[str], start: int) -> tuple[list[Note], int]:
+    """Notes from ``start``; returns them and the index of the first line after the block."""
     notes: list[Note] = []
-    for line in notes_lines:
+    i = start
+    blank_before = False
+    while i < len(lines):
+        line = lines[i]
         match = _TXT_NOTE_RE.match(line)
         if match:
-            notes.append(Note(match.group(1), match.group(2)))
-        elif line.strip() and notes:
+            notes.append(Note(match.group(1), match.group(2).strip()))
+        elif not line.strip():
+            blank_before = True
+            i += 1
+            continue
+        elif blank_before or not notes:
+            break
+        else:
             notes[-1].text += " " + line.strip()
-    return body, notes
+        blank_before = False
+        i += 1
+    return notes, i
 
 
-def txt_paragraphs(lines: list[str]) -> list[str]:
+def _trailing_notes(lines: list[str]) -> tuple[list[str], list[Note]] | None:
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    j = len(nonblank)
+    while j > 0 and _TXT_NOTE_RE.match(lines[nonblank[j - 1]]):
+        j -= 1
+    if j in (0, len(nonblank)):
+        return None
+    first = nonblank[j]
+    body_text = "\n".join(lines[:first])
+    notes, _ = _read_notes(lines, first)
+    if not all(f"[{note.marker}]" in body_text for note in notes):
+        return None
+    return lines[:first], notes
+
+
+def txt_paragraphs(lines: list[str], width: int | None = None) -> list[str]:
     """Group lines into paragraphs.
 
     Blank lines separate paragraphs. Inside a block, a line is its own paragraph unless the
     text is hard-wrapped: then a line continues the previous one when that one is long
     (at least 60% of the widest line, 80% if it ends a sentence) and the line does not start
     with a list marker. Text whose widest line exceeds 110 characters is not wrapped, so
-    every line is a paragraph.
+    every line is a paragraph. ``width`` is the widest line of the whole text (default: of
+    ``lines``).
     """
-    width = max((len(line.rstrip()) for line in lines), default=0)
+    if width is None:
+        width = max((len(line.rstrip()) for line in lines), default=0)
     wrapped = width <= _MAX_WRAP_WIDTH
     paragraphs: list[str] = []
     current: list[str] = []

@@ -82,6 +82,25 @@ def test_txt_notes_block_becomes_footnotes_with_anchors_after_the_marked_word() 
     assert doc.text.startswith("Un tiers des jeunes sont sans emploi selon l'enquête.")
 
 
+def test_each_notes_block_of_a_compiled_text_serves_the_text_before_it() -> None:
+    source = (
+        "Premier cahier, avec une note[1].\n\nNotes\n[1] Note du premier.\n\n"
+        "=====\n\nSecond cahier[1], et sa suite[2].\n\nNotes :\n\n[1] Note du second.\n[2] Autre note,\n"
+        "sur deux lignes.\n"
+    )
+    doc = read_bytes(source.encode(), "recueil.txt")
+    assert paragraphs(doc.text) == ["Premier cahier, avec une note.", "=====", "Second cahier, et sa suite."]
+    assert [(f.marker, f.text) for f in doc.footnotes] == [
+        ("1", "Note du premier."),
+        ("1", "Note du second."),
+        ("2", "Autre note, sur deux lignes."),
+    ]
+    first, second, third = (f.anchor for f in doc.footnotes)
+    assert doc.text[:first].endswith("avec une note")
+    assert doc.text[:second].endswith("Second cahier")
+    assert doc.text[:third].endswith("et sa suite")
+
+
 def test_txt_trailing_note_lines_without_heading_are_notes_only_when_the_body_cites_them() -> None:
     cited = read_bytes("Texte cité[1].\n\n[1] La note.\n".encode(), "a.txt")
     assert cited.text == "Texte cité." and cited.footnotes[0].text == "La note."
