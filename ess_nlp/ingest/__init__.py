@@ -18,7 +18,8 @@ Text conventions (the contract every offset relies on; ``Document.text`` is what
 - Each list item is its own paragraph and starts with its visible marker followed by one
   space: "1. ", "2) ", "a) ", "iv. ", "- ", "• ". Automatic numbering (Word numbering.xml,
   ODF list styles, HTML ``<ol>``) is computed and written as text; automatic bullets are
-  written "• " (or the dash they use). A list item's further paragraphs carry no marker.
+  written "• " (or the dash they use). A list item's further paragraphs carry no marker; an
+  empty item counts in the numbering but leaves no bare marker.
 - A table row is one paragraph, its non-empty cells (trailing empty cells dropped) joined
   by " | "; a cell's paragraphs are joined by a space.
 - Footnotes and endnotes are not in the body: their markers are removed and each note goes

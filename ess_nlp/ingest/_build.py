@@ -70,10 +70,20 @@ class TextBuilder:
         self._paragraphs: list[list[str | Mark]] = []
         self._current: list[str | Mark] = []
         self._flat = 0
+        self._prefix: str | None = None
 
     def add(self, text: str) -> None:
-        if text:
-            self._current.append(text)
+        if not text:
+            return
+        if self._prefix is not None and text.strip():
+            self._current.append(self._prefix)
+            self._prefix = None
+        self._current.append(text)
+
+    def prefix(self, text: str | None) -> None:
+        """Start the next paragraph that receives text with ``text`` (a list marker whose
+        item's text sits in nested blocks); ``None`` cancels a prefix not used yet."""
+        self._prefix = text
 
     def mark(self, payload: object, *, after: bool = False) -> None:
         self._current.append(Mark(payload, after))

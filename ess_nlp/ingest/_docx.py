@@ -327,8 +327,9 @@ class _DocxReader:
         deferred: list[etree._Element] = []
         builder.paragraph_break()
         if marker:
-            builder.add(marker)
+            builder.prefix(marker)  # written only if the paragraph has text
         self._inline(p, builder, deferred)
+        builder.prefix(None)
         builder.paragraph_break()
         for box in deferred:
             self._blocks(box, builder)

@@ -165,9 +165,10 @@ class _HtmlReader:
             number = _int_attr(li, "value", number)
             marker = f"{format_number(number, fmt)}. " if ordered else "• "
             builder.paragraph_break()
-            builder.add(marker)
+            builder.prefix(marker)  # the item's text may sit in a nested <p>
             self._walk(li, builder)
             builder.paragraph_break()
+            builder.prefix(None)  # an empty item leaves no marker behind
             number = number - 1 if reversed_ else number + 1
         # Text directly inside the list but outside items (malformed pages).
         for child in lst.children:

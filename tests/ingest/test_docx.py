@@ -153,3 +153,12 @@ def test_numbering_inherited_from_paragraph_styles() -> None:
     b.doc.add_paragraph("Deux", style="List Number")
     b.doc.add_paragraph("Puce", style="List Bullet")
     assert paragraphs(b) == ["1. Un", "2. Deux", "• Puce"]
+
+
+def test_an_empty_numbered_paragraph_counts_but_leaves_no_bare_marker() -> None:
+    b = DocxBuilder()
+    num = b.num(b.abstract([("decimal", "%1.")]))
+    b.item("un", num)
+    b.item("", num)
+    b.item("trois", num)
+    assert paragraphs(b) == ["1. un", "3. trois"]

@@ -80,3 +80,11 @@ def test_internal_links_that_are_not_notes_stay_in_the_text() -> None:
     doc = read_bytes(page.encode(), "a.html")
     assert doc.text.split("\n\n") == ["Voir la partie 2.", "Partie 2"]
     assert doc.footnotes == ()
+
+
+def test_list_items_whose_text_sits_in_paragraphs_keep_their_marker() -> None:
+    page = (
+        "<ol><li><p>Premier point.</p><p>Suite du premier.</p></li><li></li><li><p>Troisième.</p></li></ol>"
+    )
+    doc = read_bytes(page.encode(), "a.html")
+    assert doc.text.split("\n\n") == ["1. Premier point.", "Suite du premier.", "3. Troisième."]
