@@ -45,6 +45,7 @@ class CahierView:
     cahier: Unit
     sections: list[Unit]
     paragraphs: list[tuple[Unit, Doc]]
+    proposals: int = 0
 
 
 @functools.lru_cache(maxsize=1)
@@ -139,13 +140,16 @@ def build_card(view: CahierView) -> Initiative | None:
     body = view.cahier.text[start - view.cahier.start : end - view.cahier.start]
     what = _what(paras, cues.get("WHAT_CUE"))
     figures = tuple(f for u, _ in paras for f in find_figures(u.text, offset=u.start))
-    legal_forms = _legal_forms(paras, view.cahier, name)
+    legal_forms = _legal_forms(paras, view, name, groups)
     urls = tuple(dict.fromkeys(url for u, _ in paras for url in find_urls(u.text))) or tuple(
         dict.fromkeys(url for u, _ in view.paragraphs for url in find_urls(u.text)))
     since = _since(paras, cues.get("SINCE"))
     if not init_sections:
+        # No section presents an initiative: a card only for prose that describes one (an
+        # activity of a named organisation, or a sheet with no proposal at all).
         facts = figures or legal_forms or urls or since
-        if name is None or what is None or not facts:
+        described = what is not None and (view.proposals == 0 or (facts and cues["WHAT_CUE"].search(what)))
+        if name is None or not described:
             return None
     places = _places(paras, view)
     partners = _partners(paras, groups, name, cues.get("PARTNER_CUE"))
@@ -184,6 +188,10 @@ def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> 
     for candidate in title_candidates(title):
         if f" {norm_name(candidate)} " in body_key:
             return candidate
+    short_title = bool(title) and len(title.split()) <= 8 and not _HEADING_MARK.match(title) \
+        and not _TITLE_SPLIT.search(title) and not _SLOGAN.match(title)
+    if short_title:
+        return clean_name(title)
     for span in card_spans:
         if span.label_ == "ORG":
             for group in groups:
@@ -197,6 +205,8 @@ def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> 
     return None
 
 
+# A title opening with an infinitive ("Entreprendre au féminin…") is a slogan, not a name.
+_SLOGAN = re.compile(r"^\s*[A-ZÀ-Ö]\w{2,}(?:er|ir|re|oir)\b(?!\s+(?:de|du|des)\s+[A-ZÀ-Ö])")
 _HEADING_MARK = re.compile(r"^\s*(?:[IVX]+|\d+|[A-Z])\s*[).\-–]\s")
 _ARTICLE = re.compile(r"^(?:la|le|les|l['’]|une?|des|notre|nos)\s*", re.I)
 _CONNECTOR_BEFORE = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "en"})
@@ -232,7 +242,7 @@ def _what(paras: list[tuple[Unit, Doc]], cue: re.Pattern[str] | None) -> str | N
     for _, doc in paras:
         for sent in sentences(doc):
             text = sent.text.strip()
-            if len(text.split()) < 4:
+            if len(text.split()) < 3 or re.match(r"^[\w' -]{1,30}\s:", text):
                 continue
             if first is None:
                 first = text
@@ -252,19 +262,33 @@ def _since(paras: list[tuple[Unit, Doc]], cue: re.Pattern[str] | None) -> str | 
     return None
 
 
-def _legal_forms(paras: list[tuple[Unit, Doc]], cahier: Unit, name: str | None) -> tuple[str, ...]:
+def _legal_forms(paras: list[tuple[Unit, Doc]], view: CahierView, name: str | None,
+                 groups: list[list[str]]) -> tuple[str, ...]:
+    """Legal forms: first those stated for the initiative's own organisation anywhere in the
+    cahier (same sentence as its name, or "est une SCOP", "constituée en SCIC"), then the other
+    forms named in the card passage."""
     attached: list[str] = []
     others: list[str] = []
-    meta = cahier.metadata.get("legal_form") if cahier.metadata else None
+    meta = view.cahier.metadata.get("legal_form") if view.cahier.metadata else None
     if meta:
         attached.append(meta.strip())
-    name_key = norm_name(name) if name else None
-    for _, doc in paras:
+    keys = {_key(name)} if name else set()
+    for group in groups:
+        if name and any(_key(m) == _key(name) for m in group):
+            keys |= {_key(m) for m in group}
+    keys.discard("")
+    card_ids = {u.id for u, _ in paras}
+    for unit, doc in view.paragraphs:
         for span in doc.spans.get(LEGAL_KEY, []):
-            sent_text = norm_name(span.sent.text) if doc.has_annotation("SENT_START") else norm_name(doc.text)
-            near = name_key and name_key in sent_text
-            follows = span.start > 0 and doc[span.start - 1].lower_ in ("une", "un", "en", "de", "d'", "d’", "statut")
-            (attached if near or follows else others).append(span.label_)
+            sent = span.sent if doc.has_annotation("SENT_START") else doc[:]
+            sent_key = f" {norm_name(sent.text)} "
+            near = any(f" {k} " in sent_key for k in keys)
+            follows = span.start > 0 and doc[span.start - 1].lower_ in (
+                "une", "un", "en", "statut", "forme", "(", "que")
+            if near or (follows and unit.id in card_ids):
+                attached.append(span.label_)
+            elif unit.id in card_ids:
+                others.append(span.label_)
     forms = list(dict.fromkeys(attached + others))
     if "association loi 1901" in forms and "association" in forms:
         forms.remove("association")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -117,7 +117,7 @@ def extract_units(
 
     proposals = _proposal_records(paras, sentences)
     constats = _constat_records(paras, sentences, proposals)
-    initiatives = _initiative_records(units, paras)
+    initiatives = _initiative_records(units, paras, proposals)
     return Extraction(tuple(proposals), tuple(constats), tuple(initiatives))
 
 
@@ -296,7 +296,8 @@ def _constat_records(paras: list[_Para], sentences: dict[str, list[Unit]],
     return records
 
 
-def _initiative_records(units: Sequence[Unit], paras: list[_Para]) -> list[Initiative]:
+def _initiative_records(units: Sequence[Unit], paras: list[_Para], proposals: list[Proposal]) -> list[Initiative]:
+    per_cahier = Counter(p.cahier for p in proposals)
     by_cahier: dict[str, list[_Para]] = defaultdict(list)
     for para in paras:
         if para.unit.cahier:
@@ -309,6 +310,7 @@ def _initiative_records(units: Sequence[Unit], paras: list[_Para]) -> list[Initi
             cahier=cahier,
             sections=[s for s in sections.values() if s.cahier == cahier.id],
             paragraphs=[(p.unit, p.doc) for p in cahier_paras if p.doc is not None],
+            proposals=per_cahier.get(cahier.id, 0),
         )
         card = build_card(view)
         if card is not None:

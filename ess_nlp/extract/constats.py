@@ -24,6 +24,9 @@ from ess_nlp.extract._resources import data_path, read_jsonl
 from ess_nlp.extract.proposals import SPANS_KEY as PROPOSALS_KEY
 
 SPANS_KEY = "constats"
+# Sections with no known kind (free text, a heading the splitter did not recognise): there, a
+# sentence stating a problem is a finding even without a figure.
+_UNSTRUCTURED = (None, "autre")
 MIN_WORDS = 3
 
 
@@ -73,6 +76,8 @@ class ConstatDetector:
             return "explicit"
         if "PROBLEM" in labels and "EVIDENCE" in labels:
             return "evidence"
+        if "PROBLEM" in labels and section_kind in _UNSTRUCTURED:
+            return "problem"
         return None
 
     def set_annotations(self, doc: Doc, spans: list[Span]) -> None:

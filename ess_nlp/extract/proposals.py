@@ -36,6 +36,9 @@ SPANS_KEY = "proposals"
 INTROS_KEY = "proposal_intros"
 
 _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir", "ïr")
+# Section kinds where a sentence may be a proposal by its form alone (an infinitive or a verbless
+# "Création de…" opening); in constat and initiative sections such sentences describe, not propose.
+_OPEN_KINDS = (None, "proposition", "autre", "contexte")
 _OPENING_SKIP = {"-", "–", "—", "•", "*", "«", "\"", "(", "…", "▪", "●", "➢", "►"}
 
 
@@ -53,6 +56,7 @@ class ProposalDetector:
                               required=("label", "words"))
         self.verbs = frozenset(w for row in openings if row["label"] == "VERB" for w in row["words"])
         self.not_verbs = frozenset(w for row in openings if row["label"] == "NOT_VERB" for w in row["words"])
+        self.nominals = frozenset(w for row in openings if row["label"] == "NOMINAL" for w in row["words"])
         ensure_extension()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -161,7 +165,7 @@ class ProposalDetector:
             return "cue"
         if ctx.section_kind in ("constat", "initiative"):
             return None
-        return self.opening(body)
+        return self.opening(body) or ("nominal" if self.is_nominal(body) else None)
 
     def _sentence_label(self, sent: Span, section_kind: str | None,
                         matches: list[tuple[str, int, int]]) -> str | None:
@@ -183,9 +187,19 @@ class ProposalDetector:
             return opening
         if "CUE" in inside or ("WEAK_CUE" in inside and section_kind not in ("constat", "initiative")):
             return "cue"
-        if opening == "infinitive" and section_kind in ("proposition", None) and not ends_with_colon:
-            return opening
+        if section_kind in _OPEN_KINDS and not ends_with_colon:
+            if opening == "infinitive":
+                return opening
+            if self.is_nominal(sent):
+                return "nominal"
         return None
+
+    def is_nominal(self, span: Span) -> bool:
+        """A verbless proposal: "Suppression du Sénat.", "Création d'un fonds…", "Plus de démocratie."."""
+        tokens = [t for t in span if not t.is_space and t.text not in _OPENING_SKIP]
+        if len(tokens) < 2 or tokens[0].lower_ not in self.nominals:
+            return False
+        return not any("Fin" in t.morph.get("VerbForm") for t in tokens)
 
     # -- openings ----------------------------------------------------------------------------
 
