@@ -26,9 +26,12 @@ Text conventions (the contract every offset relies on; ``Document.text`` is what
   to ``Document.footnotes`` with its marker as shown ("1", "*", "i") and the offset where the
   marker stood (just after the word it followed). Sources: Word footnotes/endnotes, ODF
   ``text:note``, HTML ``<sup><a href="#fn1">`` references with their notes list, Markdown
-  ``[^1]`` with ``[^1]: text`` definitions, plain text ``[1]`` markers with a trailing
-  "Notes" block of ``[1] text`` lines, PDF raised small markers with small-font notes at the
-  bottom of the page.
+  ``[^1]`` with ``[^1]: text`` definitions, plain text ``[1]`` markers with a "Notes" block
+  of ``[1] text`` lines after them (one block per cahier in a compiled file), PDF raised
+  small markers with small-font notes at the bottom of the page. Footnotes are sorted by
+  anchor; a note whose marker is not found is anchored at the end of its page (PDF) or of
+  the text.
+- Metadata: ``encoding`` (text, HTML, CSV), ``pages`` (PDF), ``rows`` (CSV/XLSX).
 - Plain text: blank lines separate paragraphs; a line break inside a block is kept as a
   paragraph break unless the text is hard-wrapped (see :func:`ess_nlp.ingest._text.txt_paragraphs`).
   Markdown: soft-wrapped lines are joined as Markdown does; emphasis, links, images and
@@ -36,7 +39,9 @@ Text conventions (the contract every offset relies on; ``Document.text`` is what
 - PDF: running headers, footers and page numbers removed, hyphenated line ends joined
   (see :func:`ess_nlp.ingest._pdf.join_hyphenated`), paragraphs rebuilt from vertical gaps,
   line starts and line lengths, ``Document.pages`` gives each page's span.
-- CSV/XLSX: one :class:`~ess_nlp.records.Part` per row (see :mod:`ess_nlp.ingest._tabular`).
+- CSV/XLSX: one :class:`~ess_nlp.records.Part` per row: the title, then each non-empty text
+  column's name as a paragraph followed by the cell's lines (see :mod:`ess_nlp.ingest._tabular`);
+  ``Part.fields`` spans run from the column name to the end of the cell.
 
 Bad input raises :class:`~ess_nlp.errors.IngestError` whose message is one French sentence
 naming the file and the reason.
