@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import sparse
 
 from ess_nlp.topics._config import TopicConfig
-from ess_nlp.topics._model import OUTLIER, TopicResult, fit_topics
+from ess_nlp.topics._model import OUTLIER, TopicResult, class_idf, class_tfidf, fit_topics
 from ess_nlp.topics._text import make_label
 
 __all__ = [
@@ -39,16 +39,13 @@ def _labels_of(labels: Mapping[str, Iterable[str] | str | None], unit_id: str) -
     return [v for v in value if v]
 
 
-def _class_tfidf(result: TopicResult) -> tuple[list[int], np.ndarray, object]:
-    """Topic ids, their c-TF-IDF rows and the fitted transformer (idf over topics)."""
-    from bertopic.vectorizers import ClassTfidfTransformer
-
+def _class_tfidf(result: TopicResult) -> tuple[list[int], np.ndarray, np.ndarray]:
+    """Topic ids, their c-TF-IDF rows and the idf over topics."""
     ids = result.topic_ids
     rows = [np.flatnonzero(result.topics == t) for t in ids]
     counts = sparse.vstack([sparse.csr_matrix(result.doc_term[r].sum(axis=0)) for r in rows]).tocsr()
-    transformer = ClassTfidfTransformer(reduce_frequent_words=True)
-    scores = transformer.fit_transform(counts).toarray() if counts.shape[1] else np.zeros((len(ids), 0))
-    return ids, scores, transformer
+    idf = class_idf(counts)
+    return ids, class_tfidf(counts, idf), idf
 
 
 def _keywords(scores: np.ndarray, display: Sequence[str], top_n: int) -> list[tuple[str, float]]:
@@ -69,7 +66,7 @@ def topics_per_label(
     columns = ["label", "topic", "name", "count", "share_of_label", "share_of_topic", "keywords"]
     if not result.info:
         return pd.DataFrame(columns=columns)
-    ids, _, transformer = _class_tfidf(result)
+    ids, _, idf = _class_tfidf(result)
     sizes = {t: result.info[t].size for t in ids}
     by_label: dict[str, list[int]] = {}
     for i, unit_id in enumerate(result.ids):
@@ -84,7 +81,7 @@ def topics_per_label(
             keywords: list[tuple[str, float]] = []
             if topic != OUTLIER and result.doc_term.shape[1]:
                 counts = sparse.csr_matrix(result.doc_term[chosen].sum(axis=0))
-                scores = transformer.transform(counts).toarray()[0]  # type: ignore[attr-defined]
+                scores = class_tfidf(counts, idf)[0]
                 keywords = _keywords(scores, result.display, top_n)
             records.append(
                 {
@@ -160,7 +157,7 @@ def topic_hierarchy(result: TopicResult) -> pd.DataFrame:
     base = max(ids) + 1
     members: dict[int, list[int]] = {i: [t] for i, t in enumerate(ids)}
     node_ids = {i: t for i, t in enumerate(ids)}
-    _, _, transformer = _class_tfidf(result)
+    _, _, idf = _class_tfidf(result)
     records = []
     for step, (left, right, distance, _) in enumerate(linkage):
         left, right = int(left), int(right)
@@ -169,7 +166,7 @@ def topic_hierarchy(result: TopicResult) -> pd.DataFrame:
         node_ids[node] = base + step
         rows = np.flatnonzero(np.isin(result.topics, members[node]))
         counts = sparse.csr_matrix(result.doc_term[rows].sum(axis=0))
-        scores = transformer.transform(counts).toarray()[0] if counts.shape[1] else np.zeros(0)  # type: ignore[attr-defined]
+        scores = class_tfidf(counts, idf)[0] if counts.shape[1] else np.zeros(0)
         name = make_label(_keywords(scores, result.display, 30), result.config.label_words)
         records.append(
             {

@@ -144,7 +144,8 @@ class TfidfSvdBackend:
         matrix, vocabulary, idf = _fit_tfidf(texts, self._analyzer())
         self.vocabulary_ = vocabulary
         self.idf_ = idf
-        n_components = min(self.n_components, matrix.shape[1] - 1, matrix.shape[0] - 1)
+        distinct = len({" ".join(t.split()).lower() for t in texts})
+        n_components = min(self.n_components, matrix.shape[1] - 1, distinct - 1)
         if n_components < 2:
             # Too little text for a reduction: the TF-IDF rows themselves are the vectors.
             self.components_ = np.eye(matrix.shape[1], dtype=np.float32)

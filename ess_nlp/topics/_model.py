@@ -9,10 +9,12 @@ edited, saved and reloaded without the BERTopic object.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -129,6 +131,14 @@ class TopicResult:
         return float(np.mean(self.topics == OUTLIER)) if len(self.ids) else 0.0
 
 
+@contextlib.contextmanager
+def quiet_import() -> Iterator[None]:
+    """Import BERTopic/UMAP without umap's "Tensorflow not installed" ImportWarning (only here)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*ParametricUMAP.*", category=ImportWarning)
+        yield
+
+
 def data_hash(ids: Sequence[str], texts: Sequence[str]) -> str:
     """sha256 of the clustered ``(id, text)`` pairs, in order."""
     digest = hashlib.sha256()
@@ -202,13 +212,29 @@ def reduce_outliers(
     return topics, reassigned
 
 
+def class_idf(class_counts: sparse.csr_matrix) -> np.ndarray:
+    """The c-TF-IDF idf of BERTopic's ``ClassTfidfTransformer``: ``log(avg words per class / df + 1)``."""
+    df = np.asarray(class_counts.sum(axis=0), dtype=np.float64).ravel()
+    average = float(np.asarray(class_counts.sum(axis=1)).mean()) if class_counts.shape[0] else 0.0
+    with np.errstate(divide="ignore"):
+        idf = np.log(int(average) / np.where(df > 0, df, np.inf) + 1.0)
+    return idf
+
+
+def class_tfidf(class_counts: sparse.csr_matrix, idf: np.ndarray) -> np.ndarray:
+    """c-TF-IDF scores as BERTopic computes them with ``reduce_frequent_words=True``:
+    L1-normalised counts, square-rooted, times ``idf`` (dense, one row per class)."""
+    counts = np.asarray(class_counts.toarray(), dtype=np.float64)
+    totals = counts.sum(axis=1, keepdims=True)
+    totals[totals == 0] = 1.0
+    return np.sqrt(counts / totals) * idf[np.newaxis, :]
+
+
 def topic_keywords(
     doc_term: sparse.csr_matrix, topics: np.ndarray, display: Sequence[str], top_n: int
 ) -> dict[int, tuple[tuple[str, float, int], ...]]:
     """c-TF-IDF keywords of every topic as ``(keyword, score, count in topic)`` (outliers
     included as a class when scoring, as BERTopic does)."""
-    from bertopic.vectorizers import ClassTfidfTransformer
-
     classes = sorted(int(t) for t in np.unique(topics))
     if doc_term.shape[1] == 0 or not classes:
         return {t: () for t in classes if t != OUTLIER}
@@ -219,7 +245,7 @@ def topic_keywords(
         shape=(len(classes), len(topics)),
     )
     counts = (onehot @ doc_term.astype(np.float64)).tocsr()
-    scores = ClassTfidfTransformer(reduce_frequent_words=True).fit_transform(counts).toarray()
+    scores = class_tfidf(counts, class_idf(counts))
     result: dict[int, tuple[tuple[str, float, int], ...]] = {}
     for topic, i in position.items():
         if topic == OUTLIER:
@@ -263,11 +289,13 @@ def _cluster(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """BERTopic with a seeded UMAP and HDBSCAN: topics (by decreasing size), probabilities,
     reduced embeddings."""
-    from bertopic import BERTopic
-    from bertopic.vectorizers import ClassTfidfTransformer
-    from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
-    from umap import UMAP
+
+    with quiet_import():
+        from bertopic import BERTopic
+        from bertopic.vectorizers import ClassTfidfTransformer
+        from hdbscan import HDBSCAN
+        from umap import UMAP
 
     n = len(texts)
     umap_model = UMAP(
@@ -314,7 +342,8 @@ def _map_2d(embeddings: np.ndarray, config: TopicConfig) -> np.ndarray:
             return np.zeros((n, 2), dtype=np.float32)
         coords = PCA(n_components=min(2, n), random_state=config.seed).fit_transform(embeddings)
         return np.pad(coords, ((0, 0), (0, 2 - coords.shape[1]))).astype(np.float32)
-    from umap import UMAP
+    with quiet_import():
+        from umap import UMAP
 
     umap_model = UMAP(
         n_neighbors=min(config.n_neighbors, n - 1),
