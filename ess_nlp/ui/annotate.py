@@ -104,6 +104,7 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
         list(names),
         default=default,
         format_func=names.__getitem__,
+        placeholder="Tous",
         key=form_key,
     )
     others = {k: v for k, v in mine.items() if k != annotator}
@@ -115,9 +116,9 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
                 for who, labs in others.items()
             )
         )
-    buttons = st.columns([1, 1, 4])
-    save = buttons[0].button("Enregistrer et suivant", type="primary", key="annotate_save")
-    skip = buttons[1].button("Passer", key="annotate_skip")
+    with st.container(horizontal=True):
+        save = st.button("Enregistrer et suivant", type="primary", key="annotate_save")
+        skip = st.button("Passer", key="annotate_skip")
     if save:
         try:
             with data.open_store(db) as store:
@@ -146,7 +147,7 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
         st.rerun()
     flash = st.session_state.pop("annotate_flash", None)
     if flash:
-        st.toast(flash, icon="✅")
+        st.toast(flash, icon=":material/check_circle:")
     render_conflict(db, annotator, names)
 
 

@@ -18,7 +18,10 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    st.set_page_config(page_title="ESS — cahiers d'espérance", page_icon="📘", layout="wide")
+    st.set_page_config(
+        page_title="ESS — cahiers d'espérance", page_icon=":material/menu_book:", layout="wide"
+    )
+    st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button: the app is not for deploying
     pages = {
         section: [
             st.Page(

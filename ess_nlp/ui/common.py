@@ -37,8 +37,12 @@ def require_corpus() -> tuple[str, data.Token] | None:
     (in French, with a link to the import page) and return None."""
     path = data.db_path()
     if not path.exists():
-        st.info(missing_db_message(path), icon="ℹ️")
-        st.page_link(str(Path(__file__).parent / "importer.py"), label="Importer des fichiers", icon="📥")
+        st.info(missing_db_message(path), icon=":material/info:")
+        st.page_link(
+            str(Path(__file__).parent / "importer.py"),
+            label="Importer des fichiers",
+            icon=":material/upload_file:",
+        )
         return None
     db, token = data.current()
     try:
@@ -47,8 +51,12 @@ def require_corpus() -> tuple[str, data.Token] | None:
         st.error(f"La base « {path} » n'a pas pu être ouverte : {err}. Vérifiez le chemin passé à --db.")
         return None
     if size.empty:
-        st.info(empty_db_message(path), icon="ℹ️")
-        st.page_link(str(Path(__file__).parent / "importer.py"), label="Importer des fichiers", icon="📥")
+        st.info(empty_db_message(path), icon=":material/info:")
+        st.page_link(
+            str(Path(__file__).parent / "importer.py"),
+            label="Importer des fichiers",
+            icon=":material/upload_file:",
+        )
         return None
     return db, token
 

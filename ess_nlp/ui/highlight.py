@@ -33,9 +33,12 @@ CSS = """
   color: #6a3d9a; margin-left: 1px; }
 .ess-text .ess-focus { outline: 2px solid #c0392b; outline-offset: 1px; }
 .ess-legend span { display: inline-block; padding: 0 0.5em; margin-right: 0.5em; border-radius: 3px; }
-.ess-kwic td { padding: 0.1em 0.4em; vertical-align: top; }
-.ess-kwic td.left { text-align: right; color: #555; }
-.ess-kwic td.right { color: #555; }
+.ess-kwic { table-layout: fixed; width: 100%; border-collapse: collapse; }
+.ess-kwic td { padding: 0.1em 0.4em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.ess-kwic td.left { width: 44%; text-align: right; color: #555; direction: rtl; }
+.ess-kwic td.left span { direction: ltr; unicode-bidi: embed; }
+.ess-kwic td.mid { width: 12%; text-align: center; }
+.ess-kwic td.right { width: 44%; color: #555; }
 .ess-kwic b { background: #fff2a8; }
 </style>
 """
@@ -123,7 +126,7 @@ def _item_for(covering: Sequence[Mark]) -> Mark | None:
 def kwic_html(rows: Iterable[tuple[str, str, str]]) -> str:
     """A concordance table: one ``(left, keyword, right)`` triple per row, every part escaped."""
     body = "".join(
-        f'<tr><td class="left">{html.escape(left)}</td><td><b>{html.escape(word)}</b></td>'
+        f'<tr><td class="left"><span>{html.escape(left)}</span></td><td class="mid"><b>{html.escape(word)}</b></td>'
         f'<td class="right">{html.escape(right)}</td></tr>'
         for left, word, right in rows
     )

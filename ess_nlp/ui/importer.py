@@ -89,7 +89,9 @@ def render_results(results: list[ImportResult]) -> None:
             "Les autres fichiers ont bien été importés ; corrigez ceux en échec puis déposez-les à nouveau."
         )
     if ok:
-        st.page_link(str(page_file("overview.py")), label="Voir la vue d'ensemble", icon="📊")
+        st.page_link(
+            str(page_file("overview.py")), label="Voir la vue d'ensemble", icon=":material/insights:"
+        )
     st.caption(f"Les fichiers importés sont enregistrés sous le préfixe « {IMPORT_PREFIX} ».")
 
 

@@ -80,15 +80,16 @@ def render_filters(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     cols = st.columns([2, 1, 1, 1])
     words = cols[0].text_input("Contient", key="initiatives_contains", placeholder="ex. : recyclerie")
     forms = sorted({f for v in table["legal_forms"] for f in str(v).split("; ") if f})
-    form = cols[1].multiselect("Statut", forms, key="initiatives_forms")
+    form = cols[1].multiselect("Statut", forms, placeholder="Tous", key="initiatives_forms")
     places = sorted({p for v in table["places"] for p in str(v).split("; ") if p})
-    place = cols[2].multiselect("Lieu", places, key="initiatives_places")
+    place = cols[2].multiselect("Lieu", places, placeholder="Tous", key="initiatives_places")
     with_figures = cols[3].toggle("Avec des chiffres", value=False, key="initiatives_figures")
     domain_names = queries.label_names("domains")
     domain = st.multiselect(
         "Domaines",
         list(domain_names),
         format_func=lambda d: domain_names.get(d, d),
+        placeholder="Tous",
         key="initiatives_domains",
     )
     out = table

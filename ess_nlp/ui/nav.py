@@ -23,18 +23,18 @@ class PageSpec:
 # Part 2 (syntheses) adds a "Synthèses" section here.
 PAGES: dict[str, list[PageSpec]] = {
     "Explorer le corpus": [
-        PageSpec("overview.py", "Vue d'ensemble", "📊", "vue-ensemble", default=True),
-        PageSpec("explorer.py", "Explorer", "🧭", "explorer"),
-        PageSpec("reader.py", "Lire un cahier", "📖", "lire"),
-        PageSpec("search.py", "Rechercher", "🔎", "rechercher"),
+        PageSpec("overview.py", "Vue d'ensemble", ":material/insights:", "vue-ensemble", default=True),
+        PageSpec("explorer.py", "Explorer", ":material/explore:", "explorer"),
+        PageSpec("reader.py", "Lire un cahier", ":material/menu_book:", "lire"),
+        PageSpec("search.py", "Rechercher", ":material/search:", "rechercher"),
     ],
     "Matériaux": [
-        PageSpec("proposals.py", "Propositions", "💡", "propositions"),
-        PageSpec("initiatives.py", "Initiatives", "🌱", "initiatives"),
+        PageSpec("proposals.py", "Propositions", ":material/lightbulb:", "propositions"),
+        PageSpec("initiatives.py", "Initiatives", ":material/eco:", "initiatives"),
     ],
     "Travailler le corpus": [
-        PageSpec("annotate.py", "Annoter", "✏️", "annoter"),
-        PageSpec("importer.py", "Importer", "📥", "importer"),
+        PageSpec("annotate.py", "Annoter", ":material/edit_note:", "annoter"),
+        PageSpec("importer.py", "Importer", ":material/upload_file:", "importer"),
     ],
 }
 
@@ -47,7 +47,9 @@ def link_to_cahier(cahier: str, label: str, *, unit: str | None = None, containe
     """A link that opens ``cahier`` on "Lire un cahier" (scrolled to ``unit`` when given)."""
     params: Mapping[str, str] = {"cahier": cahier, **({"unite": unit} if unit else {})}
     target = container if container is not None else st
-    target.page_link(str(page_file("reader.py")), label=label, icon="📖", query_params=dict(params))
+    target.page_link(
+        str(page_file("reader.py")), label=label, icon=":material/menu_book:", query_params=dict(params)
+    )
 
 
 def reader_url(cahier: str, unit: str | None = None) -> str:

@@ -55,7 +55,7 @@ def page() -> None:
             "Aucun cahier n'est encore classé par domaine et par thème : la classification n'a pas été "
             "lancée sur cette base (elle fait partie de « ess-nlp run »). La carte de couverture "
             "apparaîtra ensuite ici.",
-            icon="ℹ️",
+            icon=":material/info:",
         )
         domain, theme = None, None
     else:
@@ -65,6 +65,11 @@ def page() -> None:
         render_cell_passages(db, token, labels, cahiers, proposals, domain, theme, domain_names, theme_names)
 
     tabs = st.tabs(["Par domaine", "Par thème", "Par territoire", "Fichiers"])
+    if not labels.empty and not data.availability(db, token)["classification"]:
+        tabs[0].caption(
+            "Comptes d'après le champ « Domaine » que certains cahiers remplissent eux-mêmes : "
+            "la classification n'a pas encore tourné sur cette base."
+        )
     with tabs[0]:
         render_counts(cover.domains, "domain", domain_names, "overview_bar_domains", labels.empty)
     with tabs[1]:

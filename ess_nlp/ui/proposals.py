@@ -63,10 +63,18 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
     cols = st.columns([2, 1, 1, 1])
     words = cols[0].text_input("Contient", key="proposals_contains", placeholder="ex. : commande publique")
     domain = cols[1].multiselect(
-        "Domaines", list(domain_names), format_func=lambda d: domain_names.get(d, d), key="proposals_domains"
+        "Domaines",
+        list(domain_names),
+        format_func=lambda d: domain_names.get(d, d),
+        placeholder="Tous",
+        key="proposals_domains",
     )
     theme = cols[2].multiselect(
-        "Thèmes", list(theme_names), format_func=lambda t: theme_names.get(t, t), key="proposals_themes"
+        "Thèmes",
+        list(theme_names),
+        format_func=lambda t: theme_names.get(t, t),
+        placeholder="Tous",
+        key="proposals_themes",
     )
     top = int(table["group_cahiers"].max()) if not table.empty else 1
     at_least = cols[3].number_input(

@@ -678,3 +678,38 @@ def suggestion(store: Store, unit_id: str, facet: str) -> list[str]:
             labels = unit_labels(store, level[0])
             own = labels[(labels["unit"] == unit_id) & (labels["facet"] == facet)]
     return list(own["label"])
+
+
+def cahier_names(store: Store, cahier: str) -> list[tuple[str, str]]:
+    """``(name, "ORG" | "LOC")`` of the organisations, partners and places the extraction found
+    in a cahier's initiative cards (to mark them in the text)."""
+    if not extraction_available(store):
+        return []
+    names: dict[str, str] = {}
+    for orgs, partners, places in store.conn.execute(
+        "SELECT organisations, partners, places FROM initiatives WHERE cahier_id = ?", (cahier,)
+    ):
+        for name in json.loads(orgs or "[]") + json.loads(partners or "[]"):
+            names.setdefault(str(name), "ORG")
+        for place in json.loads(places or "[]"):
+            if place.get("name"):
+                names.setdefault(str(place["name"]), "LOC")
+    return sorted(names.items(), key=lambda kv: -len(kv[0]))
+
+
+def find_names(text: str, names: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """Every whole-word occurrence of each name in ``text``, longest names first, no overlaps."""
+    import re
+
+    taken: list[tuple[int, int]] = []
+    found = []
+    for name, label in names:
+        if len(name) < 3:
+            continue
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            a, b = match.span()
+            if any(a < e and s < b for s, e in taken):
+                continue
+            taken.append((a, b))
+            found.append((a, b, label))
+    return found

@@ -50,6 +50,7 @@ def page() -> None:
             list(ITEM_KINDS),
             default=list(ITEM_KINDS),
             format_func=lambda k: ITEM_LABELS[k],
+            placeholder="Aucun",
             key="reader_kinds",
         )
         with_entities = st.toggle(
@@ -62,6 +63,7 @@ def page() -> None:
             if len(head.text) <= MAX_ENTITY_CHARS:
                 with st.spinner("Repérage des entités…"):
                     ents = data.entities(head.text)
+                ents = queries.find_names(head.text, data.cahier_names(db, token, cahier)) + ents
                 marks += [Mark(head.start + s, head.start + e, "entity", label=lab) for s, e, lab in ents]
             else:
                 st.caption("Cahier trop long pour repérer les entités à l'affichage.")
@@ -135,8 +137,8 @@ def _anchor(unit_id: str) -> str:
 def render_outline(units: list[Unit], items: pd.DataFrame) -> None:
     st.markdown("**Plan du cahier**")
     sections = [u for u in units if u.level == "section"]
-    if not sections:
-        st.caption("Ce cahier n'a pas de sections repérées : son texte est affiché d'un seul tenant.")
+    if not any(s.title for s in sections):
+        st.caption("Ce cahier n'a pas de titres de section : son texte est affiché d'un seul tenant.")
         return
     counts = items.groupby(["kind"]).size().to_dict() if not items.empty else {}
     by_section: dict[str, dict[str, int]] = {}
@@ -208,7 +210,7 @@ def render_focus(units: list[Unit], focus: str) -> None:
     unit = next((u for u in units if u.id == focus), None)
     if unit is None:
         return
-    st.info("Passage demandé : « " + " ".join(unit.text.split()) + " »", icon="📍")
+    st.info("Passage demandé : « " + " ".join(unit.text.split()) + " »", icon=":material/my_location:")
     # Scroll to the section holding the passage (only an id goes into the script).
     target = _anchor(unit.section or unit.id)
     st.html(

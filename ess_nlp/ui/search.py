@@ -81,16 +81,17 @@ def render_filters(hits: pd.DataFrame) -> pd.DataFrame:
     names = queries.label_names("domains")
     cols = st.columns(3)
     present_domains = sorted({d for v in hits["domaines"] for d in v.split(", ") if d})
-    domain = cols[0].multiselect("Domaines", present_domains, key="search_domains")
+    domain = cols[0].multiselect("Domaines", present_domains, placeholder="Tous", key="search_domains")
     kinds = sorted({k for k in hits["kind"] if k})
     kind = cols[1].multiselect(
         "Type de section",
         kinds,
         format_func=lambda k: queries.SECTION_KIND_NAMES.get(k, k),
+        placeholder="Tous",
         key="search_kinds",
     )
     sources = sorted(set(hits["source"]))
-    source = cols[2].multiselect("Fichiers", sources, key="search_sources")
+    source = cols[2].multiselect("Fichiers", sources, placeholder="Tous", key="search_sources")
     del names
     out = hits
     if domain:

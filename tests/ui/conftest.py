@@ -4,20 +4,26 @@ one of hand-made bad-input cahiers."""
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 
 import pytest
 
-_spec = importlib.util.spec_from_file_location("ui_dbfixtures", Path(__file__).with_name("dbfixtures.py"))
-assert _spec is not None and _spec.loader is not None
-dbfixtures = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(dbfixtures)
+# Loaded by file path (tests/ is not a package) under one name, so tests/e2e shares its cache.
+if "ess_ui_dbfixtures" not in sys.modules:
+    _spec = importlib.util.spec_from_file_location(
+        "ess_ui_dbfixtures", Path(__file__).with_name("dbfixtures.py")
+    )
+    assert _spec is not None and _spec.loader is not None
+    _module = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_module)
+    sys.modules["ess_ui_dbfixtures"] = _module
+dbfixtures = sys.modules["ess_ui_dbfixtures"]
 
 
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    tmp = tmp_path_factory.mktemp("ui_sample")
-    return dbfixtures.build_sample_db(tmp / "sample.sqlite3", tmp / "render")
+    return dbfixtures.shared_sample_db(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")

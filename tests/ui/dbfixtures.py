@@ -41,6 +41,26 @@ def build_sample_db(db: Path, tmp: Path) -> Path:
     return db
 
 
+_BUILT: dict[str, Path] = {}
+
+
+def shared_sample_db(tmp_path_factory: object) -> Path:
+    """The sample database, built once per test process (tests/ui and tests/e2e share it).
+    Tests that write must work on a copy (:func:`copy_db`)."""
+    if "sample" not in _BUILT:
+        tmp = tmp_path_factory.mktemp("ui_sample")  # type: ignore[attr-defined]
+        _BUILT["sample"] = build_sample_db(tmp / "sample.sqlite3", tmp / "render")
+    return _BUILT["sample"]
+
+
+def copy_db(source: Path, target: Path) -> Path:
+    from ess_nlp.store import Store
+
+    with Store(source) as src, Store(target) as dst:
+        src.conn.backup(dst.conn)
+    return target
+
+
 EDGE_TEXTS = {
     "edge/sans-sections.txt": (
         "Une lettre sans aucun titre de section\n\n"

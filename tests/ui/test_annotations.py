@@ -119,7 +119,7 @@ def test_cohen_kappa_matches_scikit_learn():
     b = [("u1", ("x",)), ("u2", ("x",)), ("u3", ("x",)), ("u4", ()), ("u5", ())]
     rows = [(u, "A", labs) for u, labs in a] + [(u, "B", labs) for u, labs in b]
     (result,) = ann.agreement(_current(rows), "domains", ["x"])
-    expected = cohen_kappa_score([("x" in l) for _, l in a], [("x" in l) for _, l in b])
+    expected = cohen_kappa_score([("x" in labs) for _, labs in a], [("x" in labs) for _, labs in b])
     assert result.method == "Cohen"
     assert result.kappa == pytest.approx(expected)
     assert result.units == 5 and result.observed == pytest.approx(0.6)

@@ -1,0 +1,146 @@
+"""The flows a facilitator follows, in a real browser (Debian chromium driven by Playwright)
+against the app served on 127.0.0.1. Screenshots of each page go to ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from ess_nlp.store import Store
+from ess_nlp.ui import queries
+
+pytestmark = pytest.mark.browser
+
+
+def wait_idle(page, timeout: float = 60_000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the app finished its run (the "running" indicator is gone)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        '() => !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]\')'
+        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)
+
+
+def open_page(page, url: str, title: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(url)
+    page.get_by_role("heading", name=title).first.wait_for()
+    wait_idle(page)
+
+
+def shot(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    """A screenshot of the whole page: the app scrolls inside its main block, so the window is
+    grown to the block's height for the shot."""
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+        " return m ? m.scrollHeight : document.body.scrollHeight; }"
+    )
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 8000))})
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
+    page.set_viewport_size(size)
+
+
+def test_overview_and_heatmap_cell(page, app_url, artifacts):
+    open_page(page, app_url, "Vue d'ensemble")
+    assert page.get_by_text("Cahiers").first.is_visible()
+    shot(page, artifacts, "01-vue-ensemble")
+    heatmap = page.locator('[data-testid="stPlotlyChart"]').first
+    if page.get_by_text("Aucun cahier n'est encore classé").count():
+        pytest.skip(
+            "pas encore de classification dans la base d'exemple : pas de carte de couverture à cliquer"
+        )
+    heatmap.scroll_into_view_if_needed()
+    drag = heatmap.locator(".nsewdrag").first
+    box = drag.bounding_box()
+    assert box is not None
+    # Click the top-left cell (first theme row, first domain column): 9 domains x 12 themes.
+    page.mouse.click(box["x"] + box["width"] / 18, box["y"] + box["height"] / 24)
+    page.get_by_text(re.compile(r"^Passages : ")).wait_for()
+    wait_idle(page)
+    shot(page, artifacts, "02-vue-ensemble-case")
+
+
+def test_open_a_cahier_from_the_list_and_see_a_highlighted_proposal(page, app_url, artifacts, e2e_db):
+    with Store(e2e_db) as store:
+        proposals = queries.items_frame(store, "proposal")
+        cahier_id = str(proposals["cahier"].value_counts().index[0])
+        title = store.unit(cahier_id).title
+    open_page(page, f"{app_url}/lire", "Lire un cahier")
+    shot(page, artifacts, "03-lire-vide")
+    select = page.get_by_role("combobox", name="Cahier")
+    select.click()
+    page.keyboard.type(title[:25])
+    page.get_by_role("option", name=re.compile(re.escape(title[:25]))).first.click()
+    wait_idle(page)
+    assert f"cahier={cahier_id}".replace(":", "%3A") in page.url or f"cahier={cahier_id}" in page.url
+    proposal = page.locator("mark.ess-proposal").first
+    proposal.scroll_into_view_if_needed()
+    assert proposal.is_visible()
+    assert proposal.evaluate("e => getComputedStyle(e).backgroundColor") != "rgba(0, 0, 0, 0)"
+    page.locator("mark.ess-constat").first.wait_for()
+    page.locator(".ess-ent").first.wait_for()
+    page.evaluate("window.scrollTo(0, 0)")
+    shot(page, artifacts, "04-lire-cahier")
+
+
+def test_annotate_a_unit(page, app_url, artifacts, e2e_db):
+    with Store(e2e_db) as store:
+        before = store.conn.execute("SELECT count(*) FROM app_annotations").fetchone()[0]
+    open_page(page, f"{app_url}/annoter", "Annoter")
+    name = page.get_by_label("Votre nom (annotateur)")
+    name.fill("Navigateur")
+    name.press("Enter")
+    page.get_by_text(re.compile(r"^Unité 1 sur \d+")).wait_for()
+    wait_idle(page)
+    counter = page.get_by_text(re.compile(r"^Unité 1 sur \d+")).inner_text()
+    labels = page.get_by_role("combobox", name=re.compile("^Étiquettes de cette unité"))
+    labels.click()
+    page.keyboard.type("Financer")
+    page.get_by_role("option", name="Financer").click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    shot(page, artifacts, "05-annoter")
+    page.get_by_role("button", name="Enregistrer et suivant").click()
+    page.get_by_text("Annotation enregistrée.").wait_for()
+    wait_idle(page)
+    assert page.get_by_text(re.compile(r"^Unité 1 sur \d+")).inner_text() != counter
+    with Store(e2e_db) as store:
+        rows = store.conn.execute(
+            "SELECT annotator, facet, labels FROM app_annotations ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        after = store.conn.execute("SELECT count(*) FROM app_annotations").fetchone()[0]
+    assert after == before + 1
+    assert rows["annotator"] == "Navigateur" and "financer" in rows["labels"]
+    shot(page, artifacts, "06-annoter-suivant")
+
+
+def test_search_a_word_typed_without_its_accent(page, app_url, artifacts):
+    open_page(page, f"{app_url}/rechercher", "Rechercher")
+    box = page.get_by_label("Mot ou expression")
+    box.fill("cooperative")
+    box.press("Enter")
+    page.locator(".ess-kwic").wait_for()
+    wait_idle(page)
+    keywords = [k.lower() for k in page.locator(".ess-kwic b").all_inner_texts()]
+    assert keywords and all(k.startswith("coopérativ") for k in keywords), keywords[:5]
+    shot(page, artifacts, "07-rechercher")
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "name"),
+    [
+        ("explorer", "Explorer", "08-explorer"),
+        ("propositions", "Propositions", "09-propositions"),
+        ("initiatives", "Initiatives", "10-initiatives"),
+        ("importer", "Importer", "11-importer"),
+    ],
+)
+def test_other_pages_render(page, app_url, artifacts, path, title, name):
+    open_page(page, f"{app_url}/{path}", title)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    shot(page, artifacts, name)
