@@ -67,8 +67,11 @@ def _key(name: str) -> str:
     return norm_name(clean_name(name))
 
 
-def _acronym(name: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[A-ZÀ-Ö][\w’'-]*", name)).upper()
+def _acronyms(name: str) -> set[str]:
+    """Initials of the capitalised words ("RM"), and of every word but articles ("RDM")."""
+    capitals = "".join(w[0] for w in re.findall(r"[A-ZÀ-Ö][\w’'-]*", name)).upper()
+    words = [w for w in re.findall(r"[\w’'-]+", name) if w.lower() not in ("le", "la", "les", "l'", "l’", "et")]
+    return {capitals, "".join(w[0] for w in words).upper()}
 
 
 def merge_organisations(mentions: Iterable[str]) -> list[list[str]]:
@@ -103,8 +106,8 @@ def _same(key: str, mention: str, group_keys: set[str], group: list[str]) -> boo
         if shorter and _contiguous(shorter, longer) and not (len(shorter) == 1 and shorter[0] in _GENERIC):
             return True
     if mention.isupper() and 2 <= len(mention) <= 8:
-        return any(_acronym(clean_name(g)) == mention for g in group)
-    return any(g.isupper() and 2 <= len(g) <= 8 and _acronym(clean_name(mention)) == g for g in group)
+        return any(mention in _acronyms(clean_name(g)) for g in group)
+    return any(g.isupper() and 2 <= len(g) <= 8 and g in _acronyms(clean_name(mention)) for g in group)
 
 
 def _contiguous(short: list[str], long: list[str]) -> bool:
@@ -222,6 +225,8 @@ def title_candidates(title: str) -> list[str]:
     out = []
     for part in _TITLE_SPLIT.split(title):
         part = _ARTICLE.sub("", part.strip()).strip(" .«»\"")
+        if _SLOGAN.match(part):
+            continue
         words = part.split()
         if not words or len(words) > 10:
             continue

@@ -115,7 +115,7 @@ def extract_units(
         if progress is not None:
             progress(i, len(paras))
 
-    proposals = _proposal_records(paras, sentences)
+    proposals = _proposal_records(paras, sentences, by_id)
     constats = _constat_records(paras, sentences, proposals)
     initiatives = _initiative_records(units, paras, proposals)
     return Extraction(tuple(proposals), tuple(constats), tuple(initiatives))
@@ -221,7 +221,16 @@ def _sentence_unit(para: _Para, start: int, end: int, sentences: dict[str, list[
     return best
 
 
-def _proposal_records(paras: list[_Para], sentences: dict[str, list[Unit]]) -> list[Proposal]:
+def _slice(by_id: dict[str, Unit], unit: Unit, start: int, end: int) -> str:
+    """Document text ``[start, end)`` read from the smallest unit holding it."""
+    for candidate in (unit, by_id.get(unit.section or ""), by_id.get(unit.cahier or "")):
+        if candidate is not None and candidate.start <= start and end <= candidate.end:
+            return candidate.text[start - candidate.start : end - candidate.start]
+    return unit.text[max(0, start - unit.start) : max(0, end - unit.start)]
+
+
+def _proposal_records(paras: list[_Para], sentences: dict[str, list[Unit]],
+                      by_id: dict[str, Unit]) -> list[Proposal]:
     records: list[Proposal] = []
     last_top: Proposal | None = None
     for para in paras:
@@ -248,11 +257,9 @@ def _proposal_records(paras: list[_Para], sentences: dict[str, list[Unit]]) -> l
                 parent = para.parent_item.proposal.id
             elif alternative and last_top is not None and last_top.section == unit.section:
                 parent = last_top.id
-            text_end = end - unit.start
-            text = unit.text[span.start_char:text_end] if text_end <= len(unit.text) else None
             record = Proposal(
                 id=f"{unit.id}/prop{k + 1}",
-                text=text if text is not None else "",
+                text=_slice(by_id, unit, start, end),
                 source=unit.source,
                 start=start,
                 end=end,
