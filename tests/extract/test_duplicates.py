@@ -1,0 +1,49 @@
+"""Near-duplicate proposals across cahiers, measured on a small hand-written paraphrase set."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+from ess_nlp.extract.duplicates import group_duplicates, pairwise_scores, stem
+
+DATA = Path(__file__).parent / "data" / "duplicates.jsonl"
+
+
+def load() -> tuple[list[tuple[str, str, str]], list[list[str]]]:
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [(str(i), r["text"], r["cahier"]) for i, r in enumerate(rows)]
+    gold: dict[str, list[str]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        gold[r["group"]].append(str(i))
+    return items, list(gold.values())
+
+
+def test_grouping_quality_on_the_paraphrase_set() -> None:
+    items, gold = load()
+    groups = group_duplicates(items)
+    scores = pairwise_scores([g.members for g in groups], gold)
+    assert scores["precision"] >= 0.8, scores
+    assert scores["recall"] >= 0.5, scores
+
+
+def test_groups_span_several_cahiers_and_each_proposal_is_in_one_group_at_most() -> None:
+    items = [
+        ("a1", "Créer un fonds de garantie pour les SCIC.", "a"),
+        ("a2", "Créer un fonds de garantie pour les SCIC !", "a"),
+        ("b1", "De créer un fonds de garantie pour les SCIC.", "b"),
+        ("c1", "Réduire la TVA sur la réparation.", "c"),
+    ]
+    groups = group_duplicates(items)
+    assert len(groups) == 1
+    assert set(groups[0].members) == {"a1", "a2", "b1"} and groups[0].cahiers == 2
+    assert groups[0].similarities[0] == 1.0
+    same_cahier_only = group_duplicates(items[:2])
+    assert same_cahier_only == []
+
+
+def test_degenerate_inputs() -> None:
+    assert group_duplicates([]) == []
+    assert group_duplicates([("x", "", "a"), ("y", "1.", "b")]) == []
+    assert stem("mutualisation") == stem("mutualisations")

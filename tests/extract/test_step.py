@@ -1,0 +1,81 @@
+"""The ``extract`` pipeline step: records stored linked to units, re-runs, cascades, groups."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from ess_nlp.extract.step import extract_step
+from ess_nlp.segment import split_document
+from ess_nlp.store import Store
+from ess_nlp.records import Document
+
+
+def add(store: Store, text: str, source: str) -> None:
+    doc = Document(source=source, text=text, format="txt", sha256=hashlib.sha256(text.encode()).hexdigest())
+    store.add_document(doc, split_document(doc))
+
+
+OTHER = """Le Fournil solidaire : du pain et des emplois
+
+Présentation de l'initiative
+
+Le Fournil solidaire, SCOP créée en 2008 à Poitiers, emploie 9 salariés.
+
+Nos propositions
+
+1. Créer dans chaque territoire un fonds de garantie destiné aux SCIC.
+
+2. Réduire la TVA sur le pain bio.
+"""
+
+
+def test_step_stores_records_linked_to_units_and_groups_duplicates(tmp_path, cahier: str) -> None:
+    with Store(tmp_path / "db.sqlite3") as store:
+        add(store, cahier, "a.txt")
+        add(store, OTHER, "b.txt")
+        seen: list[tuple[int, int]] = []
+        report = extract_step(store, progress=lambda done, total: seen.append((done, total)))
+        assert report.name == "extract"
+        assert report.counts["sources"] == 2 and seen[-1] == (2, 2)
+        conn = store.conn
+        assert conn.execute("SELECT count(*) FROM proposals").fetchone()[0] == report.counts["proposals"] == 9
+        orphans = conn.execute(
+            "SELECT count(*) FROM proposals p LEFT JOIN units u ON u.id = p.unit_id WHERE u.id IS NULL"
+        ).fetchone()[0]
+        assert orphans == 0
+        row = conn.execute(
+            "SELECT p.text, p.start, p.end, s.text AS source_text FROM proposals p JOIN units u ON u.id = p.unit_id"
+            " JOIN sources s ON s.id = u.source_id WHERE p.number = '3.'"
+        ).fetchone()
+        assert row["source_text"][row["start"] : row["end"]] == row["text"]
+        card = conn.execute("SELECT * FROM initiatives WHERE name = 'Recyclerie du Marais'").fetchone()
+        assert json.loads(card["places"])[0]["code"] == "79191"
+        group = conn.execute("SELECT * FROM duplicate_groups").fetchone()
+        assert group is not None and group["cahiers"] == 2
+        members = [r["text"] for r in conn.execute(
+            "SELECT p.text FROM duplicate_members m JOIN proposals p ON p.id = m.proposal_id WHERE m.group_id = ?",
+            (group["id"],))]
+        assert any("fonds territorial de garantie" in t for t in members)
+        assert any("fonds de garantie destiné aux SCIC" in t for t in members)
+
+        # a second run has nothing to do and keeps everything
+        again = extract_step(store)
+        assert again.counts["sources"] == 0
+        assert conn.execute("SELECT count(*) FROM proposals").fetchone()[0] == 9
+
+        # removing a source removes what was extracted from it, and the group it was part of
+        store.remove_source("b.txt")
+        assert conn.execute("SELECT count(*) FROM proposals").fetchone()[0] == 7
+        assert conn.execute("SELECT count(*) FROM duplicate_groups").fetchone()[0] == 0
+
+
+def test_step_reextracts_a_changed_source(tmp_path, cahier: str) -> None:
+    with Store(tmp_path / "db.sqlite3") as store:
+        add(store, cahier, "a.txt")
+        extract_step(store)
+        add(store, cahier.replace("Il faudrait que chaque département", "Il faudrait que chaque région"), "a.txt")
+        report = extract_step(store)
+        assert report.counts["sources"] == 1
+        texts = [r[0] for r in store.conn.execute("SELECT text FROM proposals")]
+        assert any("chaque région" in t for t in texts) and not any("chaque département" in t for t in texts)
