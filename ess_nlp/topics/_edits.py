@@ -148,6 +148,8 @@ def _merge(result: TopicResult, edit: Edit, replay: bool) -> tuple[TopicResult, 
         raise _Skip(f"Fusion ignorée : aucun des thèmes {', '.join(map(str, topics))} n'existe plus.")
     if into is None:
         into = max(present, key=lambda t: (result.info[t].size, -t))
+    if present == [into]:
+        raise _Skip(f"Fusion sans objet : seul le thème {into} existe encore.")
     name = str(edit.payload.get("name") or (result.info[into].name if into in result.info else ""))
     new_topics = result.topics.copy()
     for topic in present:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 
+from ess_nlp.records import Document, Unit
+from ess_nlp.store import Store
 from ess_nlp.topics import FRENCH_STOP_WORDS, LABEL_SEPARATOR
 
 # Four subjects, each with its own words; sentences mix them with shared filler.
@@ -57,7 +60,21 @@ SUBJECTS: dict[str, list[str]] = {
         "NEF",
         "capital-risque solidaire",
     ],
+    "sante": [
+        "maisons de santé",
+        "médecins généralistes",
+        "déserts médicaux",
+        "infirmiers",
+        "prévention santé",
+        "téléconsultation",
+        "centres de soins",
+        "aidants familiaux",
+        "mutuelles",
+        "pharmacies rurales",
+    ],
 }
+#: The subjects the default corpus uses ("sante" is kept for a topic that appears later).
+BASE_SUBJECTS = ("mobilite", "alimentation", "logement", "finance")
 FILLERS = [
     "Nous proposons de développer {a} et {b} sur le territoire.",
     "Il faut soutenir {a} avec {b} dans les quartiers.",
@@ -68,7 +85,7 @@ FILLERS = [
 
 
 def make_corpus(
-    per_subject: int = 15, seed: int = 0, subjects: tuple[str, ...] = tuple(SUBJECTS)
+    per_subject: int = 15, seed: int = 0, subjects: tuple[str, ...] = BASE_SUBJECTS
 ) -> tuple[list[str], list[str], list[str]]:
     """``(ids, texts, subjects)``: ``per_subject`` texts of two or three sentences per subject."""
     rng = random.Random(seed)
@@ -98,3 +115,43 @@ def assert_clean_label(label: str) -> None:
         for word in words:
             assert LABEL_WORD.match(word), f"punctuation or digits in {word!r} ({label!r})"
             assert word.lower() not in FRENCH_STOP_WORDS, f"stop word {word!r} in {label!r}"
+
+
+def add_sections(
+    store: Store, ids: list[str], texts: list[str], *, metadata: dict[str, dict[str, str]] | None = None
+) -> list[str]:
+    """Store each text as a one-section cahier (source ``<id>.txt``); returns the section unit ids.
+
+    ``metadata`` (by text id) goes on the cahier unit, as a tabular export would put it.
+    """
+    unit_ids = []
+    for text_id, text in zip(ids, texts, strict=True):
+        sha = hashlib.sha256(f"{text_id}\n{text}".encode()).hexdigest()
+        source = f"corpus/{text_id}.txt"
+        key = sha[:10]
+        cahier = Unit(
+            id=f"{key}:c1",
+            level="cahier",
+            parent=None,
+            source=source,
+            start=0,
+            end=len(text),
+            text=text,
+            title=text_id,
+            metadata=(metadata or {}).get(text_id, {}),
+        )
+        section = Unit(
+            id=f"{key}:c1.s1",
+            level="section",
+            parent=cahier.id,
+            source=source,
+            start=0,
+            end=len(text),
+            text=text,
+            title="Propositions",
+            kind="proposition",
+            cahier=cahier.id,
+        )
+        store.add_document(Document(source=source, text=text, format="txt", sha256=sha), [cahier, section])
+        unit_ids.append(section.id)
+    return unit_ids
