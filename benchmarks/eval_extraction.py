@@ -22,7 +22,6 @@ import argparse
 import hashlib
 import json
 import os
-import random
 import re
 import sys
 import time
@@ -32,15 +31,15 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from rapidfuzz import fuzz  # noqa: E402
+from rapidfuzz import fuzz
 
-from ess_nlp.extract import Extraction, extract_units, extraction_pipeline  # noqa: E402
-from ess_nlp.extract._context import sentence_bounds  # noqa: E402
-from ess_nlp.extract._resources import norm_name  # noqa: E402
-from ess_nlp.extract.places import place_index  # noqa: E402
-from ess_nlp.ingest import read_document  # noqa: E402
-from ess_nlp.records import Document, Unit  # noqa: E402
-from ess_nlp.segment import split_document  # noqa: E402
+from ess_nlp.extract import Extraction, extract_units, extraction_pipeline
+from ess_nlp.extract._context import sentence_bounds
+from ess_nlp.extract._resources import norm_name
+from ess_nlp.extract.places import place_index
+from ess_nlp.ingest import read_document
+from ess_nlp.records import Document, Unit
+from ess_nlp.segment import split_document
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("ESS_NLP_SHARED_DATA", ROOT.parent / "shared" / "data"))

@@ -20,9 +20,9 @@ from spacy.tokens import Doc, Span
 from ess_nlp.extract._context import sentences
 from ess_nlp.extract._resources import data_path, norm_name, read_jsonl
 from ess_nlp.extract.figures import find_figures, find_urls
-from ess_nlp.extract.initiatives import LEGAL_KEY, ORGS_KEY, PLACES_KEY, SINCE_KEY
+from ess_nlp.extract.initiatives import LEGAL_KEY, ORGS_KEY, PLACES_KEY
 from ess_nlp.extract.places import departements_in, place_index
-from ess_nlp.extract.records import Figure, Initiative, Place
+from ess_nlp.extract.records import Initiative, Place
 from ess_nlp.records import Unit
 
 _GENERIC = frozenset(norm_name(w) for w in (

@@ -73,8 +73,7 @@ def marker_depth(marker: str | None) -> int:
 
 
 _ABBREVIATIONS = frozenset(
-    "m mm mme mmes mlle dr pr st ste cf art al etc ex p pp n no vol chap fig env av bd hab min max "
-    "éd ed réf ref tél tel coll dir".split()
+    ["m", "mm", "mme", "mmes", "mlle", "dr", "pr", "st", "ste", "cf", "art", "al", "etc", "ex", "p", "pp", "n", "no", "vol", "chap", "fig", "env", "av", "bd", "hab", "min", "max", "éd", "ed", "réf", "ref", "tél", "tel", "coll", "dir"]
 )
 _SENTENCE_END = re.compile(r"[.!?…]+[»\")\]]*(?=\s+[«\"(\[]?[A-ZÀ-ÖØ-Þ0-9•\-–])|\n+")
 

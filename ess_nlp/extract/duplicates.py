@@ -11,7 +11,7 @@ Only groups spanning at least ``min_cahiers`` cahiers are kept.
 
 from __future__ import annotations
 
-import re
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -25,10 +25,7 @@ from ess_nlp.extract._resources import norm_name
 DEFAULT_THRESHOLD = 0.4
 
 _STOP = frozenset(
-    "a au aux avec ce ces cet cette d dans de des du elle en et etre il ils l la le les leur leurs "
-    "lui mais me meme mes ne nos notre nous on ou par pas plus pour qu que qui sa se ses son sur ta "
-    "te tes ton tu un une vos votre vous y afin ainsi aussi autre autres cela comme dont doit doivent "
-    "entre est faire faut faudrait il sont tout tous toute toutes tres si sans sous chaque".split()
+    ["a", "au", "aux", "avec", "ce", "ces", "cet", "cette", "d", "dans", "de", "des", "du", "elle", "en", "et", "etre", "il", "ils", "l", "la", "le", "les", "leur", "leurs", "lui", "mais", "me", "meme", "mes", "ne", "nos", "notre", "nous", "on", "ou", "par", "pas", "plus", "pour", "qu", "que", "qui", "sa", "se", "ses", "son", "sur", "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous", "y", "afin", "ainsi", "aussi", "autre", "autres", "cela", "comme", "dont", "doit", "doivent", "entre", "est", "faire", "faut", "faudrait", "il", "sont", "tout", "tous", "toute", "toutes", "tres", "si", "sans", "sous", "chaque"]
 )
 _SUFFIXES = ("issements", "issement", "ations", "ation", "ements", "ement", "ments", "ment", "ites", "ite",
              "euses", "euse", "eurs", "eur", "ives", "ive", "ifs", "if", "ables", "able", "iser", "ise",
@@ -45,7 +42,7 @@ def stem(word: str) -> str:
 
 def _analyse(text: str) -> list[str]:
     words = [stem(w) for w in norm_name(text).split() if w not in _STOP and len(w) > 1 and not w.isdigit()]
-    return words + [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + [f"{a}_{b}" for a, b in itertools.pairwise(words)]
 
 
 def _chars(text: str) -> str:
@@ -127,7 +124,7 @@ def pairwise_scores(predicted: Sequence[Sequence[str]], gold: Sequence[Sequence[
     """Pairwise precision, recall and F1 of a grouping against gold groups (pairs in the same group)."""
 
     def pairs(groups: Sequence[Sequence[str]]) -> set[tuple[str, str]]:
-        out = set()
+        out: set[tuple[str, str]] = set()
         for g in groups:
             items = sorted(set(g))
             out.update((a, b) for i, a in enumerate(items) for b in items[i + 1 :])

