@@ -252,3 +252,57 @@ def current_annotations(db: str, token: Token) -> pd.DataFrame:
 def cahier_names(db: str, token: Token, cahier: str) -> list[tuple[str, str]]:
     with open_store(db) as store:
         return queries.cahier_names(store, cahier)
+
+
+# --- topics ---------------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def topic_models(db: str, token: Token) -> list[dict]:
+    from ess_nlp.store._migrations import applied_versions
+
+    with open_store(db) as store:
+        if 4 not in applied_versions(store.conn):
+            return []
+        from ess_nlp.topics import topic_models as _models
+
+        return _models(store)
+
+
+@st.cache_resource(show_spinner="Chargement des thèmes…", max_entries=2)
+def topic_run(db: str, token: Token, model: str):  # type: ignore[no-untyped-def]
+    """The latest run of ``model`` (a ``TopicResult``), the texts of its units and their cahiers."""
+    from ess_nlp.topics import load_run
+
+    with open_store(db) as store:
+        result = load_run(store, model)
+        rows = store.conn.execute(
+            "SELECT u.id, u.text, coalesce(u.cahier_id, u.id) FROM topic_assignments a"
+            " JOIN units u ON u.id = a.unit_id WHERE a.run_id = (SELECT max(id) FROM topic_runs WHERE model = ?)",
+            (model,),
+        ).fetchall()
+    texts = {r[0]: r[1] for r in rows}
+    cahier_of = {r[0]: r[2] for r in rows}
+    return result, texts, cahier_of
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def topic_edits(db: str, token: Token, model: str) -> list[tuple[str, str, str, str, str]]:
+    """``(when, who, kind, detail, why)`` of each logged topic edit, newest first."""
+    import json
+
+    from ess_nlp.topics import list_edits
+
+    kinds = {"merge": "fusion", "split": "scission", "move": "déplacement", "rename": "renommage"}
+    with open_store(db) as store:
+        edits = list_edits(store, model)
+    return [
+        (
+            e.at[:19].replace("T", " "),
+            e.who,
+            kinds.get(e.kind, e.kind),
+            json.dumps(dict(e.payload), ensure_ascii=False)[:200],
+            e.why,
+        )
+        for e in reversed(edits)
+    ]

@@ -38,3 +38,9 @@ def empty_db(tmp_path: Path) -> Path:
     path = tmp_path / "empty.sqlite3"
     Store(path).close()
     return path
+
+
+@pytest.fixture(scope="session")
+def topics_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Path:
+    """A copy of the sample database with topics (run here when the pipeline did not)."""
+    return dbfixtures.topics_db(sample_db, tmp_path_factory.mktemp("ui_topics") / "topics.sqlite3")

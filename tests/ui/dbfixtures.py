@@ -92,3 +92,14 @@ def build_edge_db(db: Path) -> Path:
             )
             store.add_document(doc, split_document(doc))
     return db
+
+
+def topics_db(sample: Path, target: Path) -> Path:
+    from ess_nlp.store import Store
+    from ess_nlp.topics import run_topics, topic_models
+
+    copy_db(sample, target)
+    with Store(target) as store:
+        if not topic_models(store):
+            run_topics(store)
+    return target

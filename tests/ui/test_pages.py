@@ -4,6 +4,7 @@ shown."""
 
 from __future__ import annotations
 
+import html
 import sys
 from pathlib import Path
 
@@ -253,3 +254,25 @@ def test_importer_reports_each_file(tmp_path, monkeypatch):
     assert any("1 fichier(s) traité(s)" in s.value for s in at.success)
     with Store(db) as store:
         assert [s["path"] for s in store.sources()] == ["import/bon.txt"]
+
+
+def test_selecting_a_proposal_shows_it_in_context(sample_db, monkeypatch):
+    at = open_app(sample_db, monkeypatch, "proposals.py")
+    first = at.dataframe(key="proposals_table").value.iloc[0]["proposition"]
+    at.session_state["proposals_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    no_failure(at)
+    assert any(m.value == "**Dans son contexte**" for m in at.markdown)
+    context = next(b for b in html_bodies(at) if '<mark class="ess-proposal">' in b)
+    assert html.escape(first) in context
+    link = at.get("page_link")[0]
+    assert link.proto.page == "lire"
+    assert link.proto.query_string.startswith("cahier=") and "&unite=" in link.proto.query_string
+
+
+def test_selecting_an_initiative_shows_its_card(sample_db, monkeypatch):
+    at = open_app(sample_db, monkeypatch, "initiatives.py")
+    at.session_state["initiatives_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+    no_failure(at)
+    assert any(e.label == "Le passage d'où la fiche est tirée" for e in at.expander)
