@@ -45,7 +45,7 @@ def test_topics_table_map_and_units(topics_db, monkeypatch):
     at = open_explorer(topics_db, monkeypatch)
     assert at.dataframe(key="explorer_topics").value.shape[0] >= 2
     assert at.get("plotly_chart")
-    model, topic, name = biggest_topic(topics_db)
+    _model, topic, name = biggest_topic(topics_db)
     select_topic(at, topic)
     assert not at.exception, [e.value for e in at.exception]
     header = next(m.value for m in at.markdown if m.value.startswith(f"**Thème {topic} · "))
