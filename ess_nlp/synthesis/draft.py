@@ -106,7 +106,9 @@ def draft_synthesis(store: Store, scope: Scope, *, limits: DraftLimits | None = 
         return max(s.get(c.citation.unit, 0.0), s.get(c.section or "", 0.0), s.get(c.citation.cahier or "", 0.0))
 
     constats = candidates(store, "constat", selection)
-    ranked = sorted(constats, key=lambda c: (-(c.strength + relevance(c)), c.citation.source, c.citation.start))
+    ranked = sorted(
+        constats, key=lambda c: (-(c.strength + 3 * min(relevance(c), 2.0)), c.citation.source, c.citation.start)
+    )
     constat_items = tuple(candidate_item(c) for c in _capped(ranked, limits.constats, limits.per_cahier))
 
     proposals = candidates(store, "proposal", selection)

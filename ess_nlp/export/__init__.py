@@ -1,0 +1,242 @@
+"""Exports of a synthesis (and of the units behind it), shared by the app and the CLI.
+
+Formats: ``docx`` and ``odt`` (headings, numbered proposals, footnotes holding the sources),
+``md`` (Markdown with ``[^n]`` footnotes), ``pdf`` (sources as numbered notes at the end),
+``csv`` (UTF-8 with BOM, ``;``) and ``xlsx`` tables of the cited items (formula-like cells
+neutralised), ``json`` (everything), and ``iramuteq`` (the cited cahiers, or every cahier of a
+theme or domain, in IRaMuTeQ's corpus format with their metadata as star variables).
+
+Personal data (e-mails, phone numbers, person names) are masked unless ``mask=False``.
+Exporting a theme or a domain without a synthesis exports its draft.
+
+::
+
+    from ess_nlp.export import export
+    result = export(store, theme="T4", fmt="docx")    # ExportResult(data=b"...", filename=...)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ess_nlp.access import User, require_export
+from ess_nlp.errors import ConfigError
+from ess_nlp.export._model import Prepared, prepare
+from ess_nlp.privacy import Masker
+from ess_nlp.store import Store
+from ess_nlp.synthesis.corpus import resolve_scope, select_scope
+from ess_nlp.synthesis.draft import draft_synthesis
+from ess_nlp.synthesis.records import Scope, Synthesis, contributors, proposal_numbers, unsourced_items
+from ess_nlp.synthesis.storage import SavedSynthesis, get_synthesis, synthesis_for_scope
+
+__all__ = [
+    "EXTENSIONS",
+    "FORMATS",
+    "MIME_TYPES",
+    "ExportResult",
+    "export",
+    "export_synthesis",
+    "prepare",
+    "write_export",
+]
+
+FORMATS: tuple[str, ...] = ("docx", "odt", "md", "pdf", "csv", "xlsx", "json", "iramuteq")
+EXTENSIONS: dict[str, str] = {
+    "docx": ".docx", "odt": ".odt", "md": ".md", "pdf": ".pdf", "csv": ".csv", "xlsx": ".xlsx",
+    "json": ".json", "iramuteq": ".txt",
+}  # fmt: skip
+MIME_TYPES: dict[str, str] = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+    "md": "text/markdown",
+    "pdf": "application/pdf",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+    "iramuteq": "text/plain",
+}
+FORMAT_NAMES: dict[str, str] = {
+    "docx": "Word (.docx)", "odt": "OpenDocument (.odt)", "md": "Markdown (.md)", "pdf": "PDF",
+    "csv": "Tableau CSV", "xlsx": "Tableau Excel (.xlsx)", "json": "JSON (tout)", "iramuteq": "Corpus IRaMuTeQ (.txt)",
+}  # fmt: skip
+
+
+def _check_format(fmt: str) -> str:
+    fmt = fmt.lower().lstrip(".")
+    fmt = {"markdown": "md", "txt": "iramuteq"}.get(fmt, fmt)
+    if fmt not in FORMATS:
+        raise ConfigError(f"Format d'export « {fmt} » inconnu : attendu {', '.join(FORMATS)}.")
+    return fmt
+
+
+def _json(prepared: Prepared, meta: dict[str, Any]) -> bytes:
+    doc = prepared.doc
+    data = {
+        "export": {
+            "created_at": prepared.created,
+            "masked": prepared.masked,
+            "generator": "ess-nlp",
+            **meta,
+        },
+        "synthesis": doc.to_json(),
+        "numbers": proposal_numbers(doc),
+        "contributors": [{"name": c.name, "cahiers": c.cahiers, "by_hand": c.by_hand} for c in contributors(doc)],
+        "unsourced": [item.id for _, item in unsourced_items(doc)],
+        "footnotes": [
+            {"number": n.number, "text": n.text, "citations": [c.to_json() for c in n.citations]} for n in prepared.notes
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def _writer(fmt: str) -> Callable[[Prepared], bytes]:
+    if fmt == "docx":
+        from ess_nlp.export.docx import write_docx
+
+        return write_docx
+    if fmt == "odt":
+        from ess_nlp.export.odt import write_odt
+
+        return write_odt
+    if fmt == "md":
+        from ess_nlp.export.markdown import write_markdown
+
+        return write_markdown
+    if fmt == "pdf":
+        from ess_nlp.export.pdf import write_pdf
+
+        return write_pdf
+    from ess_nlp.export.tables import write_csv, write_xlsx
+
+    return write_csv if fmt == "csv" else write_xlsx
+
+
+def export_synthesis(
+    doc: Synthesis,
+    fmt: str,
+    *,
+    mask: bool = True,
+    masker: Masker | None = None,
+    meta: dict[str, Any] | None = None,
+    store: Store | None = None,
+) -> bytes:
+    """``doc`` in format ``fmt`` (``iramuteq`` needs ``store``: it exports the cited cahiers)."""
+    fmt = _check_format(fmt)
+    if fmt == "iramuteq":
+        if store is None:
+            raise ConfigError("L'export IRaMuTeQ a besoin de la base (les textes des cahiers cités).")
+        from ess_nlp.export.iramuteq import iramuteq_corpus
+
+        cahiers = list(dict.fromkeys(c.cahier or c.unit for c in doc.citations()))
+        return iramuteq_corpus(store, cahiers, mask=mask, masker=masker)
+    prepared = prepare(doc, mask=mask, masker=masker)
+    if fmt == "json":
+        return _json(prepared, meta or {})
+    return _writer(fmt)(prepared)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    data: bytes
+    filename: str
+    fmt: str
+    doc: Synthesis
+    draft: bool
+    saved: SavedSynthesis | None = None
+
+    @property
+    def mime(self) -> str:
+        return MIME_TYPES[self.fmt]
+
+
+def slug(text: str) -> str:
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "synthese"
+
+
+def export(
+    store: Store,
+    *,
+    fmt: str,
+    synthesis_id: int | None = None,
+    theme: str | None = None,
+    domain: str | None = None,
+    topic: str | None = None,
+    mask: bool = True,
+    user: User | None = None,
+    masker: Masker | None = None,
+) -> ExportResult:
+    """Export one synthesis (by id), or the synthesis of a theme, domain or topic (its draft
+    when the scope has none yet). ``user`` limits what may be exported (their groups)."""
+    fmt = _check_format(fmt)
+    given = [x for x in (synthesis_id, theme, domain, topic) if x is not None]
+    if len(given) != 1:
+        raise ConfigError("Indiquez exactement une synthèse (--synthesis), un thème (--theme), un domaine (--domain) ou un thème émergent (--topic).")
+    saved: SavedSynthesis | None = None
+    scope: Scope | None = None
+    if synthesis_id is not None:
+        saved = get_synthesis(store, int(synthesis_id), user=user, include_deleted=False)
+        doc, draft = saved.doc, False
+    else:
+        kind = "theme" if theme is not None else "domain" if domain is not None else "topic"
+        scope = resolve_scope(store, kind, str(given[0]))
+        saved = synthesis_for_scope(store, scope, user=user)
+        if saved is not None:
+            doc, draft = saved.doc, False
+        else:
+            doc, draft = draft_synthesis(store, scope), True
+    if saved is not None and user is not None:
+        require_export(user, saved.group, saved.title)
+    meta: dict[str, Any] = {"draft": draft}
+    if saved is not None:
+        meta |= {"synthesis_id": saved.id, "version": saved.version, "group": saved.group, "updated_at": saved.updated_at}
+    if fmt == "iramuteq" and scope is not None:
+        from ess_nlp.export.iramuteq import iramuteq_corpus
+
+        selection = select_scope(store, scope)
+        cahiers = set(selection.cahiers)
+        if selection.units:
+            ids = sorted(selection.units)
+            for start in range(0, len(ids), 400):
+                chunk = ids[start : start + 400]
+                cahiers |= {
+                    r[0]
+                    for r in store.conn.execute(
+                        f"SELECT cahier_id FROM units WHERE id IN ({','.join('?' * len(chunk))})", chunk
+                    )
+                    if r[0]
+                }
+        data = iramuteq_corpus(store, sorted(cahiers), mask=mask, masker=masker)
+    else:
+        data = export_synthesis(doc, fmt, mask=mask, masker=masker, meta=meta, store=store)
+    stem = slug(doc.title) + ("-brouillon" if draft else "")
+    return ExportResult(data, stem + EXTENSIONS[fmt], fmt, doc, draft, saved)
+
+
+def write_export(result: ExportResult, out: str | Path) -> Path:
+    """Write atomically (temporary file in the same folder, then rename)."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".export-", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(result.data)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return out
+
+
+def timestamp() -> str:
+    return dt.datetime.now().strftime("%Y%m%d-%H%M")
