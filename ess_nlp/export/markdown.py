@@ -52,10 +52,8 @@ def write_markdown(prepared: Prepared) -> bytes:
             lines.append(f"- {text}{tail(block.unsourced, block.note)}")
         elif block.kind == "proposal":
             number = "*Ou :*" if block.number == "Ou :" else block.number
-            if block.depth == 0 and number.endswith("."):
-                lead = number  # "1." : an ordered list item
-            else:
-                lead = f"- {number}".rstrip()
+            # "1." at the top is an ordered list item; sub-items and alternatives are bullets
+            lead = number if block.depth == 0 and number.endswith(".") else f"- {number}".rstrip()
             lines.append(f"{'   ' * block.depth}{lead} {text}{tail(block.unsourced, block.note)}")
         else:
             lines += [f"{text}{tail(block.unsourced, block.note)}", ""]
