@@ -22,6 +22,7 @@ alternative, infinitive, que, imperative, cue) and ``doc.spans["proposal_intros"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -46,6 +47,7 @@ _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir", "ïr")
 # Section kinds where a sentence may be a proposal by its form alone (an infinitive or a verbless
 # "Création de…" opening); in constat and initiative sections such sentences describe, not propose.
 _OPEN_KINDS = (None, "proposition", "autre", "contexte")
+_CELL = re.compile(r"[^|\t\n]*[^|\t\n\s][^|\t\n]*?(?=\s*(?:\||\t|$|\n))", re.M)
 _OPENING_SKIP = {"-", "–", "—", "•", "*", "«", "\"", "(", "…", "▪", "●", "➢", "►"}
 
 
@@ -103,12 +105,12 @@ class ProposalDetector:
             elif label:
                 proposals.append(self._relabel(self._trim(sent), label))
         for start, end in table_lines:
-            cell = self._first_cell(doc, start, end)
-            if cell is None:
-                continue
-            inside = any(label == "CUE" and cell.start <= s and e <= cell.end for label, s, e in matches)
-            if self.opening(cell) in ("infinitive", "que", "imperative") or inside:
-                proposals.append(self._relabel(cell, "table"))
+            for cell in self._cells(doc, start, end):
+                inside = any(label == "CUE" and cell.start <= s and e <= cell.end for label, s, e in matches)
+                if self.opening(cell) in ("infinitive", "que", "imperative") or inside or (
+                    ctx.section_kind in _OPEN_KINDS and self.is_nominal(cell)
+                ):
+                    proposals.append(self._relabel(cell, "table"))
         proposals.sort(key=lambda span: span.start)
         return proposals, intros
 
@@ -123,22 +125,24 @@ class ProposalDetector:
 
     @staticmethod
     def _table_lines(doc: Doc) -> list[tuple[int, int]]:
-        """Character ranges of the lines of ``doc`` that are table rows ("cell | cell | cell")."""
+        """Character ranges of the lines of ``doc`` that are table rows: "cell | cell | cell", or
+        cells separated by tabs ("Fiscalité<TAB>Supprimer les niches fiscales")."""
         lines = []
         offset = 0
         for line in doc.text.split("\n"):
-            if " | " in line:
+            if " | " in line or "\t" in line.strip():
                 lines.append((offset, offset + len(line)))
             offset += len(line) + 1
         return lines
 
     @staticmethod
-    def _first_cell(doc: Doc, start: int, end: int) -> Span | None:
-        line = doc.text[start:end]
-        cell_end = start + line.index(" | ")
-        cell_start = start + (len(line) - len(line.lstrip()))
-        span = doc.char_span(cell_start, cell_end, alignment_mode="contract")
-        return span if span is not None and len(span) else None
+    def _cells(doc: Doc, start: int, end: int) -> list[Span]:
+        cells = []
+        for match in _CELL.finditer(doc.text, start, end):
+            span = doc.char_span(match.start(), match.end(), alignment_mode="contract")
+            if span is not None and len(span):
+                cells.append(span)
+        return cells
 
     def is_intro(self, doc: Doc) -> bool:
         """Whether a paragraph introduces a list of proposals: "Nous proposons :", "Nos propositions",
@@ -186,15 +190,15 @@ class ProposalDetector:
         ends_with_colon = text.endswith(":")
         heading_like = len(words) <= 6 and not text.endswith((".", "!", ";", "…", ")", "»"))
         if (inside & {"INTRO", "CUE"}) and (ends_with_colon or heading_like):
-            return "intro"
-        if (ends_with_colon and len(words) <= 6) or heading_like:
+            return "intro"  # "Nous proposons :", "Ce que nous voudrions"
+        if ends_with_colon and len(words) <= 6:
             return None
         opening = self.opening(sent)
-        if opening in ("que", "imperative"):
+        if opening in ("que", "imperative") and len(words) >= 3:
             return opening
         if "CUE" in inside or ("WEAK_CUE" in inside and section_kind not in ("constat", "initiative")):
             return "cue"
-        if section_kind in _OPEN_KINDS and not ends_with_colon:
+        if section_kind in _OPEN_KINDS and not ends_with_colon and len(words) >= 2:
             if opening == "infinitive":
                 return opening
             if self.is_nominal(sent):
