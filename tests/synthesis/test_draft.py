@@ -4,6 +4,7 @@ richest initiative cards, citations that match the source passage, fallbacks."""
 from __future__ import annotations
 
 import sys
+
 import pytest
 
 from ess_nlp.errors import ConfigError
@@ -25,7 +26,7 @@ def test_resolve_scope_names_and_errors(store: Store) -> None:
     assert resolve_scope(store, "domain", "Se loger").value == "se_loger"
     with pytest.raises(ConfigError, match="Thème « T13 » inconnu"):
         resolve_scope(store, "theme", "T13")
-    with pytest.raises(ConfigError, match="Aucun thème émergent|introuvable"):
+    with pytest.raises(ConfigError, match=r"Aucun thème émergent|introuvable"):
         resolve_scope(store, "topic", "section:0")
 
 

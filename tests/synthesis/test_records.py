@@ -7,7 +7,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ess_nlp.errors import ConfigError
-from ess_nlp.synthesis import Citation, Item, Scope, Synthesis, contributors, proposal_numbers, unsourced_items
+from ess_nlp.synthesis import (
+    Citation,
+    Item,
+    Scope,
+    Synthesis,
+    contributors,
+    proposal_numbers,
+    unsourced_items,
+)
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 citations = st.builds(

@@ -52,7 +52,7 @@ def test_restore_adds_a_version_and_keeps_the_later_ones(store: Store, saved) ->
     v2 = save_synthesis(store, saved.id, edit.remove_item(saved.doc, saved.doc.proposals[0].id), base_version=1, author="amelie")
     v3 = restore_version(store, saved.id, 1, base_version=v2.version, author="amelie")
     assert v3.version == 3 and v3.doc == saved.doc
-    assert [v.note for v in history(store, saved.id)][0] == "restauration de la version 1"
+    assert next(v.note for v in history(store, saved.id)) == "restauration de la version 1"
     assert load_version(store, saved.id, 2) == v2.doc
 
 
