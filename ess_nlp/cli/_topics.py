@@ -37,8 +37,14 @@ def read_table(path: Path, text_col: str, id_col: str | None) -> tuple[list[str]
             frame = None
             for encoding in ("utf-8-sig", "cp1252"):
                 try:
+                    with path.open(encoding=encoding) as handle:
+                        header = handle.readline()
                     frame = pd.read_csv(
-                        path, sep=None, engine="python", dtype=str, keep_default_na=False, encoding=encoding
+                        path,
+                        sep=_separator(path, header),
+                        dtype=str,
+                        keep_default_na=False,
+                        encoding=encoding,
                     )
                     break
                 except UnicodeDecodeError:
@@ -57,6 +63,15 @@ def read_table(path: Path, text_col: str, id_col: str | None) -> tuple[list[str]
     texts = [str(t) for t in frame[text_col].tolist()]
     ids = [str(i) for i in frame[id_col].tolist()] if id_col else [str(i) for i in range(1, len(texts) + 1)]
     return ids, texts
+
+
+def _separator(path: Path, header: str) -> str:
+    """Tab for .tsv; otherwise the most frequent of ``,`` ``;`` tab in the header line (``,`` if none)."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    counts = {sep: header.count(sep) for sep in (",", ";", "\t")}
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
 
 
 def _emit(result: Any, skipped: list[str], json_output: bool) -> None:
@@ -301,10 +316,8 @@ def topics_edit(
     except EssNlpError as err:
         fail(str(err))
     if json_output:
-        typer.echo(
-            json.dumps(
-                {"kind": "edit", **outcome.edit.to_json(), "message": outcome.message}, ensure_ascii=False
-            )
-        )
+        record = outcome.edit.to_json()
+        record = {"kind": "edit", "edit": record.pop("kind"), **record, "message": outcome.message}
+        typer.echo(json.dumps(record, ensure_ascii=False))
     else:
         typer.echo(outcome.message)

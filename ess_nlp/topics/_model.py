@@ -71,7 +71,7 @@ class TopicInfo:
             "name": self.name,
             "label": self.label,
             "size": self.size,
-            "keywords": [[word, round(score, 6)] for word, score in self.keywords],
+            "keywords": [[word, score] for word, score in self.keywords],
         }
 
 
