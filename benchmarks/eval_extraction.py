@@ -199,10 +199,11 @@ def evaluate_sample(corpus: Path, nlp: Any, verbose: bool) -> None:
             counts["cons_gold"] += len(gc)
             counts["cons_pred"] += len(pc)
             counts["cons_tp"] += len(cpairs)
-            # initiatives
+            # initiatives: each card stands for one gold initiative at most
+            used_cards: set[str] = set()
             for gi_ in row.get("initiatives", []):
                 counts["init_gold"] += 1
-                cards = rec["initiatives"]
+                cards = [card for card in rec["initiatives"] if card.id not in used_cards]
                 if not cards:
                     if verbose:
                         misses.append(f"  FN initiative {row['id']}: {gi_['name']}")
@@ -210,6 +211,7 @@ def evaluate_sample(corpus: Path, nlp: Any, verbose: bool) -> None:
                 counts["init_found"] += 1
                 card = max(cards, key=lambda c: name_matches(gi_["name"], c.name) or name_matches(
                     gi_.get("organisation"), c.name))
+                used_cards.add(card.id)
                 name_ok = name_matches(gi_["name"], card.name) or name_matches(gi_.get("organisation"), card.name)
                 counts["init_name_ok"] += name_ok
                 if verbose and not name_ok:
@@ -271,8 +273,9 @@ def evaluate_sample(corpus: Path, nlp: Any, verbose: bool) -> None:
     print(f"[sample] constats: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} "
           f"(gold {c['cons_gold']}, predicted {c['cons_pred']})")
     ig = c["init_gold"] or 1
-    print(f"[sample] initiatives: recall {c['init_found'] / ig:.3f} ({c['init_found']}/{c['init_gold']}), "
-          f"cards {c['init_pred']}, name accuracy {c['init_name_ok'] / ig:.3f}")
+    print(f"[sample] initiatives: recall {c['init_found'] / ig:.3f} ({c['init_found']}/{c['init_gold']} gold "
+          f"initiatives have a card of their own), cards {c['init_pred']}, "
+          f"name accuracy {c['init_name_ok'] / ig:.3f} (over gold initiatives)")
     pg = c["place_gold"] or 1
     print(f"[sample] place accuracy: gold place among card places {c['place_any_ok'] / pg:.3f}, "
           f"first card place = gold (name/code and level) {c['place_first_ok'] / pg:.3f} (n={c['place_gold']})")

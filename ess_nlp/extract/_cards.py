@@ -188,9 +188,15 @@ def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> 
         if candidate and len(candidate.split()) <= 8 and any(c.isupper() for c in candidate):
             return candidate
     title = (view.cahier.title or "").strip()
-    for candidate in title_candidates(title):
+    candidates = title_candidates(title)
+    for candidate in candidates:
         if f" {norm_name(candidate)} " in body_key:
             return candidate
+    for candidate in candidates:  # "GEM L'Escale Brestoise" written "L'Escale Brestoise" in the text
+        words = candidate.split()
+        tail = " ".join(words[1:])
+        if len(words) > 1 and words[0].isupper() and f" {norm_name(tail)} " in body_key:
+            return tail
     short_title = bool(title) and len(title.split()) <= 8 and not _HEADING_MARK.match(title) \
         and not _TITLE_SPLIT.search(title) and not _SLOGAN.match(title)
     if short_title:
@@ -224,9 +230,9 @@ def title_candidates(title: str) -> list[str]:
         return []
     out = []
     for part in _TITLE_SPLIT.split(title):
-        part = _ARTICLE.sub("", part.strip()).strip(" .«»\"")
         if _SLOGAN.match(part):
             continue
+        part = _ARTICLE.sub("", part.strip()).strip(" .«»\"")
         words = part.split()
         if not words or len(words) > 10:
             continue
@@ -237,6 +243,8 @@ def title_candidates(title: str) -> list[str]:
         if first_cap > 0 and words[first_cap - 1].lower() not in _CONNECTOR_BEFORE:
             part = " ".join(words[first_cap:])
         part = _TRAILING_PLACE.sub("", part).strip()
+        if re.fullmatch(r"[IVXLC]+(?:e|er|ème)?", part):
+            continue
         if part and len(part.split()) <= 8:
             out.append(clean_name(part))
     return out

@@ -1,0 +1,315 @@
+"""Render time of each page of the app, per interaction, measured with Streamlit's AppTest.
+
+Two databases:
+
+- ``sample``: the README's main command over ``corpus/sample`` (``ess_nlp.pipeline.run``);
+- ``gdn``: the 9,278 Grand Débat meeting reports of ``../shared/data/gdn-reunions-locales``,
+  each written as one plain-text document (title, place fields, « Constats », « Propositions »)
+  and read, split and stored through the library (``read_bytes``, ``split_document``,
+  ``Store.add_document``), then the pipeline's processing steps.
+
+Both are cached in a temporary folder between runs (``--cache``; delete it to rebuild). Each
+interaction is timed on a fresh AppTest session: "froid" is the first run in the process
+(imports, models, empty caches), the other lines are interactions a person makes afterwards.
+Targets: under 300 ms per interaction on the sample, under 1 s on the large database.
+
+    .venv/bin/python benchmarks/app_benchmark.py                 # both databases
+    .venv/bin/python benchmarks/app_benchmark.py --only sample --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE_DIR = ROOT / "corpus" / "sample"
+SHARED = Path(os.environ.get("ESS_NLP_SHARED_DATA", ROOT.parent / "shared" / "data"))
+GDN_CSV = SHARED / "gdn-reunions-locales" / "gdn_reunions_locales.csv"
+MAIN = str(ROOT / "ess_nlp" / "ui" / "main.py")
+BUILD_VERSION = "1"  # bump when the way the databases are built changes
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# --- databases ----------------------------------------------------------------------------------
+
+
+def build_sample(db: Path) -> None:
+    from ess_nlp.pipeline import run
+    from ess_nlp.store import Store
+
+    with Store(db) as store:
+        report = run([SAMPLE_DIR], store)
+    log(f"sample : {len(report.sources)} fichiers, étapes : {[s.name for s in report.steps]}")
+
+
+def gdn_text(row: dict[str, str]) -> str:
+    """One meeting report as the plain text a cahier would be: title, fields, two sections."""
+    lines = [row["title"].strip() or f"Réunion {row['contribution_id']}", ""]
+    for label, key in (("Commune", "ville"), ("Département", "departement"), ("Région", "region")):
+        if row.get(key, "").strip():
+            lines += [f"{label} : {row[key].strip()}", ""]
+    lines += ["Constats", "", row["constats"].strip() or "(non renseigné)", ""]
+    lines += ["Propositions", "", row["propositions"].strip() or "(non renseigné)", ""]
+    return "\n".join(lines)
+
+
+def iter_gdn(limit: int | None) -> Iterator[dict[str, str]]:
+    csv.field_size_limit(1 << 24)
+    with GDN_CSV.open(encoding="utf-8", newline="") as handle:
+        for i, row in enumerate(csv.DictReader(handle)):
+            if limit is not None and i >= limit:
+                return
+            yield row
+
+
+def build_gdn(db: Path, limit: int | None) -> None:
+    from ess_nlp.errors import EssNlpError
+    from ess_nlp.ingest import read_bytes
+    from ess_nlp.nlp import sentence_pipeline
+    from ess_nlp.segment import split_document
+    from ess_nlp.store import Store
+    from ess_nlp.ui.importing import run_steps
+
+    nlp = sentence_pipeline()
+    started = time.perf_counter()
+    failed = 0
+    with Store(db) as store:
+        for n, row in enumerate(iter_gdn(limit), start=1):
+            name = f"gdn/reunion-{int(row['contribution_id']):05d}.txt"
+            try:
+                doc = read_bytes(gdn_text(row).encode("utf-8"), name)
+                store.add_document(doc, split_document(doc, nlp=nlp))
+            except EssNlpError as err:
+                failed += 1
+                log(f"  {err}")
+            if n % 500 == 0:
+                log(f"  gdn : {n} rapports ({time.perf_counter() - started:.0f} s)")
+        for line in run_steps(store):
+            log(f"  {line}")
+    log(f"gdn : construite en {time.perf_counter() - started:.0f} s ({failed} rapport(s) illisible(s))")
+
+
+def cached_db(cache: Path, name: str, build: Callable[[Path], None], key: str) -> Path:
+    """The database ``name`` from the cache, built (into a temporary file, then renamed) when absent."""
+    cache.mkdir(parents=True, exist_ok=True)
+    db = cache / f"{name}-{hashlib.sha256(key.encode()).hexdigest()[:10]}.sqlite3"
+    if not db.exists():
+        log(f"construction de la base {name} dans {db}…")
+        partial = db.with_suffix(".partial")
+        for stale in cache.glob(partial.name + "*"):
+            stale.unlink()
+        build(partial)
+        from ess_nlp.store import Store
+
+        with Store(partial) as store:  # fold the write-ahead log into the file before renaming
+            store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        partial.rename(db)
+    return db
+
+
+# --- interactions ---------------------------------------------------------------------------
+
+
+def first_ids(db: Path) -> dict[str, str]:
+    from ess_nlp.store import Store
+    from ess_nlp.ui import queries
+
+    with Store(db) as store:
+        proposals = queries.items_frame(store, "proposal")
+        cahier = (
+            str(proposals["cahier"].value_counts().index[0])
+            if not proposals.empty
+            else next(store.units("cahier")).id
+        )
+        source = store.conn.execute("SELECT path FROM sources ORDER BY path LIMIT 1").fetchone()[0]
+    return {"cahier": cahier, "source": source}
+
+
+Step = tuple[str, Callable[[object], bool]]
+
+
+def scenarios(ids: dict[str, str]) -> dict[str, list[Step]]:
+    """Per page: (name, action on the AppTest before a run); the first step opens the page."""
+
+    def page(name: str, **params: str) -> Callable[[object], bool]:
+        def go(at: object) -> bool:
+            at.switch_page(name)  # type: ignore[attr-defined]
+            for key, value in params.items():
+                at.query_params[key] = value  # type: ignore[attr-defined]
+            return True
+
+        return go
+
+    def find(at: object, kind: str, key: str) -> object | None:
+        try:
+            return getattr(at, kind)(key=key)
+        except KeyError:  # the widget is not on the page with this database
+            return None
+
+    def widget(kind: str, key: str, method: str, *args: object) -> Callable[[object], bool]:
+        def act(at: object) -> bool:
+            element = find(at, kind, key)
+            if element is None:
+                return False
+            getattr(element, method)(*args)
+            return True
+
+        return act
+
+    def first_option(kind: str, key: str) -> Callable[[object], bool]:
+        def act(at: object) -> bool:
+            element = find(at, kind, key)
+            if element is None or not element.options:  # type: ignore[attr-defined]
+                return False
+            options = element.options  # type: ignore[attr-defined]
+            element.set_value([options[0]] if kind == "multiselect" else options[1])  # type: ignore[attr-defined]
+            return True
+
+        return act
+
+    def select_row(key: str) -> Callable[[object], bool]:
+        def act(at: object) -> bool:
+            at.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}  # type: ignore[attr-defined]
+            return True
+
+        return act
+
+    def rerun(at: object) -> bool:
+        return True
+
+    return {
+        "Vue d'ensemble": [
+            ("ouvrir", page("overview.py")),
+            ("relancer (cache)", rerun),
+            ("choisir un domaine", first_option("selectbox", "overview_domain")),
+            ("territoires par département", widget("radio", "overview_territory_level", "set_value", "departement")),
+        ],
+        "Explorer": [
+            ("ouvrir", page("explorer.py")),
+            ("filtrer par fichier", first_option("multiselect", "explorer_sources")),
+        ],
+        "Lire un cahier": [
+            ("ouvrir un cahier", page("reader.py", cahier=ids["cahier"])),
+            ("relancer (cache)", rerun),
+            ("surligner les constats seuls", widget("multiselect", "reader_kinds", "set_value", ["constat"])),
+            ("sans les entités", widget("toggle", "reader_entities", "set_value", False)),
+        ],
+        "Rechercher": [
+            ("ouvrir", page("search.py")),
+            ("chercher « cooperative »", widget("text_input", "search_query", "input", "cooperative")),
+            ("filtrer par type de section", first_option("multiselect", "search_kinds")),
+            ("chercher « economie sociale »", widget("text_input", "search_query", "input", "economie sociale")),
+        ],
+        "Propositions": [
+            ("ouvrir", page("proposals.py")),
+            ("filtrer « commande publique »", widget("text_input", "proposals_contains", "input", "commande publique")),
+            ("choisir une ligne", select_row("proposals_table")),
+        ],
+        "Initiatives": [
+            ("ouvrir", page("initiatives.py")),
+            ("avec des chiffres", widget("toggle", "initiatives_figures", "set_value", True)),
+            ("choisir une ligne", select_row("initiatives_table")),
+        ],
+        "Annoter": [
+            ("ouvrir", page("annotate.py")),
+            ("saisir son nom", widget("text_input", "annotate_annotator", "input", "Banc d'essai")),
+            ("passer", widget("button", "annotate_skip", "click")),
+        ],
+        "Importer": [("ouvrir", page("importer.py"))],
+    }
+
+
+def measure(db: Path, repeat: int) -> list[tuple[str, str, list[float], list[str]]]:
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["ESS_NLP_DB"] = str(db)
+    ids = first_ids(db)
+    rows = []
+    cold = AppTest.from_file(MAIN, default_timeout=600)
+    t = time.perf_counter()
+    cold.run()
+    rows.append(("(application)", "premier affichage, froid", [time.perf_counter() - t], []))
+    for page_name, steps in scenarios(ids).items():
+        timings: dict[str, list[float]] = {name: [] for name, _ in steps}
+        problems: dict[str, list[str]] = {name: [] for name, _ in steps}
+        for attempt in range(repeat + 1):  # the first pass warms caches and models up
+            at = AppTest.from_file(MAIN, default_timeout=600)
+            at.run()
+            for name, action in steps:
+                if not action(at):
+                    problems[name].append("sans objet sur cette base")
+                    continue
+                t = time.perf_counter()
+                at.run()
+                elapsed = time.perf_counter() - t
+                if attempt == 0:
+                    if name == steps[0][0]:
+                        rows.append((page_name, "ouvrir, froid", [elapsed], []))
+                    continue
+                timings[name].append(elapsed)
+                if at.exception:
+                    problems[name].append("erreur : " + str(at.exception[0].value)[:120])
+        for name, _ in steps:
+            rows.append((page_name, name, timings[name], sorted(set(problems[name]))))
+    return rows
+
+
+def report(title: str, rows: list[tuple[str, str, list[float], list[str]]], target: float) -> None:
+    print(f"\n## {title} (cible : < {target * 1000:.0f} ms par interaction)\n")
+    print("| page | interaction | médiane (ms) | max (ms) | cible |")
+    print("|---|---|---:|---:|---|")
+    for page, name, times, problems in rows:
+        if not times:
+            print(f"| {page} | {name} ({', '.join(problems)}) | — | — | — |")
+            continue
+        med, top = statistics.median(times) * 1000, max(times) * 1000
+        cold = "froid" in name
+        mark = "—" if cold else ("oui" if med < target * 1000 else "NON")
+        extra = f" ({problems[0]})" if problems else ""
+        print(f"| {page} | {name}{extra} | {med:.0f} | {top:.0f} | {mark} |")
+    warm = [statistics.median(t) for _, n, t, _ in rows if "froid" not in n and t]
+    print(f"\nInteractions sous la cible : {sum(w < target for w in warm)}/{len(warm)}.")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", choices=["sample", "gdn"], help="une seule base")
+    parser.add_argument("--repeat", type=int, default=3, help="répétitions de chaque interaction (défaut 3)")
+    parser.add_argument("--limit", type=int, default=None, help="seulement les N premiers rapports du Grand Débat")
+    parser.add_argument(
+        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "ess-nlp-app-benchmark", help="dossier des bases"
+    )
+    args = parser.parse_args()
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    if args.only in (None, "sample"):
+        key = f"{BUILD_VERSION}:{sorted((p.name, p.stat().st_size) for p in SAMPLE_DIR.rglob('*') if p.is_file())}"
+        db = cached_db(args.cache, "sample", build_sample, key)
+        report(f"Corpus d'exemple ({db})", measure(db, args.repeat), 0.3)
+    if args.only in (None, "gdn"):
+        if not GDN_CSV.exists():
+            print(f"\nGrand Débat ignoré : {GDN_CSV} absent (données partagées hors du dépôt).")
+            return
+        key = f"{BUILD_VERSION}:{GDN_CSV.stat().st_size}:{args.limit}"
+        db = cached_db(args.cache, "gdn", lambda p: build_gdn(p, args.limit), key)
+        report(f"Grand Débat, {args.limit or 'tous les'} rapports ({db})", measure(db, args.repeat), 1.0)
+
+
+if __name__ == "__main__":
+    main()
