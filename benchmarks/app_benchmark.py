@@ -197,7 +197,10 @@ def scenarios(ids: dict[str, str]) -> dict[str, list[Step]]:
             ("ouvrir", page("overview.py")),
             ("relancer (cache)", rerun),
             ("choisir un domaine", first_option("selectbox", "overview_domain")),
-            ("territoires par département", widget("radio", "overview_territory_level", "set_value", "departement")),
+            (
+                "territoires par département",
+                widget("radio", "overview_territory_level", "set_value", "departement"),
+            ),
         ],
         "Explorer": [
             ("ouvrir", page("explorer.py")),
@@ -213,11 +216,17 @@ def scenarios(ids: dict[str, str]) -> dict[str, list[Step]]:
             ("ouvrir", page("search.py")),
             ("chercher « cooperative »", widget("text_input", "search_query", "input", "cooperative")),
             ("filtrer par type de section", first_option("multiselect", "search_kinds")),
-            ("chercher « economie sociale »", widget("text_input", "search_query", "input", "economie sociale")),
+            (
+                "chercher « economie sociale »",
+                widget("text_input", "search_query", "input", "economie sociale"),
+            ),
         ],
         "Propositions": [
             ("ouvrir", page("proposals.py")),
-            ("filtrer « commande publique »", widget("text_input", "proposals_contains", "input", "commande publique")),
+            (
+                "filtrer « commande publique »",
+                widget("text_input", "proposals_contains", "input", "commande publique"),
+            ),
             ("choisir une ligne", select_row("proposals_table")),
         ],
         "Initiatives": [
@@ -287,12 +296,19 @@ def report(title: str, rows: list[tuple[str, str, list[float], list[str]]], targ
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--only", choices=["sample", "gdn"], help="une seule base")
     parser.add_argument("--repeat", type=int, default=3, help="répétitions de chaque interaction (défaut 3)")
-    parser.add_argument("--limit", type=int, default=None, help="seulement les N premiers rapports du Grand Débat")
     parser.add_argument(
-        "--cache", type=Path, default=Path(tempfile.gettempdir()) / "ess-nlp-app-benchmark", help="dossier des bases"
+        "--limit", type=int, default=None, help="seulement les N premiers rapports du Grand Débat"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "ess-nlp-app-benchmark",
+        help="dossier des bases",
     )
     args = parser.parse_args()
     import logging

@@ -21,8 +21,8 @@ def coverage_heatmap(
 ) -> go.Figure:
     """Domain (columns) × theme (rows) heatmap of cahier counts; blind-spot themes flagged "⚠".
 
-    Each cell's ``customdata`` holds ``[domain id, theme id, cahiers, proposals]`` so a click
-    can be turned back into ids.
+    Each cell's ``customdata`` holds ``[domain id, theme id, cahiers, proposals, domain name,
+    theme name]`` so a click can be turned back into ids.
     """
     domains = list(dict.fromkeys(cells["domain"]))
     theme_ids = list(dict.fromkeys(cells["theme"]))
@@ -32,8 +32,20 @@ def coverage_heatmap(
         row = cells[cells["theme"] == t].set_index("domain")
         z.append([int(row.at[d, "cahiers"]) for d in domains])
         text.append([_cell_text(int(row.at[d, "cahiers"]), int(row.at[d, "proposals"])) for d in domains])
-        custom.append([[d, t, int(row.at[d, "cahiers"]), int(row.at[d, "proposals"])] for d in domains])
-    y_labels = [("⚠ " if blind.get(t) else "") + theme_names.get(t, t) for t in theme_ids]
+        custom.append(
+            [
+                [
+                    d,
+                    t,
+                    int(row.at[d, "cahiers"]),
+                    int(row.at[d, "proposals"]),
+                    domain_names.get(d, d),
+                    theme_names.get(t, t) + (f" (angle mort : {blind[t]})" if blind.get(t) else ""),
+                ]
+                for d in domains
+            ]
+        )
+    y_labels = [("⚠ " if blind.get(t) else "") + _short(theme_names.get(t, t), 34) for t in theme_ids]
     x_labels = [domain_names.get(d, d) for d in domains]
     figure = go.Figure(
         go.Heatmap(
@@ -42,13 +54,29 @@ def coverage_heatmap(
             y=y_labels,
             text=text,
             texttemplate="%{text}",
+            textfont={"size": 12},
             customdata=custom,
             colorscale="Blues",
             xgap=2,
             ygap=2,
             colorbar={"title": {"text": "cahiers"}},
-            hovertemplate="%{x} × %{y}<br>%{customdata[2]} cahiers, %{customdata[3]} propositions"
-            "<extra>cliquez pour voir les passages</extra>",
+            hoverinfo="skip",
+        )
+    )
+    # Plotly heatmaps send no selection event: an invisible square marker over each cell
+    # catches the click (its customdata carries the ids).
+    figure.add_trace(
+        go.Scatter(
+            x=[x for _ in y_labels for x in x_labels],
+            y=[y for y in y_labels for _ in x_labels],
+            customdata=[cell for row in custom for cell in row],
+            mode="markers",
+            marker={"symbol": "square", "size": 30, "color": "rgba(0,0,0,0.004)"},
+            selected={"marker": {"color": "rgba(0,0,0,0.004)"}},
+            unselected={"marker": {"opacity": 1}},
+            hovertemplate="%{customdata[4]} × %{customdata[5]}<br>%{customdata[2]} cahiers, "
+            "%{customdata[3]} propositions<extra>cliquez pour voir les passages</extra>",
+            showlegend=False,
         )
     )
     figure.update_layout(
@@ -56,11 +84,15 @@ def coverage_heatmap(
         height=80 + 34 * len(theme_ids),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"side": "top", "automargin": True},
+        xaxis={"side": "top", "automargin": True, "tickangle": 0, "tickfont": {"size": 12}},
         clickmode="event+select",
         dragmode=False,
     )
     return figure
+
+
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _cell_text(cahiers: int, proposals: int) -> str:

@@ -5,16 +5,23 @@ topic or of a point of the map, with links to read them."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from ess_nlp.errors import EssNlpError
-from ess_nlp.topics import OUTLIER, OUTLIER_LABEL, TopicResult, figures
 from ess_nlp.ui import data, queries
 from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus
 from ess_nlp.ui.nav import link_to_cahier, reader_url
+
+if TYPE_CHECKING:
+    from ess_nlp.topics import TopicResult
+
+# The topics package (BERTopic and friends) is imported only once a topic run exists.
+OUTLIER = -1
+OUTLIER_LABEL = "Non classé"
 
 
 def page() -> None:
@@ -123,6 +130,8 @@ def render_topics(db: str, token: data.Token, chosen: pd.DataFrame) -> None:
         ),
         key="explorer_model",
     )
+    from ess_nlp.topics import figures
+
     try:
         result, texts, cahier_of = data.topic_run(db, token, model)
     except EssNlpError as err:

@@ -53,12 +53,17 @@ def page() -> None:
     if labels.empty or not (labels["facet"] == "themes").any():
         st.info(
             "Aucun cahier n'est encore classé par domaine et par thème : la classification n'a pas été "
-            "lancée sur cette base (elle fait partie de « ess-nlp run »). La carte de couverture "
-            "apparaîtra ensuite ici.",
+            "lancée sur cette base (elle fait partie de « ess-nlp run ») et personne n'a encore annoté "
+            "de thème sur la page « Annoter ». La carte de couverture apparaîtra ensuite ici.",
             icon=":material/info:",
         )
         domain, theme = None, None
     else:
+        if not data.availability(db, token)["classification"]:
+            st.caption(
+                "Carte établie d'après les annotations faites sur la page « Annoter » : la classification "
+                "automatique n'a pas encore tourné sur cette base."
+            )
         domain, theme = render_heatmap(cover, domain_names, theme_names)
         render_blind_spots(cover, theme_names)
     if domain or theme:
@@ -67,8 +72,8 @@ def page() -> None:
     tabs = st.tabs(["Par domaine", "Par thème", "Par territoire", "Fichiers"])
     if not labels.empty and not data.availability(db, token)["classification"]:
         tabs[0].caption(
-            "Comptes d'après le champ « Domaine » que certains cahiers remplissent eux-mêmes : "
-            "la classification n'a pas encore tourné sur cette base."
+            "Comptes d'après les annotations faites dans l'application et le champ « Domaine » que "
+            "certains cahiers remplissent eux-mêmes : la classification n'a pas encore tourné sur cette base."
         )
     with tabs[0]:
         render_counts(cover.domains, "domain", domain_names, "overview_bar_domains", labels.empty)
@@ -95,7 +100,16 @@ def render_heatmap(
     """Draw the heatmap; return the (domain, theme) chosen by a click or by the selectors below."""
     figure = charts.coverage_heatmap(cover.cells, cover.themes, domain_names, theme_names)
     event = st.plotly_chart(
-        figure, key="overview_heatmap", on_select="rerun", selection_mode="points", width="stretch"
+        figure,
+        key="overview_heatmap",
+        on_select="rerun",
+        selection_mode="points",
+        width="stretch",
+        config={"displayModeBar": False},
+    )
+    st.caption(
+        "Dans chaque case : cahiers · propositions (p.). Les thèmes marqués ⚠ sont des angles morts. "
+        "Cliquez une case, ou choisissez un domaine et un thème ci-dessous."
     )
     points = list(event.selection.get("points", [])) if event else []
     if points:

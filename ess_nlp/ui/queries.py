@@ -231,14 +231,17 @@ def classification_available(store: Store) -> bool:
 def unit_labels(store: Store, level: str = "cahier") -> pd.DataFrame:
     """``unit, facet, label, score`` for every label kept on units of ``level``.
 
-    From the classifier's predictions when stored; otherwise the domain a cahier names in
-    its own form field ("Domaine : Se loger"), matched to the domain ids.
+    From the classifier's predictions when stored. Otherwise, from what people said: the
+    latest annotation saved in the app on each unit and facet (score 1), and for cahiers the
+    domain a cahier names in its own form field ("Domaine : Se loger"), matched to the domain
+    ids, where nobody annotated its domains.
     """
     conn = store.conn
+    columns = ["unit", "facet", "label", "score"]
     if classification_available(store):
-        columns = table_columns(conn, "predictions")
-        unit_col = "unit_id" if "unit_id" in columns else "unit"
-        kept = " AND p.selected = 1" if "selected" in columns else ""
+        cols = table_columns(conn, "predictions")
+        unit_col = "unit_id" if "unit_id" in cols else "unit"
+        kept = " AND p.selected = 1" if "selected" in cols else ""
         frame = _frame(
             conn,
             f"SELECT p.{unit_col} AS unit, p.facet, p.label, p.score FROM predictions p"
@@ -247,21 +250,32 @@ def unit_labels(store: Store, level: str = "cahier") -> pd.DataFrame:
         )
         if not frame.empty:
             return frame
-    if level != "cahier":
-        return pd.DataFrame(columns=["unit", "facet", "label", "score"])
-    rows = conn.execute(
-        "SELECT id, json_extract(metadata, '$.domain') FROM units"
-        " WHERE level = 'cahier' AND json_extract(metadata, '$.domain') IS NOT NULL"
-    ).fetchall()
-    by_folded = {_fold(name): key for key, name in DOMAIN_NAMES.items()}
-    by_folded.update({_fold(key.replace("_", " ")): key for key in DOMAIN_NAMES})
-    records = []
-    for unit_id, value in rows:
-        for part in str(value).replace(";", ",").split(","):
-            key = by_folded.get(_fold(part))
-            if key:
-                records.append((unit_id, "domains", key, 1.0))
-    return pd.DataFrame(records, columns=["unit", "facet", "label", "score"])
+    records: list[tuple[str, str, str, float]] = []
+    annotated: set[tuple[str, str]] = set()
+    if has_table(conn, "app_annotations"):
+        for unit_id, facet, labels in conn.execute(
+            "SELECT a.unit_id, a.facet, a.labels FROM app_annotations a JOIN units u ON u.id = a.unit_id"
+            " WHERE u.level = ? AND a.facet != 'kind' AND a.id = (SELECT max(b.id) FROM app_annotations b"
+            " WHERE b.unit_id = a.unit_id AND b.facet = a.facet)",
+            (level,),
+        ):
+            annotated.add((unit_id, facet))
+            records.extend((unit_id, facet, label, 1.0) for label in json.loads(labels))
+    if level == "cahier":
+        rows = conn.execute(
+            "SELECT id, json_extract(metadata, '$.domain') FROM units"
+            " WHERE level = 'cahier' AND json_extract(metadata, '$.domain') IS NOT NULL"
+        ).fetchall()
+        by_folded = {_fold(name): key for key, name in DOMAIN_NAMES.items()}
+        by_folded.update({_fold(key.replace("_", " ")): key for key in DOMAIN_NAMES})
+        for unit_id, value in rows:
+            if (unit_id, "domains") in annotated:
+                continue
+            for part in str(value).replace(";", ",").split(","):
+                key = by_folded.get(_fold(part))
+                if key:
+                    records.append((unit_id, "domains", key, 1.0))
+    return pd.DataFrame(records, columns=columns)
 
 
 def _fold(text: str) -> str:

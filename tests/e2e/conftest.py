@@ -66,7 +66,9 @@ def artifacts() -> Path:
 def e2e_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _require_browser()
     sample = dbfixtures.shared_sample_db(tmp_path_factory)
-    return dbfixtures.copy_db(sample, tmp_path_factory.mktemp("e2e") / "app.sqlite3")
+    # The sample corpus with its gold domains and themes saved as annotations: the coverage map
+    # has cells to click even before a classifier ran.
+    return dbfixtures.labelled_db(sample, tmp_path_factory.mktemp("e2e") / "app.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -79,6 +81,7 @@ def app_url(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         sys.executable, "-m", "streamlit", "run", str(ROOT / "ess_nlp" / "ui" / "main.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+        "--client.toolbarMode", "minimal",
     ]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)

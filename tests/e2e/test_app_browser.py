@@ -50,19 +50,25 @@ def test_overview_and_heatmap_cell(page, app_url, artifacts):
     assert page.get_by_text("Cahiers").first.is_visible()
     shot(page, artifacts, "01-vue-ensemble")
     heatmap = page.locator('[data-testid="stPlotlyChart"]').first
-    if page.get_by_text("Aucun cahier n'est encore classé").count():
-        pytest.skip(
-            "pas encore de classification dans la base d'exemple : pas de carte de couverture à cliquer"
-        )
+    heatmap.locator(".nsewdrag").first.wait_for()  # plotly drew the figure
+    page.wait_for_timeout(500)
     heatmap.scroll_into_view_if_needed()
     drag = heatmap.locator(".nsewdrag").first
     box = drag.bounding_box()
     assert box is not None
-    # Click the top-left cell (first theme row, first domain column): 9 domains x 12 themes.
-    page.mouse.click(box["x"] + box["width"] / 18, box["y"] + box["height"] / 24)
+    # Click the cell Financer (5th of 9 domain columns) x T5 (5th of 12 theme rows).
+    page.mouse.click(box["x"] + box["width"] * 4.5 / 9, box["y"] + box["height"] * 4.5 / 12)
     page.get_by_text(re.compile(r"^Passages : ")).wait_for()
     wait_idle(page)
+    title = page.get_by_text(re.compile(r"^Passages : ")).inner_text()
+    assert title == "Passages : Financer × T5 Finance alternative", title
+    links = page.locator('[data-testid="stPageLink"] a[href*="cahier="]')
+    assert links.count() >= 1
     shot(page, artifacts, "02-vue-ensemble-case")
+    links.first.click()
+    page.get_by_role("heading", name="Lire un cahier").wait_for()
+    page.locator("mark.ess-proposal").first.wait_for()
+    assert "cahier=" in page.url
 
 
 def test_open_a_cahier_from_the_list_and_see_a_highlighted_proposal(page, app_url, artifacts, e2e_db):

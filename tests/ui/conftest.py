@@ -44,3 +44,10 @@ def empty_db(tmp_path: Path) -> Path:
 def topics_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Path:
     """A copy of the sample database with topics (run here when the pipeline did not)."""
     return dbfixtures.topics_db(sample_db, tmp_path_factory.mktemp("ui_topics") / "topics.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def labelled_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Path:
+    """A copy of the sample database whose cahiers carry their gold domains and themes as app
+    annotations (the coverage map works from them when no classifier ran)."""
+    return dbfixtures.labelled_db(sample_db, tmp_path_factory.mktemp("ui_labelled") / "labelled.sqlite3")

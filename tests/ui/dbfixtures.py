@@ -103,3 +103,39 @@ def topics_db(sample: Path, target: Path) -> Path:
         if not topic_models(store):
             run_topics(store)
     return target
+
+
+GOLD = ROOT / "corpus" / "gold" / "sample.jsonl"
+
+
+def annotate_from_gold(db: Path, annotator: str = "Équipe (gold)") -> int:
+    """Save the gold domains and themes of every sample cahier as app annotations (as a person
+    labelling the cahiers would); returns the number of cahiers labelled."""
+    import json
+
+    from ess_nlp.store import Store
+    from ess_nlp.ui.annotations import latest_revision, save_annotation
+
+    gold = [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    done = 0
+    with Store(db) as store:
+        sources = [row["path"] for row in store.sources()]
+        for row in gold:
+            path = next((p for p in sources if p.replace("\\", "/").endswith("/" + row["source"])), None)
+            if path is None:
+                continue
+            cahiers = list(store.units("cahier", source=path))
+            if row["order"] >= len(cahiers):
+                continue
+            unit = cahiers[row["order"]].id
+            for facet in ("domains", "themes"):
+                seen = latest_revision(store, unit, facet)
+                save_annotation(store, unit, facet, row[facet], annotator=annotator, seen=seen)
+            done += 1
+    return done
+
+
+def labelled_db(sample: Path, target: Path) -> Path:
+    copy_db(sample, target)
+    annotate_from_gold(target)
+    return target

@@ -88,3 +88,10 @@ def test_rename_needs_a_reason_then_is_logged(tmp_path, topics_db, monkeypatch):
     log = next(e for e in at.expander if e.label.startswith("Historique des modifications"))
     assert log.label.endswith("(1)")
     assert list(log.dataframe[0].value["qui"]) == ["Claire"]
+
+
+def test_outlier_constants_mirror_the_topics_package():
+    from ess_nlp import topics
+    from ess_nlp.ui import explorer
+
+    assert (explorer.OUTLIER, explorer.OUTLIER_LABEL) == (topics.OUTLIER, topics.OUTLIER_LABEL)

@@ -101,17 +101,32 @@ def test_missing_database_is_explained(tmp_path, monkeypatch, page):
 # --- main widgets change what is shown ------------------------------------------------------
 
 
-def test_overview_metrics_and_cell_passages(sample_db, monkeypatch):
+def test_overview_metrics(sample_db, monkeypatch):
     at = open_app(sample_db, monkeypatch, "overview.py")
     metrics = {m.label: m.value for m in at.metric}
     with Store(sample_db) as store:
         assert metrics["Cahiers"] == str(store.count_units()["cahier"])
-    if not at.selectbox:  # no classification: the heatmap explains itself
-        assert "classé" in texts(at)
-        pytest.skip("no domain/theme labels in the sample database yet (classification step not wired)")
-    at.selectbox(key="overview_domain").select_index(1).run()
+        assert metrics["Fichiers"] == str(len(store.sources()))
+
+
+def test_overview_heatmap_cell_lists_its_passages(labelled_db, monkeypatch):
+    at = open_app(labelled_db, monkeypatch, "overview.py")
     no_failure(at)
-    assert "Passages :" in texts(at)
+    assert at.get("plotly_chart")
+    assert not any("Aucun cahier n'est encore classé" in i.value for i in at.info)
+    at.selectbox(key="overview_domain").set_value("financer").run()
+    at.selectbox(key="overview_theme").set_value("T5").run()
+    no_failure(at)
+    assert any(s.value.startswith("Passages : ") for s in at.subheader)
+    links = [p.proto for p in at.get("page_link") if p.proto.page == "lire"]
+    assert links and all(link.query_string.startswith("cahier=") for link in links)
+
+
+def test_overview_flags_blind_spots(labelled_db, monkeypatch):
+    at = open_app(labelled_db, monkeypatch, "overview.py")
+    at.number_input(key="overview_min_cahiers").set_value(100).run()
+    warning = next(w.value for w in at.warning if w.value.startswith("Angles morts"))
+    assert warning.count("- **") == 12  # every theme has fewer than 100 cahiers
 
 
 def test_reader_highlights_and_filters_kinds(sample_db, monkeypatch):
