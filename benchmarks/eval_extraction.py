@@ -11,6 +11,8 @@
    field and of extracted constats against the diagnosis field, over a seeded sample.
 4. Près de chez nous sheets (../shared/data/presdecheznous-niort): initiative cards (name, place,
    what).
+5. Near-duplicate proposals: pairwise precision/recall on a hand-written paraphrase set, and the
+   groups found across the sample corpus.
 
 Usage: .venv/bin/python benchmarks/eval_extraction.py [--corpus DIR] [--gdn-sample 500] [--skip-gdn]
 Shared-data parts are skipped, with a one-line reason, when ../shared/data is absent.
@@ -441,13 +443,51 @@ def evaluate_pdcn(nlp: Any) -> None:
           f"taken from the summary/description {c['what_ok'] / n:.3f}")
 
 
+# -- 5. near-duplicate proposals -----------------------------------------------------------
+
+
+def evaluate_duplicates(corpus: Path, nlp: Any) -> None:
+    """Pairwise P/R on the hand-written paraphrase set (tests/extract/data/duplicates.jsonl) for a
+    few thresholds, then the groups found across the sample corpus cahiers."""
+    from ess_nlp.extract.duplicates import DEFAULT_THRESHOLD, group_duplicates, pairwise_scores
+
+    path = ROOT / "tests" / "extract" / "data" / "duplicates.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    items = [(str(i), r["text"], r["cahier"]) for i, r in enumerate(rows)]
+    gold: dict[str, list[str]] = defaultdict(list)
+    for i, r in enumerate(rows):
+        gold[r["group"]].append(str(i))
+    for threshold in (0.3, 0.35, DEFAULT_THRESHOLD, 0.45, 0.5):
+        groups = group_duplicates(items, threshold=threshold)
+        sc = pairwise_scores([g.members for g in groups], list(gold.values()))
+        mark = " (default)" if threshold == DEFAULT_THRESHOLD else ""
+        print(f"[duplicates] paraphrase set ({len(rows)} proposals, {sc['pairs_gold']} gold pairs), threshold "
+              f"{threshold:.2f}{mark}: pairwise precision {sc['precision']:.3f}, recall {sc['recall']:.3f}, "
+              f"F1 {sc['f1']:.3f}")
+    gold_path = corpus / "gold" / "sample.jsonl"
+    if not gold_path.is_file():
+        return
+    sources = sorted({json.loads(line)["source"] for line in gold_path.read_text(encoding="utf-8").splitlines()
+                      if line.strip()})
+    proposals = []
+    for source in sources:
+        extraction = extract_units(split_document(read_document(corpus / "sample" / source)), nlp=nlp)
+        proposals.extend((p.id, p.text, p.cahier) for p in extraction.proposals if not p.alternative)
+    groups = group_duplicates(proposals)
+    texts = {pid: text for pid, text, _ in proposals}
+    print(f"[duplicates] sample corpus: {len(proposals)} proposals, {len(groups)} groups across cahiers "
+          f"(largest: {groups[0].cahiers if groups else 0} cahiers)")
+    for group in groups[:3]:
+        print(f"[duplicates]   {group.cahiers} cahiers: " + " / ".join(texts[m][:60] for m in group.members[:3]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
     parser.add_argument("--gdn-sample", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-gdn", action="store_true")
-    parser.add_argument("--only", choices=["sample", "crossformat", "gdn", "pdcn"], default=None)
+    parser.add_argument("--only", choices=["sample", "crossformat", "gdn", "pdcn", "duplicates"], default=None)
     parser.add_argument("--model", default="fr_core_news_sm")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss of the sample corpus")
     args = parser.parse_args(argv)
@@ -462,6 +502,8 @@ def main(argv: list[str] | None = None) -> int:
         evaluate_gdn(nlp, args.gdn_sample, args.seed, headings=True)
     if args.only in (None, "pdcn"):
         evaluate_pdcn(nlp)
+    if args.only in (None, "duplicates"):
+        evaluate_duplicates(args.corpus, nlp)
     return 0
 
 
