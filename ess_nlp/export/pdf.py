@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from ess_nlp.export._model import UNSOURCED, Prepared, clean_text
 
@@ -121,6 +120,72 @@ class _Pdf(FPDF):
         self.cell(0, 6, self.t(f"{self.doc_title[:90]} — page {self.page_no()}"), align="C")
 
 
+class _Writer:
+    """Paragraphs wrapped here, word by word with cached widths, then drawn line by line:
+    fpdf2's own line breaking re-measures the whole line at each character, which makes a
+    5,000-item synthesis take minutes."""
+
+    def __init__(self, pdf: _Pdf) -> None:
+        self.pdf = pdf
+        self.widths: dict[tuple[str, str, float], float] = {}
+
+    def width(self, word: str, style: str, size: float) -> float:
+        key = (word, style, size)
+        found = self.widths.get(key)
+        if found is None:
+            found = self.widths[key] = self.pdf.get_string_width(word)
+        return found
+
+    def wrap(self, text: str, width: float, style: str, size: float) -> list[str]:
+        self.pdf.set_font(self.pdf.family, style, size)
+        space = self.width(" ", style, size)
+        lines: list[str] = []
+        for para in text.split("\n"):
+            line: list[str] = []
+            used = 0.0
+            for word in para.split():
+                w = self.width(word, style, size)
+                while w > width:  # a word longer than the line: cut it
+                    cut = max(1, int(len(word) * width / w) - 1)
+                    if line:
+                        lines.append(" ".join(line))
+                        line, used = [], 0.0
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                    w = self.width(word, style, size)
+                extra = w + (space if line else 0.0)
+                if line and used + extra > width:
+                    lines.append(" ".join(line))
+                    line, used = [word], w
+                else:
+                    line.append(word)
+                    used += extra
+            lines.append(" ".join(line))
+        return lines or [""]
+
+    def paragraph(
+        self, text: str, *, left: float, width: float, size: float = 11, style: str = "", height: float = 5.6,
+        note: int | None = None, after: float = 1.4,
+    ) -> None:  # fmt: skip
+        pdf = self.pdf
+        lines = self.wrap(pdf.t(text), width - (4 if note is not None else 0), style, size)
+        for n, line in enumerate(lines):
+            pdf.set_font(pdf.family, style, size)
+            if pdf.will_page_break(height):
+                pdf.add_page()
+            pdf.set_x(left)
+            line_width = self.width(line, style, size) if line else 0.0
+            pdf.cell(line_width + 0.5, height, line)
+            if note is not None and n == len(lines) - 1:
+                pdf.set_font(pdf.family, "", size * 0.62)
+                x, y = pdf.get_x(), pdf.get_y()
+                pdf.set_xy(x, y - height * 0.28)
+                pdf.cell(4, height, str(note))
+                pdf.set_xy(pdf.get_x(), y)
+            pdf.ln(height)
+        pdf.ln(after)
+
+
 def write_pdf(prepared: Prepared, *, font: PdfFont | None = None) -> bytes:
     """The synthesis as a PDF file (bytes)."""
     pdf = _Pdf(font or find_font(), prepared.title)
@@ -128,58 +193,34 @@ def write_pdf(prepared: Prepared, *, font: PdfFont | None = None) -> bytes:
     pdf.set_lang("fr-FR")
     pdf.set_creator("ess-nlp")
     pdf.add_page()
+    out = _Writer(pdf)
     width = pdf.w - pdf.l_margin - pdf.r_margin
-    base_margin = pdf.l_margin
-
-    def text_with_note(text: str, note: int | None, unsourced: bool, size: float = 11, height: float = 5.6) -> None:
-        pdf.set_font(pdf.family, "", size)
-        pdf.write(height, pdf.t(text))
-        if unsourced:
-            pdf.set_font(pdf.family, "I", size)
-            pdf.write(height, pdf.t(" " + UNSOURCED))
-        if note is not None:
-            pdf.char_vpos = "SUP"
-            pdf.set_font(pdf.family, "", size)
-            pdf.write(height, str(note))
-            pdf.char_vpos = "LINE"
-        pdf.ln(height + 1.4)
-
+    left = pdf.l_margin
     for block in prepared.blocks:
-        pdf.set_left_margin(base_margin)
-        pdf.set_x(base_margin)
+        text = block.text + (f" {UNSOURCED}" if block.unsourced else "")
         if block.kind == "title":
-            pdf.set_font(pdf.family, "B", 18)
-            pdf.multi_cell(width, 8.5, pdf.t(block.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(3)
+            out.paragraph(text, left=left, width=width, size=18, style="B", height=8.5, after=3)
         elif block.kind == "heading":
             pdf.ln(2)
-            pdf.set_font(pdf.family, "B", 14)
-            pdf.multi_cell(width, 7, pdf.t(block.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(1.5)
+            out.paragraph(text, left=left, width=width, size=14, style="B", height=7, after=1.5)
         elif block.kind == "subheading":
-            pdf.set_font(pdf.family, "B", 12)
-            pdf.multi_cell(width, 6.5, pdf.t(block.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            out.paragraph(text, left=left, width=width, size=12, style="B", height=6.5, after=0.5)
         elif block.kind == "meta":
-            pdf.set_font(pdf.family, "I", 10)
-            pdf.multi_cell(width, 5.2, pdf.t(block.text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            out.paragraph(text, left=left, width=width, size=10, style="I", height=5.2, after=0.5)
         elif block.kind in ("proposal", "bullet"):
-            indent = 8.0 * (block.depth + 1)
+            indent = 8.0 * (block.depth + 1) + (2.0 if block.number == "Ou :" else 0.0)
             lead = block.number if block.kind == "proposal" else "–"
+            if pdf.will_page_break(5.6):
+                pdf.add_page()
             pdf.set_font(pdf.family, "B", 11)
-            pdf.set_x(base_margin + indent - 8)
-            pdf.cell(8 if lead != "Ou :" else 10, 5.6, pdf.t(lead))
-            pdf.set_left_margin(base_margin + indent + (2 if lead == "Ou :" else 0))
-            text_with_note(block.text, block.note, block.unsourced)
+            pdf.set_x(left + 8.0 * block.depth)
+            pdf.cell(indent - 8.0 * block.depth, 5.6, pdf.t(lead))
+            out.paragraph(text, left=left + indent, width=width - indent, note=block.note)
         else:
-            text_with_note(block.text, block.note, block.unsourced)
-    pdf.set_left_margin(base_margin)
+            out.paragraph(text, left=left, width=width, note=block.note)
     if prepared.notes:
         pdf.ln(3)
-        pdf.set_font(pdf.family, "B", 14)
-        pdf.multi_cell(width, 7, pdf.t("Sources"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font(pdf.family, "", 8.5)
+        out.paragraph("Sources", left=left, width=width, size=14, style="B", height=7, after=1)
         for note in prepared.notes:
-            pdf.set_x(base_margin)
-            pdf.multi_cell(width, 4.2, pdf.t(f"{note.number}. {note.text}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            pdf.ln(0.8)
+            out.paragraph(f"{note.number}. {note.text}", left=left, width=width, size=8.5, height=4.2, after=0.8)
     return bytes(pdf.output())
