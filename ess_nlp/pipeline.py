@@ -18,7 +18,8 @@ from pathlib import Path
 from spacy.language import Language
 
 from ess_nlp.errors import EssNlpError
-from ess_nlp.ingest import Limits, iter_source_files, read_document
+from ess_nlp.ingest import Limits, iter_source_files, read_bytes, read_document
+from ess_nlp.records import Document
 from ess_nlp.segment import split_document
 from ess_nlp.store import Store
 
@@ -84,9 +85,36 @@ def ingest_file(
     try:
         if _unchanged(path, store):
             return SourceReport(source, "unchanged")
-        doc = read_document(path, limits=limits)
+        size: int | None = path.stat().st_size
+    except OSError:
+        size = None  # read_document below reports the file as missing or unreadable
+    return _store_document(source, lambda: read_document(path, limits=limits), store, nlp, size)
+
+
+def ingest_bytes(
+    data: bytes, name: str, store: Store, *, limits: Limits | None = None, nlp: Language | None = None
+) -> SourceReport:
+    """Ingest a file held in memory (an upload) under the source name ``name``."""
+    row = store.conn.execute("SELECT sha256 FROM sources WHERE path = ?", (name,)).fetchone()
+    if row is not None and row["sha256"] == hashlib.sha256(data).hexdigest():
+        return SourceReport(name, "unchanged")
+    return _store_document(name, lambda: read_bytes(data, name, limits=limits), store, nlp, len(data))
+
+
+def _store_document(
+    source: str,
+    read: Callable[[], Document],
+    store: Store,
+    nlp: Language | None,
+    size: int | None,
+) -> SourceReport:
+    """Read, split and store one source in one transaction; failures become a report."""
+    try:
+        doc = read()
         units = split_document(doc, nlp=nlp)
-        outcome = store.add_document(doc, units, size=path.stat().st_size)
+        if not units:
+            return SourceReport(source, "failed", f"{source} : aucun texte exploitable, aucun cahier trouvé")
+        outcome = store.add_document(doc, units, size=size)
     except EssNlpError as err:
         logger.info("failed to ingest %s: %s", source, err)
         return SourceReport(source, "failed", str(err))
