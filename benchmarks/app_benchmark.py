@@ -77,13 +77,13 @@ def iter_gdn(limit: int | None) -> Iterator[dict[str, str]]:
             yield row
 
 
-def build_gdn(db: Path, limit: int | None) -> None:
+def build_gdn_base(db: Path, limit: int | None) -> None:
+    """Read, split and store every report (no processing step yet)."""
     from ess_nlp.errors import EssNlpError
     from ess_nlp.ingest import read_bytes
     from ess_nlp.nlp import sentence_pipeline
     from ess_nlp.segment import split_document
     from ess_nlp.store import Store
-    from ess_nlp.ui.importing import run_steps
 
     nlp = sentence_pipeline()
     started = time.perf_counter()
@@ -99,9 +99,30 @@ def build_gdn(db: Path, limit: int | None) -> None:
                 log(f"  {err}")
             if n % 500 == 0:
                 log(f"  gdn : {n} rapports ({time.perf_counter() - started:.0f} s)")
-        for line in run_steps(store):
-            log(f"  {line}")
-    log(f"gdn : construite en {time.perf_counter() - started:.0f} s ({failed} rapport(s) illisible(s))")
+    log(f"gdn : ingérée en {time.perf_counter() - started:.0f} s ({failed} rapport(s) illisible(s))")
+
+
+def with_steps(base: Path) -> Callable[[Path], None]:
+    """Build: a copy of ``base`` on which the pipeline's processing steps ran."""
+
+    def build(db: Path) -> None:
+        from ess_nlp.store import Store
+        from ess_nlp.ui.importing import run_steps
+
+        started = time.perf_counter()
+        with Store(base) as src, Store(db) as dst:
+            src.conn.backup(dst.conn)
+            for line in run_steps(dst):
+                log(f"  {line}")
+        log(f"étapes : {time.perf_counter() - started:.0f} s")
+
+    return build
+
+
+def steps_key() -> str:
+    from ess_nlp.pipeline import STEPS
+
+    return repr(STEPS)
 
 
 def cached_db(cache: Path, name: str, build: Callable[[Path], None], key: str) -> Path:
@@ -315,7 +336,8 @@ def main() -> None:
 
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     if args.only in (None, "sample"):
-        key = f"{BUILD_VERSION}:{sorted((p.name, p.stat().st_size) for p in SAMPLE_DIR.rglob('*') if p.is_file())}"
+        files = sorted((p.name, p.stat().st_size) for p in SAMPLE_DIR.rglob("*") if p.is_file())
+        key = f"{BUILD_VERSION}:{files}:{steps_key()}"
         db = cached_db(args.cache, "sample", build_sample, key)
         report(f"Corpus d'exemple ({db})", measure(db, args.repeat), 0.3)
     if args.only in (None, "gdn"):
@@ -323,7 +345,8 @@ def main() -> None:
             print(f"\nGrand Débat ignoré : {GDN_CSV} absent (données partagées hors du dépôt).")
             return
         key = f"{BUILD_VERSION}:{GDN_CSV.stat().st_size}:{args.limit}"
-        db = cached_db(args.cache, "gdn", lambda p: build_gdn(p, args.limit), key)
+        base = cached_db(args.cache, "gdn-base", lambda p: build_gdn_base(p, args.limit), key)
+        db = cached_db(args.cache, "gdn", with_steps(base), key + steps_key())
         report(f"Grand Débat, {args.limit or 'tous les'} rapports ({db})", measure(db, args.repeat), 1.0)
 
 

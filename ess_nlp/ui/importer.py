@@ -4,6 +4,8 @@ that fails says why, in French, and the others go on."""
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from ess_nlp.ingest import SUPPORTED_EXTENSIONS, Limits
@@ -13,8 +15,16 @@ from ess_nlp.ui.importing import IMPORT_PREFIX, ImportResult, import_upload, run
 from ess_nlp.ui.nav import page_file
 
 MB = 1024 * 1024
-# Limits of the app (the command line keeps the library's larger defaults).
-APP_LIMITS = Limits(max_file_bytes=50 * MB, max_unzipped_bytes=200 * MB, max_pdf_pages=1_000)
+
+
+def app_limits() -> Limits:
+    """Limits of the app (the command line keeps the library's larger defaults); the
+    environment variables ``ESS_NLP_APP_MAX_MB`` and ``ESS_NLP_APP_MAX_PAGES`` change them."""
+    max_mb = int(os.environ.get("ESS_NLP_APP_MAX_MB", "50"))
+    max_pages = int(os.environ.get("ESS_NLP_APP_MAX_PAGES", "1000"))
+    return Limits(max_file_bytes=max_mb * MB, max_unzipped_bytes=4 * max_mb * MB, max_pdf_pages=max_pages)
+
+
 OUTCOMES = {
     "added": "ajouté",
     "replaced": "remplacé (contenu modifié)",
@@ -25,11 +35,12 @@ OUTCOMES = {
 
 
 def page() -> None:
+    limits = app_limits()
     page_header(
         "Importer",
         "Déposez des cahiers : "
         + ", ".join(SUPPORTED_EXTENSIONS)
-        + f". Jusqu'à {APP_LIMITS.max_file_bytes // MB} Mo et {APP_LIMITS.max_pdf_pages} pages par fichier. "
+        + f". Jusqu'à {limits.max_file_bytes // MB} Mo et {limits.max_pdf_pages} pages par fichier. "
         "Un fichier déjà importé sous le même nom est remplacé s'il a changé.",
     )
     path = data.db_path()
@@ -46,20 +57,20 @@ def page() -> None:
         key="importer_steps",
     )
     if st.button("Importer", type="primary", disabled=not uploads, key="importer_go"):
-        results = do_import(str(path), [(u.name, u.getvalue()) for u in uploads or []], run_all)
+        results = do_import(str(path), [(u.name, u.getvalue()) for u in uploads or []], run_all, limits)
         st.session_state["importer_results"] = results
     results: list[ImportResult] | None = st.session_state.get("importer_results")
     if results:
         render_results(results)
 
 
-def do_import(db: str, files: list[tuple[str, bytes]], run_all: bool) -> list[ImportResult]:
+def do_import(db: str, files: list[tuple[str, bytes]], run_all: bool, limits: Limits) -> list[ImportResult]:
     results: list[ImportResult] = []
     bar = st.progress(0.0, text="Préparation…")
     with data.open_store(db) as store:
         for i, (name, payload) in enumerate(files, start=1):
             bar.progress((i - 1) / len(files), text=f"Lecture et découpage de « {name} » ({i}/{len(files)})…")
-            results.append(import_upload(store, name, payload, limits=APP_LIMITS))
+            results.append(import_upload(store, name, payload, limits=limits))
         bar.progress(1.0, text=f"{len(files)} fichier(s) lus.")
         if run_all and any(r.outcome in ("added", "replaced") for r in results):
             step_bar = st.progress(0.0, text="Traitements…")
