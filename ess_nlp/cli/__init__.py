@@ -14,7 +14,12 @@ import typer
 
 from ess_nlp.errors import EssNlpError
 
-COMMAND_MODULES: tuple[str, ...] = ("ess_nlp.cli._corpus", "ess_nlp.cli._extract", "ess_nlp.cli._topics")
+COMMAND_MODULES: tuple[str, ...] = (
+    "ess_nlp.cli._corpus",
+    "ess_nlp.cli._extract",
+    "ess_nlp.cli._topics",
+    "ess_nlp.cli._export",
+)
 
 app = typer.Typer(
     name="ess-nlp",
