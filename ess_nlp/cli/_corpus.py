@@ -108,6 +108,9 @@ def serve_app(
     ] = "127.0.0.1",
 ) -> None:
     """Lance l'application (Streamlit) sur la base, à l'adresse 127.0.0.1 par défaut."""
+    from ess_nlp.access import check_serving
+
+    check_serving(host)  # served to others: a users file or OIDC is required (French error otherwise)
     entry = Path(__file__).resolve().parents[1] / "ui" / "main.py"
     env = {**os.environ, "ESS_NLP_DB": str(_db_path(db).resolve())}
     command = [
