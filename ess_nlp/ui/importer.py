@@ -92,7 +92,7 @@ def render_results(results: list[ImportResult]) -> None:
     for r in results:
         label = OUTCOMES.get(r.outcome, r.outcome)
         if r.outcome == "failed":
-            st.error(f"{r.name} : {label}. {r.message}")
+            st.error(f"Échec de l'import — {r.message}")
         else:
             st.markdown(f"- **{r.name}** : {label}" + (f", {r.cahiers} cahier(s)" if r.cahiers else ""))
     if failed and ok:

@@ -1,8 +1,7 @@
-"""Importing uploaded files (bytes held in memory) into the store, one file at a time.
+"""Importing uploaded files (bytes held in memory) into the store, one file at a time, then
+running the pipeline's processing steps.
 
-No streamlit here: the import page draws the progress. What ``ess_nlp.pipeline`` does for files
-on disk (``ingest_file``) is done here for uploads with the library's ``read_bytes``; the
-pipeline could offer it (``ingest_bytes``) and this module would shrink to a call.
+No streamlit here: the import page draws the progress.
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ess_nlp.errors import EssNlpError
-from ess_nlp.ingest import Limits, read_bytes
-from ess_nlp.segment import split_document
+from ess_nlp.ingest import Limits
+from ess_nlp.pipeline import ingest_bytes
 from ess_nlp.store import Store
 
 logger = logging.getLogger(__name__)
@@ -37,27 +36,11 @@ def source_name(filename: str) -> str:
     return IMPORT_PREFIX + PurePath(filename.replace("\\", "/")).name
 
 
-def import_upload(
-    store: Store, filename: str, payload: bytes, *, limits: Limits | None = None
-) -> ImportResult:
-    """Read, split and store one uploaded file; a bad file gives a "failed" result saying why."""
-    source = source_name(filename)
-    try:
-        doc = read_bytes(payload, source, limits=limits)
-        units = split_document(doc)
-        if not units:
-            return ImportResult(
-                filename, "failed", "le fichier ne contient aucun texte exploitable (aucun cahier trouvé)."
-            )
-        outcome = store.add_document(doc, units, size=len(payload))
-    except EssNlpError as err:
-        return ImportResult(filename, "failed", str(err))
-    except Exception as err:  # a reader bug must not stop the other files
-        logger.exception("unexpected error while importing %s", filename)
-        return ImportResult(filename, "failed", f"erreur inattendue ({type(err).__name__} : {err}).")
-    message = "même contenu qu'un fichier déjà importé" if outcome == "duplicate" else ""
-    cahiers = sum(1 for u in units if u.level == "cahier")
-    return ImportResult(filename, outcome, message, cahiers=cahiers, units=len(units))
+def import_upload(store: Store, filename: str, payload: bytes, *, limits: Limits | None = None) -> ImportResult:
+    """Read, split and store one uploaded file (``ess_nlp.pipeline.ingest_bytes``); a bad file
+    gives a "failed" result whose message says why, in French."""
+    report = ingest_bytes(payload, source_name(filename), store, limits=limits)
+    return ImportResult(filename, report.outcome, report.message, cahiers=report.cahiers, units=report.units)
 
 
 def run_steps(store: Store, progress: Callable[[str, int, int], None] | None = None) -> Iterator[str]:

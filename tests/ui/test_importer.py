@@ -118,7 +118,7 @@ def test_a_bad_file_does_not_stop_the_others(tmp_path, monkeypatch):
         ],
     )
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("abime.docx : échec.")
+    assert len(errors) == 1 and errors[0].startswith("Échec de l'import — import/abime.docx : ")
     assert any("2 fichier(s) traité(s)" in s.value for s in at.success)
     assert any("corrigez ceux en échec" in i.value for i in at.info)
     with Store(tmp_path / "db.sqlite3") as store:
@@ -141,7 +141,7 @@ def test_pdf_over_the_page_limit_is_refused_in_french(tmp_path, monkeypatch):
         [("long.pdf", pdf_bytes(6), "application/pdf"), ("bon.txt", GOOD.encode("utf-8"), "text/plain")],
     )
     (error,) = [e.value for e in at.error]
-    assert error.startswith("long.pdf : échec.") and "5" in error and "pages" in error
+    assert error.startswith("Échec de l'import — import/long.pdf : ") and "5" in error and "pages" in error
     with Store(tmp_path / "db.sqlite3") as store:
         assert [s["path"] for s in store.sources()] == ["import/bon.txt"]
 

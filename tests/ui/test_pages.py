@@ -265,7 +265,7 @@ def test_importer_reports_each_file(tmp_path, monkeypatch):
     at.button(key="importer_go").click().run()
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]
-    assert len(errors) == 1 and errors[0].startswith("vide.txt") and "rien à lire" in errors[0]
+    assert len(errors) == 1 and "import/vide.txt" in errors[0] and "rien à lire" in errors[0]
     assert any("1 fichier(s) traité(s)" in s.value for s in at.success)
     with Store(db) as store:
         assert [s["path"] for s in store.sources()] == ["import/bon.txt"]
