@@ -302,7 +302,7 @@ def _cluster(
         n_neighbors=min(config.n_neighbors, n - 1),
         n_components=min(config.n_components, n - 2),
         min_dist=0.0,
-        metric="cosine",
+        metric="euclidean",  # on unit vectors: the same neighbours as cosine, and vectorised
         random_state=config.seed,
         n_jobs=1,
     )
@@ -349,7 +349,7 @@ def _map_2d(embeddings: np.ndarray, config: TopicConfig) -> np.ndarray:
         n_neighbors=min(config.n_neighbors, n - 1),
         n_components=2,
         min_dist=0.1,
-        metric="cosine",
+        metric="euclidean",
         random_state=config.seed,
         n_jobs=1,
     )
@@ -370,6 +370,21 @@ def fit_topics(
     said in ``notes``). Two calls with the same texts, ids and config return the same
     assignments.
     """
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread: the matrices are small, the results stay bitwise reproducible, and
+    # parallel BLAS on a busy machine is many times slower (measured: SVD 0.2 s vs 9.6 s).
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _fit_topics(texts, ids, config=config, progress=progress)
+
+
+def _fit_topics(
+    texts: Sequence[str],
+    ids: Sequence[str] | None,
+    *,
+    config: TopicConfig | None,
+    progress: Progress | None,
+) -> TopicResult:
     config = config or TopicConfig()
     texts = [str(t) if t is not None else "" for t in texts]
     ids = [str(i) for i in ids] if ids is not None else [str(i) for i in range(1, len(texts) + 1)]

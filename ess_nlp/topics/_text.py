@@ -14,6 +14,7 @@ keyword is always a run of *content* words that stood side by side in the text:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -56,9 +57,11 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # punctuation mark ends the phrase).
 _JOIN = re.compile(r"[ \t\u00a0]+")
 _MIN_LEN = 2
+_CACHE_SIZE = 20_000
 _MAX_TOKEN_LEN = 40
 
 
+@functools.lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """The key of a word: lowercase, Unicode-normalised, French plural folded.
 
@@ -148,8 +151,17 @@ class Analyzer:
         self.ngram_range = ngram_range
         extra = [w.strip().lower() for w in stop_words if w.strip()]
         self.stop_words = FRENCH_STOP_WORDS | frozenset(extra) | frozenset(fold(w) for w in extra)
+        self._cache: dict[str, tuple[str, ...]] = {}
 
     def __call__(self, text: str) -> list[str]:
+        return list(self._grams(text))
+
+    def _grams(self, text: str) -> tuple[str, ...]:
+        # The same texts are analysed several times in one fit (keywords, TF-IDF, BERTopic):
+        # remember the last few thousand.
+        cached = self._cache.get(text)
+        if cached is not None:
+            return cached
         low, high = self.ngram_range
         grams: list[str] = []
         for run in _runs(text, self.stop_words):
@@ -157,7 +169,11 @@ class Analyzer:
             for n in range(low, high + 1):
                 for i in range(len(keys) - n + 1):
                     grams.append(" ".join(keys[i : i + n]))
-        return grams
+        result = tuple(grams)
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[text] = result
+        return result
 
     def surfaces(self, text: str) -> Iterator[tuple[str, str]]:
         """``(key, surface)`` of every n-gram, for choosing how to display a key."""
@@ -216,33 +232,56 @@ def make_label(
     """A short label from ranked keywords: up to ``n_words`` keywords sharing no word.
 
     Keywords may come with scores (pairs) or alone (ranked strings); ``counts`` gives how
-    often each keyword occurs in the topic. ``[("trajets", 0.9), ("vélo", 0.5),
+    often each keyword occurs in the topic. A keyword gives way to a longer phrase holding
+    it when the phrase accounts for at least ``PHRASE_SHARE`` of its uses; the phrase then
+    also absorbs keywords already chosen that it contains ("vote", then "blanc" mostly
+    seen in "vote blanc", give "Vote blanc"). ``[("trajets", 0.9), ("vélo", 0.5),
     ("trajets domicile-travail", 0.6)]`` gives ``"Trajets domicile-travail, vélo"``.
     """
     ranked: list[tuple[str, float]] = [
         (k, 1.0 / (i + 1)) if isinstance(k, str) else (str(k[0]), float(k[1])) for i, k in enumerate(keywords)
     ]
     weight = {k: (counts.get(k, 0.0) if counts is not None else s) for k, s in ranked}
-    words_of = [frozenset(fold(w) for w in keyword.split()) for keyword, _ in ranked]
+    words_of = {keyword: frozenset(fold(w) for w in keyword.split()) for keyword, _ in ranked}
     chosen: list[str] = []
-    used: set[str] = set()
-    for (keyword, _), words in zip(ranked, words_of, strict=True):
-        if not words or words & used:
+    for keyword, _ in ranked:
+        words = words_of[keyword]
+        used = set().union(*(words_of[c] for c in chosen)) if chosen else set()
+        if not words or words <= used:
             continue
-        for (longer, _), longer_words in zip(ranked, words_of, strict=True):
-            if (
-                len(longer_words) > len(words)
-                and words <= longer_words
-                and weight[longer] >= PHRASE_SHARE * weight[keyword]
-                and not longer_words & used
-            ):
-                keyword, words = longer, longer_words
-                break
-        chosen.append(keyword)
-        used |= words
+        phrase = _phrase_for(keyword, ranked, words_of, weight, chosen)
+        if phrase is not None:
+            absorbed = [c for c in chosen if words_of[c] <= words_of[phrase]]
+            position = chosen.index(absorbed[0]) if absorbed else len(chosen)
+            chosen = [c for c in chosen if c not in absorbed]
+            chosen.insert(position, phrase)
+        elif not words & used:
+            chosen.append(keyword)
         if len(chosen) == n_words:
             break
     if not chosen:
         return ""
     label = LABEL_SEPARATOR.join(chosen)
     return label[0].upper() + label[1:]
+
+
+def _phrase_for(
+    keyword: str,
+    ranked: Sequence[tuple[str, float]],
+    words_of: Mapping[str, frozenset[str]],
+    weight: Mapping[str, float],
+    chosen: Sequence[str],
+) -> str | None:
+    """The best-ranked longer phrase holding ``keyword`` and used mostly as such, whose words
+    overlap the chosen keywords only through whole chosen keywords."""
+    words = words_of[keyword]
+    for longer, _ in ranked:
+        longer_words = words_of[longer]
+        if len(longer_words) <= len(words) or not words <= longer_words:
+            continue
+        if weight[longer] < PHRASE_SHARE * weight[keyword]:
+            continue
+        overlapping = [c for c in chosen if words_of[c] & longer_words]
+        if all(words_of[c] <= longer_words for c in overlapping):
+            return longer
+    return None
