@@ -34,9 +34,11 @@ def login_required() -> bool:
     address is given) or when ``ESS_NLP_LOGIN=1``; AppTest sessions count as local."""
     if login_forced():
         return True
-    if st.get_option("global.appTest"):
+    from streamlit import config
+
+    if config.get_option("global.appTest"):
         return False
-    return not is_loopback(st.get_option("server.address"))
+    return not is_loopback(config.get_option("server.address"))
 
 
 def current_user() -> User:
