@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ess_nlp.ui import auth
 from ess_nlp.ui.nav import PAGES
 
 HERE = Path(__file__).resolve().parent
@@ -31,5 +32,6 @@ def main() -> None:
         ]
         for section, specs in PAGES.items()
     }
+    auth.gate()  # login when served to others (part 2: ess_nlp/ui/auth.py)
     current = st.navigation(pages)
     current.run()

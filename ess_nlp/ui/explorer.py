@@ -12,9 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from ess_nlp.errors import EssNlpError
-from ess_nlp.ui import data, queries
+from ess_nlp.ui import actions, data, queries
 from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus
 from ess_nlp.ui.nav import link_to_cahier, reader_url
+from ess_nlp.ui.synthesis_actions import units_frame
 
 if TYPE_CHECKING:
     from ess_nlp.topics import TopicResult
@@ -246,6 +247,7 @@ def render_units(
             link_to_cahier(cahier_of.get(unit, unit), "Lire", unit=unit)
     if len(units) > MAX_UNITS:
         st.caption(f"… et {len(units) - MAX_UNITS} autres.")
+    actions.item_actions_panel(units_frame(units[:MAX_UNITS], texts, cahier_of), key_prefix="explorer")
 
 
 def render_edits(

@@ -36,6 +36,7 @@ PAGES: dict[str, list[PageSpec]] = {
         PageSpec("annotate.py", "Annoter", ":material/edit_note:", "annoter"),
         PageSpec("importer.py", "Importer", ":material/upload_file:", "importer"),
     ],
+    "Synthèses": [PageSpec("syntheses.py", "Synthèses", ":material/article:", "syntheses")],
 }
 
 
