@@ -29,10 +29,12 @@ _GENERIC = frozenset(norm_name(w) for w in (
     "association", "structure", "coopérative", "entreprise", "projet", "initiative", "réseau", "collectif",
     "maison", "jardin", "centre", "atelier", "fondation", "mutuelle", "société", "union", "fédération",
 ))
+# A lowercase article ("la Recyclerie") is not part of a name; a capitalised one at the start of a
+# title or a declared name is ("Le Panier Comtois", "L'Épicerie du Pont"). Legal-form words before
+# a capitalised name are dropped ("Association L'Épicerie du Pont").
 _LEADING = re.compile(
     r"^(?:(?:la|le|les|l['’]|une?|notre|nos|cette|ce)\s*)?"
-    r"(?:(?:association|coop[ée]rative|SCOP|SCIC|soci[ée]t[ée]|structure)\s+(?=[A-ZÀ-Ö«\"]))?[«\"“\s]*",
-    re.I,
+    r"(?:(?i:association|coop[ée]rative|SCOP|SCIC|soci[ée]t[ée]|structure)\s+(?=[A-ZÀ-Ö«\"]))?[«\"“\s]*",
 )
 _TITLE_SPLIT = re.compile(r"\s+[:–—-]\s+|\s*:\s+")
 _LEVEL_ORDER = {"commune": 0, "departement": 1, "region": 2}
@@ -217,7 +219,7 @@ def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> 
 # A title opening with an infinitive ("Entreprendre au féminin…") is a slogan, not a name.
 _SLOGAN = re.compile(r"^\s*[A-ZÀ-Ö]\w{2,}(?:er|ir|re|oir)\b(?!\s+(?:de|du|des)\s+[A-ZÀ-Ö])")
 _HEADING_MARK = re.compile(r"^\s*(?:[IVX]+|\d+|[A-Z])\s*[).\-–]\s")
-_ARTICLE = re.compile(r"^(?:la|le|les|l['’]|une?|des|notre|nos)\s*", re.I)
+_ARTICLE = re.compile(r"^(?:la|le|les|l['’]|une?|des|notre|nos|Une?|Des|Notre|Nos)\s*")
 _CONNECTOR_BEFORE = frozenset({"de", "du", "des", "d'", "d’", "la", "le", "les", "l'", "l’", "et", "en"})
 _TRAILING_PLACE = re.compile(r"\s+(?:au|aux|à|en|dans|sur)\s+(?:le\s+|la\s+|les\s+|l['’])?[A-ZÀ-Ö][\w'’ -]*$")
 

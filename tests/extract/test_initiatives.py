@@ -103,8 +103,9 @@ def test_mentions_of_one_organisation_are_merged() -> None:
 
 def test_names_in_titles() -> None:
     assert title_candidates("La Ressourcerie du Val de Sèvre : réemployer plutôt que jeter")[0] == (
-        "Ressourcerie du Val de Sèvre"
+        "La Ressourcerie du Val de Sèvre"
     )
+    assert title_candidates("Sortir de l'isolement : le GEM L'Escale Brestoise") == ["GEM L'Escale Brestoise"]
     assert title_candidates("Faire de la commande publique un levier : l'ensemblier Estuaire Solidaire au Havre") == [
         "Estuaire Solidaire"
     ]
@@ -113,7 +114,7 @@ def test_names_in_titles() -> None:
 def test_card_of_a_cahier(extract_text, cahier: str) -> None:
     doc, _, extraction = extract_text(cahier)
     [card] = extraction.initiatives
-    assert card.name == "Recyclerie du Marais"
+    assert card.name == "Recyclerie du Marais"  # the declared "Structure porteuse"
     assert card.legal_forms[0] == "association loi 1901"
     assert card.places[0].to_json() == {"name": "Niort", "level": "commune", "code": "79191"}
     assert [(f.value, f.unit) for f in card.figures] == [
