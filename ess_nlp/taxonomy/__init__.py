@@ -7,7 +7,16 @@
 
 from __future__ import annotations
 
-from ess_nlp.taxonomy._load import default_taxonomy_path, load_taxonomy, parse_taxonomy
+from ess_nlp.taxonomy._load import default_taxonomy_path, dump_taxonomy, load_taxonomy, parse_taxonomy
 from ess_nlp.taxonomy._schema import Axis, Facet, Label, Taxonomy
 
-__all__ = ["Axis", "Facet", "Label", "Taxonomy", "default_taxonomy_path", "load_taxonomy", "parse_taxonomy"]
+__all__ = [
+    "Axis",
+    "Facet",
+    "Label",
+    "Taxonomy",
+    "default_taxonomy_path",
+    "dump_taxonomy",
+    "load_taxonomy",
+    "parse_taxonomy",
+]

@@ -117,3 +117,10 @@ def _field_path(loc: Sequence[int | str], data: Any) -> str:
             parts.append(str(key))
             node = node.get(key) if isinstance(node, dict) else None
     return ".".join(parts)
+
+
+def dump_taxonomy(taxonomy: Taxonomy) -> str:
+    """YAML text of ``taxonomy`` that :func:`parse_taxonomy` reads back to an equal object."""
+    data = taxonomy.model_dump(mode="json", exclude_none=True)
+    header = f"# Taxonomie « {taxonomy.name} » (version {taxonomy.version}).\n"
+    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

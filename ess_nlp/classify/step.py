@@ -1,0 +1,194 @@
+"""The classification step of the main job, and the model registry of the database.
+
+``classify_step(store)`` scores every stored cahier, section and sentence not yet scored by the
+current model and saves, per unit, facet and label, the score, whether it was assigned and, for
+assigned labels, the explanation (words and sentences). The current model is the one marked
+current in ``model_versions``; on a fresh database, the shipped default model (or, without
+one, the zero-shot scorer of the default taxonomy), which is then registered as current.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from ess_nlp.classify._text import LemmatizedText, unit_text
+from ess_nlp.classify.model import ClassificationModel, default_model_path, load_model
+from ess_nlp.errors import ModelError
+from ess_nlp.records import Unit
+from ess_nlp.taxonomy import load_taxonomy
+
+logger = logging.getLogger(__name__)
+
+LEVELS = ("cahier", "section", "sentence")
+BATCH = 256
+
+
+def register_model(store: Any, model: ClassificationModel, *, current: bool = False) -> int:
+    """The ``model_versions`` id of ``model`` (inserted if new); optionally make it current."""
+    name, version = model.name, model.version
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT id FROM model_versions WHERE name = ? AND version = ?", (name, version)
+        ).fetchone()
+        if row is None:
+            cursor = conn.execute(
+                "INSERT INTO model_versions(name, version, kind, path, taxonomy, fingerprint, meta, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    name,
+                    version,
+                    model.kind,
+                    str(model.path) if model.path else None,
+                    model.taxonomy.name,
+                    model.taxonomy.fingerprint(),
+                    json.dumps(model.meta, ensure_ascii=False, default=str),
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                ),
+            )
+            model_id = int(cursor.lastrowid or 0)
+        else:
+            model_id = int(row["id"])
+        if current:
+            conn.execute(
+                "UPDATE model_versions SET is_current = 0 WHERE is_current = 1 AND id != ?", (model_id,)
+            )
+            conn.execute("UPDATE model_versions SET is_current = 1 WHERE id = ?", (model_id,))
+    return model_id
+
+
+def set_current_model(store: Any, name: str, version: str) -> None:
+    """Mark a registered model version as the current one (ModelError if unknown)."""
+    with store.transaction() as conn:
+        row = conn.execute(
+            "SELECT id FROM model_versions WHERE name = ? AND version = ?", (name, version)
+        ).fetchone()
+        if row is None:
+            raise ModelError(f"Modèle « {name} » version « {version} » inconnu de la base.")
+        conn.execute("UPDATE model_versions SET is_current = 0 WHERE is_current = 1")
+        conn.execute("UPDATE model_versions SET is_current = 1 WHERE id = ?", (row["id"],))
+
+
+def zero_shot_model() -> ClassificationModel:
+    """The zero-shot scorer of the default taxonomy, as a model."""
+    taxonomy = load_taxonomy()
+    return ClassificationModel(
+        taxonomy,
+        meta={"name": f"{taxonomy.name}-zero-shot", "version": taxonomy.version, "kind": "zero-shot"},
+    )
+
+
+def current_model(store: Any) -> ClassificationModel:
+    """The model marked current in the database, else the shipped default, else zero-shot."""
+    row = store.conn.execute("SELECT name, version, path FROM model_versions WHERE is_current = 1").fetchone()
+    if row is not None:
+        if row["path"]:
+            return load_model(Path(row["path"]))
+        model = zero_shot_model()
+        if (model.name, model.version) == (row["name"], row["version"]):
+            return model
+        raise ModelError(
+            f"Le modèle courant « {row['name']} » version « {row['version']} » n'a pas de dossier."
+        )
+    path = default_model_path()
+    return load_model(path) if path is not None else zero_shot_model()
+
+
+def classify_step(store: Any, *, progress: Callable[[int, int], None] | None = None) -> Any:
+    """Score the stored cahiers, sections and sentences with the current model (pipeline step)."""
+    from ess_nlp.pipeline import StepReport
+
+    model = current_model(store)
+    model_id = register_model(store, model, current=True)
+    done_ids = {
+        row[0]
+        for row in store.conn.execute(
+            "SELECT DISTINCT unit_id FROM predictions WHERE model_id = ?", (model_id,)
+        )
+    }
+    sentences_by_cahier: dict[str, list[Unit]] = defaultdict(list)
+    todo: list[Unit] = []
+    for unit in store.units():
+        if unit.level == "sentence":
+            sentences_by_cahier[unit.cahier or ""].append(unit)
+        if unit.level in LEVELS and unit.id not in done_ids and unit.text.strip():
+            todo.append(unit)
+    items = [_item(unit, sentences_by_cahier) for unit in todo]
+    counts = {level: 0 for level in LEVELS}
+    total = len(todo)
+    for start in range(0, total, BATCH):
+        batch_units = todo[start : start + BATCH]
+        predictions = model.predict(items[start : start + BATCH], explain=True)
+        rows = []
+        for unit, prediction in zip(batch_units, predictions, strict=True):
+            counts[unit.level] += 1
+            for facet, scores in prediction.scores.items():
+                assigned = set(prediction.labels[facet])
+                explanations = prediction.explanations.get(facet, {})
+                for label, score in scores.items():
+                    explanation = explanations.get(label)
+                    rows.append(
+                        (
+                            unit.id,
+                            model_id,
+                            facet,
+                            label,
+                            min(max(float(score), 0.0), 1.0),
+                            int(label in assigned),
+                            json.dumps(explanation.to_json(), ensure_ascii=False) if explanation else None,
+                        )
+                    )
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO predictions(unit_id, model_id, facet, label, score, assigned, explanation)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+        if progress is not None:
+            progress(min(start + BATCH, total), total)
+    if progress is not None and total == 0:
+        progress(0, 0)
+    summary = (
+        f"{total} unité(s) classée(s) avec le modèle {model.name} {model.version} "
+        f"({counts['cahier']} cahiers, {counts['section']} sections, {counts['sentence']} phrases)"
+    )
+    return StepReport("classify", summary, {**counts, "units": total})
+
+
+def _item(unit: Unit, sentences_by_cahier: dict[str, list[Unit]]) -> LemmatizedText:
+    if unit.level == "sentence":
+        return unit_text(unit)
+    inside = [s for s in sentences_by_cahier.get(unit.cahier or unit.id, []) if _within(s, unit)]
+    return unit_text(unit, inside)
+
+
+def _within(sentence: Unit, unit: Unit) -> bool:
+    return sentence.source == unit.source and unit.start <= sentence.start and sentence.end <= unit.end
+
+
+def stored_predictions(store: Any, unit_ids: Iterable[str], *, model_id: int | None = None) -> dict[str, Any]:
+    """``{unit_id: {facet: {label: (score, assigned)}}}`` for the current (or given) model."""
+    if model_id is None:
+        row = store.conn.execute("SELECT id FROM model_versions WHERE is_current = 1").fetchone()
+        if row is None:
+            return {}
+        model_id = int(row["id"])
+    ids = list(unit_ids)
+    out: dict[str, Any] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        for r in store.conn.execute(
+            f"SELECT unit_id, facet, label, score, assigned FROM predictions WHERE model_id = ?"
+            f" AND unit_id IN ({','.join('?' * len(chunk))})",
+            (model_id, *chunk),
+        ):
+            out.setdefault(r["unit_id"], {}).setdefault(r["facet"], {})[r["label"]] = (
+                r["score"],
+                bool(r["assigned"]),
+            )
+    return out

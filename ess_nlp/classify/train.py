@@ -1,0 +1,136 @@
+"""Training a versioned model from labelled texts, with cross-validated metrics.
+
+``train_model`` fits one :class:`~ess_nlp.classify.TextClassifier` per labelled facet, measures
+it by k-fold cross-validation first (same seed, same decision rule as the final model), and
+returns a :class:`~ess_nlp.classify.ClassificationModel` whose ``meta`` records everything the
+model card needs. ``evaluate_model`` scores a model on another labelled file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sklearn.base import clone
+
+from ess_nlp.classify.data import TrainingData
+from ess_nlp.classify.estimator import TextClassifier
+from ess_nlp.classify.evaluation import cross_validate, decide_all, label_metrics
+from ess_nlp.classify.model import ClassificationModel, check_same_taxonomy
+from ess_nlp.errors import ConfigError
+from ess_nlp.taxonomy import Taxonomy
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+def default_estimator(seed: int = 0) -> TextClassifier:
+    """The estimator chosen by measurement (see ``benchmarks/eval_classification.py``)."""
+    return TextClassifier(random_state=seed)
+
+
+def train_model(
+    data: TrainingData,
+    taxonomy: Taxonomy,
+    *,
+    estimator: TextClassifier | None = None,
+    seed: int = 0,
+    folds: int = 5,
+    name: str | None = None,
+    version: str | None = None,
+    extra_meta: Mapping[str, Any] | None = None,
+    progress: Progress | None = None,
+) -> ClassificationModel:
+    """Cross-validate then fit a classifier for each facet of ``data``.
+
+    ``folds`` is lowered to the size of the rarest label when needed (at least 2). Raises
+    :class:`ConfigError` when a facet cannot be cross-validated.
+    """
+    template = clone(estimator) if estimator is not None else default_estimator(seed)
+    template.set_params(random_state=seed)
+    classifiers: dict[str, TextClassifier] = {}
+    facets_meta: dict[str, Any] = {}
+    steps = len(data.facets) * 2
+    done = 0
+    for facet_id, labelled in data.facets.items():
+        facet = taxonomy.facet(facet_id)
+        texts = data.facet_texts(facet_id)
+        counts = labelled.counts()
+        k = min(folds, min(counts.values())) if not labelled.multi_label else min(folds, len(texts))
+        if k < 2:
+            raise ConfigError(
+                f"{data.source} : pas assez d'exemples dans la colonne « {labelled.column} » pour une validation "
+                "croisée (au moins 2 textes par label attendus)."
+            )
+        logger.info("facet %s: %d-fold cross-validation on %d texts", facet_id, k, len(texts))
+        cv_metrics, _ = cross_validate(
+            template, texts, labelled.labels, facet, multi_label=labelled.multi_label, folds=k, seed=seed
+        )
+        done += 1
+        if progress is not None:
+            progress(done, steps)
+        clf = clone(template)
+        target: Any = list(labelled.labels) if labelled.multi_label else [row[0] for row in labelled.labels]
+        clf.fit(texts, target)
+        classifiers[facet_id] = clf
+        done += 1
+        if progress is not None:
+            progress(done, steps)
+        facets_meta[facet_id] = {
+            "label_col": labelled.column,
+            "multi_label": labelled.multi_label,
+            "threshold": float(clf.threshold),
+            "n_train": len(texts),
+            "label_counts": dict(sorted(counts.items())),
+            "untrained_labels": [label for label in facet.label_ids if label not in counts],
+            "cv": cv_metrics,
+        }
+    meta: dict[str, Any] = {
+        "seed": seed,
+        "training_data": data.describe(),
+        "estimator": _describe_estimator(template),
+        "facets": facets_meta,
+    }
+    if name is not None:
+        meta["name"] = name
+    if version is not None:
+        meta["version"] = version
+    meta.update(extra_meta or {})
+    return ClassificationModel(taxonomy, classifiers, meta=meta)
+
+
+def evaluate_model(model: ClassificationModel, data: TrainingData) -> dict[str, Any]:
+    """Metrics of ``model`` on labelled ``data``: the contract dict for a single facet, or
+    ``{facet: dict}`` when the data label several facets."""
+    check_same_taxonomy(model.taxonomy, model.taxonomy, "")
+    results = {}
+    for facet_id, labelled in data.facets.items():
+        facet = model.taxonomy.facet(facet_id)
+        proba = model.predict_proba(data.facet_texts(facet_id), facet_id)
+        predicted = decide_all(proba, facet, model.threshold(facet_id))
+        if not labelled.multi_label and facet.multi_label:
+            # Single-label gold: compare with the best label only.
+            predicted = [row[:1] for row in predicted]
+        results[facet_id] = label_metrics(labelled.labels, predicted, facet.label_ids)
+    if len(results) == 1:
+        return next(iter(results.values()))
+    return results
+
+
+def _describe_estimator(estimator: TextClassifier) -> dict[str, Any]:
+    params = estimator.get_params(deep=False)
+    features = params.pop("features")
+    described: dict[str, Any] = {"class": f"{type(estimator).__module__}.{type(estimator).__name__}"}
+    described.update(
+        {k: v for k, v in params.items() if isinstance(v, int | float | str | bool | type(None))}
+    )
+    if hasattr(features, "get_params"):
+        described["features"] = {
+            "class": f"{type(features).__module__}.{type(features).__name__}",
+            **{k: list(v) if isinstance(v, tuple) else v for k, v in features.get_params().items()},
+        }
+    else:
+        described["features"] = features
+    return described
