@@ -178,6 +178,7 @@ def load_training_data(
     facet whose id is the column name, else the only facet that knows every label of the
     column. A cell holds label ids (or label names) joined by ``label_sep``; a JSONL value may
     also be a list. ``multi_label`` None: multi-label when some text has several labels.
+    ``min_examples`` 0 skips the label-count checks (evaluation data).
     """
     rows, columns, digest = read_rows(path)
     source = str(path)
@@ -229,7 +230,8 @@ def load_training_data(
                 "(données mono-label)."
             )
         facet_labels = FacetLabels(facet.id, column, labels, multi)
-        check_label_counts(facet_labels, facet, source, min_examples)
+        if min_examples > 0:
+            check_label_counts(facet_labels, facet, source, min_examples)
         if facet.id in result:
             raise ConfigError(f"{source} : deux colonnes de labels pour la facette « {facet.id} ».")
         result[facet.id] = facet_labels

@@ -140,14 +140,13 @@ class ZeroShotScorer:
                 for term in content_lemmas(lemmas):
                     bag[term] = max(bag.get(term, 0.0), weight)
             for lemmas in lemma_strings[len(sources) :]:
-                words = content_lemmas(lemmas)
-                if len(lemmas.split()) > 1:
-                    phrase = " ".join(lemmas.split())
+                tokens = lemmas.split()
+                if len(tokens) > 1:  # a multi-word keyword counts as a phrase only
+                    phrase = " ".join(tokens)
                     bag[phrase] = max(bag.get(phrase, 0.0), w.keywords)
-                    for word in words:
-                        bag[word] = max(bag.get(word, 0.0), w.keywords / 2)
-                for word in words:
-                    bag[word] = max(bag.get(word, 0.0), w.keywords)
+                else:
+                    for word in content_lemmas(lemmas):
+                        bag[word] = max(bag.get(word, 0.0), w.keywords)
             bags.append(bag)
         return bags
 

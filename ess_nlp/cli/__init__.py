@@ -16,6 +16,7 @@ from ess_nlp.errors import EssNlpError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "ess_nlp.cli._corpus",
+    "ess_nlp.cli._classify",
     "ess_nlp.cli._extract",
     "ess_nlp.cli._topics",
     "ess_nlp.cli._export",

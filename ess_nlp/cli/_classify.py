@@ -1,0 +1,271 @@
+"""Commands over classification: classify, train, evaluate."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ess_nlp.cli._common import JsonOption, QuietOption, fail, progress_bar
+from ess_nlp.errors import EssNlpError
+
+LEVELS = ("cahier", "section", "sentence")
+
+TaxonomyOption = Annotated[
+    Path | None,
+    typer.Option("--taxonomy", help="Fichier YAML de taxonomie (défaut : domaines et thèmes des cahiers)."),
+]
+LabelSepOption = Annotated[
+    str, typer.Option("--label-sep", help="Séparateur des labels d'une cellule (multi-label).")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("classify")(classify)
+    app.command("train")(train)
+    app.command("evaluate")(evaluate)
+
+
+def classify(
+    files: Annotated[list[Path], typer.Argument(help="Fichiers ou dossiers à classer.")],
+    level: Annotated[
+        str, typer.Option("--level", help="Niveau des unités : cahier, section ou sentence.")
+    ] = "cahier",
+    model_dir: Annotated[
+        Path | None, typer.Option("--model", help="Dossier de modèle (models/<nom>/<version>).")
+    ] = None,
+    taxonomy_file: TaxonomyOption = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Ajoute les mots et phrases qui portent chaque label.")
+    ] = False,
+    json_output: JsonOption = False,
+) -> None:
+    """Classe les cahiers (ou sections, ou phrases) de fichiers dans les facettes d'une taxonomie.
+
+    Avec --json, une ligne par unité : id, level, source, title, start, end, scores
+    ({facette: {label: score}}) et labels ({facette: [label, ...]}). Sans --model : le modèle
+    par défaut livré, ou le zéro-shot quand la taxonomie donnée n'a pas de modèle.
+    """
+    from ess_nlp.classify._text import unit_text
+    from ess_nlp.ingest import iter_source_files, read_document
+    from ess_nlp.segment import split_document
+
+    if level not in LEVELS:
+        fail(f"Niveau « {level} » inconnu : cahier, section ou sentence attendu.")
+    try:
+        model = _choose_model(model_dir, taxonomy_file)
+    except EssNlpError as err:
+        fail(str(err))
+    failed = False
+    for path in iter_source_files(files):
+        try:
+            units = split_document(read_document(path))
+        except EssNlpError as err:
+            typer.echo(str(err), err=True)
+            failed = True
+            continue
+        sentences = [u for u in units if u.level == "sentence"]
+        chosen = [u for u in units if u.level == level and u.text.strip()]
+        items = [
+            unit_text(
+                u,
+                [
+                    s
+                    for s in sentences
+                    if u.start <= s.start and s.end <= u.end and s.cahier == (u.cahier or u.id)
+                ],
+            )
+            for u in chosen
+        ]
+        try:
+            predictions = model.predict(items, explain=explain)
+        except EssNlpError as err:
+            fail(str(err))
+        for unit, prediction in zip(chosen, predictions, strict=True):
+            record: dict[str, Any] = {
+                "id": unit.id,
+                "level": unit.level,
+                "source": unit.source,
+                "title": unit.title,
+                "start": unit.start,
+                "end": unit.end,
+                **prediction.to_json(),
+            }
+            if json_output:
+                typer.echo(json.dumps(record, ensure_ascii=False))
+            else:
+                labels = " ; ".join(
+                    f"{facet} : "
+                    + ", ".join(f"{label} ({prediction.scores[facet][label]:.2f})" for label in found)
+                    for facet, found in prediction.labels.items()
+                )
+                heading = unit.title or unit.text[:60].replace("\n", " ")
+                typer.echo(f"{unit.id} {heading}\n    {labels}")
+    if failed:
+        raise typer.Exit(1)
+
+
+def _choose_model(model_dir: Path | None, taxonomy_file: Path | None) -> Any:
+    from ess_nlp.classify.model import ClassificationModel, default_model_path, load_model
+    from ess_nlp.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(taxonomy_file) if taxonomy_file is not None else None
+    if model_dir is not None:
+        return load_model(model_dir, taxonomy=taxonomy)
+    default = default_model_path()
+    if default is not None:
+        shipped = load_model(default)
+        if taxonomy is None or taxonomy.fingerprint() == shipped.taxonomy.fingerprint():
+            return (
+                shipped
+                if taxonomy is None
+                else ClassificationModel(taxonomy, shipped.classifiers, meta=shipped.meta)
+            )
+    taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
+    return ClassificationModel(taxonomy, meta={"name": f"{taxonomy.name}-zero-shot", "kind": "zero-shot"})
+
+
+def train(
+    data: Annotated[Path, typer.Option("--data", help="Fichier CSV, TSV ou JSONL des textes et labels.")],
+    text_col: Annotated[str, typer.Option("--text-col", help="Colonne du texte.")],
+    label_col: Annotated[
+        list[str], typer.Option("--label-col", help="Colonne des labels (répétable : une par facette).")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="Dossier du nouveau modèle, par ex. models/mon-modele/2.")
+    ],
+    label_sep: LabelSepOption = ";",
+    taxonomy_file: TaxonomyOption = None,
+    facet: Annotated[
+        list[str] | None, typer.Option("--facet", help="Facette de chaque colonne de labels (même ordre).")
+    ] = None,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Graine aléatoire (plis de validation croisée, solveur).")
+    ] = 0,
+    folds: Annotated[int, typer.Option("--folds", help="Nombre de plis de la validation croisée.")] = 5,
+    min_examples: Annotated[
+        int, typer.Option("--min-examples", help="Nombre minimal d'exemples par label.")
+    ] = 5,
+    embeddings: Annotated[
+        str | None, typer.Option("--embeddings", help="Ajoute des plongements : minilm ou spacy (plus lent).")
+    ] = None,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Entraîne un modèle sur des textes étiquetés, avec validation croisée, et l'écrit dans OUT.
+
+    Les labels sont des identifiants (ou noms) de la taxonomie, joints par --label-sep pour le
+    multi-label. Le dossier est écrit d'un coup (dossier temporaire puis renommage).
+    """
+    from ess_nlp.classify.data import load_training_data
+    from ess_nlp.classify.estimator import TextClassifier
+    from ess_nlp.classify.features import TextFeatures
+    from ess_nlp.classify.model import save_model
+    from ess_nlp.classify.train import train_model
+    from ess_nlp.taxonomy import load_taxonomy
+
+    if out.exists():
+        fail(f"{out} : ce dossier de modèle existe déjà ; choisissez une nouvelle version.")
+    try:
+        taxonomy = load_taxonomy(taxonomy_file)
+        training = load_training_data(
+            data,
+            text_col=text_col,
+            label_cols=label_col,
+            taxonomy=taxonomy,
+            label_sep=label_sep,
+            facets=facet or None,
+            min_examples=min_examples,
+        )
+        estimator = TextClassifier(
+            features=TextFeatures(embeddings=embeddings, embedding_weight=0.5 if embeddings else 1.0),
+            random_state=seed,
+        )
+        command = (
+            "ess-nlp " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+            if sys.argv[1:2] == ["train"]
+            else None
+        )
+        with progress_bar("Entraînement", quiet or json_output) as bar:
+            model = train_model(
+                training,
+                taxonomy,
+                estimator=estimator,
+                seed=seed,
+                folds=folds,
+                name=out.parent.name or out.name,
+                version=out.name,
+                extra_meta={"command": command} if command else None,
+                progress=bar,
+            )
+        save_model(model, out)
+    except EssNlpError as err:
+        fail(str(err))
+    for facet_id, info in model.meta["facets"].items():
+        cv = info.get("cv")
+        if cv is None:
+            continue
+        record = {
+            "model": str(out),
+            "facet": facet_id,
+            **{k: cv[k] for k in ("n", "macro_f1", "micro_f1", "accuracy")},
+        }
+        if json_output:
+            typer.echo(json.dumps({**record, "per_label": cv["per_label"]}, ensure_ascii=False))
+        else:
+            typer.echo(
+                f"{out} · {facet_id} : validation croisée sur {cv['n']} textes — macro-F1 {cv['macro_f1']:.3f}, "
+                f"micro-F1 {cv['micro_f1']:.3f}, exactitude {cv['accuracy']:.3f}"
+            )
+
+
+def evaluate(
+    model_dir: Annotated[Path, typer.Option("--model", help="Dossier du modèle à évaluer.")],
+    data: Annotated[
+        Path, typer.Option("--data", help="Fichier CSV, TSV ou JSONL des textes et labels attendus.")
+    ],
+    text_col: Annotated[str, typer.Option("--text-col", help="Colonne du texte.")],
+    label_col: Annotated[str, typer.Option("--label-col", help="Colonne des labels attendus.")],
+    label_sep: LabelSepOption = ";",
+    facet: Annotated[str | None, typer.Option("--facet", help="Facette de la colonne de labels.")] = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Évalue un modèle sur des textes étiquetés : macro-F1, micro-F1, exactitude, détail par label.
+
+    Avec --json : {"n", "macro_f1", "micro_f1", "accuracy", "per_label": {label: {"precision",
+    "recall", "f1", "support"}}}.
+    """
+    from ess_nlp.classify.data import load_training_data
+    from ess_nlp.classify.model import load_model
+    from ess_nlp.classify.train import evaluate_model
+
+    try:
+        model = load_model(model_dir)
+        labelled = load_training_data(
+            data,
+            text_col=text_col,
+            label_cols=[label_col],
+            taxonomy=model.taxonomy,
+            label_sep=label_sep,
+            facets=[facet] if facet else None,
+            min_examples=0,
+        )
+        result = evaluate_model(model, labelled)
+    except EssNlpError as err:
+        fail(str(err))
+    if json_output:
+        typer.echo(json.dumps(result, ensure_ascii=False))
+        return
+    typer.echo(
+        f"{result['n']} textes — macro-F1 {result['macro_f1']:.3f}, micro-F1 {result['micro_f1']:.3f}, "
+        f"exactitude {result['accuracy']:.3f}"
+    )
+    for label, m in result["per_label"].items():
+        typer.echo(
+            f"  {label:<14} précision {m['precision']:.3f}  rappel {m['recall']:.3f}  F1 {m['f1']:.3f}  "
+            f"effectif {m['support']}"
+        )
