@@ -57,6 +57,7 @@ class TrainingData:
     sha256: str
     text_col: str = "text"
     lines: list[int] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.texts)

@@ -159,8 +159,27 @@ def embedding_dimension(kind: str) -> int:
     return 300 if kind == "spacy" else 384
 
 
+_EMBED_CACHE: dict[tuple[str, str], np.ndarray] = {}
+_EMBED_CACHE_SIZE = 50_000
+
+
 def embed(texts: Sequence[str], kind: str) -> np.ndarray:
-    """L2-normalised dense vectors of ``texts`` (``kind`` is one of ``EMBEDDINGS``)."""
+    """L2-normalised dense vectors of ``texts`` (``kind`` is one of ``EMBEDDINGS``).
+
+    Vectors are kept in a bounded in-process cache: cross-validation embeds each text once.
+    """
+    if len(texts) == 0:
+        return np.zeros((0, embedding_dimension(kind)))
+    missing = list(dict.fromkeys(str(t) for t in texts if (kind, str(t)) not in _EMBED_CACHE))
+    if missing:
+        if len(_EMBED_CACHE) + len(missing) > _EMBED_CACHE_SIZE:
+            _EMBED_CACHE.clear()
+        for text, vector in zip(missing, _embed(missing, kind), strict=True):
+            _EMBED_CACHE[(kind, text)] = vector
+    return np.stack([_EMBED_CACHE[(kind, str(t))] for t in texts])
+
+
+def _embed(texts: Sequence[str], kind: str) -> np.ndarray:
     if kind == "spacy":
         from ess_nlp.nlp import VECTORS_PIPELINE, load_pipeline
 
@@ -177,8 +196,6 @@ def embed(texts: Sequence[str], kind: str) -> np.ndarray:
         )
     else:
         raise ValueError(f"unknown embeddings {kind!r}")
-    if len(texts) == 0:
-        return np.zeros((0, embedding_dimension(kind)))
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.asarray(vectors / np.where(norms == 0, 1.0, norms))
 

@@ -1,0 +1,304 @@
+"""Every classification figure of issue 3 in one run (prints them; writes nothing in the repository).
+
+    .venv/bin/python benchmarks/eval_classification.py            # all figures
+    .venv/bin/python benchmarks/eval_classification.py --skip-embeddings   # faster
+
+Protocols (explicit seeds everywhere):
+1. Reference: TF-IDF word 1-2 grams + LogisticRegression(C=10, class_weight="balanced"), 5-fold
+   stratified CV (shuffle, seed 0), macro-F1 — on the 1,197 single-theme Grand Débat reports with
+   a proposals text (constats + "\\n" + propositions) and on the 375 Vrai Débat proposals
+   (title + "\\n" + body). This reproduces the reference points 0.865 and 0.517 of the data README.
+2. Ours, same folds: ``TextClassifier()`` (TF-IDF word 1-2 grams and character 2-5 grams on spaCy
+   lemmas, logistic regression), and the same with MiniLM sentence embeddings added.
+3. Multi-label: the same classifier, 5-fold CV (shuffle, seed 0), micro/macro-F1 on every Grand
+   Débat report with themes and a proposals text.
+4. Zero-shot with ``benchmarks/taxonomies/grand_debat.yaml`` (names and descriptions only):
+   macro-F1 on the single-theme reports (best label), micro/macro-F1 multi-label on all.
+5. Sample corpus gold (``corpus/gold/sample.jsonl``): domain and theme F1 of the default
+   estimator under leave-one-cahier-out, and of the zero-shot scorer of the default taxonomy.
+
+Lemmas are cached in a JSON file in the temporary folder (``$TMPDIR/ess-nlp-bench-lemmas.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ESS_NLP_SHARED_DATA", ROOT.parent / "shared" / "data"))
+GD_TAXONOMY = ROOT / "benchmarks" / "taxonomies" / "grand_debat.yaml"
+SEED = 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--skip-embeddings", action="store_true", help="leave out the MiniLM variant")
+    parser.add_argument(
+        "--only", choices=["reference", "ours", "multilabel", "zeroshot", "sample"], nargs="*"
+    )
+    args = parser.parse_args()
+    wanted = set(args.only or ["reference", "ours", "multilabel", "zeroshot", "sample"])
+    warnings.filterwarnings("ignore", category=UserWarning)
+
+    t0 = time.time()
+    if SHARED.is_dir():
+        data = load_shared()
+        if "reference" in wanted:
+            reference(data)
+        if "ours" in wanted:
+            ours(data, embeddings=not args.skip_embeddings)
+        if "multilabel" in wanted:
+            multilabel(data)
+        if "zeroshot" in wanted:
+            zeroshot(data)
+    else:
+        print(f"SKIP real-data figures: {SHARED} is absent (it sits beside the project)")
+    if "sample" in wanted:
+        sample()
+    print(f"total time {time.time() - t0:.0f} s")
+    return 0
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+def load_shared() -> dict[str, Any]:
+    import pandas as pd
+
+    from ess_nlp.classify import LemmatizedText
+    from ess_nlp.taxonomy import load_taxonomy
+
+    gd = pd.read_csv(SHARED / "gdn-reunions-locales" / "gdn_reunions_locales.csv")
+    gd = gd[(gd.has_proposals_text == 1) & gd.themes.notna()].reset_index(drop=True)
+    vd = pd.read_csv(SHARED / "vrai-debat-top" / "vrai_debat_top.csv")
+    gd_texts = (gd.constats.fillna("") + "\n" + gd.propositions.fillna("")).tolist()
+    vd_texts = (vd.title.fillna("") + "\n" + vd.body.fillna("")).tolist()
+    lemmas = cached_lemmas(gd_texts + vd_texts)
+    taxonomy = load_taxonomy(GD_TAXONOMY)
+    facet = taxonomy.facet("themes")
+    by_name = {label.name.replace("État", "Etat"): label.id for label in facet.labels}
+    gd_labels = [tuple(by_name[name] for name in themes.split(";")) for themes in gd.themes]
+    single = np.array([len(labels) == 1 for labels in gd_labels])
+    gd_items = [LemmatizedText(t, lemmas[t]) for t in gd_texts]
+    print(
+        f"data: {len(gd)} Grand Débat reports with themes and proposals ({int(single.sum())} single-theme), "
+        f"{len(vd)} Vrai Débat proposals"
+    )
+    return {
+        "taxonomy": taxonomy,
+        "gd_items": gd_items,
+        "gd_labels": gd_labels,
+        "single": single,
+        "gd_single_items": [x for x, s in zip(gd_items, single, strict=True) if s],
+        "gd_single_y": np.array(
+            [labels[0] for labels, s in zip(gd_labels, single, strict=True) if s], dtype=object
+        ),
+        "vd_items": [LemmatizedText(t, lemmas[t]) for t in vd_texts],
+        "vd_y": np.array(vd.theme.tolist(), dtype=object),
+    }
+
+
+def cached_lemmas(texts: list[str]) -> dict[str, str]:
+    from ess_nlp.classify import lemmatize
+
+    path = Path(tempfile.gettempdir()) / "ess-nlp-bench-lemmas.json"
+    store: dict[str, str] = json.loads(path.read_text("utf-8")) if path.is_file() else {}
+    keys = {t: hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts}
+    missing = [t for t in dict.fromkeys(texts) if keys[t] not in store]
+    if missing:
+        started = time.time()
+        for text, lemmas in zip(missing, lemmatize(missing), strict=True):
+            store[keys[text]] = lemmas
+        path.write_text(json.dumps(store), "utf-8")
+        print(f"lemmatised {len(missing)} texts in {time.time() - started:.0f} s (cache: {path})")
+    return {t: store[keys[t]] for t in texts}
+
+
+def folds(y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    from sklearn.model_selection import StratifiedKFold
+
+    return list(StratifiedKFold(5, shuffle=True, random_state=SEED).split(np.zeros(len(y)), y))
+
+
+def cv_macro_f1(make: Any, X: list[Any], y: np.ndarray) -> tuple[float, float]:
+    """Mean and standard deviation over the 5 folds of the macro-F1 of ``make()``."""
+    from sklearn.metrics import f1_score
+
+    scores = []
+    for train, test in folds(y):
+        model = make().fit([X[i] for i in train], y[train])
+        scores.append(f1_score(y[test], model.predict([X[i] for i in test]), average="macro"))
+    return float(np.mean(scores)), float(np.std(scores))
+
+
+def show(name: str, value: tuple[float, float] | float, started: float, note: str = "") -> None:
+    if isinstance(value, tuple):
+        figure = f"{value[0]:.4f} (± {value[1]:.3f} over folds)"
+    else:
+        figure = f"{value:.4f}"
+    print(f"{name:<64} {figure:<28} {time.time() - started:6.0f} s {note}", flush=True)
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def reference(data: dict[str, Any]) -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    def make() -> Any:
+        return make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2)),
+            LogisticRegression(C=10, class_weight="balanced", max_iter=3000),
+        )
+
+    for name, X, y, target in (
+        ("GD single-theme", data["gd_single_items"], data["gd_single_y"], 0.865),
+        ("Vrai Débat", data["vd_items"], data["vd_y"], 0.517),
+    ):
+        started = time.time()
+        show(
+            f"reference TF-IDF 1-2 + LR, {name}, macro-F1",
+            cv_macro_f1(make, [str(x) for x in X], y),
+            started,
+            f"(README: {target})",
+        )
+
+
+def ours(data: dict[str, Any], *, embeddings: bool) -> None:
+    from ess_nlp.classify import TextClassifier, TextFeatures
+
+    variants = [
+        ("TextClassifier() [lemma words 1-2 + chars 2-5, LR]", lambda: TextClassifier(random_state=SEED))
+    ]
+    if embeddings:
+        variants.append(
+            (
+                "TextClassifier + MiniLM embeddings (weight 0.5)",
+                lambda: TextClassifier(
+                    features=TextFeatures(embeddings="minilm", embedding_weight=0.5), random_state=SEED
+                ),
+            )
+        )
+    for label, make in variants:
+        for name, X, y, target in (
+            ("GD single-theme", data["gd_single_items"], data["gd_single_y"], 0.90),
+            ("Vrai Débat", data["vd_items"], data["vd_y"], 0.60),
+        ):
+            started = time.time()
+            show(f"{label}, {name}", cv_macro_f1(make, X, y), started, f"(target >= {target})")
+
+
+def multilabel(data: dict[str, Any]) -> None:
+    from ess_nlp.classify import TextClassifier
+    from ess_nlp.classify.evaluation import cross_validate
+
+    facet = data["taxonomy"].facet("themes")
+    started = time.time()
+    metrics, _ = cross_validate(
+        TextClassifier(random_state=SEED),
+        data["gd_items"],
+        data["gd_labels"],
+        facet,
+        multi_label=True,
+        seed=SEED,
+    )
+    show(f"multi-label GD (n={metrics['n']}), TextClassifier, micro-F1", metrics["micro_f1"], started)
+    show(f"multi-label GD (n={metrics['n']}), TextClassifier, macro-F1", metrics["macro_f1"], started)
+    show(
+        f"multi-label GD (n={metrics['n']}), TextClassifier, exact-set accuracy", metrics["accuracy"], started
+    )
+
+
+def zeroshot(data: dict[str, Any]) -> None:
+    from sklearn.metrics import f1_score
+
+    from ess_nlp.classify import ZeroShotScorer, label_metrics
+    from ess_nlp.classify.evaluation import decide_all
+
+    taxonomy = data["taxonomy"]
+    facet = taxonomy.facet("themes")
+    started = time.time()
+    scorer = ZeroShotScorer(taxonomy).fit()
+    proba = scorer.predict_proba(data["gd_items"], "themes")
+    ids = np.array(facet.label_ids)
+    best = ids[proba.argmax(axis=1)]
+    single = data["single"]
+    y = np.array([labels[0] for labels, s in zip(data["gd_labels"], single, strict=True) if s])
+    show(
+        "zero-shot (grand_debat.yaml), GD single-theme, macro-F1",
+        float(f1_score(y, best[single], average="macro")),
+        started,
+        "(target >= 0.70)",
+    )
+    multi = label_metrics(data["gd_labels"], decide_all(proba, facet, facet.threshold), facet.label_ids)
+    show("zero-shot, multi-label GD, micro-F1", multi["micro_f1"], started)
+    show("zero-shot, multi-label GD, macro-F1", multi["macro_f1"], started)
+    exact = ZeroShotScorer(taxonomy, similarity=1.5).fit().predict_proba(data["gd_single_items"], "themes")
+    show(
+        "zero-shot without word vectors (exact lemmas), GD single, macro-F1",
+        float(f1_score(y, ids[exact.argmax(axis=1)], average="macro")),
+        started,
+    )
+
+
+def sample() -> None:
+    from ess_nlp.classify import ClassificationModel, TextClassifier
+    from ess_nlp.classify.evaluation import decide_all, label_metrics
+    from ess_nlp.classify.gold import gold_training_data
+    from ess_nlp.taxonomy import load_taxonomy
+
+    gold = ROOT / "corpus" / "gold" / "sample.jsonl"
+    if not gold.is_file():
+        print(f"SKIP sample-corpus figures: {gold} is absent")
+        return
+    started = time.time()
+    taxonomy = load_taxonomy()
+    data = gold_training_data(gold, ROOT / "corpus" / "sample", taxonomy)
+    print(f"sample corpus: {len(data)} gold cahiers read and split in {time.time() - started:.0f} s")
+    zero = ClassificationModel(taxonomy)
+    for facet_id, labelled in data.facets.items():
+        facet = taxonomy.facet(facet_id)
+        started = time.time()
+        texts = data.facet_texts(facet_id)
+        oof = np.zeros((len(texts), len(facet.label_ids)))
+        for i in range(len(texts)):  # leave one cahier out
+            train = [j for j in range(len(texts)) if j != i]
+            clf = TextClassifier(random_state=SEED).fit(
+                [texts[j] for j in train], [labelled.labels[j] for j in train]
+            )
+            proba = clf.predict_proba([texts[i]])[0]
+            for k, label in enumerate(clf.classes_):
+                oof[i, facet.label_ids.index(str(label))] = proba[k]
+        m = label_metrics(labelled.labels, decide_all(oof, facet, 0.5), facet.label_ids)
+        show(f"sample gold, leave-one-cahier-out, {facet_id}, micro-F1", m["micro_f1"], started)
+        show(f"sample gold, leave-one-cahier-out, {facet_id}, macro-F1", m["macro_f1"], started)
+        started = time.time()
+        z = label_metrics(
+            labelled.labels,
+            decide_all(zero.predict_proba(texts, facet_id), facet, facet.threshold),
+            facet.label_ids,
+        )
+        show(f"sample gold, zero-shot default taxonomy, {facet_id}, micro-F1", z["micro_f1"], started)
+        show(f"sample gold, zero-shot default taxonomy, {facet_id}, macro-F1", z["macro_f1"], started)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
