@@ -148,10 +148,7 @@ def cv_macro_f1(make: Any, X: list[Any], y: np.ndarray) -> tuple[float, float]:
 
 
 def show(name: str, value: tuple[float, float] | float, started: float, note: str = "") -> None:
-    if isinstance(value, tuple):
-        figure = f"{value[0]:.4f} (± {value[1]:.3f} over folds)"
-    else:
-        figure = f"{value:.4f}"
+    figure = f"{value[0]:.4f} (± {value[1]:.3f} over folds)" if isinstance(value, tuple) else f"{value:.4f}"
     print(f"{name:<64} {figure:<28} {time.time() - started:6.0f} s {note}", flush=True)
 
 
