@@ -176,7 +176,11 @@ class ProposalDetector:
             return "cue"
         if ctx.section_kind in ("constat", "initiative"):
             return None
-        return self.opening(body) or ("nominal" if self.is_nominal(body) else None)
+        label = self.opening(body) or ("nominal" if self.is_nominal(body) else None)
+        after = self._after_label(body) if label is None else None
+        if after is not None:
+            label = self.opening(after) or ("nominal" if self.is_nominal(after) else None)
+        return label
 
     def _sentence_label(self, sent: Span, section_kind: str | None,
                         matches: list[tuple[str, int, int]]) -> str | None:
@@ -203,6 +207,18 @@ class ProposalDetector:
                 return opening
             if self.is_nominal(sent):
                 return "nominal"
+            after = self._after_label(sent)
+            if after is not None:
+                return self.opening(after) or ("nominal" if self.is_nominal(after) else None)
+        return None
+
+    @staticmethod
+    def _after_label(span: Span) -> Span | None:
+        """What follows a short label and a colon: "Fiscalité : supprimer les niches" -> "supprimer…"."""
+        for token in span[:7]:
+            if token.text == ":" and token.i > span.start and token.i + 1 < span.end:
+                rest = span.doc[token.i + 1 : span.end]
+                return rest if sum(1 for t in rest if t.is_alpha) >= 2 else None
         return None
 
     def is_nominal(self, span: Span) -> bool:
