@@ -28,7 +28,20 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 
 # (name, "module:function"), run in this order after ingestion; imported only when run.
-STEPS: tuple[tuple[str, str], ...] = ()
+STEPS: tuple[tuple[str, str], ...] = (
+    ("classify", "ess_nlp.classify.step:classify_step"),
+    ("extract", "ess_nlp.extract.step:extract_step"),
+    ("topics", "ess_nlp.topics.step:topics_step"),
+    ("syntheses", "ess_nlp.synthesis.step:synthesis_step"),
+)
+# What users read for each step (progress bars, summaries).
+STEP_LABELS: dict[str, str] = {
+    "ingest": "Ingestion et découpage",
+    "classify": "Classification",
+    "extract": "Extraction",
+    "topics": "Thèmes",
+    "syntheses": "Synthèses",
+}
 
 
 @dataclass(frozen=True)
@@ -44,9 +57,13 @@ class SourceReport:
 
 @dataclass(frozen=True)
 class StepReport:
+    """What a processing step did: a one-line French ``summary`` and counts; ``failed`` when the
+    step stopped on an error (the summary then says why)."""
+
     name: str
     summary: str
     counts: dict[str, int] = field(default_factory=dict)
+    failed: bool = False
 
 
 @dataclass
@@ -156,11 +173,38 @@ def run(
     report.sources = ingest_paths(
         paths, store, limits=limits, progress=progress("ingest") if progress else None
     )
+    report.steps = run_steps(store, steps=steps, progress=progress)
+    return report
+
+
+def run_steps(
+    store: Store,
+    *,
+    steps: Sequence[str] | None = None,
+    progress: Callable[[str], Progress | None] | None = None,
+) -> list[StepReport]:
+    """Run the processing steps over the store (all of ``STEPS`` by default, in order).
+
+    A step that fails on an error is reported (``failed=True``, the reason in its summary) and
+    the next steps still run; what earlier steps saved stays saved.
+    """
     wanted = [name for name, _ in STEPS] if steps is None else list(steps)
+    unknown = sorted(set(wanted) - {name for name, _ in STEPS})
+    if unknown:
+        raise EssNlpError(
+            f"Étape(s) inconnue(s) : {', '.join(unknown)} ; étapes possibles : {', '.join(n for n, _ in STEPS)}."
+        )
+    reports = []
     for name, target in STEPS:
         if name not in wanted:
             continue
         module_name, func_name = target.split(":")
         step = getattr(importlib.import_module(module_name), func_name)
-        report.steps.append(step(store, progress=progress(name) if progress else None))
-    return report
+        try:
+            reports.append(step(store, progress=progress(name) if progress else None))
+        except EssNlpError as err:
+            reports.append(StepReport(name, f"échec : {err}", failed=True))
+        except Exception as err:  # one step's bug must not lose the others' work
+            logger.exception("step %s failed", name)
+            reports.append(StepReport(name, f"erreur inattendue ({type(err).__name__} : {err})", failed=True))
+    return reports

@@ -149,3 +149,25 @@ def test_real_messy_consultation_texts_ingest_and_split(tmp_path, shared_data):
                 assert unit.text == doc.text[unit.start : unit.end]
         nanterre_cahiers = list(store.units("cahier", source=str(folder / "nanterre.csv")))
         assert len(nanterre_cahiers) >= 250  # one cahier per contribution row
+
+
+def boom(store, *, progress=None):
+    raise RuntimeError("panne simulée")
+
+
+def fine(store, *, progress=None):
+    from ess_nlp.pipeline import StepReport
+
+    return StepReport("fine", "rien à faire")
+
+
+def test_a_failing_step_is_reported_and_the_next_steps_still_run(tmp_path, monkeypatch):
+    from ess_nlp import pipeline
+
+    monkeypatch.setattr(pipeline, "STEPS", (("boom", f"{__name__}:boom"), ("fine", f"{__name__}:fine")))
+    with Store(tmp_path / "db.sqlite3") as store:
+        reports = pipeline.run_steps(store)
+        assert [(r.name, r.failed) for r in reports] == [("boom", True), ("fine", False)]
+        assert "panne simulée" in reports[0].summary
+        with pytest.raises(pipeline.EssNlpError, match="inconnue"):
+            pipeline.run_steps(store, steps=["nope"])

@@ -11,6 +11,8 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ess_nlp.pipeline import STEP_LABELS
+
 DbOption = Annotated[
     Path | None,
     typer.Option("--db", help="Fichier de base SQLite (défaut : $ESS_NLP_DB ou var/ess_nlp.sqlite3)."),
@@ -54,16 +56,10 @@ def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[in
 @contextlib.contextmanager
 def step_progress(quiet: bool = False) -> Iterator[Callable[[str], Callable[[int, int], None]]]:
     """A factory giving one progress bar per named step of the main job."""
-    names = {
-        "ingest": "Ingestion et découpage",
-        "classify": "Classification",
-        "extract": "Extraction",
-        "topics": "Thèmes",
-    }
     with _new_progress(quiet) as progress:
 
         def for_step(name: str) -> Callable[[int, int], None]:
-            task = progress.add_task(names.get(name, name), total=None)
+            task = progress.add_task(STEP_LABELS.get(name, name), total=None)
 
             def update(done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total)

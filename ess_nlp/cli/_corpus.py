@@ -14,7 +14,7 @@ import typer
 from ess_nlp.cli._common import DbOption, JsonOption, QuietOption, fail, progress_bar
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ingest import iter_source_files, read_document
-from ess_nlp.pipeline import SourceReport, ingest_paths
+from ess_nlp.pipeline import STEP_LABELS, SourceReport, ingest_paths
 from ess_nlp.pipeline import run as run_pipeline
 from ess_nlp.segment import split_document
 from ess_nlp.store import Store
@@ -95,8 +95,8 @@ def run(
                 )
             )
         else:
-            typer.echo(f"{step.name} : {step.summary}")
-    if report.failures:
+            typer.echo(f"{STEP_LABELS.get(step.name, step.name)} : {step.summary}")
+    if report.failures or any(step.failed for step in report.steps):
         raise typer.Exit(1)
 
 
