@@ -29,6 +29,8 @@ def labels(nlp: Language, text: str, ctx: UnitContext | None = None) -> list[tup
         ("Développez les circuits courts dans les cantines !", "imperative"),
         ("Créer un guichet unique de l'ESS dans chaque région.", "infinitive"),
         ("Suppression des niches fiscales inutiles.", "nominal"),
+        ("Fiscalité : supprimer les niches fiscales inutiles.", "infinitive"),
+        ("L'idée qui ressort est qu’il faut une meilleure prise en compte des citoyens.", "cue"),
     ],
 )
 def test_prose_proposals_are_found_with_their_cue(nlp: Language, text: str, cue: str) -> None:
@@ -47,6 +49,7 @@ def test_prose_proposals_are_found_with_their_cue(nlp: Language, text: str, cue:
         "Une CIGALES est une indivision qui doit être dissoute au bout de cinq ans.",
         "Nous proposons :",  # an intro, not a proposal
         "Nos propositions",
+        "Domaine : Créer",  # a form label, not a proposal
     ],
 )
 def test_statements_of_fact_intros_and_questions_are_not_proposals(nlp: Language, text: str) -> None:
