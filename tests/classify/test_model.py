@@ -1,0 +1,154 @@
+"""Model folders: exact save/load round trip, atomic writes, checks on loading."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ess_nlp.classify import ClassificationModel, TextClassifier, TextFeatures, load_model, save_model
+from ess_nlp.classify.model import FORMAT_VERSION, MODEL_FILE, latest_version, next_version
+from ess_nlp.errors import ModelError
+from ess_nlp.taxonomy import Taxonomy, parse_taxonomy
+
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
+
+@pytest.fixture(scope="module")
+def trained(
+    mini_taxonomy: Taxonomy, multi_label_data: tuple[list[str], list[tuple[str, ...]]]
+) -> ClassificationModel:
+    texts, labels = multi_label_data
+    clf = TextClassifier(features=TextFeatures(char_ngrams=(2, 4)), random_state=0).fit(texts, labels)
+    return ClassificationModel(mini_taxonomy, {"sujets": clf}, meta={"seed": 0})
+
+
+@pytest.fixture(scope="module")
+def saved(trained: ClassificationModel, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return save_model(trained, tmp_path_factory.mktemp("models") / "mini" / "1")
+
+
+def test_folder_layout_and_meta(saved: Path, mini_taxonomy: Taxonomy) -> None:
+    assert sorted(p.name for p in saved.iterdir()) == [
+        "README.md",
+        "meta.json",
+        "model.skops",
+        "taxonomy.yaml",
+    ]
+    meta = json.loads((saved / "meta.json").read_text("utf-8"))
+    assert meta["format_version"] == FORMAT_VERSION
+    assert (meta["name"], meta["version"], meta["kind"]) == ("mini", "1", "supervised")
+    assert meta["taxonomy"]["fingerprint"] == mini_taxonomy.fingerprint()
+    assert "scikit-learn" in meta["packages"]
+    assert "# Modèle mini — version 1" in (saved / "README.md").read_text("utf-8")
+    assert not [p for p in saved.parent.iterdir() if p.name.startswith(".")]
+
+
+WORDS = [
+    "logement",
+    "loyer",
+    "emploi",
+    "chômage",
+    "médecin",
+    "santé",
+    "le",
+    "des",
+    "maison",
+    "salarié",
+    "soin",
+]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.lists(
+        st.one_of(
+            st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join),
+            st.text(alphabet="abcdeéèàçôïABC .,;'’-\n0123456789", max_size=60),
+        ),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_round_trip_gives_exactly_the_same_scores(
+    trained: ClassificationModel, saved: Path, texts: list[str]
+) -> None:
+    loaded = load_model(saved)
+    expected = trained.predict_proba(texts, "sujets")
+    assert np.array_equal(loaded.predict_proba(texts, "sujets"), expected)
+    assert [p.labels for p in loaded.predict(texts)] == [p.labels for p in trained.predict(texts)]
+
+
+def test_existing_folder_is_not_overwritten(trained: ClassificationModel, saved: Path) -> None:
+    with pytest.raises(ModelError, match="existe déjà"):
+        save_model(trained, saved)
+
+
+def test_failed_write_leaves_nothing_behind(
+    trained: ClassificationModel, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import skops.io
+
+    def broken_dump(*args: object, **kwargs: object) -> None:
+        raise OSError("disque plein")
+
+    monkeypatch.setattr(skops.io, "dump", broken_dump)
+    with pytest.raises(OSError, match="disque plein"):
+        save_model(trained, tmp_path / "mini" / "2")
+    assert list((tmp_path / "mini").iterdir()) == []
+
+
+def test_other_taxonomy_is_refused(saved: Path, mini_taxonomy: Taxonomy) -> None:
+    renamed = parse_taxonomy(mini_taxonomy.model_dump_json().replace('"name":"mini"', '"name":"autre"'))
+    with pytest.raises(ModelError, match="entraîné sur la taxonomie « mini », pas sur « autre »"):
+        load_model(saved, taxonomy=renamed)
+    data = mini_taxonomy.model_dump()
+    data["facets"][0]["labels"] = [*data["facets"][0]["labels"], {"id": "culture", "name": "Culture"}]
+    more = Taxonomy.model_validate(data)
+    with pytest.raises(ModelError, match="labels en plus : culture"):
+        load_model(saved, taxonomy=more)
+    assert load_model(saved, taxonomy=mini_taxonomy).taxonomy == mini_taxonomy
+
+
+def test_newer_format_and_tampered_files_are_refused(saved: Path, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(saved, copy)
+    meta = json.loads((copy / "meta.json").read_text("utf-8"))
+    meta["format_version"] = FORMAT_VERSION + 1
+    (copy / "meta.json").write_text(json.dumps(meta), "utf-8")
+    with pytest.raises(ModelError, match=f"format {FORMAT_VERSION + 1}, plus récent"):
+        load_model(copy)
+    meta["format_version"] = FORMAT_VERSION
+    (copy / "meta.json").write_text(json.dumps(meta), "utf-8")
+    with (copy / MODEL_FILE).open("ab") as handle:
+        handle.write(b"x")
+    with pytest.raises(ModelError, match="empreinte SHA-256"):
+        load_model(copy)
+    with pytest.raises(ModelError, match="introuvable"):
+        load_model(tmp_path / "absent")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match="pas de fichier meta.json"):
+        load_model(tmp_path / "empty")
+
+
+def test_zero_shot_model_folder(mini_taxonomy: Taxonomy, tmp_path: Path) -> None:
+    folder = save_model(ClassificationModel(mini_taxonomy), tmp_path / "zs" / "1")
+    loaded = load_model(folder)
+    assert loaded.kind == "zero-shot" and not (folder / MODEL_FILE).exists()
+    [prediction] = loaded.predict(["Les loyers des logements augmentent."], explain=True)
+    assert prediction.labels["sujets"] == ["logement"]
+    assert prediction.explanations["sujets"]["logement"].terms
+
+
+def test_versions(tmp_path: Path, mini_taxonomy: Taxonomy) -> None:
+    assert next_version("m", tmp_path) == "1"
+    for version in ("2", "10", "9"):
+        save_model(ClassificationModel(mini_taxonomy), tmp_path / "m" / version)
+    assert latest_version("m", tmp_path) == tmp_path / "m" / "10"
+    assert next_version("m", tmp_path) == "11"
