@@ -51,14 +51,14 @@ def test_jsonl_multi_label_with_names_and_lists(tmp_path: Path, mini_taxonomy: T
     ("rows", "expected"),
     [
         (
-            GOOD_ROWS[:4] + [("", "logement")] + GOOD_ROWS[4:],
+            [*GOOD_ROWS[:4], ("", "logement"), *GOOD_ROWS[4:]],
             r"d\.csv, ligne 6 : texte vide dans la colonne « texte »",
         ),
         (
-            GOOD_ROWS + [("Un texte.", "culture")],
+            [*GOOD_ROWS, ("Un texte.", "culture")],
             r"d\.csv, ligne 12 : label « culture » inconnu de la facette « sujets »",
         ),
-        (GOOD_ROWS + [("Un texte.", "")], r"d\.csv, ligne 12 : aucun label dans la colonne « sujet »"),
+        ([*GOOD_ROWS, ("Un texte.", "")], r"d\.csv, ligne 12 : aucun label dans la colonne « sujet »"),
         (GOOD_ROWS[:5], r"d\.csv : un seul label \(« logement »\) dans la colonne « sujet »"),
         (
             GOOD_ROWS[:3] + GOOD_ROWS[5:],
@@ -83,7 +83,7 @@ def test_missing_file_column_and_format(tmp_path: Path, mini_taxonomy: Taxonomy)
     ):
         load(write_csv(tmp_path / "d.csv", GOOD_ROWS, header="texte;label"), mini_taxonomy)
     (tmp_path / "d.xml").write_text("<a/>", encoding="utf-8")
-    with pytest.raises(ConfigError, match="format « .xml » non pris en charge"):
+    with pytest.raises(ConfigError, match=r"format « \.xml » non pris en charge"):
         load(tmp_path / "d.xml", mini_taxonomy)
     (tmp_path / "bad.jsonl").write_text('{"texte": "a"}\n{oups\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"bad\.jsonl, ligne 2 : JSON invalide"):

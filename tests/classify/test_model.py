@@ -133,7 +133,7 @@ def test_newer_format_and_tampered_files_are_refused(saved: Path, tmp_path: Path
     with pytest.raises(ModelError, match="introuvable"):
         load_model(tmp_path / "absent")
     (tmp_path / "empty").mkdir()
-    with pytest.raises(ModelError, match="pas de fichier meta.json"):
+    with pytest.raises(ModelError, match=r"pas de fichier meta\.json"):
         load_model(tmp_path / "empty")
 
 
