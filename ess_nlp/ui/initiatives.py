@@ -95,11 +95,7 @@ def render_filters(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     out = table
     if words.strip():
         needle = queries.fold_with_map(words.strip())[0]
-        hay = [
-            queries.fold_with_map(f"{n} {o} {t}")[0]
-            for n, o, t in zip(out["name"], out["organisations"], out["text"], strict=True)
-        ]
-        out = out[[needle in h for h in hay]]
+        out = out[out["folded"].str.contains(needle, regex=False)]
     if form:
         out = out[[bool(set(str(v).split("; ")) & set(form)) for v in out["legal_forms"]]]
     if place:

@@ -86,9 +86,8 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
     )
     out = table
     if words.strip():
-        folded = [queries.fold_with_map(t)[0] for t in out["text"]]
         needle = queries.fold_with_map(words.strip())[0]
-        out = out[[needle in f for f in folded]]
+        out = out[out["folded"].str.contains(needle, regex=False)]
     if domain:
         out = out[[bool(set(d) & set(domain)) for d in out["domains"]]]
     if theme:

@@ -124,21 +124,22 @@ def corpus_size(store: Store) -> CorpusSize:
 
 
 def sources_frame(store: Store) -> pd.DataFrame:
-    """One row per stored file: path, format, size, cahiers, date."""
-    rows = store.sources()
-    return pd.DataFrame(
-        [
-            {
-                "fichier": r["path"],
-                "format": r["format"],
-                "taille": r["size"],
-                "cahiers": r["cahiers"],
-                "ingéré le": r["ingested_at"],
-            }
-            for r in rows
-        ],
-        columns=["fichier", "format", "taille", "cahiers", "ingéré le"],
+    """One row per stored file: path, format, size, cahiers, date.
+
+    (Not ``Store.sources()``: its per-source count runs in quadratic time on large databases,
+    the planner searching the ``level`` index for each source.)
+    """
+    frame = _frame(
+        store.conn,
+        'SELECT id, path AS fichier, format, size AS taille, ingested_at AS "ingéré le" FROM sources ORDER BY path',
     )
+    counts = _frame(
+        store.conn,
+        "SELECT source_id AS id, count(*) AS cahiers FROM units WHERE level = 'cahier' GROUP BY source_id",
+    )
+    frame = frame.merge(counts, on="id", how="left")
+    frame["cahiers"] = frame["cahiers"].fillna(0).astype(int)
+    return frame[["fichier", "format", "taille", "cahiers", "ingéré le"]]
 
 
 def cahiers_frame(store: Store) -> pd.DataFrame:
@@ -530,6 +531,7 @@ def proposals_table(store: Store) -> pd.DataFrame:
     else:
         base = base.assign(group_id=pd.NA, group_label=pd.NA, group_cahiers=pd.NA)
     base["group_cahiers"] = base["group_cahiers"].fillna(1).astype(int)
+    base["folded"] = [_fold(t) for t in base["text"]]  # for accent-insensitive filtering
     return _with_cahier_columns(store, base)
 
 
@@ -583,6 +585,10 @@ def initiatives_table(store: Store) -> pd.DataFrame:
             "figures",
         ):
             frame[column] = ""
+    frame["folded"] = [
+        _fold(f"{n} {o} {t}")
+        for n, o, t in zip(frame["name"], frame["organisations"], frame["text"], strict=True)
+    ]
     return _with_cahier_columns(store, frame)
 
 
