@@ -8,16 +8,23 @@ A model folder holds:
   vocabulary and how each keyword is shown, notes;
 - ``arrays.npz``: topics, raw topics, probabilities, similarities, embeddings, 2-D map;
 - ``doc_term.npz``: keyword counts per unit (a SciPy sparse matrix);
-- ``backend.json`` + ``backend.npz``: the embedding backend's learned state.
+- ``backend.json`` + ``backend.npz``: the embedding backend's learned state;
+- ``README.md``: a short model card generated from ``meta.json``.
 
-Everything is JSON or NumPy arrays read with ``allow_pickle=False``.
+Everything is JSON or NumPy arrays read with ``allow_pickle=False``; ``meta.json`` lists each
+file with its SHA-256, checked on loading. A folder is written to a temporary sibling and
+then renamed, so a failure never leaves a partial model (as the classifiers do).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
+import shutil
+import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -34,7 +41,7 @@ __all__ = ["DEFAULT_MODELS_DIR", "FORMAT_VERSION", "load_topic_model", "save_top
 
 DEFAULT_MODELS_DIR = Path("models") / "topics"
 FORMAT_VERSION = 1
-KIND = "ess-nlp/topics"
+KIND = "topics"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 _PACKAGES = (
     "ess-nlp",
@@ -52,7 +59,7 @@ _ARRAYS = ("topics", "raw_topics", "probability", "similarity", "embeddings", "c
 
 
 def _versions() -> dict[str, str]:
-    found = {}
+    found = {"python": sys.version.split()[0]}
     for name in _PACKAGES:
         try:
             found[name] = metadata.version(name)
@@ -80,7 +87,21 @@ def save_topic_model(
     folder = Path(root) / name / version
     if folder.exists():
         raise ModelError(f"Le dossier de modèle « {folder} » existe déjà : choisissez une autre version.")
-    folder.mkdir(parents=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-", dir=folder.parent))
+    try:
+        meta = _write_files(result, tmp, name=name, version=version, created=now)
+        (tmp / "README.md").write_text(model_card(meta, result), encoding="utf-8")
+        tmp.rename(folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def _write_files(
+    result: TopicResult, folder: Path, *, name: str, version: str, created: dt.datetime
+) -> dict[str, Any]:
     arrays: dict[str, Any] = {key: np.asarray(getattr(result, key)) for key in _ARRAYS}
     np.savez_compressed(folder / "arrays.npz", allow_pickle=False, **arrays)
     sparse.save_npz(folder / "doc_term.npz", result.doc_term.tocsr(), compressed=True)
@@ -94,21 +115,20 @@ def save_topic_model(
         "next_id": result.next_id,
     }
     _write_json(folder / "topics.json", topics)
-    files = ["meta.json", "topics.json", "arrays.npz", "doc_term.npz"]
     backend: dict[str, Any] = {}
     if result.backend is not None:
         config, state = result.backend.state()
         _write_json(folder / "backend.json", config)
         backend_arrays: dict[str, Any] = dict(state)
         np.savez_compressed(folder / "backend.npz", allow_pickle=False, **backend_arrays)
-        files += ["backend.json", "backend.npz"]
         backend = result.backend.describe()
+    files = {path.name: _sha256(path) for path in sorted(folder.iterdir())}
     meta = {
         "kind": KIND,
         "format_version": FORMAT_VERSION,
         "name": name,
         "version": version,
-        "created_at": now.isoformat(timespec="seconds"),
+        "created_at": created.isoformat(timespec="seconds"),
         "packages": _versions(),
         "params": result.config.to_json(),
         "seed": result.config.seed,
@@ -119,7 +139,38 @@ def save_topic_model(
         "files": files,
     }
     _write_json(folder / "meta.json", meta)
-    return folder
+    return meta
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def model_card(meta: dict[str, Any], result: TopicResult) -> str:
+    """A short README (French) describing a saved topic model, from its meta.json."""
+    metrics = meta.get("metrics", {})
+    lines = [
+        f"# Modèle de thèmes « {meta['name']} », version {meta['version']}",
+        "",
+        f"- Créé le : {meta['created_at']}",
+        f"- Plongements : {meta['backend'].get('backend', '?')} ; graine : {meta['seed']}",
+        f"- Unités : {meta['data']['n_units']} (empreinte SHA-256 des textes : `{meta['data']['sha256'][:16]}…`)",
+        f"- Thèmes : {meta['n_topics']} ; unités non classées : {metrics.get('outlier_share', 0):.1%}",
+        f"- Paramètres : `{json.dumps(meta['params'], ensure_ascii=False)}`",
+        "",
+        "| thème | taille | nom | mots-clés |",
+        "|---|---|---|---|",
+    ]
+    for info in result.info.values():
+        words = ", ".join(w for w, _ in info.keywords[:6])
+        lines.append(
+            f"| {info.id} | {info.size} | {info.name.replace('|', '/')} | {words.replace('|', '/')} |"
+        )
+    return "\n".join(lines) + "\n"
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -158,6 +209,14 @@ def load_topic_model(path: str | Path) -> TopicResult:
             f"Le modèle « {folder} » est au format {meta.get('format_version')} ; "
             f"cette version lit le format {FORMAT_VERSION}."
         )
+    for file_name, digest in dict(meta.get("files", {})).items():
+        file_path = folder / Path(str(file_name)).name
+        if not file_path.is_file():
+            raise ModelError(f"Modèle de thèmes incomplet : le fichier « {file_path} » manque.")
+        if _sha256(file_path) != digest:
+            raise ModelError(
+                f"Le fichier « {file_path} » a été modifié depuis l'enregistrement du modèle (SHA-256 différent)."
+            )
     topics = _read_json(folder / "topics.json")
     arrays = _load_npz(folder / "arrays.npz")
     missing = [key for key in _ARRAYS if key not in arrays]

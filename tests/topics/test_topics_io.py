@@ -32,13 +32,19 @@ def test_round_trip_keeps_everything(fitted, corpus, tmp_path) -> None:  # type:
 def test_meta_json_describes_the_model(fitted, tmp_path) -> None:  # type: ignore[no-untyped-def]
     folder = save_topic_model(fitted, "essai", root=tmp_path)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
-    assert meta["kind"] == "ess-nlp/topics" and meta["seed"] == fitted.config.seed
+    assert meta["kind"] == "topics" and meta["seed"] == fitted.config.seed
     assert meta["params"]["backend"] == "tfidf-svd" and meta["backend"]["backend"] == "tfidf-svd"
     assert meta["data"] == {"sha256": fitted.data_hash, "n_units": len(fitted.ids)}
     assert {"bertopic", "umap-learn", "hdbscan", "scikit-learn", "numpy"} <= set(meta["packages"])
     assert meta["metrics"]["n_topics"] == len(fitted.info) == meta["n_topics"]
-    assert sorted(meta["files"]) == sorted(p.name for p in folder.iterdir())
-    assert meta["created_at"].endswith("+00:00")
+    assert sorted(meta["files"]) == sorted(
+        p.name for p in folder.iterdir() if p.name not in {"meta.json", "README.md"}
+    )
+    assert all(len(digest) == 64 for digest in meta["files"].values())
+    assert meta["created_at"].endswith("+00:00") and "python" in meta["packages"]
+    card = (folder / "README.md").read_text(encoding="utf-8")
+    assert card.startswith("# Modèle de thèmes « essai »") and fitted.info[fitted.topic_ids[0]].name in card
+    assert not [p for p in folder.parent.iterdir() if p.name.startswith(".")]  # no temporary folder left
 
 
 def test_no_pickle_in_any_array_file(fitted, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -67,6 +73,10 @@ def test_bad_folders_raise_model_errors(fitted, tmp_path) -> None:  # type: igno
     (other / "meta.json").write_text(json.dumps({**meta, "format_version": 99}), encoding="utf-8")
     with pytest.raises(ModelError, match="format 99"):
         load_topic_model(other)
+    tampered = save_topic_model(fitted, "essai", root=tmp_path, version="v3")
+    (tampered / "topics.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match="a été modifié"):
+        load_topic_model(tampered)
     (other / "meta.json").write_text("{pas du json", encoding="utf-8")
     with pytest.raises(ModelError, match="JSON lisible"):
         load_topic_model(other)
