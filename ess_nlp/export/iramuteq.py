@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 
 from ess_nlp.privacy import Masker
 from ess_nlp.store import Store
-from ess_nlp.synthesis.corpus import has_table
+from ess_nlp.synthesis.corpus import has_table, kept_predictions
 
 __all__ = ["iramuteq_corpus", "sanitise_modality", "sanitise_name", "sanitise_text"]
 
@@ -61,15 +61,13 @@ def _labels(store: Store, ids: Sequence[str]) -> dict[str, dict[str, list[tuple[
     out: dict[str, dict[str, list[tuple[str, float]]]] = {}
     conn = store.conn
     if has_table(conn, "predictions"):
-        cols = {r[1] for r in conn.execute("PRAGMA table_info(predictions)")}
-        unit_col = "unit_id" if "unit_id" in cols else "unit"
-        kept = " AND selected = 1" if "selected" in cols else " AND score >= 0.5"
+        unit_col, kept, kept_params = kept_predictions(conn)
         for start in range(0, len(ids), _CHUNK):
             chunk = list(ids[start : start + _CHUNK])
             for r in conn.execute(
-                f"SELECT {unit_col} AS unit, facet, label, score FROM predictions"
-                f" WHERE {unit_col} IN ({','.join('?' * len(chunk))}){kept}",
-                chunk,
+                f"SELECT p.{unit_col} AS unit, p.facet, p.label, p.score FROM predictions p"
+                f" WHERE p.{unit_col} IN ({','.join('?' * len(chunk))}) AND {kept}",
+                [*chunk, *kept_params],
             ):
                 out.setdefault(r["unit"], {}).setdefault(r["facet"], []).append((r["label"], float(r["score"] or 0)))
     for facets in out.values():

@@ -63,6 +63,32 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def kept_predictions(conn: sqlite3.Connection, alias: str = "p") -> tuple[str, str, list[object]]:
+    """``(unit column, SQL condition, params)`` keeping the labels the classifier assigned, with
+    the current model (migration 0002: ``assigned`` flag, ``model_versions.is_current``; the
+    latest model when none is marked current)."""
+    cols = _columns(conn, "predictions")
+    unit_col = "unit_id" if "unit_id" in cols else "unit"
+    conditions: list[str] = []
+    params: list[object] = []
+    if "assigned" in cols:
+        conditions.append(f"{alias}.assigned = 1")
+    elif "selected" in cols:
+        conditions.append(f"{alias}.selected = 1")
+    elif "score" in cols:
+        conditions.append(f"{alias}.score >= 0.5")
+    if "model_id" in cols:
+        row = None
+        if has_table(conn, "model_versions"):
+            row = conn.execute("SELECT id FROM model_versions WHERE is_current = 1").fetchone()
+        if row is None:
+            row = conn.execute("SELECT max(model_id) FROM predictions").fetchone()
+        if row is not None and row[0] is not None:
+            conditions.append(f"{alias}.model_id = ?")
+            params.append(row[0])
+    return unit_col, " AND ".join(conditions) or "1", params
+
+
 # --- scopes ---------------------------------------------------------------------------------
 
 
@@ -137,14 +163,12 @@ def select_scope(store: Store, scope: Scope) -> Selection:
     sources: list[str] = []
     conn = store.conn
     if has_table(conn, "predictions"):
-        cols = _columns(conn, "predictions")
-        unit_col = "unit_id" if "unit_id" in cols else "unit"
-        kept = " AND p.selected = 1" if "selected" in cols else " AND p.score >= 0.5"
-        score = "p.score" if "score" in cols else "1.0"
+        unit_col, kept, kept_params = kept_predictions(conn)
+        score = "p.score" if "score" in _columns(conn, "predictions") else "1.0"
         rows = conn.execute(
             f"SELECT p.{unit_col} AS unit, u.level, {score} AS score FROM predictions p"
-            f" JOIN units u ON u.id = p.{unit_col} WHERE p.facet = ? AND p.label = ?{kept}",
-            (facet, scope.value),
+            f" JOIN units u ON u.id = p.{unit_col} WHERE p.facet = ? AND p.label = ? AND {kept}",
+            (facet, scope.value, *kept_params),
         ).fetchall()
         for r in rows:
             (cahiers if r["level"] == "cahier" else units).add(r["unit"])
@@ -165,6 +189,18 @@ def select_scope(store: Store, scope: Scope) -> Selection:
                 scores[r["unit_id"]] = max(scores.get(r["unit_id"], 0.0), 1.0)
                 hit = True
         if hit:
+            sources.append("les annotations")
+    if has_table(conn, "annotations") and "value" in _columns(conn, "annotations"):
+        rows = conn.execute(
+            "SELECT a.unit_id, u.level FROM annotations a JOIN units u ON u.id = a.unit_id"
+            " WHERE a.facet = ? AND a.label = ? AND a.value = 1 AND a.id = (SELECT max(b.id) FROM annotations b"
+            " WHERE b.unit_id = a.unit_id AND b.annotator = a.annotator AND b.facet = a.facet AND b.label = a.label)",
+            (facet, scope.value),
+        ).fetchall()
+        for r in rows:
+            (cahiers if r["level"] == "cahier" else units).add(r["unit_id"])
+            scores[r["unit_id"]] = max(scores.get(r["unit_id"], 0.0), 1.0)
+        if rows and "les annotations" not in sources:
             sources.append("les annotations")
     if sources:
         return Selection(frozenset(cahiers), frozenset(units), "d'après " + " et ".join(sources), scores)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ess_nlp.store import Store
-from ess_nlp.synthesis.corpus import has_table
+from ess_nlp.synthesis.corpus import has_table, kept_predictions
 
 __all__ = ["Flag", "acknowledge_flags", "fingerprints", "open_flags", "refresh_flags"]
 
@@ -49,15 +49,13 @@ def fingerprints(store: Store, unit_ids: Iterable[str]) -> dict[str, str]:
     related = sorted({x for c in chain.values() for x in c})
     labels: dict[str, dict[str, set[str]]] = {}
     if related and has_table(conn, "predictions"):
-        cols = _columns(conn, "predictions")
-        unit_col = "unit_id" if "unit_id" in cols else "unit"
-        kept = " AND selected = 1" if "selected" in cols else ""
+        unit_col, kept, kept_params = kept_predictions(conn)
         for start in range(0, len(related), _CHUNK):
             chunk = related[start : start + _CHUNK]
             for r in conn.execute(
-                f"SELECT {unit_col} AS unit, facet, label FROM predictions"
-                f" WHERE {unit_col} IN ({','.join('?' * len(chunk))}){kept}",
-                chunk,
+                f"SELECT p.{unit_col} AS unit, p.facet, p.label FROM predictions p"
+                f" WHERE p.{unit_col} IN ({','.join('?' * len(chunk))}) AND {kept}",
+                [*chunk, *kept_params],
             ):
                 labels.setdefault(r["unit"], {}).setdefault(r["facet"], set()).add(r["label"])
     topics: dict[str, dict[str, str]] = {}

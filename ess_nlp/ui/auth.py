@@ -10,6 +10,7 @@ the sidebar. Pages ask :func:`current_user`.
 from __future__ import annotations
 
 import time
+from typing import Literal
 
 import streamlit as st
 
@@ -39,6 +40,14 @@ def login_required() -> bool:
     if config.get_option("global.appTest"):
         return False
     return not is_loopback(config.get_option("server.address"))
+
+
+def nav_position() -> Literal["sidebar", "hidden"]:
+    """Hide the page list until someone is logged in (the page asked for stays in the URL, so
+    the login leads to it)."""
+    if login_required() and not isinstance(st.session_state.get(_USER_KEY), User):
+        return "hidden"
+    return "sidebar"
 
 
 def current_user() -> User:

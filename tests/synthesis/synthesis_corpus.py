@@ -100,30 +100,27 @@ def copy(source: Path, target: Path) -> Path:
     return target
 
 
-def add_predictions(store: object, rows: list[tuple[str, str, str, float]]) -> None:
-    """Write classifier predictions ``(unit, facet, label, score)``, in the table of migration
-    0002 when it exists (filling its other required columns), else in a minimal one."""
+def add_predictions(store: object, rows: list[tuple[str, str, str, float]], *, model: str = "test") -> None:
+    """Write assigned classifier labels ``(unit, facet, label, score)`` as a new current model
+    version (migration 0002), as a retrain would."""
+    import datetime as dt
+
     conn = store.conn  # type: ignore[attr-defined]
-    exists = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'predictions'").fetchone()
-    if not exists:
-        conn.execute("CREATE TABLE predictions (unit_id TEXT, facet TEXT, label TEXT, score REAL, selected INTEGER)")
-    info = conn.execute("PRAGMA table_info(predictions)").fetchall()
-    names = [r[1] for r in info]
-    unit_col = "unit_id" if "unit_id" in names else "unit"
-    for unit, facet, label, score in rows:
-        values = {unit_col: unit, "facet": facet, "label": label, "score": score, "selected": 1}
-        for r in info:
-            name, type_, notnull, default = r[1], (r[2] or "").upper(), r[3], r[4]
-            if name not in values and notnull and default is None and not r[5]:
-                values[name] = 0 if "INT" in type_ or "REAL" in type_ else ""
-        cols = [c for c in values if c in names]
-        conn.execute(
-            f"INSERT INTO predictions ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [values[c] for c in cols],
-        )
+    now = dt.datetime.now(dt.UTC).isoformat()
+    version = conn.execute("SELECT count(*) FROM model_versions").fetchone()[0] + 1
+    conn.execute("UPDATE model_versions SET is_current = 0 WHERE is_current = 1")
+    cursor = conn.execute(
+        "INSERT INTO model_versions(name, version, kind, taxonomy, fingerprint, created_at, is_current)"
+        " VALUES (?, ?, 'supervised', 'ess-cahiers', 'x', ?, 1)",
+        (model, str(version), now),
+    )
+    model_id = cursor.lastrowid
+    conn.executemany(
+        "INSERT INTO predictions(unit_id, model_id, facet, label, score, assigned) VALUES (?, ?, ?, ?, ?, 1)",
+        [(unit, model_id, facet, label, score) for unit, facet, label, score in rows],
+    )
 
 
 def clear_predictions(store: object) -> None:
-    store.conn.execute("DELETE FROM predictions")  # type: ignore[attr-defined]
-
-
+    """A new current model that assigns nothing (labels then come from the next call)."""
+    add_predictions(store, [])
