@@ -32,6 +32,6 @@ def main() -> None:
         ]
         for section, specs in PAGES.items()
     }
-    auth.gate()  # login when served to others (part 2: ess_nlp/ui/auth.py)
-    current = st.navigation(pages)
+    current = st.navigation(pages, position=auth.nav_position())
+    auth.gate()  # login when served to others (part 2: ess_nlp/ui/auth.py); keeps the page asked for
     current.run()
