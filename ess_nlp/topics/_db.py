@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 LEVELS = ("cahier", "section", "paragraph", "sentence")
+#: Left out unless asked for: contact blocks, addresses, signatures ("contexte", "autre").
+EXCLUDED_KINDS = ("contexte", "autre")
 _CHUNK = 500
 
 
@@ -57,25 +59,29 @@ class TopicRun:
     mapping: Mapping[int, int] | None = None
 
 
-def model_name(level: str, kinds: Sequence[str] = ()) -> str:
+def model_name(level: str, kinds: Sequence[str] | None = None) -> str:
     """Default name of the topic model over ``level`` units of ``kinds`` ("section", "section-proposition")."""
-    return "-".join([level, *sorted(kinds)])
+    return "-".join([level, *sorted(kinds or ())])
 
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
-def stored_units(store: Store, level: str, kinds: Sequence[str] = ()) -> list[Unit]:
-    """Units of ``level`` (optionally of these section ``kinds``) in source order; checks both names."""
+def stored_units(store: Store, level: str, kinds: Sequence[str] | None = None) -> list[Unit]:
+    """Units of ``level`` in source order: of these section ``kinds``, or by default every unit
+    except contact and context blocks (kinds ``contexte`` and ``autre``). Checks both names."""
     if level not in LEVELS:
         raise ConfigError(f"Niveau « {level} » inconnu : choisissez parmi {', '.join(LEVELS)}.")
-    unknown = [k for k in kinds if k not in SECTION_KINDS]
+    unknown = [k for k in kinds or () if k not in SECTION_KINDS]
     if unknown:
         raise ConfigError(
             f"Type de section « {unknown[0]} » inconnu : choisissez parmi {', '.join(SECTION_KINDS)}."
         )
-    units = [u for u in store.units(level) if not kinds or u.kind in kinds]
+    if kinds:
+        units = [u for u in store.units(level) if u.kind in kinds]
+    else:
+        units = [u for u in store.units(level) if u.kind not in EXCLUDED_KINDS]
     if not units:
         which = f" de type {', '.join(kinds)}" if kinds else ""
         raise ConfigError(
@@ -130,14 +136,18 @@ def run_topics(
     store: Store,
     *,
     level: str = DEFAULT_LEVEL,
-    kinds: Sequence[str] = (),
+    kinds: Sequence[str] | None = None,
     model: str | None = None,
     config: TopicConfig | None = None,
     progress: Progress | None = None,
 ) -> TopicRun:
-    """Cluster the stored ``level`` units, keep ids of matching topics, replay edits, store the run."""
+    """Cluster the stored ``level`` units, keep ids of matching topics, replay edits, store the run.
+
+    ``kinds`` keeps only units of these section kinds; by default every unit but contact and
+    context blocks. The model is named after the level (and the kinds given) unless ``model``.
+    """
     config = config or TopicConfig()
-    kinds = tuple(sorted(set(kinds)))
+    kinds = tuple(sorted(set(kinds or ())))
     model = model or model_name(level, kinds)
     units = stored_units(store, level, kinds)
     result = fit_topics([u.text for u in units], [u.id for u in units], config=config, progress=progress)

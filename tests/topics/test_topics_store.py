@@ -153,8 +153,18 @@ def test_a_level_without_units_gives_a_clear_message(store, seeded) -> None:  # 
 
 
 def test_kinds_and_names_select_units(store, seeded) -> None:  # type: ignore[no-untyped-def]
+    contacts = add_sections(
+        store,
+        ["contact-1", "contact-2"],
+        ["Contact : 3 rue des Lilas, Rennes.", "Contact : mairie"],
+        kind="autre",
+    )
     run = run_topics(store, kinds=("proposition",), config=CONFIG)
     assert run.model == "section-proposition" and len(run.result.ids) == len(seeded)
+    default = run_topics(store, config=CONFIG)  # contact and context blocks are left out by default
+    assert default.model == "section" and not set(contacts) & set(default.result.ids)
+    everything = run_topics(store, kinds=("proposition", "autre"), config=CONFIG)
+    assert set(contacts) <= set(everything.result.ids)
 
 
 def test_unit_metadata_falls_back_to_the_cahier(store, seeded) -> None:  # type: ignore[no-untyped-def]

@@ -118,11 +118,17 @@ def assert_clean_label(label: str) -> None:
 
 
 def add_sections(
-    store: Store, ids: list[str], texts: list[str], *, metadata: dict[str, dict[str, str]] | None = None
+    store: Store,
+    ids: list[str],
+    texts: list[str],
+    *,
+    metadata: dict[str, dict[str, str]] | None = None,
+    kind: str = "proposition",
 ) -> list[str]:
     """Store each text as a one-section cahier (source ``<id>.txt``); returns the section unit ids.
 
-    ``metadata`` (by text id) goes on the cahier unit, as a tabular export would put it.
+    ``metadata`` (by text id) goes on the cahier unit, as a tabular export would put it;
+    ``kind`` is the section kind.
     """
     unit_ids = []
     for text_id, text in zip(ids, texts, strict=True):
@@ -149,7 +155,7 @@ def add_sections(
             end=len(text),
             text=text,
             title="Propositions",
-            kind="proposition",
+            kind=kind,
             cahier=cahier.id,
         )
         store.add_document(Document(source=source, text=text, format="txt", sha256=sha), [cahier, section])
