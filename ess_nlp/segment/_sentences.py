@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 
 _LINE = re.compile(r"[^\n]+")
+# A sentence ends with . ! ? or … possibly followed by closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"[.!?…][»”\"')\]]*$")
 
 
 def sentence_spans(
@@ -27,17 +29,20 @@ def sentence_spans(
     results: list[list[tuple[int, int, str]]] = [[] for _ in texts]
     docs = nlp.pipe((texts[i][a:b] for i, a, b in pieces), batch_size=batch_size)
     for (index, offset, _end), doc in zip(pieces, docs, strict=True):
+        sentences = results[index]
+        line_start = len(sentences)
         for sent in doc.sents:
             tokens = [t for t in sent if not t.is_space]
             if not tokens:
                 continue
             start = offset + tokens[0].idx
             end = offset + tokens[-1].idx + len(tokens[-1].text)
-            sentences = results[index]
-            if all(t.is_punct for t in tokens) and sentences and sentences[-1][1] <= start:
-                # A stray ";" or "." that the parser cut off belongs to the previous sentence.
-                sentences[-1] = (sentences[-1][0], end, sentences[-1][2])
-                continue
             lemmas = " ".join((t.lemma_ or t.text).lower() for t in tokens if not (t.is_punct or t.is_space))
+            if len(sentences) > line_start and not _ENDS_SENTENCE.search(texts[index][: sentences[-1][1]]):
+                # The parser cut where no sentence ends ("association loi | 1901 | fondée…",
+                # "Atelier- | École"): the piece belongs to the previous sentence.
+                previous = sentences[-1]
+                sentences[-1] = (previous[0], end, f"{previous[2]} {lemmas}".strip())
+                continue
             sentences.append((start, end, lemmas))
     yield from results
