@@ -196,6 +196,8 @@ def hierarchy_figure(result: TopicResult, *, title: str = "Hiérarchie des thèm
         title=title,
         template=_TEMPLATE,
         height=max(350, 26 * len(ids) + 150),
+        width=None,
+        autosize=True,
         xaxis_title="Distance (1 - cosinus)",
         showlegend=False,
     )
