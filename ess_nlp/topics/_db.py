@@ -36,6 +36,7 @@ __all__ = [
     "list_edits",
     "load_run",
     "model_name",
+    "predicted_labels",
     "run_topics",
     "stored_units",
     "topic_models",
@@ -379,6 +380,37 @@ def unit_metadata(store: Store, ids: Sequence[str], key: str) -> dict[str, str |
             value = merged.get(key)
             values[row["id"]] = str(value) if value not in (None, "") else None
     return {unit_id: values.get(unit_id) for unit_id in ids}
+
+
+def predicted_labels(
+    store: Store, ids: Sequence[str], facet: str, *, model_id: int | None = None
+) -> dict[str, list[str]]:
+    """Labels the classifier assigned to each unit for ``facet`` ("domains", "themes").
+
+    Reads the ``predictions`` table (migration 0002) of the current classification model (or
+    ``model_id``); a unit without predictions takes its cahier's. The result feeds
+    :func:`topics_per_label` and :func:`label_topic_counts`; units without labels map to [].
+    """
+    if model_id is None:
+        row = store.conn.execute("SELECT id FROM model_versions WHERE is_current = 1").fetchone()
+        if row is None:
+            return {unit_id: [] for unit_id in ids}
+        model_id = int(row["id"])
+    labels: dict[str, list[str]] = {}
+    cahiers: dict[str, str | None] = {}
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        marks = ",".join("?" * len(chunk))
+        for row in store.conn.execute(f"SELECT id, cahier_id FROM units WHERE id IN ({marks})", chunk):
+            cahiers[row["id"]] = row["cahier_id"]
+        wanted = list(dict.fromkeys([*chunk, *(c for c in (cahiers.get(u) for u in chunk) if c)]))
+        for row in store.conn.execute(
+            f"SELECT unit_id, label FROM predictions WHERE model_id = ? AND facet = ? AND assigned = 1"
+            f" AND unit_id IN ({','.join('?' * len(wanted))}) ORDER BY unit_id, score DESC, label",
+            (model_id, facet, *wanted),
+        ):
+            labels.setdefault(row["unit_id"], []).append(row["label"])
+    return {unit_id: labels.get(unit_id) or labels.get(cahiers.get(unit_id) or "", []) for unit_id in ids}
 
 
 def assignments_table(result: TopicResult) -> list[dict[str, Any]]:

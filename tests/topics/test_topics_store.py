@@ -18,10 +18,12 @@ from ess_nlp.topics import (
     load_run,
     merge_edit,
     move_edit,
+    predicted_labels,
     rename_edit,
     run_topics,
     split_edit,
     topic_models,
+    topics_per_label,
     unit_metadata,
 )
 from ess_nlp.topics.step import topics_step
@@ -183,3 +185,29 @@ def test_pipeline_step_on_an_empty_store_reports_instead_of_raising(store) -> No
     report = topics_step(store)
     assert report.counts == {"units": 0, "topics": 0}
     assert "Aucune unité de niveau « section »" in report.summary
+
+
+def test_predicted_labels_come_from_the_current_classifier(store, seeded) -> None:  # type: ignore[no-untyped-def]
+    units = list(seeded)
+    assert predicted_labels(store, units[:2], "domains") == {units[0]: [], units[1]: []}
+    store.conn.execute(
+        "INSERT INTO model_versions(id, name, version, kind, taxonomy, fingerprint, created_at, is_current)"
+        " VALUES (1, 'essai', 'v1', 'zero-shot', 'ess', 'x', '2025-01-01', 1)"
+    )
+    cahier = store.unit(units[1]).cahier
+    rows = [
+        (units[0], "domains", "se_loger", 0.9, 1),
+        (units[0], "domains", "financer", 0.7, 1),
+        (units[0], "domains", "soigner", 0.2, 0),  # scored but not assigned
+        (units[0], "themes", "T11", 0.8, 1),
+        (cahier, "domains", "cooperer", 0.6, 1),  # the section falls back to its cahier
+    ]
+    store.conn.executemany(
+        "INSERT INTO predictions(unit_id, model_id, facet, label, score, assigned) VALUES (?, 1, ?, ?, ?, ?)",
+        rows,
+    )
+    labels = predicted_labels(store, units[:3], "domains")
+    assert labels == {units[0]: ["se_loger", "financer"], units[1]: ["cooperer"], units[2]: []}
+    result = run_topics(store, config=CONFIG).result
+    table = topics_per_label(result, predicted_labels(store, list(result.ids), "domains"))
+    assert set(table["label"]) == {"se_loger", "financer", "cooperer"}
