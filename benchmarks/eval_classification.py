@@ -188,9 +188,9 @@ def ours(data: dict[str, Any], *, embeddings: bool) -> None:
     if embeddings:
         variants.append(
             (
-                "TextClassifier + MiniLM embeddings (weight 0.5)",
+                "TextClassifier + MiniLM embeddings (weight 1)",
                 lambda: TextClassifier(
-                    features=TextFeatures(embeddings="minilm", embedding_weight=0.5), random_state=SEED
+                    features=TextFeatures(embeddings="minilm", embedding_weight=1.0), random_state=SEED
                 ),
             )
         )

@@ -34,7 +34,9 @@ LIMITS = (
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--out", type=Path, required=True, help="new model folder, e.g. models/ess-default/1")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
@@ -54,7 +56,9 @@ def main() -> None:
             "command": f".venv/bin/python -m ess_nlp.classify.build_default --out {args.out} --seed {args.seed}",
         },
     )
-    model.meta["training_data"]["description"] = "65 cahiers, texte complet du cahier, labels domains et themes"
+    model.meta["training_data"]["description"] = (
+        "65 cahiers, texte complet du cahier, labels domains et themes"
+    )
     save_model(model, args.out)
     for facet, info in model.meta["facets"].items():
         cv = info["cv"]

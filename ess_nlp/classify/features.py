@@ -69,6 +69,10 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         for vectorizer in (self.word_vectorizer_, self.char_vectorizer_):
             if vectorizer is not None:
                 vectorizer.fit(lemmas)
+                # The n-grams pruned by min_df are kept for introspection only; they would
+                # make saved models many times larger.
+                if hasattr(vectorizer, "stop_words_"):
+                    del vectorizer.stop_words_
         self.n_features_out_ = self._n_out()
         return self
 

@@ -17,6 +17,7 @@ from sklearn.base import clone
 from ess_nlp.classify.data import TrainingData
 from ess_nlp.classify.estimator import TextClassifier
 from ess_nlp.classify.evaluation import cross_validate, decide_all, label_metrics
+from ess_nlp.classify.features import TextFeatures
 from ess_nlp.classify.model import ClassificationModel, check_same_taxonomy
 from ess_nlp.errors import ConfigError
 from ess_nlp.taxonomy import Taxonomy
@@ -87,10 +88,14 @@ def train_model(
             "untrained_labels": [label for label in facet.label_ids if label not in counts],
             "cv": cv_metrics,
         }
+    fitted_features = next((c.features_ for c in classifiers.values() if c.features_ is not None), None)
+    described = _describe_estimator(template)
+    if fitted_features is not None and not isinstance(template.features, TextFeatures):
+        described["features"] = _describe_features(fitted_features)
     meta: dict[str, Any] = {
         "seed": seed,
         "training_data": data.describe(),
-        "estimator": _describe_estimator(template),
+        "estimator": described,
         "facets": facets_meta,
     }
     if name is not None:
@@ -126,11 +131,12 @@ def _describe_estimator(estimator: TextClassifier) -> dict[str, Any]:
     described.update(
         {k: v for k, v in params.items() if isinstance(v, int | float | str | bool | type(None))}
     )
-    if hasattr(features, "get_params"):
-        described["features"] = {
-            "class": f"{type(features).__module__}.{type(features).__name__}",
-            **{k: list(v) if isinstance(v, tuple) else v for k, v in features.get_params().items()},
-        }
-    else:
-        described["features"] = features
+    described["features"] = _describe_features(features) if isinstance(features, TextFeatures) else features
     return described
+
+
+def _describe_features(features: TextFeatures) -> dict[str, Any]:
+    return {
+        "class": f"{type(features).__module__}.{type(features).__name__}",
+        **{k: list(v) if isinstance(v, tuple) else v for k, v in features.get_params().items()},
+    }

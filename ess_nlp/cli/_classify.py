@@ -182,7 +182,7 @@ def train(
             min_examples=min_examples,
         )
         estimator = TextClassifier(
-            features=TextFeatures(embeddings=embeddings, embedding_weight=0.5 if embeddings else 1.0),
+            features=TextFeatures(embeddings=embeddings, embedding_weight=1.0),
             random_state=seed,
         )
         command = (
