@@ -47,7 +47,7 @@ def classify(
     """Classe les cahiers (ou sections, ou phrases) de fichiers dans les facettes d'une taxonomie.
 
     Avec --json, une ligne par unité : id, level, source, title, start, end, scores
-    ({facette: {label: score}}) et labels ({facette: [label, ...]}). Sans --model : le modèle
+    ({facette: {label: score}}) et labels ({facette: liste des labels retenus}). Sans --model : le modèle
     par défaut livré, ou le zéro-shot quand la taxonomie donnée n'a pas de modèle.
     """
     from ess_nlp.classify._text import unit_text
