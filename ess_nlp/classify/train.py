@@ -18,7 +18,7 @@ from ess_nlp.classify.data import TrainingData
 from ess_nlp.classify.estimator import TextClassifier
 from ess_nlp.classify.evaluation import cross_validate, decide_all, label_metrics
 from ess_nlp.classify.features import TextFeatures
-from ess_nlp.classify.model import ClassificationModel, check_same_taxonomy
+from ess_nlp.classify.model import ClassificationModel
 from ess_nlp.errors import ConfigError
 from ess_nlp.taxonomy import Taxonomy
 
@@ -109,7 +109,6 @@ def train_model(
 def evaluate_model(model: ClassificationModel, data: TrainingData) -> dict[str, Any]:
     """Metrics of ``model`` on labelled ``data``: the contract dict for a single facet, or
     ``{facet: dict}`` when the data label several facets."""
-    check_same_taxonomy(model.taxonomy, model.taxonomy, "")
     results = {}
     for facet_id, labelled in data.facets.items():
         facet = model.taxonomy.facet(facet_id)

@@ -118,13 +118,11 @@ def _choose_model(model_dir: Path | None, taxonomy_file: Path | None) -> Any:
         return load_model(model_dir, taxonomy=taxonomy)
     default = default_model_path()
     if default is not None:
-        shipped = load_model(default)
-        if taxonomy is None or taxonomy.fingerprint() == shipped.taxonomy.fingerprint():
-            return (
-                shipped
-                if taxonomy is None
-                else ClassificationModel(taxonomy, shipped.classifiers, meta=shipped.meta)
-            )
+        shipped_fingerprint = json.loads((default / "meta.json").read_text("utf-8"))["taxonomy"][
+            "fingerprint"
+        ]
+        if taxonomy is None or taxonomy.fingerprint() == shipped_fingerprint:
+            return load_model(default, taxonomy=taxonomy)
     taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
     return ClassificationModel(taxonomy, meta={"name": f"{taxonomy.name}-zero-shot", "kind": "zero-shot"})
 
