@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_nlp.errors import EssNlpError
-from ess_nlp.ui import annotations, data, queries
+from ess_nlp.ui import annotations, data, queries, retraining
 from ess_nlp.ui.common import page_header, require_corpus
 from ess_nlp.ui.nav import link_to_cahier
 
@@ -72,7 +72,18 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
             "vérifiez le fichier de taxonomie."
         )
         return
-    queue = data.annotation_queue(db, token, level, facet, annotator)
+    machine = data.availability(db, token)["classification"] and facet != annotations.KIND_FACET
+    order = st.radio(
+        "Ordre de la file",
+        ["model", "others"] if machine else ["others"],
+        format_func={
+            "model": "D'abord les unités où le modèle hésite le plus",
+            "others": "D'abord les unités déjà annotées par d'autres (pour mesurer l'accord)",
+        }.__getitem__,
+        horizontal=True,
+        key="annotate_order",
+    )
+    queue = data.annotation_queue(db, token, level, facet, annotator, order == "others")
     if not queue:
         st.success("Plus rien à annoter à ce niveau : merci ! Changez de niveau ou d'étiquettes.")
         return
@@ -229,11 +240,119 @@ def render_agreement(db: str, token: data.Token) -> None:
 
 
 def render_retrain(db: str, token: data.Token) -> None:
-    st.info(
-        "Le réentraînement depuis l'application arrive avec le module de classification : "
-        "il entraînera un nouveau modèle sur vos annotations, montrera ses scores par étiquette à côté "
-        "du modèle actuel, et vous laissera choisir de le rendre courant."
+    """Retrain on the annotations, compare per label with the current model, choose."""
+    info = data.current_model_info(db, token)
+    if info:
+        st.markdown(f"Modèle courant : **{info['name']}** version **{info['version']}** ({info['kind']}).")
+    else:
+        st.info("Aucun modèle de classification n'a encore tourné sur cette base (« ess-nlp run » le lance).")
+    cols = st.columns(3)
+    facets = cols[0].multiselect(
+        "Étiquettes à réentraîner",
+        ["domains", "themes"],
+        default=["domains", "themes"],
+        format_func=FACETS.__getitem__,
+        placeholder="Aucune",
+        key="annotate_train_facets",
     )
+    level = cols[1].selectbox(
+        "Annotations de quel niveau",
+        [None, *LEVELS],
+        format_func=lambda v: "tous les niveaux" if v is None else LEVELS[v],
+        key="annotate_train_level",
+    )
+    min_examples = cols[2].number_input("Exemples minimum par étiquette", 1, 100, 5, key="annotate_train_min")
+    if st.button("Réentraîner et évaluer", type="primary", disabled=not facets, key="annotate_retrain"):
+        bar = st.progress(0.0, text="Entraînement…")
+        try:
+            with data.open_store(db) as store:
+                result = retraining.retrain(
+                    store,
+                    facets=list(facets),
+                    level=level,
+                    min_examples=int(min_examples),
+                    progress=lambda done, total: bar.progress(
+                        min(done / max(total, 1), 1.0), text="Entraînement…"
+                    ),
+                )
+        except EssNlpError as err:
+            bar.empty()
+            st.error(str(err))
+            return
+        bar.progress(1.0, text="Entraînement terminé.")
+        st.session_state["annotate_candidate"] = result
+    result = st.session_state.get("annotate_candidate")
+    if result is None:
+        st.caption(
+            "Le nouveau modèle est entraîné sur les annotations de la base (validation croisée), le modèle "
+            "courant est évalué sur ces mêmes annotations ; vous choisissez ensuite lequel garder. "
+            "L'entraînement peut prendre plusieurs minutes."
+        )
+        return
+    render_comparison(result)
+    if st.button(
+        f"Rendre courant le modèle {result.name} version {result.version}", key="annotate_make_current"
+    ):
+        bar = st.progress(0.0, text="Enregistrement du modèle…")
+        try:
+            with data.open_store(db) as store:
+                path = retraining.make_current(
+                    store,
+                    result,
+                    progress=lambda done, total: bar.progress(
+                        min(done / max(total, 1), 1.0), text=f"Nouveau classement des unités : {done}/{total}"
+                    ),
+                )
+        except EssNlpError as err:
+            st.error(str(err))
+            return
+        st.session_state.pop("annotate_candidate", None)
+        st.success(
+            f"Le modèle {result.name} version {result.version} est désormais le modèle courant "
+            f"(dossier {path}) ; toutes les unités ont été reclassées."
+        )
+    render_versions(db, token)
+
+
+def render_comparison(result: retraining.Candidate) -> None:
+    st.markdown(
+        f"**Nouveau modèle {result.name} version {result.version}** — entraîné sur "
+        f"{result.n_texts} unité(s) annotée(s)."
+    )
+    for facet, table in result.comparison().items():
+        names = facet_labels(facet)
+        shown = table.assign(étiquette=[names.get(x, x) for x in table["label"]]).drop(columns=["label"])
+        st.markdown(
+            f"*{FACETS.get(facet, facet)}* — F1 macro : courant {result.current_macro(facet)}, "
+            f"nouveau {result.new_macro(facet)}"
+        )
+        st.dataframe(
+            shown[
+                [
+                    "étiquette",
+                    "f1 courant",
+                    "f1 nouveau",
+                    "écart",
+                    "précision nouveau",
+                    "rappel nouveau",
+                    "exemples",
+                ]
+            ],
+            hide_index=True,
+            key=f"annotate_compare_{facet}",
+        )
+    st.caption(
+        "« courant » : le modèle courant évalué sur les annotations ; « nouveau » : validation croisée du "
+        "nouveau modèle sur ces mêmes annotations (jamais évalué sur ce qu'il a appris)."
+    )
+
+
+def render_versions(db: str, token: data.Token) -> None:
+    versions = data.model_versions(db, token)
+    if len(versions) < 2:
+        return
+    with st.expander(f"Versions du modèle ({len(versions)})"):
+        st.dataframe(versions, hide_index=True, key="annotate_versions")
 
 
 if __name__ == "__main__":

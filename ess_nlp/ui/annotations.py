@@ -4,6 +4,10 @@ No streamlit here (a notebook can call every function). Annotations are append-o
 ``app_annotations`` (migration 0005): a save never replaces anything. Two people saving the same
 unit at once both keep their rows; the later one is told (``SaveResult.conflict``) that someone
 else saved different labels since the form opened, and can adopt them or keep their own.
+
+Domain and theme annotations are also written, in the same transaction, to the classifier's
+``annotations`` table (migration 0002, one row per label with value 1 or 0), which
+``ess_nlp.classify.annotations_training_data`` trains from.
 """
 
 from __future__ import annotations
@@ -63,6 +67,11 @@ def _row(row: object) -> Annotation:
     )
 
 
+def _has_table(conn: object, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))  # type: ignore[attr-defined]
+    return row.fetchone() is not None
+
+
 def latest_revision(store: Store, unit: str, facet: str) -> int:
     """The latest revision saved on ``(unit, facet)`` by anyone (0: none)."""
     row = store.conn.execute(
@@ -115,6 +124,15 @@ def save_annotation(
             (unit, facet, who, json.dumps(chosen, ensure_ascii=False), seen, now),
         )
         saved = Annotation(int(cursor.lastrowid or 0), unit, facet, who, tuple(chosen), now)
+        if facet != KIND_FACET and _has_table(conn, "annotations"):
+            # The classifier trains from its own table (migration 0002): one row per label,
+            # 1 for the labels chosen and 0 for the others of the facet when they are known.
+            values = {label: 1 for label in chosen}
+            values.update({label: 0 for label in (allowed or ()) if label not in values})
+            conn.executemany(
+                "INSERT INTO annotations(unit_id, annotator, facet, label, value, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                [(unit, who, facet, label, value, now) for label, value in sorted(values.items())],
+            )
     conflict = next((_row(r) for r in others if sorted(json.loads(r["labels"])) != chosen), None)
     return SaveResult(saved, conflict)
 

@@ -178,10 +178,16 @@ def footnotes(db: str, token: Token, source: str, start: int, end: int) -> list[
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def explanations(db: str, token: Token, unit: str) -> dict[str, list[str]]:
-    """``{label name: [words or sentences that carried its score]}`` for one unit."""
+def unit_scores(db: str, token: Token, unit: str) -> pd.DataFrame:
+    """The current model's scores on one unit, with what carried them."""
     with open_store(db) as store:
-        return queries.explanations(store, unit)
+        return queries.unit_scores(store, unit)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def current_model_info(db: str, token: Token) -> dict | None:
+    with open_store(db) as store:
+        return queries.current_model_info(store)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -205,10 +211,32 @@ def passage_context(db: str, token: Token, unit: str) -> tuple[str, str, str]:
 # --- annotations ----------------------------------------------------------------------------------
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def annotation_queue(db: str, token: Token, level: str, facet: str, annotator: str) -> list[str]:
+@st.cache_data(show_spinner=False, max_entries=8)
+def model_key(db: str, token: Token) -> tuple[int, int]:
+    """What the model's ranking depends on: the current model's id and the number of units."""
     with open_store(db) as store:
-        return queries.annotation_queue(store, level, facet, annotator)
+        info = queries.current_model_info(store)
+        units = store.conn.execute("SELECT count(*) FROM units").fetchone()[0]
+    return (int(info["id"]) if info else 0, int(units))  # type: ignore[call-overload]
+
+
+@st.cache_data(show_spinner="Classement des unités selon l'hésitation du modèle…", max_entries=16)
+def model_ranking(db: str, key: tuple[int, int], level: str, facet: str) -> list[str]:
+    """Kept across annotations (they do not change the model): recomputed when the model or
+    the units change."""
+    with open_store(db) as store:
+        return queries.model_ranking(store, level, facet)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def annotation_queue(
+    db: str, token: Token, level: str, facet: str, annotator: str, others_first: bool
+) -> list[str]:
+    ranking = model_ranking(db, model_key(db, token), level, facet)
+    with open_store(db) as store:
+        return queries.annotation_queue(
+            store, level, facet, annotator, ranking=ranking, others_first=others_first
+        )
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
@@ -306,3 +334,13 @@ def topic_edits(db: str, token: Token, model: str) -> list[tuple[str, str, str, 
         )
         for e in reversed(edits)
     ]
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def model_versions(db: str, token: Token) -> pd.DataFrame:
+    from ess_nlp.ui.retraining import model_versions as _versions
+
+    with open_store(db) as store:
+        if not queries.has_table(store.conn, "model_versions"):
+            return pd.DataFrame()
+        return _versions(store)

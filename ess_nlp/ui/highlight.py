@@ -32,6 +32,7 @@ CSS = """
 .ess-text .ess-ent::after { content: attr(data-label); font-size: 0.65em; vertical-align: super;
   color: #6a3d9a; margin-left: 1px; }
 .ess-text .ess-focus { outline: 2px solid #c0392b; outline-offset: 1px; }
+.ess-text .ess-evidence { text-decoration: underline wavy #b8860b; text-underline-offset: 3px; }
 .ess-legend span { display: inline-block; padding: 0 0.5em; margin-right: 0.5em; border-radius: 3px; }
 .ess-kwic { table-layout: fixed; width: 100%; border-collapse: collapse; }
 .ess-kwic td { padding: 0.1em 0.4em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
@@ -46,7 +47,8 @@ CSS = """
 
 @dataclass(frozen=True)
 class Mark:
-    """A span to highlight: ``kind`` is an item kind or ``"entity"`` (then ``label`` is PER, ORG…)."""
+    """A span to highlight: ``kind`` is an item kind, ``"entity"`` (then ``label`` is PER,
+    ORG…) or ``"evidence"`` (a sentence that carried a label's score)."""
 
     start: int
     end: int
@@ -98,6 +100,10 @@ def highlight_html(
             continue
         covering = [m for s, e, m in spans if s <= a and b <= e]
         piece = html.escape(text[a:b])
+        evidence = next((m for m in covering if m.kind == "evidence"), None)
+        if evidence is not None:
+            title = html.escape(evidence.title, quote=True)
+            piece = f'<span class="ess-evidence" title="{title}">{piece}</span>'
         entity = next((m for m in covering if m.kind == "entity"), None)
         if entity is not None:
             label = html.escape(entity.label, quote=True)

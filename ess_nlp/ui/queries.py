@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -224,34 +224,28 @@ def cahier_page_range(store: Store, cahier: str) -> tuple[int | None, int | None
 # --- classification (domains and themes) ------------------------------------------------------
 
 
+_CURRENT = "JOIN model_versions m ON m.id = p.model_id AND m.is_current = 1"
+
+
 def classification_available(store: Store) -> bool:
-    """Whether the classification step stored predictions (migration 0002)."""
-    return has_table(store.conn, "predictions")
+    """Whether the current classification model scored units (migration 0002)."""
+    conn = store.conn
+    if not has_table(conn, "predictions") or not has_table(conn, "model_versions"):
+        return False
+    return conn.execute(f"SELECT 1 FROM predictions p {_CURRENT} LIMIT 1").fetchone() is not None
 
 
 def unit_labels(store: Store, level: str = "cahier") -> pd.DataFrame:
     """``unit, facet, label, score`` for every label kept on units of ``level``.
 
-    From the classifier's predictions when stored. Otherwise, from what people said: the
-    latest annotation saved in the app on each unit and facet (score 1), and for cahiers the
-    domain a cahier names in its own form field ("Domaine : Se loger"), matched to the domain
-    ids, where nobody annotated its domains.
+    The labels the current classification model assigned, except where people said otherwise:
+    the latest annotation saved in the app on a unit and facet replaces the model's labels there
+    (score 1). Without a classifier, cahiers also take the domain they name in their own form
+    field ("Domaine : Se loger") where nobody annotated their domains.
     """
     conn = store.conn
     columns = ["unit", "facet", "label", "score"]
-    if classification_available(store):
-        cols = table_columns(conn, "predictions")
-        unit_col = "unit_id" if "unit_id" in cols else "unit"
-        kept = " AND p.selected = 1" if "selected" in cols else ""
-        frame = _frame(
-            conn,
-            f"SELECT p.{unit_col} AS unit, p.facet, p.label, p.score FROM predictions p"
-            f" JOIN units u ON u.id = p.{unit_col} WHERE u.level = ?{kept}",
-            (level,),
-        )
-        if not frame.empty:
-            return frame
-    records: list[tuple[str, str, str, float]] = []
+    human: list[tuple[str, str, str, float]] = []
     annotated: set[tuple[str, str]] = set()
     if has_table(conn, "app_annotations"):
         for unit_id, facet, labels in conn.execute(
@@ -261,8 +255,17 @@ def unit_labels(store: Store, level: str = "cahier") -> pd.DataFrame:
             (level,),
         ):
             annotated.add((unit_id, facet))
-            records.extend((unit_id, facet, label, 1.0) for label in json.loads(labels))
-    if level == "cahier":
+            human.extend((unit_id, facet, label, 1.0) for label in json.loads(labels))
+    machine: list[tuple[str, str, str, float]] = []
+    if classification_available(store):
+        for unit_id, facet, label, score in conn.execute(
+            f"SELECT p.unit_id, p.facet, p.label, p.score FROM predictions p {_CURRENT}"
+            " JOIN units u ON u.id = p.unit_id WHERE u.level = ? AND p.assigned = 1",
+            (level,),
+        ):
+            if (unit_id, facet) not in annotated:
+                machine.append((unit_id, facet, label, float(score)))
+    elif level == "cahier":
         rows = conn.execute(
             "SELECT id, json_extract(metadata, '$.domain') FROM units"
             " WHERE level = 'cahier' AND json_extract(metadata, '$.domain') IS NOT NULL"
@@ -275,8 +278,50 @@ def unit_labels(store: Store, level: str = "cahier") -> pd.DataFrame:
             for part in str(value).replace(";", ",").split(","):
                 key = by_folded.get(_fold(part))
                 if key:
-                    records.append((unit_id, "domains", key, 1.0))
-    return pd.DataFrame(records, columns=columns)
+                    machine.append((unit_id, "domains", key, 1.0))
+    return pd.DataFrame(machine + human, columns=columns)
+
+
+def unit_scores(store: Store, unit_id: str) -> pd.DataFrame:
+    """Every score of the current model on one unit: ``facet, label, score, assigned, terms,
+    sentences`` (``terms``: the words that carried the label; ``sentences``: ``(start, end,
+    score)`` offsets into the unit's text), best first."""
+    columns = ["facet", "label", "score", "assigned", "terms", "sentences"]
+    if not classification_available(store):
+        return pd.DataFrame(columns=columns)
+    rows = []
+    for facet, label, score, assigned, explanation in store.conn.execute(
+        f"SELECT p.facet, p.label, p.score, p.assigned, p.explanation FROM predictions p {_CURRENT}"
+        " WHERE p.unit_id = ? ORDER BY p.facet, p.score DESC",
+        (unit_id,),
+    ):
+        terms: list[str] = []
+        sentences: list[tuple[int, int, float]] = []
+        if explanation:
+            try:
+                data = json.loads(explanation)
+            except ValueError:
+                data = {}
+            for term in data.get("terms", []):
+                word = str(term.get("term", ""))
+                terms.append(f"{word} (via {term['via']})" if term.get("via") else word)
+            sentences = [
+                (int(x["start"]), int(x["end"]), float(x.get("score", 0))) for x in data.get("sentences", [])
+            ]
+        rows.append((facet, label, float(score), bool(assigned), terms, sentences))
+    return pd.DataFrame(rows, columns=columns)
+
+
+def current_model_info(store: Store) -> dict[str, object] | None:
+    """The current classification model: name, version, kind, created_at, meta (dict)."""
+    if not has_table(store.conn, "model_versions"):
+        return None
+    row = store.conn.execute(
+        "SELECT id, name, version, kind, path, created_at, meta FROM model_versions WHERE is_current = 1"
+    ).fetchone()
+    if row is None:
+        return None
+    return {**dict(row), "meta": json.loads(row["meta"] or "{}")}
 
 
 def _fold(text: str) -> str:
@@ -604,36 +649,68 @@ def passage_context(store: Store, unit_id: str) -> tuple[str, str, str]:
     return holder.text[:a], holder.text[a:b], holder.text[b:]
 
 
-def explanations(store: Store, unit_id: str) -> dict[str, list[str]]:
-    """What carried each label's score on a unit (empty until the classifier stores it)."""
-    conn = store.conn
-    if not has_table(conn, "predictions") or "explanation" not in table_columns(conn, "predictions"):
-        return {}
-    out: dict[str, list[str]] = {}
-    names = {**label_names("domains"), **label_names("themes")}
-    for label, explanation in conn.execute(
-        "SELECT label, explanation FROM predictions WHERE unit_id = ? AND explanation IS NOT NULL", (unit_id,)
-    ):
-        try:
-            evidence = json.loads(explanation)
-        except (TypeError, ValueError):
-            evidence = [str(explanation)]
-        out[names.get(label, label)] = [
-            str(e) for e in (evidence if isinstance(evidence, list) else [evidence])
-        ]
-    return out
-
-
 # --- annotation queue and suggestions -----------------------------------------------------------
 
 
-def annotation_queue(store: Store, level: str, facet: str, annotator: str, *, limit: int = 200) -> list[str]:
+def model_ranking(store: Store, level: str, facet: str) -> list[str]:
+    """Units of ``level``, those the current model hesitates most about on ``facet`` first
+    (``ess_nlp.classify.rank_for_annotation``, uncertainty); empty without a classifier."""
+    if facet == "kind" or not classification_available(store):
+        return []
+    from ess_nlp.classify import rank_for_annotation
+    from ess_nlp.taxonomy import load_taxonomy
+
+    try:
+        spec = load_taxonomy().facet(facet)
+    except KeyError:
+        return []
+    info = current_model_info(store) or {}
+    meta = info.get("meta") if isinstance(info.get("meta"), dict) else {}
+    threshold = float((meta or {}).get("facets", {}).get(facet, {}).get("threshold", spec.threshold))
+    labels = list(spec.label_ids)
+    column = {label: k for k, label in enumerate(labels)}
+    ids: list[str] = []
+    index: dict[str, int] = {}
+    cells: list[tuple[int, int, float]] = []
+    for unit_id, label, score in store.conn.execute(
+        f"SELECT p.unit_id, p.label, p.score FROM predictions p {_CURRENT} JOIN units u ON u.id = p.unit_id"
+        " WHERE u.level = ? AND p.facet = ? ORDER BY u.source_id, u.ord",
+        (level, facet),
+    ):
+        if label not in column:
+            continue
+        if unit_id not in index:
+            index[unit_id] = len(ids)
+            ids.append(unit_id)
+        cells.append((index[unit_id], column[label], float(score)))
+    if not ids:
+        return []
+    import numpy as np
+
+    scores = np.zeros((len(ids), len(labels)))
+    for i, k, score in cells:
+        scores[i, k] = score
+    ranked = rank_for_annotation(ids, scores, threshold=threshold, multi_label=spec.multi_label)
+    return [unit_id for unit_id, _ in ranked]
+
+
+def annotation_queue(
+    store: Store,
+    level: str,
+    facet: str,
+    annotator: str,
+    *,
+    ranking: Sequence[str] = (),
+    others_first: bool = False,
+    limit: int = 200,
+) -> list[str]:
     """Units of ``level`` to annotate on ``facet``, most useful first, without those
     ``annotator`` already did.
 
-    Until the classifier provides its active-learning ranking: units that others annotated and
-    this annotator has not (each gives agreement data), the ones others disagree on first; then
-    units nobody annotated, in source order.
+    With a model ``ranking`` (see :func:`model_ranking`), the units the model hesitates most
+    about come first. ``others_first`` (or without a ranking) puts first the units other people
+    annotated and this annotator has not (each gives agreement data), those they disagree on
+    first; then the rest in ranking or source order.
     """
     conn = store.conn
     done_by_me = {
@@ -650,19 +727,26 @@ def annotation_queue(store: Store, level: str, facet: str, annotator: str, *, li
         (facet, annotator, level),
     ):
         others.setdefault(unit, set()).add(labels)
-    first = sorted((u for u in others if u not in done_by_me), key=lambda u: -len(others[u]))
-    queue = first[:limit]
-    if len(queue) < limit:
-        seen = set(queue) | done_by_me | set(others)
+    queue: list[str] = []
+    if others_first or not ranking:
+        queue = sorted((u for u in others if u not in done_by_me), key=lambda u: -len(others[u]))[:limit]
+    taken = set(queue) | done_by_me
+    if ranking:
+        rest: Iterable[str] = ranking
+    else:
         where = "level = ?"
         params: list[object] = [level]
         if level == "sentence" and facet == "kind":
             where += " AND length(text) > 30"
-        for (unit,) in conn.execute(f"SELECT id FROM units WHERE {where} ORDER BY source_id, ord", params):
-            if unit not in seen:
-                queue.append(unit)
-                if len(queue) >= limit:
-                    break
+        rest = (
+            r[0] for r in conn.execute(f"SELECT id FROM units WHERE {where} ORDER BY source_id, ord", params)
+        )
+    for unit in rest:
+        if len(queue) >= limit:
+            break
+        if unit not in taken:
+            queue.append(unit)
+            taken.add(unit)
     return queue
 
 

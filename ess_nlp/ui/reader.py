@@ -5,7 +5,6 @@ cahier, ``&unite=<id>`` outlines one passage in it."""
 
 from __future__ import annotations
 
-import html
 import json
 
 import pandas as pd
@@ -43,7 +42,7 @@ def page() -> None:
     outline_col, text_col = st.columns([1, 3], gap="large")
     with outline_col:
         render_outline(units, items)
-        render_scores(db, token, cahier)
+        evidence = render_scores(db, token, head)
     with text_col:
         shown = st.multiselect(
             "Surligner",
@@ -58,7 +57,7 @@ def page() -> None:
         )
         if focus:
             render_focus(units, focus)
-        marks = item_marks(items, shown, focus)
+        marks = item_marks(items, shown, focus) + evidence
         if with_entities:
             if len(head.text) <= MAX_ENTITY_CHARS:
                 with st.spinner("Repérage des entités…"):
@@ -162,29 +161,49 @@ def render_outline(units: list[Unit], items: pd.DataFrame) -> None:
         st.caption(" · ".join(f"{n} {ITEM_LABELS.get(k, k).lower()}(s)" for k, n in counts.items()))
 
 
-def render_scores(db: str, token: data.Token, cahier: str) -> None:
+def render_scores(db: str, token: data.Token, head: Unit) -> list[Mark]:
+    """Domain and theme labels with their scores and what carried them; returns the marks of
+    the sentences behind the label chosen to be shown in the text."""
     labels = data.labels(db, token)
-    mine = labels[labels["unit"] == cahier] if not labels.empty else labels
+    mine = labels[labels["unit"] == head.id] if not labels.empty else labels
     st.markdown("**Domaines et thèmes**")
     if mine.empty:
         st.caption("Pas encore de classification pour ce cahier.")
-        return
-    for facet, names in (
-        ("domains", queries.label_names("domains")),
-        ("themes", queries.label_names("themes")),
-    ):
+        return []
+    scores = data.unit_scores(db, token, head.id)
+    names = {"domains": queries.label_names("domains"), "themes": queries.label_names("themes")}
+    for facet, facet_names in names.items():
         part = mine[mine["facet"] == facet].sort_values("score", ascending=False)
         for label, score in zip(part["label"], part["score"], strict=True):
-            st.progress(
-                min(max(float(score), 0.0), 1.0), text=f"{names.get(label, label)} : {float(score):.2f}"
-            )
-    explanations = data.explanations(db, token, cahier)
-    if explanations:
-        with st.expander("Ce qui a porté ces scores"):
-            for label, evidence in explanations.items():
-                st.markdown(
-                    f"**{html.escape(label)}** : " + " · ".join(f"« {md_escape(e)} »" for e in evidence)
-                )
+            machine = scores[(scores["facet"] == facet) & (scores["label"] == label)]
+            by_model = not machine.empty and bool(machine["assigned"].iloc[0])
+            suffix = f" : {float(score):.2f}" if by_model else " (annoté)"
+            st.progress(min(max(float(score), 0.0), 1.0), text=f"{facet_names.get(label, label)}{suffix}")
+    assigned = scores[scores["assigned"]] if not scores.empty else scores
+    if assigned.empty:
+        return []
+    with st.expander("Ce qui a porté ces scores"):
+        for row in assigned.itertuples():
+            name = names.get(row.facet, {}).get(row.label, row.label)
+            words = ", ".join(row.terms[:8]) or "—"
+            st.markdown(f"**{md_escape(name)}** — mots : {md_escape(words)}")
+            for a, b, _score in row.sentences[:2]:
+                st.caption("« " + " ".join(head.text[a:b].split())[:300] + " »")
+    options = [None, *[(r.facet, r.label) for r in assigned.itertuples() if r.sentences]]
+    chosen = st.selectbox(
+        "Montrer dans le texte les phrases qui portent",
+        options,
+        format_func=lambda o: "(aucun)" if o is None else names.get(o[0], {}).get(o[1], o[1]),
+        key="reader_evidence",
+    )
+    if chosen is None:
+        return []
+    row = assigned[(assigned["facet"] == chosen[0]) & (assigned["label"] == chosen[1])].iloc[0]
+    title = names.get(chosen[0], {}).get(chosen[1], chosen[1])
+    return [
+        Mark(head.start + a, head.start + b, "evidence", title=f"Porte « {title} »")
+        for a, b, _ in row.sentences
+    ]
 
 
 def item_marks(items: pd.DataFrame, shown: list[str], focus: str | None) -> list[Mark]:

@@ -141,3 +141,19 @@ def test_fleiss_kappa_on_three_annotators():
 def test_agreement_undefined_when_nobody_shares_units():
     (result,) = ann.agreement(_current([("u1", "A", ("x",))]), "domains", ["x"])
     assert result.units == 0 and result.kappa is None
+
+
+def test_domain_annotations_also_feed_the_classifier_table(db):
+    with Store(db) as store:
+        unit = _cahier(store)
+        ann.save_annotation(
+            store, unit, "domains", ["financer"], annotator="Alice", seen=0, allowed=["financer", "consommer"]
+        )
+        ann.save_annotation(store, unit, "kind", ["proposal"], annotator="Alice", seen=0)
+        rows = store.conn.execute(
+            "SELECT annotator, facet, label, value FROM annotations ORDER BY label"
+        ).fetchall()
+    assert [tuple(r) for r in rows] == [
+        ("Alice", "domains", "consommer", 0),
+        ("Alice", "domains", "financer", 1),
+    ]
