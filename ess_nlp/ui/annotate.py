@@ -319,6 +319,8 @@ def render_comparison(result: retraining.Candidate) -> None:
         f"**Nouveau modèle {result.name} version {result.version}** — entraîné sur "
         f"{result.n_texts} unité(s) annotée(s)."
     )
+    for note in result.notes:
+        st.warning(note)
     for facet, table in result.comparison().items():
         names = facet_labels(facet)
         shown = table.assign(étiquette=[names.get(x, x) for x in table["label"]]).drop(columns=["label"])

@@ -77,3 +77,34 @@ def md_escape(text: str) -> str:
 def md_quote(text: str, *, quote: bool = True) -> str:
     """``text`` escaped for markdown, as a block quote unless ``quote`` is False."""
     return ("> " if quote else "") + md_escape(text)
+
+
+def taxonomy_notes(labels: object) -> None:
+    """Say, in French, when the taxonomy file cannot be read or when the database holds labels
+    the taxonomy lacks (a model trained on another label set): nothing is hidden."""
+    import pandas as pd
+
+    from ess_nlp.ui import queries
+
+    taxonomy, problem = queries.app_taxonomy()
+    if taxonomy is None:
+        st.error(
+            f"La taxonomie n'a pas pu être lue : {problem} Les noms par défaut des étiquettes sont utilisés."
+        )
+    if not isinstance(labels, pd.DataFrame) or labels.empty:
+        return
+    for facet, title in (("domains", "domaines"), ("themes", "thèmes")):
+        names = queries.label_names(facet)
+        found = labels.loc[labels["facet"] == facet, "label"]
+        _, unknown = queries.names_with_unknown(names, found)
+        if unknown:
+            st.warning(
+                f"Étiquettes de {title} présentes dans la base mais absentes de la taxonomie : "
+                + ", ".join(f"« {u} »" for u in unknown)
+                + ". Elles sont montrées à part (« hors taxonomie ») ; vérifiez que le modèle a été entraîné "
+                "sur la même taxonomie que celle de l'application."
+            )
+        elif not names:
+            st.warning(
+                f"La taxonomie n'a pas de facette « {facet} » : les {title} ne peuvent pas être montrés."
+            )

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_nlp.ui import charts, data, queries
-from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus
+from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus, taxonomy_notes
 from ess_nlp.ui.nav import link_to_cahier
 
 MAX_LISTED = 40
@@ -31,8 +31,13 @@ def page() -> None:
     render_metrics(size, len(proposals), len(initiatives))
 
     per_cahier = proposals.groupby("cahier").size() if not proposals.empty else pd.Series(dtype=int)
-    domain_names = queries.label_names("domains")
-    theme_names = queries.label_names("themes")
+    taxonomy_notes(labels)
+    domain_names, _ = queries.names_with_unknown(
+        queries.label_names("domains"), labels.loc[labels["facet"] == "domains", "label"]
+    )
+    theme_names, _ = queries.names_with_unknown(
+        queries.label_names("themes"), labels.loc[labels["facet"] == "themes", "label"]
+    )
     with st.expander("Seuils des angles morts", expanded=False):
         cols = st.columns(2)
         min_cahiers = cols[0].number_input(

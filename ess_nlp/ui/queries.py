@@ -10,6 +10,7 @@ which case they are in so they can say so in French.
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -62,19 +63,58 @@ SECTION_KIND_NAMES: dict[str, str] = {
 SECTION_TO_ITEM = {"proposition": "proposal", "constat": "constat", "initiative": "initiative"}
 
 
-def label_names(facet: str) -> dict[str, str]:
-    """Display names of a facet's labels (``domains``/``themes``), from the taxonomy package
-    (``ess_nlp.taxonomy``), or the built-in names when it cannot be loaded."""
-    try:
-        from ess_nlp.taxonomy import load_taxonomy
+def taxonomy_path() -> str | None:
+    """The label set the app shows: ``$ESS_NLP_TAXONOMY`` (a taxonomy YAML file, e.g. for
+    another consultation), or None for the package's default taxonomy."""
+    import os
 
-        taxonomy = load_taxonomy()
-        labels = taxonomy.facet(facet).labels
-        if facet == "themes":
-            return {label.id: f"{label.id} {label.display_name}" for label in labels}
-        return {label.id: label.display_name for label in labels}
-    except Exception:
+    return os.environ.get("ESS_NLP_TAXONOMY") or None
+
+
+@functools.lru_cache(maxsize=4)
+def _load_taxonomy(path: str | None, stamp: float) -> tuple[object | None, str | None]:
+    from ess_nlp.errors import EssNlpError
+    from ess_nlp.taxonomy import load_taxonomy
+
+    try:
+        return load_taxonomy(path), None
+    except EssNlpError as err:
+        return None, str(err)
+
+
+def app_taxonomy() -> tuple[object | None, str | None]:
+    """``(taxonomy, None)``, or ``(None, the French reason)`` when the file cannot be used."""
+    import os
+
+    path = taxonomy_path()
+    try:
+        stamp = os.stat(path).st_mtime if path else 0.0
+    except OSError:
+        stamp = -1.0
+    return _load_taxonomy(path, stamp)
+
+
+def label_names(facet: str) -> dict[str, str]:
+    """Display names of a facet's labels (``domains``/``themes``) from the app's taxonomy
+    (:func:`app_taxonomy`), or the built-in names when it cannot be read; a facet the
+    taxonomy lacks has no names."""
+    taxonomy, _problem = app_taxonomy()
+    if taxonomy is None:
         return dict(DOMAIN_NAMES if facet == "domains" else THEME_NAMES if facet == "themes" else {})
+    try:
+        labels = taxonomy.facet(facet).labels  # type: ignore[attr-defined]
+    except KeyError:
+        return {}
+    if facet == "themes":
+        return {label.id: f"{label.id} {label.display_name}" for label in labels}
+    return {label.id: label.display_name for label in labels}
+
+
+def names_with_unknown(names: dict[str, str], found: Iterable[str]) -> tuple[dict[str, str], list[str]]:
+    """``names`` plus the labels found in the database that the taxonomy lacks (shown as
+    « id (hors taxonomie) »), and the list of those labels."""
+    unknown = sorted({str(x) for x in found} - set(names))
+    return {**names, **{u: f"{u} (hors taxonomie)" for u in unknown}}, unknown
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -658,10 +698,12 @@ def model_ranking(store: Store, level: str, facet: str) -> list[str]:
     if facet == "kind" or not classification_available(store):
         return []
     from ess_nlp.classify import rank_for_annotation
-    from ess_nlp.taxonomy import load_taxonomy
 
+    taxonomy, _problem = app_taxonomy()
+    if taxonomy is None:
+        return []
     try:
-        spec = load_taxonomy().facet(facet)
+        spec = taxonomy.facet(facet)  # type: ignore[attr-defined]
     except KeyError:
         return []
     info = current_model_info(store) or {}

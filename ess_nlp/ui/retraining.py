@@ -95,9 +95,12 @@ def retrain(
     from ess_nlp.classify import annotations_training_data, evaluate_model, train_model
     from ess_nlp.classify.model import next_version
     from ess_nlp.classify.step import current_model
-    from ess_nlp.taxonomy import load_taxonomy
+    from ess_nlp.errors import ConfigError
+    from ess_nlp.ui.queries import app_taxonomy
 
-    taxonomy = load_taxonomy()
+    taxonomy, problem = app_taxonomy()
+    if taxonomy is None:
+        raise ConfigError(f"Impossible d'entraîner : la taxonomie n'a pas pu être lue ({problem}).")
     data = annotations_training_data(
         store, taxonomy=taxonomy, facets=facets, level=level, min_examples=min_examples
     )
@@ -114,6 +117,13 @@ def retrain(
     )
     new = {facet: model.meta["facets"][facet]["cv"] for facet in data.facets}
     notes: list[str] = []
+    for facet in data.facets:
+        missing = model.meta["facets"][facet].get("untrained_labels") or []
+        if missing:
+            notes.append(
+                f"Aucune annotation pour {', '.join(f'« {m} »' for m in missing)} ({facet}) : le nouveau modèle "
+                "ne sait pas reconnaître ces étiquettes (le modèle zéro-shot s'en charge)."
+            )
     current_metrics: dict[str, Mapping[str, Any]] | None
     try:
         current = current_model(store)
