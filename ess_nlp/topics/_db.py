@@ -152,16 +152,18 @@ def run_topics(
     model = model or model_name(level, kinds)
     units = stored_units(store, level, kinds)
     result = fit_topics([u.text for u in units], [u.id for u in units], config=config, progress=progress)
-    previous_run = latest_run_id(store, model)
-    identities = _identities(store, model)
-    next_id = max(identities, default=-1) + 1
-    previous = _previous_raw(store, previous_run) if previous_run is not None else None
-    result, mapping = with_stable_ids(result, previous, next_id=next_id, names=identities)
-    result, outcomes = apply_edits(result, list_edits(store, model))
-    for outcome in outcomes:
-        if not outcome.applied:
-            logger.info("edit %s not replayed: %s", outcome.edit.id, outcome.message)
+    # Matching, replay and writing happen in one write transaction, so an edit made meanwhile
+    # is either replayed here or made on this run.
     with store.transaction() as conn:
+        previous_run = latest_run_id(store, model)
+        identities = _identities(store, model)
+        next_id = max(identities, default=-1) + 1
+        previous = _previous_raw(store, previous_run) if previous_run is not None else None
+        result, mapping = with_stable_ids(result, previous, next_id=next_id, names=identities)
+        result, outcomes = apply_edits(result, list_edits(store, model))
+        for outcome in outcomes:
+            if not outcome.applied:
+                logger.info("edit %s not replayed: %s", outcome.edit.id, outcome.message)
         run_id = _insert_run(conn, model, level, kinds, result, outcomes)
         _write_topics(conn, model, run_id, result)
         _insert_assignments(conn, run_id, result)
@@ -343,11 +345,11 @@ def edit_topics(store: Store, model: str, edit: Edit) -> EditOutcome:
     """
     if not edit.who.strip():
         raise ConfigError("Une modification de thème doit dire qui la fait (champ « who » vide).")
-    run_id = latest_run_id(store, model)
-    result = load_run(store, model, run_id)
-    updated, outcome = apply_edit(result, edit)
-    done = outcome.edit
     with store.transaction() as conn:
+        run_id = latest_run_id(store, model)
+        result = load_run(store, model, run_id)
+        updated, outcome = apply_edit(result, edit)
+        done = outcome.edit
         _update_assignments(conn, int(run_id or 0), updated)
         _write_topics(conn, model, int(run_id or 0), updated)
         cursor = conn.execute(
