@@ -150,3 +150,18 @@ def test_other_pages_render(page, app_url, artifacts, path, title, name):
     open_page(page, f"{app_url}/{path}", title)
     assert page.locator('[data-testid="stException"]').count() == 0
     shot(page, artifacts, name)
+
+
+def test_a_link_to_a_passage_scrolls_to_it(page, app_url, artifacts, e2e_db):
+    from urllib.parse import urlencode
+
+    with Store(e2e_db) as store:
+        proposals = queries.items_frame(store, "proposal")
+    last = proposals.sort_values("start").groupby("cahier").tail(1).iloc[0]  # the last proposal of a cahier
+    page.goto(f"{app_url}/lire?" + urlencode({"cahier": last["cahier"], "unite": last["unit"]}))
+    focus = page.locator("mark.ess-focus").first
+    focus.wait_for()
+    page.wait_for_timeout(1500)  # the page scrolls to the passage's section
+    top = focus.evaluate("e => e.getBoundingClientRect().top")
+    assert 0 <= top <= page.viewport_size["height"], top
+    shot(page, artifacts, "12-lire-passage")
