@@ -291,3 +291,11 @@ def test_selecting_an_initiative_shows_its_card(sample_db, monkeypatch):
     at.run()
     no_failure(at)
     assert any(e.label == "Le passage d'où la fiche est tirée" for e in at.expander)
+
+
+def test_top_level_app_py_opens_the_same_app(sample_db, monkeypatch):
+    monkeypatch.setenv("ESS_NLP_DB", str(sample_db))
+    at = AppTest.from_file(str(Path(ess_nlp.ui.__file__).resolve().parents[2] / "app.py"), default_timeout=180)
+    at.run()
+    no_failure(at)
+    assert at.title[0].value == "Vue d'ensemble"
