@@ -81,3 +81,39 @@ def test_retrain_compare_then_make_current(tmp_path, labelled_db, monkeypatch):
     assert (current["name"], current["version"]) == (retraining.APP_MODEL_NAME, "1")
     assert (tmp_path / "models" / retraining.APP_MODEL_NAME / "1" / "meta.json").is_file()
     assert scored > 0
+
+
+def test_two_annotators_on_the_same_unit_at_once(tmp_path, sample_db, monkeypatch):
+    db = sys.modules["ess_ui_dbfixtures"].copy_db(sample_db, tmp_path / "two.sqlite3")
+    alice = annotate_page(db, monkeypatch, "Alice")
+    bruno = annotate_page(db, monkeypatch, "Bruno")  # both forms are open on the same first unit
+
+    def form(at: AppTest):  # type: ignore[no-untyped-def]
+        return next(m for m in at.multiselect if m.key and m.key.startswith("annotate_labels_"))
+
+    assert form(alice).key == form(bruno).key
+    unit = form(alice).key.removeprefix("annotate_labels_").removesuffix("_domains")
+    form(alice).set_value(["financer"]).run()
+    alice.button(key="annotate_save").click().run()
+    form(bruno).set_value(["consommer"]).run()
+    bruno.button(key="annotate_save").click().run()
+    assert not bruno.exception, [e.value for e in bruno.exception]
+    warning = next(w.value for w in bruno.warning if w.value.startswith("Pendant que vous annotiez"))
+    assert (
+        "Alice" in warning
+        and "Financer" in warning
+        and "Consommer" in warning
+        and "rien n'est perdu" in warning
+    )
+    with Store(db) as store:
+        rows = store.conn.execute(
+            "SELECT annotator, labels FROM app_annotations WHERE unit_id = ? ORDER BY id", (unit,)
+        ).fetchall()
+    assert [tuple(r) for r in rows] == [("Alice", '["financer"]'), ("Bruno", '["consommer"]')]
+    bruno.button(key="annotate_take_other").click().run()
+    with Store(db) as store:
+        last = store.conn.execute(
+            "SELECT annotator, labels FROM app_annotations WHERE unit_id = ? ORDER BY id DESC LIMIT 1",
+            (unit,),
+        ).fetchone()
+    assert tuple(last) == ("Bruno", '["financer"]')
