@@ -94,6 +94,8 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
         out = out[[bool(set(t) & set(theme)) for t in out["themes"]]]
     if at_least > 1:
         out = out[out["group_cahiers"] >= at_least]
+    # Proposals several cahiers make come first (then in source order).
+    out = out.sort_values("group_cahiers", ascending=False, kind="stable")
     return out.reset_index(drop=True)
 
 
@@ -118,6 +120,7 @@ def render_table(filtered: pd.DataFrame) -> pd.Series | None:
         on_select="rerun",
         selection_mode="single-row",
         key="proposals_table",
+        height=460,
         column_config={
             "proposition": st.column_config.TextColumn(width="large"),
             "proposée par (cahiers)": st.column_config.NumberColumn(format="%d"),
