@@ -150,7 +150,7 @@ def render_topics(db: str, token: data.Token, chosen: pd.DataFrame) -> None:
         st.info("Aucune unité des cahiers filtrés n'appartient à un thème.")
         return
     table = topic_table(shown)
-    left, right = st.columns([2, 3], gap="large")
+    left, right = st.columns([1, 1], gap="large")
     with left:
         st.markdown("**Thèmes** (sélectionnez une ligne)")
         event = st.dataframe(
