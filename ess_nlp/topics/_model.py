@@ -370,6 +370,11 @@ def fit_topics(
     said in ``notes``). Two calls with the same texts, ids and config return the same
     assignments.
     """
+    # Load every BLAS library first (numpy's and SciPy's): threadpoolctl limits only the
+    # libraries already loaded, and a library loaded later would run multi-threaded, giving
+    # different floating-point sums (so different topics) depending on what was imported.
+    import scipy.linalg  # noqa: F401
+    import sklearn.decomposition  # noqa: F401
     from threadpoolctl import threadpool_limits
 
     # One BLAS thread: the matrices are small, the results stay bitwise reproducible, and

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.metrics import normalized_mutual_info_score
@@ -97,3 +102,23 @@ def test_bad_parameters_and_ids_raise_french_errors() -> None:
         fit_topics(["un texte", "un autre"], ["a", "a"])
     with pytest.raises(ConfigError, match="un par texte"):
         fit_topics(["un texte"], ["a", "b"])
+
+
+@pytest.mark.slow
+def test_a_fresh_process_gives_the_same_topics(corpus, fitted) -> None:  # type: ignore[no-untyped-def]
+    """What a process imported before fitting (torch, UMAP…) must not change the result."""
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]);"
+        "from topics_corpus import make_corpus;"
+        "from ess_nlp.topics import TopicConfig, fit_topics;"
+        "ids, texts, _ = make_corpus();"
+        "r = fit_topics(texts, ids, config=TopicConfig(seed=7));"
+        "print(json.dumps([r.topics.tolist(), r.embeddings.round(6).tolist()]))"
+    )
+    folder = str(Path(__file__).parent)
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", script, folder], capture_output=True, text=True, check=True
+    )
+    topics, embeddings = json.loads(done.stdout.strip().splitlines()[-1])
+    assert topics == fitted.topics.tolist()
+    assert np.allclose(embeddings, fitted.embeddings, atol=1e-6)
