@@ -375,7 +375,7 @@ def render_item(sid: int, item: Item, numbers: dict[str, str], mask: bool, *, de
         number = numbers.get(item.id, "")
         kind = KIND_NAMES.get(item.kind, item.kind)
         marker = {"text": ":material/edit_note:", "initiative": ":material/eco:"}.get(item.kind, "•")
-        cols[0].markdown(f"**{md_escape(number)}**" if number else marker, help=kind.capitalize())
+        cols[0].markdown(f"**{md_escape(number)}**" if number else marker)
         with cols[1]:
             if item.kind == "initiative":
                 st.text_input(
@@ -501,9 +501,11 @@ def render_export(sid: int, doc: Synthesis) -> None:
     mask = cols[1].checkbox("Masquer les données personnelles", value=True, key="syn_export_mask")
     db, _ = data.current()
 
+    current, version = doc, _base(sid)  # captured now: the file is built outside this run
+
     def build() -> bytes:
         with data.open_store(db) as store:
-            return export_synthesis(_doc(sid), fmt, mask=mask, store=store, meta={"synthesis_id": sid, "version": _base(sid)})
+            return export_synthesis(current, fmt, mask=mask, store=store, meta={"synthesis_id": sid, "version": version})
 
     cols[2].write("")
     cols[2].download_button(
