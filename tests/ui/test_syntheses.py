@@ -223,3 +223,33 @@ def test_login_refused_when_no_account(db: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setenv("ESS_NLP_DB", str(db))
     at = AppTest.from_file(MAIN, default_timeout=180).run()
     assert any("aucun compte n'est configuré" in e.value for e in at.error)
+
+
+def test_openid_connect_login_maps_the_email_to_a_user(db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        '[auth]\nredirect_uri = "https://ess.exemple.org/oauth2callback"\ncookie_secret = "secret"\n'
+        'client_id = "ess"\nclient_secret = "s"\nserver_metadata_url = "https://sso.exemple.org/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    f = UsersFile.load(tmp_path / "users.toml", missing_ok=True)
+    f.add_user("sam", role="equipe", email="sam@exemple.org")  # no password: OIDC only
+    f.save()
+    monkeypatch.setenv("ESS_NLP_SECRETS", str(secrets))
+    monkeypatch.setenv("ESS_NLP_USERS", str(f.path))
+    monkeypatch.setenv("ESS_NLP_LOGIN", "1")
+    monkeypatch.setenv("ESS_NLP_DB", str(db))
+    at = AppTest.from_file(MAIN, default_timeout=180)
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert at.title[0].value == "Connexion" and at.button(key="auth_oidc_login").label == "Se connecter"
+    at.user = {"is_logged_in": True, "email": "inconnu@exemple.org"}
+    at.run()
+    assert any("n'a pas accès" in e.value for e in at.error)
+    other = AppTest.from_file(MAIN, default_timeout=180)
+    other.user = {"is_logged_in": True, "email": "SAM@exemple.org"}
+    other.run()
+    other.switch_page("syntheses.py")
+    other.run()
+    ok(other)
+    assert other.title[0].value == "Synthèses"
