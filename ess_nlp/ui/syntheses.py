@@ -14,9 +14,9 @@ from typing import Any
 
 import streamlit as st
 
-from ess_nlp.access import AccessDenied, UsersFile, users_path
+from ess_nlp.access import AccessDenied, UsersFile, can_export_corpus, users_path
 from ess_nlp.errors import EssNlpError
-from ess_nlp.export import EXTENSIONS, FORMAT_NAMES, FORMATS, MIME_TYPES, export_synthesis, slug
+from ess_nlp.export import EXTENSIONS, FORMAT_NAMES, FORMATS, MIME_TYPES, export, export_synthesis, slug
 from ess_nlp.synthesis import (
     SECTION_TITLES,
     SECTIONS,
@@ -315,6 +315,7 @@ def render_synthesis(db: str, sid: int) -> None:
         render_section(sid, doc, section, numbers, mask)
     render_contributors(doc)
     render_export(sid, doc)
+    render_corpus_export(db, data.current()[1])
     render_history(db, sid)
     render_delete(db, sid, doc.title)
 
@@ -518,6 +519,32 @@ def render_export(sid: int, doc: Synthesis) -> None:
         on_click="ignore",
     )
 
+
+
+def render_corpus_export(db: str, token: data.Token) -> None:
+    """Researchers and staff: every cahier of a theme or a domain as an IRaMuTeQ corpus."""
+    user = current_user()
+    if not can_export_corpus(user):
+        return
+    with st.expander("Corpus pour IRaMuTeQ (chercheurs et équipe)", icon=":material/dataset:"):
+        st.caption(
+            "Tous les cahiers d'un thème ou d'un domaine, avec leurs métadonnées en variables étoilées "
+            "(**** *domaine_… *theme_… *territoire_…), pour la méthode Reinert."
+        )
+        cols = st.columns([1, 2, 1, 2])
+        kind = cols[0].radio("Portée", ["theme", "domain"], format_func=lambda k: {"theme": "Thème", "domain": "Domaine"}[k], key="syn_corpus_kind")
+        names = queries.label_names("themes" if kind == "theme" else "domains")
+        value = cols[1].selectbox("Valeur", list(names), format_func=lambda v: names[v], key=f"syn_corpus_value_{kind}")
+        mask = cols[2].checkbox("Masquer les données personnelles", value=True, key="syn_corpus_mask")
+
+        def build() -> bytes:
+            with data.open_store(db) as store:
+                return export(store, fmt="iramuteq", mask=mask, **{kind: value}).data
+
+        cols[3].download_button(
+            "Télécharger le corpus", data=build, file_name=f"corpus-{slug(value)}-iramuteq.txt", mime="text/plain",
+            key="syn_corpus_download", icon=":material/download:", on_click="ignore",
+        )  # fmt: skip
 
 def render_history(db: str, sid: int) -> None:
     user = current_user()

@@ -167,6 +167,8 @@ def test_export_button_and_masking_toggle(db: Path, monkeypatch: pytest.MonkeyPa
     assert at.checkbox(key="syn_export_mask").value is True  # exports mask by default
     at.selectbox(key="syn_export_fmt").set_value("md").run()
     ok(at)
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Télécharger (Markdown (.md))", "Télécharger le corpus"]  # staff: corpus export too
 
 
 def test_empty_database(empty_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,6 +217,7 @@ def test_login_required_and_groups_only_see_their_syntheses(db: Path, monkeypatc
     other.run()
     ok(other)
     assert other.selectbox(key="syn_select").value == sid
+    assert [b.label for b in other.get("download_button")] == ["Télécharger (Word (.docx))"]  # no corpus export
 
 
 def test_login_refused_when_no_account(db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
