@@ -175,7 +175,7 @@ def page() -> None:
         index=ids.index(default) if default in ids else 0,
         format_func=lambda i: (
             f"n° {i} · {titles[i].title} — {SCOPE_NAMES[titles[i].scope.kind]} {titles[i].scope.value}"
-            f" · groupe {titles[i].group or '—'} · v{titles[i].version}"
+            f" · groupe {titles[i].group or '—'}"
         ),
         key="syn_select",
     )
