@@ -257,9 +257,10 @@ def zeroshot(data: dict[str, Any]) -> None:
 
 
 def sample() -> None:
-    from ess_nlp.classify import ClassificationModel, TextClassifier
+    from ess_nlp.classify import ClassificationModel
     from ess_nlp.classify.evaluation import decide_all, label_metrics
     from ess_nlp.classify.gold import gold_training_data
+    from ess_nlp.classify.train import small_data_estimator
     from ess_nlp.taxonomy import load_taxonomy
 
     gold = ROOT / "corpus" / "gold" / "sample.jsonl"
@@ -278,7 +279,7 @@ def sample() -> None:
         oof = np.zeros((len(texts), len(facet.label_ids)))
         for i in range(len(texts)):  # leave one cahier out
             train = [j for j in range(len(texts)) if j != i]
-            clf = TextClassifier(random_state=SEED).fit(
+            clf = small_data_estimator(SEED).fit(
                 [texts[j] for j in train], [labelled.labels[j] for j in train]
             )
             proba = clf.predict_proba([texts[i]])[0]

