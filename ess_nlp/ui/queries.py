@@ -265,6 +265,13 @@ def cahier_page_range(store: Store, cahier: str) -> tuple[int | None, int | None
 
 
 _CURRENT = "JOIN model_versions m ON m.id = p.model_id AND m.is_current = 1"
+# Units of one level first, then their predictions by primary key: SQLite would otherwise walk
+# every prediction of the model (all levels) and look each unit up — 100 times slower on large
+# databases. CROSS JOIN fixes that order.
+_LEVEL_PREDICTIONS = (
+    "FROM units u CROSS JOIN predictions p ON p.unit_id = u.id"
+    " AND p.model_id = (SELECT id FROM model_versions WHERE is_current = 1)"
+)
 
 
 def classification_available(store: Store) -> bool:
@@ -299,8 +306,8 @@ def unit_labels(store: Store, level: str = "cahier") -> pd.DataFrame:
     machine: list[tuple[str, str, str, float]] = []
     if classification_available(store):
         for unit_id, facet, label, score in conn.execute(
-            f"SELECT p.unit_id, p.facet, p.label, p.score FROM predictions p {_CURRENT}"
-            " JOIN units u ON u.id = p.unit_id WHERE u.level = ? AND p.assigned = 1",
+            f"SELECT p.unit_id, p.facet, p.label, p.score {_LEVEL_PREDICTIONS}"
+            " WHERE u.level = ? AND p.assigned = 1",
             (level,),
         ):
             if (unit_id, facet) not in annotated:
@@ -715,9 +722,9 @@ def model_ranking(store: Store, level: str, facet: str) -> list[str]:
     index: dict[str, int] = {}
     cells: list[tuple[int, int, float]] = []
     for unit_id, label, score in store.conn.execute(
-        f"SELECT p.unit_id, p.label, p.score FROM predictions p {_CURRENT} JOIN units u ON u.id = p.unit_id"
-        " WHERE u.level = ? AND p.facet = ? ORDER BY u.source_id, u.ord",
-        (level, facet),
+        f"SELECT p.unit_id, p.label, p.score {_LEVEL_PREDICTIONS} AND p.facet = ?"
+        " WHERE u.level = ? ORDER BY u.source_id, u.ord",
+        (facet, level),
     ):
         if label not in column:
             continue
