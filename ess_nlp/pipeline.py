@@ -17,6 +17,7 @@ from pathlib import Path
 
 from spacy.language import Language
 
+from ess_nlp._provenance import file_sha256
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ingest import Limits, iter_source_files, read_bytes, read_document
 from ess_nlp.records import Document
@@ -150,11 +151,7 @@ def _unchanged(path: Path, store: Store) -> bool:
     row = store.conn.execute("SELECT sha256 FROM sources WHERE path = ?", (str(path),)).fetchone()
     if row is None:
         return False
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return bool(digest.hexdigest() == row["sha256"])
+    return bool(file_sha256(path) == row["sha256"])
 
 
 def run(

@@ -17,21 +17,20 @@ to a temporary sibling folder then renamed, so a failure never leaves a partial 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 import os
 import re
 import shutil
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ess_nlp._provenance import file_sha256
+from ess_nlp._provenance import package_versions as _package_versions
 from ess_nlp.classify._records import Evidence, Explanation, Prediction, SentenceEvidence
 from ess_nlp.classify._text import LemmatizedText, with_lemmas
 from ess_nlp.classify.estimator import TextClassifier
@@ -264,7 +263,7 @@ def save_model(model: ClassificationModel, folder: str | Path, *, overwrite: boo
         (tmp / TAXONOMY_FILE).write_text(dump_taxonomy(model.taxonomy), encoding="utf-8")
         if model.classifiers:
             sio.dump(dict(model.classifiers), tmp / MODEL_FILE)
-            meta["files"] = {MODEL_FILE: _sha256(tmp / MODEL_FILE)}
+            meta["files"] = {MODEL_FILE: file_sha256(tmp / MODEL_FILE)}
         else:
             meta["files"] = {}
         meta["facets"] = {
@@ -325,7 +324,7 @@ def load_model(folder: str | Path, *, taxonomy: Taxonomy | None = None) -> Class
     if meta.get("files", {}).get(MODEL_FILE):
         if not model_path.is_file():
             raise ModelError(f"{folder} : fichier {MODEL_FILE} manquant (le modèle est incomplet).")
-        if _sha256(model_path) != meta["files"][MODEL_FILE]:
+        if file_sha256(model_path) != meta["files"][MODEL_FILE]:
             raise ModelError(
                 f"{model_path} : empreinte SHA-256 différente de celle de {META_FILE} ; le fichier a été modifié."
             )
@@ -412,21 +411,7 @@ def _version_key(version: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def package_versions() -> dict[str, str]:
-    found = {"python": sys.version.split()[0]}
-    for name in PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return found
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return _package_versions(PACKAGES)
 
 
 # --- model card ------------------------------------------------------------------------------

@@ -19,19 +19,17 @@ then renamed, so a failure never leaves a partial model (as the classifiers do).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 import shutil
-import sys
 import tempfile
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from ess_nlp._provenance import file_sha256, package_versions
 from ess_nlp.errors import ModelError
 from ess_nlp.topics._config import TopicConfig
 from ess_nlp.topics._embeddings import backend_from_state
@@ -59,13 +57,7 @@ _ARRAYS = ("topics", "raw_topics", "probability", "similarity", "embeddings", "c
 
 
 def _versions() -> dict[str, str]:
-    found = {"python": sys.version.split()[0]}
-    for name in _PACKAGES:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return found
+    return package_versions(_PACKAGES)
 
 
 def save_topic_model(
@@ -122,7 +114,7 @@ def _write_files(
         backend_arrays: dict[str, Any] = dict(state)
         np.savez_compressed(folder / "backend.npz", allow_pickle=False, **backend_arrays)
         backend = result.backend.describe()
-    files = {path.name: _sha256(path) for path in sorted(folder.iterdir())}
+    files = {path.name: file_sha256(path) for path in sorted(folder.iterdir())}
     meta = {
         "kind": KIND,
         "format_version": FORMAT_VERSION,
@@ -140,14 +132,6 @@ def _write_files(
     }
     _write_json(folder / "meta.json", meta)
     return meta
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def model_card(meta: dict[str, Any], result: TopicResult) -> str:
@@ -213,7 +197,7 @@ def load_topic_model(path: str | Path) -> TopicResult:
         file_path = folder / Path(str(file_name)).name
         if not file_path.is_file():
             raise ModelError(f"Modèle de thèmes incomplet : le fichier « {file_path} » manque.")
-        if _sha256(file_path) != digest:
+        if file_sha256(file_path) != digest:
             raise ModelError(
                 f"Le fichier « {file_path} » a été modifié depuis l'enregistrement du modèle (SHA-256 différent)."
             )
