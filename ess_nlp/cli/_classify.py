@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ess_nlp.cli._common import JsonOption, QuietOption, fail, progress_bar
+from ess_nlp.cli._common import JsonOption, QuietOption, fail, progress_bar, split_files
 from ess_nlp.errors import EssNlpError
 
 LEVELS = ("cahier", "section", "sentence")
@@ -51,8 +51,6 @@ def classify(
     par défaut livré, ou le zéro-shot quand la taxonomie donnée n'a pas de modèle.
     """
     from ess_nlp.classify._text import unit_text
-    from ess_nlp.ingest import iter_source_files, read_document
-    from ess_nlp.segment import split_document
 
     if level not in LEVELS:
         fail(f"Niveau « {level} » inconnu : cahier, section ou sentence attendu.")
@@ -60,14 +58,8 @@ def classify(
         model = _choose_model(model_dir, taxonomy_file)
     except EssNlpError as err:
         fail(str(err))
-    failed = False
-    for path in iter_source_files(files):
-        try:
-            units = split_document(read_document(path))
-        except EssNlpError as err:
-            typer.echo(str(err), err=True)
-            failed = True
-            continue
+    failures: list[str] = []
+    for _path, units in split_files(files, failures):
         sentences = [u for u in units if u.level == "sentence"]
         chosen = [u for u in units if u.level == level and u.text.strip()]
         items = [
@@ -105,7 +97,7 @@ def classify(
                 )
                 heading = unit.title or unit.text[:60].replace("\n", " ")
                 typer.echo(f"{unit.id} {heading}\n    {labels}")
-    if failed:
+    if failures:
         raise typer.Exit(1)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -11,7 +11,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from ess_nlp.errors import EssNlpError
 from ess_nlp.pipeline import STEP_LABELS
+from ess_nlp.records import Unit
 
 DbOption = Annotated[
     Path | None,
@@ -21,6 +23,22 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON Lines (une
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Sans barre de progression.")]
 
 _stderr = Console(stderr=True)
+
+
+def split_files(files: Iterable[Path], failures: list[str]) -> Iterator[tuple[Path, list[Unit]]]:
+    """Read and split each file under ``files``; a bad file is reported on stderr (one line),
+    appended to ``failures`` and skipped."""
+    from ess_nlp.ingest import iter_source_files, read_document
+    from ess_nlp.segment import split_document
+
+    for path in iter_source_files(files):
+        try:
+            units = split_document(read_document(path))
+        except EssNlpError as err:
+            typer.echo(str(err), err=True)
+            failures.append(str(err))
+            continue
+        yield path, units
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -11,12 +11,11 @@ from typing import Annotated
 
 import typer
 
-from ess_nlp.cli._common import DbOption, JsonOption, QuietOption, fail, progress_bar
+from ess_nlp.cli._common import DbOption, JsonOption, QuietOption, fail, progress_bar, split_files
 from ess_nlp.errors import EssNlpError
-from ess_nlp.ingest import iter_source_files, read_document
+from ess_nlp.ingest import read_document
 from ess_nlp.pipeline import STEP_LABELS, SourceReport, ingest_paths
 from ess_nlp.pipeline import run as run_pipeline
-from ess_nlp.segment import split_document
 from ess_nlp.store import Store
 
 PathsArgument = Annotated[list[Path], typer.Argument(help="Fichiers ou dossiers (parcourus récursivement).")]
@@ -47,14 +46,8 @@ def split(files: PathsArgument, json_output: JsonOption = False) -> None:
     Avec --json, une ligne JSON par unité : id, level, parent, source, title, kind, start, end,
     text (start/end indexent le texte affiché par « ess-nlp text FILE »).
     """
-    failed = False
-    for path in iter_source_files(files):
-        try:
-            units = split_document(read_document(path))
-        except EssNlpError as err:
-            typer.echo(str(err), err=True)
-            failed = True
-            continue
+    failures: list[str] = []
+    for _path, units in split_files(files, failures):
         for unit in units:
             if json_output:
                 typer.echo(json.dumps(unit.to_json(), ensure_ascii=False))
@@ -63,7 +56,7 @@ def split(files: PathsArgument, json_output: JsonOption = False) -> None:
                 label = unit.title or unit.text[:80].replace("\n", " ")
                 kind = f" [{unit.kind}]" if unit.level == "section" else ""
                 typer.echo(f"{' ' * indent}{unit.level} {unit.id}{kind} {label}")
-    if failed:
+    if failures:
         raise typer.Exit(1)
 
 
