@@ -526,6 +526,7 @@ def evaluate_duplicates(corpus: Path, nlp: Any) -> None:
             f"{threshold:.2f}{mark}: pairwise precision {sc['precision']:.3f}, recall {sc['recall']:.3f}, "
             f"F1 {sc['f1']:.3f}"
         )
+    evaluate_duplicates_at_scale()
     gold_path = corpus / "gold" / "sample.jsonl"
     if not gold_path.is_file():
         return
@@ -550,6 +551,41 @@ def evaluate_duplicates(corpus: Path, nlp: Any) -> None:
         print(
             f"[duplicates]   {group.cahiers} cahiers: " + " / ".join(texts[m][:60] for m in group.members[:3])
         )
+
+
+def evaluate_duplicates_at_scale() -> None:
+    """Time and peak memory of the grouping over every line of every Grand Débat proposals field
+    (about 40,000 proposals: the size the app's large database holds)."""
+    import resource
+
+    import pandas as pd
+
+    from ess_nlp.extract.duplicates import group_duplicates
+
+    path = SHARED / "gdn-reunions-locales" / "gdn_reunions_locales.csv"
+    if not path.is_file():
+        print(f"[duplicates] scale: skipped ({path} is absent)")
+        return
+    frame = pd.read_csv(path, dtype=str).fillna("")
+    items = [
+        (f"{row.contribution_id}/{i}", line.strip(" -•*\t"), str(row.contribution_id))
+        for row in frame.itertuples()
+        for i, line in enumerate(str(row.propositions).splitlines())
+        if len(line.split()) >= 3
+    ]
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.perf_counter()
+    groups = group_duplicates(items)
+    elapsed = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    texts = dict((pid, text) for pid, text, _ in items)
+    print(
+        f"[duplicates] scale: {len(items):,} Grand Débat proposal lines from {len(frame):,} reports grouped in "
+        f"{elapsed:.1f} s, process peak RSS {before:,.0f} MiB before, {peak:,.0f} MiB after; {len(groups):,} "
+        "groups"
+    )
+    for group in groups[:3]:
+        print(f"[duplicates]   {group.cahiers} reports: " + " / ".join(texts[m][:50] for m in group.members[:3]))
 
 
 def main(argv: list[str] | None = None) -> int:

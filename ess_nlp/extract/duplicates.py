@@ -59,20 +59,40 @@ class DuplicateGroup:
     cahiers: int
 
 
-def similarity_matrix(texts: Sequence[str]) -> sparse.csr_matrix:
-    """Pairwise similarity of ``texts`` (sparse, symmetric, diagonal 1)."""
-    if not texts:
-        return sparse.csr_matrix((0, 0))
-    words = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True, min_df=1)
+#: Upper bound on the similarity entries computed at once (rows of a block x all texts), so that
+#: memory grows with the number of similar pairs kept, not with the square of the number of texts.
+BLOCK_ENTRIES = 5_000_000
+
+
+def similarity_matrix(texts: Sequence[str], *, threshold: float = 0.0) -> sparse.csr_matrix:
+    """Pairwise similarity of ``texts`` (sparse, symmetric, diagonal 1).
+
+    Entries below ``threshold`` are dropped. Rows are computed by blocks of at most
+    ``BLOCK_ENTRIES`` entries, so 40,000 proposals need a few hundred megabytes, not tens of
+    gigabytes.
+    """
+    n = len(texts)
+    if not n:
+        return sparse.csr_matrix((0, 0), dtype=np.float32)
+    words = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True, min_df=1, dtype=np.float32)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1,
-                            preprocessor=_chars)
+                            preprocessor=_chars, dtype=np.float32)
     try:
-        xw = normalize(words.fit_transform(texts))
+        xw = normalize(words.fit_transform(texts)).tocsr()
     except ValueError:  # no word at all (texts of digits or stop words only)
-        xw = sparse.csr_matrix((len(texts), 1))
-    xc = normalize(chars.fit_transform([t if t.strip() else "_" for t in texts]))
-    sim = (xw @ xw.T + xc @ xc.T) * 0.5
-    return sparse.csr_matrix(sim)
+        xw = sparse.csr_matrix((n, 1), dtype=np.float32)
+    xc = normalize(chars.fit_transform([t if t.strip() else "_" for t in texts])).tocsr()
+    xw_t, xc_t = xw.T.tocsc(), xc.T.tocsc()
+    step = max(1, min(n, BLOCK_ENTRIES // n))
+    blocks = []
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        block = ((xw[start:stop] @ xw_t + xc[start:stop] @ xc_t) * 0.5).tocsr()
+        if threshold > 0:
+            block.data[block.data < threshold] = 0
+            block.eliminate_zeros()
+        blocks.append(block)
+    return sparse.vstack(blocks, format="csr")
 
 
 def group_duplicates(
@@ -89,11 +109,11 @@ def group_duplicates(
         return []
     ids = [p[0] for p in proposals]
     cahiers = [p[2] or p[0] for p in proposals]
-    sim = similarity_matrix([p[1] for p in proposals]).tolil()
-    sim.setdiag(0)
-    sim = sim.tocsr()
-    sim.data[sim.data < threshold] = 0
-    sim.eliminate_zeros()
+    pairs = similarity_matrix([p[1] for p in proposals], threshold=threshold).tocoo()
+    off_diagonal = pairs.row != pairs.col
+    sim = sparse.csr_matrix(
+        (pairs.data[off_diagonal], (pairs.row[off_diagonal], pairs.col[off_diagonal])), shape=pairs.shape
+    )
     degree = np.asarray((sim > 0).sum(axis=1)).ravel()
     order = np.argsort(-degree, kind="stable")
     assigned = np.zeros(len(ids), dtype=bool)

@@ -11,7 +11,9 @@ What counts as a proposal (one ``Doc`` holds one paragraph):
   "nous proposons de…", "devrait/doivent être", "il est nécessaire de"…), one that opens with
   "Que …" or an imperative anywhere, or with an infinitive in a proposition section.
 
-A statement of fact ("Nous avons créé 12 emplois.") matches none of these. A bare intro
+A statement of fact ("Nous avons créé 12 emplois.") matches none of these, nor does a form's
+placeholder ("(non renseigné)", "Néant", "Commune : Non renseignée", "Voir le compte rendu joint").
+A bare intro
 ("Nous proposons :") is not a proposal either: it goes to ``doc.spans["proposal_intros"]``.
 Cue patterns and opening word lists are data files: ``patterns/proposals.jsonl`` (spaCy
 ``Matcher`` token patterns with a label ``INTRO`` or ``CUE``) and ``patterns/openings.jsonl``.
@@ -49,6 +51,14 @@ _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir", "ïr")
 _OPEN_KINDS = (None, "proposition", "autre", "contexte")
 _CELL = re.compile(r"[^|\t\n]*[^|\t\n\s][^|\t\n]*?(?=\s*(?:\||\t|$|\n))", re.M)
 _OPENING_SKIP = {"-", "–", "—", "•", "*", "«", "\"", "(", "…", "▪", "●", "➢", "►"}
+# "Label : value" where the label is at most three words ("Commune : Non renseignée").
+_FIELD_LABEL = re.compile(r"^[^:\n]{1,40}?\s*:\s*(?=\S)")
+_NOT_WORD = re.compile(r"[^\w/]+")
+
+
+def _placeholder_key(text: str) -> str:
+    """Lower-cased words of ``text`` without punctuation or accents' variants in spacing."""
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
 class ProposalDetector:
@@ -66,6 +76,12 @@ class ProposalDetector:
         self.verbs = frozenset(w for row in openings if row["label"] == "VERB" for w in row["words"])
         self.not_verbs = frozenset(w for row in openings if row["label"] == "NOT_VERB" for w in row["words"])
         self.nominals = frozenset(w for row in openings if row["label"] == "NOMINAL" for w in row["words"])
+        self.placeholders = frozenset(
+            _placeholder_key(w) for row in openings if row["label"] == "PLACEHOLDER" for w in row["words"]
+        )
+        self.placeholder_starts = tuple(
+            _placeholder_key(w) + " " for row in openings if row["label"] == "PLACEHOLDER_START" for w in row["words"]
+        )
         ensure_extension()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -77,6 +93,22 @@ class ProposalDetector:
 
     def match(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         """Proposal spans (label = cue) and intro spans of ``doc``."""
+        proposals, intros = self._match(doc)
+        return [span for span in proposals if not self.is_placeholder(span.text)], intros
+
+    def is_placeholder(self, text: str) -> bool:
+        """Whether ``text`` is a form's empty-field placeholder, alone or after a short label, or a
+        pointer to another document: "(non renseigné)", "Néant", "Commune : Non renseignée",
+        "Voir le compte rendu joint"."""
+        key = _placeholder_key(text)
+        if key in self.placeholders or (len(key.split()) <= 10 and (key + " ").startswith(self.placeholder_starts)):
+            return True
+        label = _FIELD_LABEL.match(text.strip())
+        if label is None or len(label.group(0).split()) > 4:
+            return False
+        return _placeholder_key(text.strip()[label.end():]) in self.placeholders
+
+    def _match(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         ctx = context_of(doc)
         if not len(doc):
             return [], []

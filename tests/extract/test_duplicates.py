@@ -47,3 +47,15 @@ def test_degenerate_inputs() -> None:
     assert group_duplicates([]) == []
     assert group_duplicates([("x", "", "a"), ("y", "1.", "b")]) == []
     assert stem("mutualisation") == stem("mutualisations")
+
+
+def test_similarity_by_blocks_equals_the_whole_matrix(monkeypatch) -> None:
+    from ess_nlp.extract import duplicates
+
+    texts = [text for _, text, _ in load()[0]]
+    whole = duplicates.similarity_matrix(texts, threshold=0.3).toarray()
+    monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))  # three rows per block
+    blocked = duplicates.similarity_matrix(texts, threshold=0.3).toarray()
+    assert (whole > 0).sum() > len(texts)  # some pairs are similar beyond the diagonal
+    assert abs(whole - blocked).max() < 1e-6
+    assert whole[whole > 0].min() >= 0.3

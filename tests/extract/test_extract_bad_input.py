@@ -87,3 +87,11 @@ def test_text_without_punctuation(extract_text) -> None:
     assert "il faut créer un fonds de garantie pour les scic" in texts
     assert "que l'état garantisse les prêts d'honneur" in texts
     assert all("douze emplois" not in t for t in texts)
+
+
+def test_form_placeholders_are_not_proposals(extract_text) -> None:
+    text = ("Réunion du 12 février\n\nCommune : Non renseignée\n\nDépartement : Non renseigné\n\n"
+            "Constats\n\nLes transports manquent dans les villages du canton depuis dix ans.\n\n"
+            "Propositions\n\n(non renseigné)\n\nNéant.\n\nVoir le compte rendu joint.\n\nRétablir une ligne de bus entre les villages.\n")
+    _, _, extraction = extract_text(text)
+    assert [p.text for p in extraction.proposals] == ["Rétablir une ligne de bus entre les villages."]
