@@ -14,7 +14,7 @@ __all__ = ["DEFAULT_BACKEND", "DEFAULT_LEVEL", "DEFAULT_SEED", "TopicConfig"]
 DEFAULT_BACKEND = "tfidf-svd"
 DEFAULT_SEED = 42
 #: Sections: one subject each (a list of proposals, findings, an initiative), long enough to
-#: embed, a few per cahier. See ``.team/README-topics.md``.
+#: embed, a few per cahier. See ``docs/topics.md``.
 DEFAULT_LEVEL = "section"
 
 
