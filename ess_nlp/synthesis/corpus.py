@@ -332,6 +332,16 @@ def _strip_marker(text: str, start: int) -> tuple[str, int]:
     return text, start
 
 
+def _strip_title(text: str, start: int, title: str) -> tuple[str, int]:
+    """A section's text without its heading (the item quotes what the section says)."""
+    if not text.startswith(title):
+        return text, start
+    body = text[len(title) :].lstrip()
+    if not body:
+        return text, start
+    return body, start + len(text) - len(body)
+
+
 class _Spans:
     """The selected units as character spans per source, to test whether a record overlaps one."""
 
@@ -566,6 +576,8 @@ def item_for(store: Store, ref: str, kind: str | None = None) -> Item:
     text, start = unit.text, unit.start
     if unit.level == "paragraph" and unit.number:
         text, start = _strip_marker(text, start)
+    elif unit.level == "section" and unit.title:
+        text, start = _strip_title(text, start, unit.title)
     cahier = cahier_info(store, [unit.cahier or unit.id]).get(unit.cahier or unit.id, CahierInfo("", "", ""))
     citation = Citation(
         unit=unit.id,

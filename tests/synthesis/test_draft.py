@@ -129,3 +129,13 @@ def test_item_for_a_record_and_a_unit(store: Store) -> None:
     with pytest.raises(ConfigError, match="Passage « nope » introuvable"):
         item_for(store, "nope")
 
+
+def test_item_for_a_section_quotes_its_body_without_the_heading(store: Store) -> None:
+    section = next(u for u in store.units("section") if u.title and u.kind == "proposition")
+    item = item_for(store, section.id)
+    citation = item.citations[0]
+    assert item.kind == "proposal" and not item.text.startswith(section.title)
+    source_text = section.text[citation.start - section.start : citation.end - section.start]
+    assert citation.text == source_text and section.text.endswith(citation.text)
+    assert " ".join(citation.text.split()) == item.text
+
