@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ess_nlp.ui import auth
+from ess_nlp.ui import auth, masking
 from ess_nlp.ui.nav import PAGES
 
 HERE = Path(__file__).resolve().parent
@@ -34,4 +34,5 @@ def main() -> None:
     }
     current = st.navigation(pages, position=auth.nav_position())
     auth.gate()  # login when served to others (part 2: ess_nlp/ui/auth.py); keeps the page asked for
+    masking.render_toggle()
     current.run()

@@ -31,6 +31,7 @@ CSS = """
 .ess-text .ess-ent { border-bottom: 2px dotted #6a3d9a; }
 .ess-text .ess-ent::after { content: attr(data-label); font-size: 0.65em; vertical-align: super;
   color: #6a3d9a; margin-left: 1px; }
+.ess-text .ess-masked { background: #e8e8e8; color: #555; font-style: italic; border-radius: 2px; }
 .ess-text .ess-focus { outline: 2px solid #c0392b; outline-offset: 1px; }
 .ess-text .ess-evidence { text-decoration: underline wavy #a0522d; text-decoration-thickness: 2px;
   text-underline-offset: 4px; font-weight: 600; }
@@ -49,7 +50,8 @@ CSS = """
 @dataclass(frozen=True)
 class Mark:
     """A span to highlight: ``kind`` is an item kind, ``"entity"`` (then ``label`` is PER,
-    ORG…) or ``"evidence"`` (a sentence that carried a label's score)."""
+    ORG…), ``"evidence"`` (a sentence that carried a label's score) or ``"mask"`` (personal
+    data, shown as ``label``, e.g. ``[nom]``)."""
 
     start: int
     end: int
@@ -101,6 +103,11 @@ def highlight_html(
             continue
         covering = [m for s, e, m in spans if s <= a and b <= e]
         piece = html.escape(text[a:b])
+        masked = next(((s, m) for s, e, m in spans if m.kind == "mask" and s <= a and b <= e), None)
+        if masked is not None:  # the replacement once, where the masked span starts
+            if a != masked[0]:
+                continue
+            piece = f'<span class="ess-masked">{html.escape(masked[1].label)}</span>'
         evidence = next((m for m in covering if m.kind == "evidence"), None)
         if evidence is not None:
             title = html.escape(evidence.title, quote=True)

@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ess_nlp.ui import actions, data, queries
+from ess_nlp.ui import actions, data, masking, queries
 from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus
 from ess_nlp.ui.export import csv_bytes
 from ess_nlp.ui.nav import link_to_cahier
@@ -124,9 +124,9 @@ def render_card(row: pd.Series) -> None:
             if value:
                 st.markdown(f"**{label}** : {md_quote(str(value), quote=False)}")
         if row["what"]:
-            st.markdown(md_quote(str(row["what"])))
+            st.markdown(md_quote(masking.mask_text(str(row["what"]))))
         with st.expander("Le passage d'où la fiche est tirée"):
-            st.html('<div class="ess-text">' + html.escape(str(row["text"])) + "</div>")
+            st.html('<div class="ess-text">' + html.escape(masking.mask_text(str(row["text"]))) + "</div>")
         link_to_cahier(row["cahier"], f"Lire le cahier « {row['cahier_title']} »", unit=row["unit"])
 
 

@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from ess_nlp.ui import actions, data, queries
+from ess_nlp.ui import actions, data, masking, queries
 from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus
 from ess_nlp.ui.export import csv_bytes
 from ess_nlp.ui.nav import link_to_cahier
@@ -102,7 +102,7 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
 def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "proposition": frame["text"],
+            "proposition": masking.mask_texts(frame["text"]),
             "proposée par (cahiers)": frame["group_cahiers"],
             "n°": frame["number"].fillna(""),
             "cahier": frame["cahier_title"].fillna(""),
@@ -133,7 +133,7 @@ def render_table(filtered: pd.DataFrame) -> pd.Series | None:
 
 
 def render_selected(db: str, token: data.Token, row: pd.Series, table: pd.DataFrame) -> None:
-    before, unit_text, after = data.passage_context(db, token, row["unit"])
+    before, unit_text, after = masking.mask_texts(data.passage_context(db, token, row["unit"]))
     st.markdown("**Dans son contexte**")
     if unit_text:
         st.html(
@@ -153,7 +153,7 @@ def render_selected(db: str, token: data.Token, row: pd.Series, table: pd.DataFr
             if other.id == row["id"]:
                 continue
             cols = st.columns([5, 2])
-            cols[0].markdown(md_quote(str(other.text)))
+            cols[0].markdown(md_quote(masking.mask_text(str(other.text))))
             with cols[1]:
                 link_to_cahier(other.cahier, str(other.cahier_title or other.cahier)[:60], unit=other.unit)
     actions.item_actions_panel(table[table["id"] == row["id"]], key_prefix="proposals")

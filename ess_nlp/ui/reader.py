@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_nlp.records import Unit
-from ess_nlp.ui import actions, data, queries
+from ess_nlp.ui import actions, data, masking, queries
 from ess_nlp.ui.common import md_escape, page_header, require_corpus
 from ess_nlp.ui.highlight import ITEM_KINDS, ITEM_LABELS, Mark, highlight_html, legend_html
 
@@ -57,7 +57,7 @@ def page() -> None:
         )
         if focus:
             render_focus(units, focus)
-        marks = item_marks(items, shown, focus) + evidence
+        marks = item_marks(items, shown, focus) + evidence + masking.mask_marks(head.text, head.start)
         if with_entities:
             if len(head.text) <= MAX_ENTITY_CHARS:
                 with st.spinner("Repérage des entités…"):
@@ -244,7 +244,7 @@ def render_footnotes(db: str, token: data.Token, head: Unit) -> None:
     notes = data.footnotes(db, token, head.source, head.start, head.end)
     if notes:
         with st.expander(f"Notes de bas de page ({len(notes)})"):
-            for marker, text in notes:
+            for (marker, _), text in zip(notes, masking.mask_texts(t for _, t in notes), strict=True):
                 st.text(f"[{marker}] {text}")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ess_nlp.ui import data, queries
+from ess_nlp.ui import data, masking, queries
 from ess_nlp.ui.common import fr_int, page_header, require_corpus
 from ess_nlp.ui.export import csv_bytes
 from ess_nlp.ui.highlight import kwic_html
@@ -43,6 +43,7 @@ def page() -> None:
     if filtered.empty:
         st.info(f"Aucune phrase ne contient « {query} » avec ces filtres.")
         return
+    filtered = filtered.assign(text=masking.mask_texts(filtered["text"]))
     view = st.radio(
         "Affichage",
         ["Concordance", "Tableau"],

@@ -42,8 +42,8 @@ from ess_nlp.synthesis import (
     unsourced_items,
 )
 from ess_nlp.synthesis.records import KIND_NAMES, SCOPE_NAMES
-from ess_nlp.ui import data, queries
-from ess_nlp.ui.auth import current_user, login_required
+from ess_nlp.ui import data, masking, queries
+from ess_nlp.ui.auth import current_user
 from ess_nlp.ui.common import md_escape, page_header, require_corpus
 from ess_nlp.ui.nav import link_to_cahier
 from ess_nlp.ui.synthesis_actions import add_to_synthesis
@@ -296,11 +296,7 @@ def render_synthesis(db: str, sid: int) -> None:
                 with data.open_store(db) as store:
                     acknowledge_flags(store, sid, who=user.login)
                 st.rerun()
-    mask = st.toggle(
-        "Masquer les données personnelles à l'affichage (courriels, téléphones, noms)",
-        value=login_required(),
-        key="syn_mask_display",
-    )
+    mask = masking.enabled()  # the sidebar's option, as on every page
     render_document_fields(sid, doc)
     problems = unsourced_items(doc)
     if problems:
@@ -437,13 +433,6 @@ def _siblings(items: tuple[Item, ...], item_id: str) -> tuple[Item, ...] | None:
     return None
 
 
-@st.cache_data(show_spinner=False, max_entries=4096)
-def _masked(text: str) -> str:
-    from ess_nlp.privacy import Masker
-
-    return Masker().mask(text)
-
-
 def render_citations(sid: int, item: Item, mask: bool) -> None:
     if not item.citations:
         return
@@ -451,7 +440,7 @@ def render_citations(sid: int, item: Item, mask: bool) -> None:
     label = f"{len(item.citations)} source(s)" + (f" : {orgs[:90]}" if orgs else "")
     with st.expander(label):
         for n, c in enumerate(item.citations):
-            passage = _masked(c.text) if mask else c.text
+            passage = masking.mask_text(c.text) if mask else c.text
             st.markdown("> " + md_escape(passage))
             where = " — ".join(x for x in (f"« {c.cahier_title} »" if c.cahier_title else "", c.organisation, c.territory) if x)
             st.caption(md_escape(f"{where} · {Path(c.source).name}" + (f", p. {c.page}" if c.page else "")))

@@ -74,6 +74,11 @@ EDGE_TEXTS = {
         "Nos propositions\n\n"
         "1. De créer un <script>fonds</script> régional de garantie."
     ),
+    "edge/contact.txt": (
+        "Le fournil partagé de Saint-Aubin\n\n"
+        "Nous proposons de mutualiser les fours à pain des villages du canton.\n\n"
+        "Contact : Marie Dupont, 06 12 34 56 78, marie.dupont@exemple.fr"
+    ),
 }
 
 

@@ -69,3 +69,14 @@ def test_visible_text_is_always_the_document_text(text, raw):
 def test_kwic_escapes_every_part():
     out = kwic_html([("<b>gauche", "mot&", "droite</td>")])
     assert "&lt;b&gt;gauche" in out and "mot&amp;" in out and "droite&lt;/td&gt;" in out
+
+
+def test_masked_span_shows_its_replacement_once_even_when_cut_by_other_marks() -> None:
+    text = "Contact : Marie Dupont, au fournil."
+    marks = [
+        Mark(10, 22, "mask", label="[nom]"),
+        Mark(16, 30, "proposal"),  # cuts the masked span in two
+        Mark(10, 22, "entity", label="PER"),
+    ]
+    out = highlight_html(text, marks)
+    assert _text_of(out) == "Contact : [nom], au fournil."

@@ -299,3 +299,26 @@ def test_top_level_app_py_opens_the_same_app(sample_db, monkeypatch):
     at.run()
     no_failure(at)
     assert at.title[0].value == "Vue d'ensemble"
+
+
+def test_the_sidebar_option_masks_personal_data_on_every_page(edge_db, monkeypatch):
+    with Store(edge_db) as store:
+        cahier = next(u.id for u in store.units("cahier") if "contact" in u.source)
+    at = open_app(edge_db, monkeypatch, "reader.py", cahier=cahier)
+    no_failure(at)
+    assert at.toggle(key="mask_personal").value is False  # on one's own machine: shown as written
+    body = next(b for b in html_bodies(at) if 'class="ess-text"' in b)
+    assert "marie.dupont@exemple.fr" in body and "06 12 34 56 78" in body
+    at.toggle(key="mask_personal").set_value(True).run()
+    no_failure(at)
+    body = next(b for b in html_bodies(at) if 'class="ess-text"' in b)
+    assert "marie.dupont@exemple.fr" not in body and "06 12 34 56 78" not in body and "Dupont" not in body
+    assert "[courriel]" in body and "[téléphone]" in body
+    assert "fours à pain" in body  # the rest of the text is untouched
+    at.switch_page("search.py")
+    at.run()
+    at.text_input(key="search_query").input("contact").run()
+    no_failure(at)
+    assert at.toggle(key="mask_personal").value is True  # the option follows the person across pages
+    kwic = next(b for b in html_bodies(at) if "ess-kwic" in b)
+    assert "exemple.fr" not in kwic and "[courriel]" in kwic

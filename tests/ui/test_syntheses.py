@@ -163,7 +163,7 @@ def test_export_button_and_masking_toggle(db: Path, monkeypatch: pytest.MonkeyPa
     sid = make(db)
     at = open_page(db, monkeypatch, synthese=str(sid))
     ok(at)
-    assert at.toggle(key="syn_mask_display").value is False  # local use: shown as written
+    assert at.toggle(key="mask_personal").value is False  # local use: shown as written
     assert at.checkbox(key="syn_export_mask").value is True  # exports mask by default
     at.selectbox(key="syn_export_fmt").set_value("md").run()
     ok(at)

@@ -1,0 +1,58 @@
+"""« Masquer les données personnelles »: one option, in the sidebar, for every page.
+
+When it is on, the pages show e-mail addresses, phone numbers and person names (the French
+pipeline's entity recogniser) replaced by ``[courriel]``, ``[téléphone]`` and ``[nom]``
+(:mod:`ess_nlp.privacy`). It is on by default when the app is served to others (login
+required), off on one's own machine. Exports have their own option, on by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import streamlit as st
+
+from ess_nlp.privacy import Masker
+from ess_nlp.ui.auth import login_required
+from ess_nlp.ui.highlight import Mark
+
+KEY = "mask_personal"
+LABEL = "Masquer les données personnelles"
+HELP = "Courriels, téléphones et noms de personnes remplacés à l'affichage par [courriel], [téléphone], [nom]."
+
+
+def render_toggle() -> None:
+    """The option, in the sidebar (drawn by the app's frame on every page)."""
+    st.sidebar.toggle(LABEL, value=enabled(), key=KEY, help=HELP)
+
+
+def enabled() -> bool:
+    """Whether the pages mask what they show."""
+    return bool(st.session_state.get(KEY, login_required()))
+
+
+@st.cache_resource(show_spinner=False)
+def _masker() -> Masker:
+    return Masker()  # one per server: its cache of masked texts serves every session
+
+
+def mask_texts(texts: Iterable[object]) -> list[str]:
+    """``texts`` as shown: masked when the option is on."""
+    values = ["" if t is None else str(t) for t in texts]
+    if not enabled() or not values:
+        return values
+    with st.spinner("Masquage des données personnelles…"):
+        return _masker().mask_many(values)
+
+
+def mask_text(text: str) -> str:
+    return mask_texts([text])[0]
+
+
+def mask_marks(text: str, offset: int = 0) -> list[Mark]:
+    """Marks that hide the personal data of ``text`` (whose first character sits at ``offset``)
+    in :func:`ess_nlp.ui.highlight.highlight_html`; none when the option is off."""
+    if not enabled() or not text:
+        return []
+    spans: Sequence[tuple[int, int, str]] = _masker().spans_many([text])[0]
+    return [Mark(offset + start, offset + end, "mask", label=token) for start, end, token in spans]
