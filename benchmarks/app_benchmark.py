@@ -102,13 +102,10 @@ def build_gdn_base(db: Path, limit: int | None) -> None:
     log(f"gdn : ingérée en {time.perf_counter() - started:.0f} s ({failed} rapport(s) illisible(s))")
 
 
-def with_steps(base: Path, *, group_duplicates: bool = True) -> Callable[[Path], None]:
+def with_steps(base: Path) -> Callable[[Path], None]:
     """Build: a copy of ``base`` on which the pipeline's processing steps ran.
 
     Resumable: an interrupted build keeps its partial file, and the steps skip what is done.
-    ``group_duplicates=False`` runs the extraction step without its near-duplicate grouping,
-    whose similarity matrix grows with the square of the number of proposals (on the ~40,000
-    proposals of the Grand Débat reports it needs more than 20 GB).
     """
 
     def build(db: Path) -> None:
@@ -120,11 +117,6 @@ def with_steps(base: Path, *, group_duplicates: bool = True) -> Callable[[Path],
             if dst.conn.execute("SELECT count(*) FROM units").fetchone()[0] == 0:
                 with Store(base) as src:
                     src.conn.backup(dst.conn)
-            if not group_duplicates:
-                import ess_nlp.extract.step as extract_step
-
-                extract_step.rebuild_duplicate_groups = lambda store, **kw: 0  # type: ignore[assignment]
-                log("  (regroupement des propositions proches omis : mémoire quadratique)")
             for line in run_steps(dst):
                 log(f"  {line}")
         log(f"étapes : {time.perf_counter() - started:.0f} s")
@@ -367,7 +359,7 @@ def main() -> None:
             return
         key = f"{BUILD_VERSION}:{GDN_CSV.stat().st_size}:{args.limit}"
         base = cached_db(args.cache, "gdn-base", lambda p: build_gdn_base(p, args.limit), key)
-        steps = with_steps(base, group_duplicates=args.limit is not None and args.limit <= 2000)
+        steps = with_steps(base)
         db = cached_db(args.cache, "gdn", steps, key + steps_key())
         report(f"Grand Débat, {args.limit or 'tous les'} rapports ({db})", measure(db, args.repeat), 1.0)
 
