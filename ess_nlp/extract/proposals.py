@@ -51,13 +51,13 @@ _INFINITIVE_ENDINGS = ("er", "ir", "re", "oir", "ïr")
 _OPEN_KINDS = (None, "proposition", "autre", "contexte")
 _CELL = re.compile(r"[^|\t\n]*[^|\t\n\s][^|\t\n]*?(?=\s*(?:\||\t|$|\n))", re.M)
 _OPENING_SKIP = {"-", "–", "—", "•", "*", "«", "\"", "(", "…", "▪", "●", "➢", "►"}
-# "Label : value" where the label is at most three words ("Commune : Non renseignée").
+# "Label : value" lines of forms ("Commune : Non renseignée"); labels of up to three words count.
 _FIELD_LABEL = re.compile(r"^[^:\n]{1,40}?\s*:\s*(?=\S)")
 _NOT_WORD = re.compile(r"[^\w/]+")
 
 
 def _placeholder_key(text: str) -> str:
-    """Lower-cased words of ``text`` without punctuation or accents' variants in spacing."""
+    """The lower-cased words of ``text``, punctuation dropped: "(Non renseigné)" -> "non renseigné"."""
     return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
