@@ -71,7 +71,8 @@ def _now() -> str:
 
 def stored_units(store: Store, level: str, kinds: Sequence[str] | None = None) -> list[Unit]:
     """Units of ``level`` in source order: of these section ``kinds``, or by default every unit
-    except contact and context blocks (kinds ``contexte`` and ``autre``). Checks both names."""
+    except contact and context blocks (kinds ``contexte`` and ``autre``, the latter kept for
+    cahiers that have no other kind of section). Checks both names."""
     if level not in LEVELS:
         raise ConfigError(f"Niveau « {level} » inconnu : choisissez parmi {', '.join(LEVELS)}.")
     unknown = [k for k in kinds or () if k not in SECTION_KINDS]
@@ -82,7 +83,7 @@ def stored_units(store: Store, level: str, kinds: Sequence[str] | None = None) -
     if kinds:
         units = [u for u in store.units(level) if u.kind in kinds]
     else:
-        units = [u for u in store.units(level) if u.kind not in EXCLUDED_KINDS]
+        units = _default_units(list(store.units(level)))
     if not units:
         which = f" de type {', '.join(kinds)}" if kinds else ""
         raise ConfigError(
@@ -90,6 +91,16 @@ def stored_units(store: Store, level: str, kinds: Sequence[str] | None = None) -
             "des cahiers (ess-nlp ingest) ou choisissez un autre niveau."
         )
     return units
+
+
+def _default_units(units: list[Unit]) -> list[Unit]:
+    """Every unit but contact and context blocks; a cahier with nothing else (free text with no
+    recognised heading: one « autre » section, as in form exports) keeps its « autre » units."""
+    structured = {u.cahier for u in units if u.kind not in EXCLUDED_KINDS}
+    return [
+        u for u in units
+        if u.kind not in EXCLUDED_KINDS or (u.kind == "autre" and u.cahier not in structured)
+    ]
 
 
 def latest_run_id(store: Store, model: str) -> int | None:

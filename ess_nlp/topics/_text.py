@@ -50,6 +50,11 @@ voir vont y
 
 FRENCH_STOP_WORDS: frozenset[str] = frozenset(_SPACY_STOP_WORDS) | frozenset(_EXTRA_STOP_WORDS.split())
 
+# Web and e-mail addresses carry no topic ("http", "www", "fr" would become keywords).
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:fr|com|org|net|eu|info|coop)\b",
+    re.IGNORECASE,
+)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'"})
 # A word: letters, optionally joined by hyphens ("porte-à-porte", "Île-de-France").
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -100,9 +105,10 @@ def tokens(text: str) -> list[tuple[str, str, bool]]:
     """The words of ``text`` as ``(surface, key, joined_to_previous)``.
 
     ``joined_to_previous`` is true when only spaces separate the word from the one before
-    (so the two may form a phrase). Stop words are kept here (they break phrases).
+    (so the two may form a phrase). Stop words are kept here (they break phrases); web and
+    e-mail addresses are dropped.
     """
-    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    text = _ADDRESS.sub("\n", unicodedata.normalize("NFC", text).translate(_APOSTROPHES))
     out: list[tuple[str, str, bool]] = []
     previous_end = -1
     for match in _WORD.finditer(text):

@@ -159,14 +159,22 @@ def test_kinds_and_names_select_units(store, seeded) -> None:  # type: ignore[no
         store,
         ["contact-1", "contact-2"],
         ["Contact : 3 rue des Lilas, Rennes.", "Contact : mairie"],
-        kind="autre",
+        kind="contexte",
     )
     run = run_topics(store, kinds=("proposition",), config=CONFIG)
     assert run.model == "section-proposition" and len(run.result.ids) == len(seeded)
     default = run_topics(store, config=CONFIG)  # contact and context blocks are left out by default
     assert default.model == "section" and not set(contacts) & set(default.result.ids)
-    everything = run_topics(store, kinds=("proposition", "autre"), config=CONFIG)
+    everything = run_topics(store, kinds=("proposition", "contexte"), config=CONFIG)
     assert set(contacts) <= set(everything.result.ids)
+
+
+def test_free_text_cahiers_keep_their_only_section(store) -> None:  # type: ignore[no-untyped-def]
+    """Rows of a form export have no heading: their one section is « autre », and it is what they say."""
+    ids, texts, _ = make_corpus(seed=3)
+    free = add_sections(store, ids, texts, kind="autre")
+    run = run_topics(store, config=CONFIG)
+    assert set(run.result.ids) == set(free)
 
 
 def test_unit_metadata_falls_back_to_the_cahier(store, seeded) -> None:  # type: ignore[no-untyped-def]

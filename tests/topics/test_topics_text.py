@@ -43,6 +43,12 @@ def test_analyzer_keeps_content_words_side_by_side() -> None:
     assert "dans" not in Analyzer((1, 1))("dans les quartiers")
 
 
+def test_web_and_mail_addresses_give_no_keyword() -> None:
+    analyzer = Analyzer((1, 2))
+    grams = analyzer("Jardins partagés : https://www.jardins-nanterre.fr/carte, contact@jardins.org, jardins.coop")
+    assert set(grams) == {"jardin partagé", "jardin", "partagé"}
+
+
 def test_user_stop_words_are_removed_in_any_case_and_number() -> None:
     analyzer = Analyzer((1, 1), stop_words=["Cahier"])
     assert analyzer("Les cahiers du cahier et du vélo") == ["vélo"]
