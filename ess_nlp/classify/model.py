@@ -246,6 +246,7 @@ def save_model(model: ClassificationModel, folder: str | Path, *, overwrite: boo
         raise ModelError(f"{folder} : ce dossier de modèle existe déjà ; choisissez une nouvelle version.")
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a model folder is read like any other
     try:
         meta = dict(model.meta)
         meta.setdefault("name", folder.parent.name if folder.parent.name else model.name)
@@ -457,6 +458,13 @@ def model_card(meta: Mapping[str, Any]) -> str:
             f"Classifieur {'multi-label' if info.get('multi_label') else 'mono-label'} entraîné sur "
             f"{info.get('n_train', '?')} textes (colonne `{info.get('label_col', '?')}`), seuil {info.get('threshold')}."
         )
+        tuning = info.get("threshold_tuning")
+        if tuning:
+            tried = ", ".join(f"{t} : {f:.3f}" for t, f in tuning.get("macro_f1", {}).items())
+            lines.append(
+                "Seuil choisi sur les scores hors pli de la validation croisée (macro-F1 par seuil essayé : "
+                f"{tried}) ; les métriques ci-dessous sont celles de ce seuil, donc un peu optimistes."
+            )
         if info.get("untrained_labels"):
             lines.append(
                 "Labels absents des données (jamais prédits) : " + ", ".join(info["untrained_labels"]) + "."

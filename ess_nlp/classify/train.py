@@ -1,17 +1,19 @@
 """Training a versioned model from labelled texts, with cross-validated metrics.
 
 ``train_model`` fits one :class:`~ess_nlp.classify.TextClassifier` per labelled facet, measures
-it by k-fold cross-validation first (same seed, same decision rule as the final model), and
-returns a :class:`~ess_nlp.classify.ClassificationModel` whose ``meta`` records everything the
-model card needs. ``evaluate_model`` scores a model on another labelled file.
+it by k-fold cross-validation first (same seed, same decision rule as the final model), picks
+the decision threshold that gives the best out-of-fold macro-F1, and returns a
+:class:`~ess_nlp.classify.ClassificationModel` whose ``meta`` records everything the model card
+needs. ``evaluate_model`` scores a model on another labelled file.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
 from sklearn.base import clone
 
 from ess_nlp.classify.data import TrainingData
@@ -20,11 +22,14 @@ from ess_nlp.classify.evaluation import cross_validate, decide_all, label_metric
 from ess_nlp.classify.features import TextFeatures
 from ess_nlp.classify.model import ClassificationModel
 from ess_nlp.errors import ConfigError
-from ess_nlp.taxonomy import Taxonomy
+from ess_nlp.taxonomy import Facet, Taxonomy
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+
+#: Decision thresholds tried on the out-of-fold scores (``tune_threshold``).
+THRESHOLD_GRID: tuple[float, ...] = tuple(round(float(t), 2) for t in np.arange(0.2, 0.61, 0.05))
 
 
 def default_estimator(seed: int = 0) -> TextClassifier:
@@ -56,11 +61,16 @@ def train_model(
     version: str | None = None,
     extra_meta: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    tune_threshold: bool = True,
 ) -> ClassificationModel:
     """Cross-validate then fit a classifier for each facet of ``data``.
 
-    ``folds`` is lowered to the size of the rarest label when needed (at least 2). Raises
-    :class:`ConfigError` when a facet cannot be cross-validated.
+    ``folds`` is lowered to the size of the rarest label when needed (at least 2). With
+    ``tune_threshold``, the decision threshold of a multi-label facet is the one of
+    :data:`THRESHOLD_GRID` with the best out-of-fold macro-F1 (ties: the closest to the
+    estimator's own); the cross-validated metrics are those at that threshold (chosen on the
+    same scores, so slightly optimistic) and ``meta`` keeps the macro-F1 of every threshold
+    tried. Raises :class:`ConfigError` when a facet cannot be cross-validated.
     """
     template = clone(estimator) if estimator is not None else default_estimator(seed)
     template.set_params(random_state=seed)
@@ -79,13 +89,19 @@ def train_model(
                 "croisée (au moins 2 textes par label attendus)."
             )
         logger.info("facet %s: %d-fold cross-validation on %d texts", facet_id, k, len(texts))
-        cv_metrics, _ = cross_validate(
+        cv_metrics, oof = cross_validate(
             template, texts, labelled.labels, facet, multi_label=labelled.multi_label, folds=k, seed=seed
         )
         done += 1
         if progress is not None:
             progress(done, steps)
         clf = clone(template)
+        tuning: dict[str, Any] | None = None
+        if tune_threshold and facet.multi_label:
+            threshold, tuning = best_threshold(oof, labelled.labels, facet, default=float(template.threshold))
+            clf.set_params(threshold=threshold)
+            cv_metrics = {**label_metrics(labelled.labels, decide_all(oof, facet, threshold), facet.label_ids),
+                          "folds": k}
         target: Any = list(labelled.labels) if labelled.multi_label else [row[0] for row in labelled.labels]
         clf.fit(texts, target)
         classifiers[facet_id] = clf
@@ -101,6 +117,8 @@ def train_model(
             "untrained_labels": [label for label in facet.label_ids if label not in counts],
             "cv": cv_metrics,
         }
+        if tuning is not None:
+            facets_meta[facet_id]["threshold_tuning"] = tuning
     fitted_features = next((c.features_ for c in classifiers.values() if c.features_ is not None), None)
     described = _describe_estimator(template)
     if fitted_features is not None and not isinstance(template.features, TextFeatures):
@@ -117,6 +135,20 @@ def train_model(
         meta["version"] = version
     meta.update(extra_meta or {})
     return ClassificationModel(taxonomy, classifiers, meta=meta)
+
+
+def best_threshold(
+    scores: np.ndarray, labels: Sequence[Sequence[str]], facet: Facet, *, default: float = 0.5
+) -> tuple[float, dict[str, Any]]:
+    """The threshold of :data:`THRESHOLD_GRID` whose decisions on ``scores`` (texts x labels, in
+    the facet's label order) give the best macro-F1 against ``labels``; ties go to the one
+    closest to ``default``. Returns it with the macro-F1 of every threshold tried."""
+    tried = {
+        t: float(label_metrics(labels, decide_all(scores, facet, t), facet.label_ids)["macro_f1"])
+        for t in THRESHOLD_GRID
+    }
+    chosen = max(tried, key=lambda t: (round(tried[t], 6), -abs(t - default)))
+    return chosen, {"chosen": chosen, "macro_f1": {f"{t:.2f}": round(f, 4) for t, f in tried.items()}}
 
 
 def evaluate_model(model: ClassificationModel, data: TrainingData) -> dict[str, Any]:

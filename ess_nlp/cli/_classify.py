@@ -143,13 +143,22 @@ def train(
     embeddings: Annotated[
         str | None, typer.Option("--embeddings", help="Ajoute des plongements : minilm ou spacy (plus lent).")
     ] = None,
+    tune_threshold: Annotated[
+        bool,
+        typer.Option(
+            "--tune-threshold/--fixed-threshold",
+            help="Seuil de décision des facettes multi-label choisi par validation croisée (défaut), ou 0,5.",
+        ),
+    ] = True,
     json_output: JsonOption = False,
     quiet: QuietOption = False,
 ) -> None:
     """Entraîne un modèle sur des textes étiquetés, avec validation croisée, et l'écrit dans OUT.
 
     Les labels sont des identifiants (ou noms) de la taxonomie, joints par --label-sep pour le
-    multi-label. Le dossier est écrit d'un coup (dossier temporaire puis renommage).
+    multi-label. Le seuil de décision de chaque facette multi-label est celui qui donne le
+    meilleur macro-F1 en validation croisée (--fixed-threshold : 0,5). Le dossier est écrit
+    d'un coup (dossier temporaire puis renommage).
     """
     from ess_nlp.classify.data import load_training_data
     from ess_nlp.classify.estimator import TextClassifier
@@ -191,6 +200,7 @@ def train(
                 version=out.name,
                 extra_meta={"command": command} if command else None,
                 progress=bar,
+                tune_threshold=tune_threshold,
             )
         save_model(model, out)
     except EssNlpError as err:

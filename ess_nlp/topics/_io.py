@@ -81,6 +81,7 @@ def save_topic_model(
         raise ModelError(f"Le dossier de modèle « {folder} » existe déjà : choisissez une autre version.")
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-", dir=folder.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; a model folder is read like any other
     try:
         meta = _write_files(result, tmp, name=name, version=version, created=now)
         (tmp / "README.md").write_text(model_card(meta, result), encoding="utf-8")

@@ -88,6 +88,15 @@ def test_train_then_evaluate_then_classify(files: dict[str, Path]) -> None:
     meta = json.loads((out / "meta.json").read_text("utf-8"))
     assert meta["seed"] == 3 and meta["training_data"]["rows"] == 19
     assert meta["facets"]["sujets"]["multi_label"] is True
+    assert meta["facets"]["sujets"]["threshold"] == meta["facets"]["sujets"]["threshold_tuning"]["chosen"]
+    fixed = files["root"] / "models" / "mini" / "fixed"
+    result = run(
+        "train", "--data", files["data"], "--text-col", "texte", "--label-col", "sujet",
+        "--taxonomy", files["taxonomy"], "--folds", "3", "--fixed-threshold", "--out", fixed, "--quiet",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    fixed_meta = json.loads((fixed / "meta.json").read_text("utf-8"))["facets"]["sujets"]
+    assert fixed_meta["threshold"] == 0.5 and "threshold_tuning" not in fixed_meta
 
     result = run(
         "evaluate",
