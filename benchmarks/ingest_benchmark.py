@@ -19,6 +19,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from ess_nlp.ingest import iter_source_files
@@ -38,11 +39,12 @@ def measure(name: str, paths: list[Path], db: Path) -> None:
         units = store.count_units()
     elapsed = time.perf_counter() - started
     failed = [r for r in reports if r.outcome == "failed"]
+    outcomes = ", ".join(f"{n} {outcome}" for outcome, n in sorted(Counter(r.outcome for r in reports).items()))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     chars = sum(p.stat().st_size for p in files)
     print(
-        f"{name}: {len(files)} files, {units.get('cahier', 0)} cahiers, {units.get('sentence', 0)} sentences, "
-        f"{len(failed)} failed | {elapsed:.1f} s, {len(files) / elapsed:.1f} documents/s, "
+        f"{name}: {len(files)} files ({outcomes}), {units.get('cahier', 0)} cahiers, {units.get('sentence', 0)} "
+        f"sentences | {elapsed:.1f} s, {len(files) / elapsed:.1f} documents/s, "
         f"{chars / elapsed / 1e3:.0f} kB/s | peak RSS {rss:.0f} MiB"
     )
     for report in failed[:5]:
