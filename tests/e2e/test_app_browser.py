@@ -4,9 +4,9 @@ against the app served on 127.0.0.1. Screenshots of each page go to ``test-artif
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from e2e_helpers import shot, wait_idle
 
 from ess_nlp.store import Store
 from ess_nlp.ui import queries
@@ -14,35 +14,10 @@ from ess_nlp.ui import queries
 pytestmark = pytest.mark.browser
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:  # type: ignore[no-untyped-def]
-    """Wait until the app finished its run (the "running" indicator is gone)."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(
-        '() => !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]\')'
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=timeout,
-    )
-    page.wait_for_timeout(300)
-
-
 def open_page(page, url: str, title: str) -> None:  # type: ignore[no-untyped-def]
     page.goto(url)
     page.get_by_role("heading", name=title).first.wait_for()
     wait_idle(page)
-
-
-def shot(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untyped-def]
-    """A screenshot of the whole page: the app scrolls inside its main block, so the window is
-    grown to the block's height for the shot."""
-    size = page.viewport_size
-    height = page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-        " return m ? m.scrollHeight : document.body.scrollHeight; }"
-    )
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 8000))})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
-    page.set_viewport_size(size)
 
 
 def test_overview_and_heatmap_cell(page, app_url, artifacts):

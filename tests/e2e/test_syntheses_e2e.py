@@ -5,35 +5,25 @@ message; a member of another group cannot open it. Screenshots go to ``test-arti
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
-import time
-import urllib.request
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from e2e_helpers import serve_app, shot, wait_idle
 
+from ess_nlp import synthesis
 from ess_nlp.access import UsersFile
 from ess_nlp.store import Store
-from ess_nlp.synthesis import get_synthesis, list_syntheses
+from ess_nlp.synthesis import draft_synthesis, get_synthesis, list_syntheses, resolve_scope
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 dbfixtures = sys.modules["ess_ui_dbfixtures"]
 PASSWORDS = {"amelie": "mot de passe d'amélie", "sam": "mot de passe de l'équipe", "bruno": "mot de passe de bruno"}
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -49,61 +39,20 @@ def team(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tup
     users.add_user("bruno", role="facilitateur", name="Bruno", groups=["t5"], password=PASSWORDS["bruno"])
     users.add_user("sam", role="equipe", name="Sam", password=PASSWORDS["sam"])
     users.save()
-    port = _free_port()
-    env = {
-        **os.environ, "ESS_NLP_DB": str(db), "ESS_NLP_USERS": str(users.path), "ESS_NLP_LOGIN": "1",
-        "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-    }  # fmt: skip
-    log = folder / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "ess_nlp" / "ui" / "main.py"),
-        "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as out:
-        process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=folder)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text(errors='replace')}")
-            time.sleep(0.5)
+    with serve_app(db, folder / "streamlit.log", cwd=folder,
+                   env={"ESS_NLP_USERS": str(users.path), "ESS_NLP_LOGIN": "1"}) as url:
         yield url, db
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
-def wait_idle(page, timeout: float = 60_000) -> None:  # type: ignore[no-untyped-def]
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    page.wait_for_function(
-        '() => !document.querySelector(\'[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]\')'
-        " && !document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=timeout,
-    )
-    page.wait_for_timeout(400)
-
-
-def shot(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untyped-def]
-    size = page.viewport_size
-    height = page.evaluate(
-        "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
-        " return m ? m.scrollHeight : document.body.scrollHeight; }"
-    )
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 8000))})
-    page.wait_for_timeout(500)
-    page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
-    page.set_viewport_size(size)
+def group_synthesis(db: Path) -> int:
+    """The latest synthesis of group t4; made by the library when there is none yet (the tests of
+    this module may run in any order, on any xdist worker, each with its own server and database)."""
+    with Store(db) as store:
+        ids = [s.id for s in list_syntheses(store) if s.group == "t4"]
+        if ids:
+            return max(ids)
+        doc = draft_synthesis(store, resolve_scope(store, "domain", "financer"))
+        return synthesis.create_synthesis(store, doc, author="amelie", group="t4").id
 
 
 def new_tab(browser):  # type: ignore[no-untyped-def]
@@ -245,8 +194,7 @@ def test_build_from_the_explorer_reorder_and_export_docx(browser, team, artifact
 
 def test_second_context_sees_the_conflict(browser, team, artifacts):  # type: ignore[no-untyped-def]
     url, db = team
-    with Store(db) as store:
-        sid = max(s.id for s in list_syntheses(store))
+    sid = group_synthesis(db)
     first_ctx, first = new_tab(browser)
     second_ctx, second = new_tab(browser)
     try:
@@ -278,8 +226,7 @@ def test_second_context_sees_the_conflict(browser, team, artifacts):  # type: ig
 
 def test_another_group_cannot_open_it(browser, team, artifacts):  # type: ignore[no-untyped-def]
     url, db = team
-    with Store(db) as store:
-        sid = max(s.id for s in list_syntheses(store))
+    sid = group_synthesis(db)
     context, page = new_tab(browser)
     try:
         open_as(page, f"{url}/syntheses?synthese={sid}", "bruno", "Synthèses")
