@@ -21,14 +21,13 @@ import json
 import logging
 import os
 import re
-import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ess_nlp._folders import atomic_folder
 from ess_nlp._provenance import file_sha256
 from ess_nlp._provenance import package_versions as _package_versions
 from ess_nlp.classify._records import Evidence, Explanation, Prediction, SentenceEvidence
@@ -244,10 +243,7 @@ def save_model(model: ClassificationModel, folder: str | Path, *, overwrite: boo
     folder = Path(folder)
     if folder.exists() and not overwrite:
         raise ModelError(f"{folder} : ce dossier de modèle existe déjà ; choisissez une nouvelle version.")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a model folder is read like any other
-    try:
+    with atomic_folder(folder, replace=True) as tmp:
         meta = dict(model.meta)
         meta.setdefault("name", folder.parent.name if folder.parent.name else model.name)
         meta.setdefault("version", folder.name)
@@ -273,16 +269,6 @@ def save_model(model: ClassificationModel, folder: str | Path, *, overwrite: boo
         }
         (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (tmp / CARD_FILE).write_text(model_card(meta), encoding="utf-8")
-        if folder.exists():
-            trash = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-            folder.rename(trash)
-            tmp.rename(folder)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     model.meta = meta
     model.path = folder
     logger.info("saved model %s to %s", meta["name"], folder)

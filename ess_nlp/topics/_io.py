@@ -21,14 +21,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy import sparse
 
+from ess_nlp._folders import atomic_folder
 from ess_nlp._provenance import file_sha256, package_versions
 from ess_nlp.errors import ModelError
 from ess_nlp.topics._config import TopicConfig
@@ -79,16 +78,9 @@ def save_topic_model(
     folder = Path(root) / name / version
     if folder.exists():
         raise ModelError(f"Le dossier de modèle « {folder} » existe déjà : choisissez une autre version.")
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{version}.tmp-", dir=folder.parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; a model folder is read like any other
-    try:
+    with atomic_folder(folder) as tmp:
         meta = _write_files(result, tmp, name=name, version=version, created=now)
         (tmp / "README.md").write_text(model_card(meta, result), encoding="utf-8")
-        tmp.rename(folder)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return folder
 
 
