@@ -259,10 +259,13 @@ def zeroshot(data: dict[str, Any]) -> None:
 
 
 def sample() -> None:
+    from dataclasses import replace
+
     from ess_nlp.classify import ClassificationModel
-    from ess_nlp.classify.evaluation import cross_validate, decide_all, label_metrics
+    from ess_nlp.classify.data import TrainingData
+    from ess_nlp.classify.evaluation import decide_all, label_metrics
     from ess_nlp.classify.gold import gold_training_data
-    from ess_nlp.classify.train import best_threshold, small_data_estimator
+    from ess_nlp.classify.train import small_data_estimator, train_model
     from ess_nlp.taxonomy import load_taxonomy
 
     gold = ROOT / "corpus" / "gold" / "sample.jsonl"
@@ -280,19 +283,17 @@ def sample() -> None:
         texts = data.facet_texts(facet_id)
         oof = np.zeros((len(texts), len(facet.label_ids)))
         tuned: list[list[str]] = []
-        for i in range(len(texts)):  # leave one cahier out
+        for i in range(len(texts)):  # leave one cahier out, trained exactly as `ess-nlp train` does
             train = [j for j in range(len(texts)) if j != i]
-            train_texts, train_labels = [texts[j] for j in train], [labelled.labels[j] for j in train]
-            # the threshold as train_model chooses it: on 5-fold out-of-fold scores of the training cahiers
-            _, inner = cross_validate(
-                small_data_estimator(SEED), train_texts, train_labels, facet, multi_label=True, folds=5, seed=SEED
+            subset = TrainingData(
+                texts=[texts[j] for j in train],
+                facets={facet_id: replace(labelled, labels=[labelled.labels[j] for j in train], indices=None)},
+                source=data.source,
+                sha256=data.sha256,
             )
-            threshold, _ = best_threshold(inner, train_labels, facet)
-            clf = small_data_estimator(SEED).fit(train_texts, train_labels)
-            proba = clf.predict_proba([texts[i]])[0]
-            for k, label in enumerate(clf.classes_):
-                oof[i, facet.label_ids.index(str(label))] = proba[k]
-            tuned += decide_all(oof[i : i + 1], facet, threshold)
+            model = train_model(subset, taxonomy, estimator=small_data_estimator(SEED), seed=SEED)
+            oof[i] = model.predict_proba([texts[i]], facet_id)[0]
+            tuned += decide_all(oof[i : i + 1], facet, model.threshold(facet_id))
         m = label_metrics(labelled.labels, decide_all(oof, facet, 0.5), facet.label_ids)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, threshold 0.5, micro-F1", m["micro_f1"], started)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, threshold 0.5, macro-F1", m["macro_f1"], started)

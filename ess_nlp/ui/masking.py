@@ -8,7 +8,7 @@ required), off on one's own machine. Exports have their own option, on by defaul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import streamlit as st
 
@@ -54,5 +54,10 @@ def mask_marks(text: str, offset: int = 0) -> list[Mark]:
     in :func:`ess_nlp.ui.highlight.highlight_html`; none when the option is off."""
     if not enabled() or not text:
         return []
-    spans: Sequence[tuple[int, int, str]] = _masker().spans_many([text])[0]
-    return [Mark(offset + start, offset + end, "mask", label=token) for start, end, token in spans]
+    return [Mark(offset + start, offset + end, "mask", label=token) for start, end, token in _spans(text)]
+
+
+@st.cache_data(show_spinner="Masquage des données personnelles…", max_entries=256)
+def _spans(text: str) -> list[tuple[int, int, str]]:
+    """Where the personal data of a text are (the entity recogniser runs once per text)."""
+    return _masker().spans_many([text])[0]
