@@ -80,10 +80,14 @@ def stored_units(store: Store, level: str, kinds: Sequence[str] | None = None) -
         raise ConfigError(
             f"Type de section « {unknown[0]} » inconnu : choisissez parmi {', '.join(SECTION_KINDS)}."
         )
-    if kinds:
-        units = [u for u in store.units(level) if u.kind in kinds]
-    else:
-        units = _default_units(list(store.units(level)))
+    every = list(store.units(level))
+    units = [u for u in every if u.kind in kinds] if kinds else _default_units(every)
+    if every and not units and not kinds:
+        raise ConfigError(
+            f"Les {len(every)} unité(s) de niveau « {level} » de la base « {store.path} » sont toutes des "
+            "blocs de contact ou de contexte, laissés de côté par défaut : choisissez des types de section "
+            "(--kind contexte) ou un autre niveau."
+        )
     if not units:
         which = f" de type {', '.join(kinds)}" if kinds else ""
         raise ConfigError(

@@ -169,6 +169,12 @@ def test_kinds_and_names_select_units(store, seeded) -> None:  # type: ignore[no
     assert set(contacts) <= set(everything.result.ids)
 
 
+def test_only_contact_blocks_gives_a_message_that_says_so(store) -> None:  # type: ignore[no-untyped-def]
+    add_sections(store, ["contact-1", "contact-2"], ["Contact : mairie", "Contact : 3 rue des Lilas"], kind="contexte")
+    with pytest.raises(ConfigError, match=r"toutes des blocs de contact ou de contexte.*--kind contexte"):
+        run_topics(store, config=CONFIG)
+
+
 def test_free_text_cahiers_keep_their_only_section(store) -> None:  # type: ignore[no-untyped-def]
     """Rows of a form export have no heading: their one section is « autre », and it is what they say."""
     ids, texts, _ = make_corpus(seed=3)
