@@ -8,11 +8,16 @@ from typing import Any
 
 from ess_nlp.errors import ConfigError
 
-__all__ = ["DEFAULT_BACKEND", "DEFAULT_LEVEL", "DEFAULT_SEED", "TopicConfig"]
+__all__ = ["CLUSTERERS", "DEFAULT_BACKEND", "DEFAULT_CLUSTERER", "DEFAULT_LEVEL", "DEFAULT_SEED", "TopicConfig"]
 
 #: Chosen by ``benchmarks/topics_benchmark.py``: best NMI on the Grand Débat reports, and fastest.
 DEFAULT_BACKEND = "tfidf-svd"
 DEFAULT_SEED = 42
+#: ``leiden``: k-nearest-neighbour graph + Leiden, resolution chosen by stability (the same
+#: topics whatever the BLAS kernel or thread count); ``umap-hdbscan``: BERTopic's seeded UMAP +
+#: HDBSCAN, kept for comparison (its topics change with the BLAS kernel). See ``docs/topics.md``.
+CLUSTERERS = ("leiden", "umap-hdbscan")
+DEFAULT_CLUSTERER = "leiden"
 #: Sections: one subject each (a list of proposals, findings, an initiative), long enough to
 #: embed, a few per cahier. See ``docs/topics.md``.
 DEFAULT_LEVEL = "section"
@@ -24,16 +29,24 @@ class TopicConfig:
 
     ``min_cluster_size=None`` picks ``max(5, 2% of the units)``, at most 100.
     ``max_outliers`` is the largest share of units left unassigned after outlier reduction
-    (0 assigns every unit to its nearest topic).
+    (0 assigns every unit to its nearest topic). With the ``leiden`` clusterer, ``n_neighbors``
+    is the number of neighbours of each unit in the similarity graph, ``resolution=None``
+    chooses the resolution by stability across ``consensus_runs`` seeds, and communities
+    smaller than the minimum cluster size are left unassigned (then reduced like outliers).
+    A topic holding more than ``max_topic_share`` of the units is reported in the notes.
     """
 
     backend: str = DEFAULT_BACKEND
+    clusterer: str = DEFAULT_CLUSTERER
     seed: int = DEFAULT_SEED
     embedding_model: str | None = None
     min_cluster_size: int | None = None
     min_samples: int | None = None
     n_neighbors: int = 15
     n_components: int = 5
+    resolution: float | None = None
+    consensus_runs: int = 5
+    max_topic_share: float = 0.5
     svd_components: int = 100
     max_outliers: float = 0.10
     top_n_words: int = 10
@@ -48,7 +61,17 @@ class TopicConfig:
             raise ConfigError(
                 f"Moteur de plongement « {self.backend} » inconnu : choisissez parmi {', '.join(BACKENDS)}."
             )
+        if self.clusterer not in CLUSTERERS:
+            raise ConfigError(
+                f"Méthode de regroupement « {self.clusterer} » inconnue : choisissez parmi {', '.join(CLUSTERERS)}."
+            )
         _check_int("seed", self.seed, 0)
+        _check_int("consensus_runs", self.consensus_runs, 1)
+        if self.resolution is not None and not (0.0 < self.resolution <= 100.0):
+            raise ConfigError(
+                f"Paramètre resolution = {self.resolution} invalide : un nombre strictement positif "
+                "(au plus 100) est attendu."
+            )
         if self.min_cluster_size is not None:
             _check_int("min_cluster_size", self.min_cluster_size, 2)
         if self.min_samples is not None:
@@ -58,10 +81,10 @@ class TopicConfig:
         _check_int("svd_components", self.svd_components, 2)
         _check_int("top_n_words", self.top_n_words, 1)
         _check_int("label_words", self.label_words, 1)
-        if not (0.0 <= self.max_outliers <= 1.0) or math.isnan(self.max_outliers):
-            raise ConfigError(
-                f"Paramètre max_outliers = {self.max_outliers} invalide : une part entre 0 et 1 est attendue."
-            )
+        for name in ("max_outliers", "max_topic_share"):
+            value = getattr(self, name)
+            if not (0.0 <= value <= 1.0) or math.isnan(value):
+                raise ConfigError(f"Paramètre {name} = {value} invalide : une part entre 0 et 1 est attendue.")
 
     def cluster_size_for(self, n_units: int) -> int:
         """The minimum cluster size used for ``n_units`` units."""
@@ -81,6 +104,8 @@ class TopicConfig:
         if unknown:
             raise ConfigError(f"Paramètres de thèmes inconnus : {', '.join(unknown)}.")
         values = dict(data)
+        # Models saved before the Leiden clusterer existed were fitted with UMAP + HDBSCAN.
+        values.setdefault("clusterer", "umap-hdbscan")
         if "stop_words" in values:
             values["stop_words"] = tuple(values["stop_words"])
         return cls(**values)

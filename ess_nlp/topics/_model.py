@@ -1,10 +1,13 @@
-"""Fitting a topic model: embeddings -> seeded UMAP -> HDBSCAN (through BERTopic) -> outlier
-reduction -> French keywords and labels.
+"""Fitting a topic model: embeddings -> clustering -> outlier reduction -> French keywords and
+labels.
 
-BERTopic runs the clustering with models we build and seed (its own defaults build an
-unseeded UMAP); everything after clustering (outlier reduction, keywords, labels, edits,
-identities, saving) works on the plain arrays of a :class:`TopicResult`, so a result can be
-edited, saved and reloaded without the BERTopic object.
+The default clusterer (``leiden``, :mod:`ess_nlp.topics._graph`) partitions a
+k-nearest-neighbour graph of the units and gives the same topics whatever the BLAS kernel,
+the thread count or the process. ``umap-hdbscan`` runs BERTopic with a seeded UMAP and
+HDBSCAN (its own defaults build an unseeded UMAP), kept for comparison. Everything after
+clustering (outlier reduction, keywords, labels, edits, identities, saving) works on the plain
+arrays of a :class:`TopicResult`, so a result can be edited, saved and reloaded without any
+clustering object.
 """
 
 from __future__ import annotations
@@ -286,9 +289,48 @@ def _cluster(
     config: TopicConfig,
     min_cluster_size: int,
     analyzer: Analyzer,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """BERTopic with a seeded UMAP and HDBSCAN: topics (by decreasing size), probabilities,
-    reduced embeddings."""
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Topics (``-1``: unassigned; others numbered by decreasing size), membership strengths
+    and what the clusterer chose (resolution, stability), with the configured clusterer."""
+    if config.clusterer == "umap-hdbscan":
+        topics, probs = _cluster_umap_hdbscan(texts, embeddings, config, min_cluster_size, analyzer)
+        return topics, probs, {}
+    return _cluster_leiden(embeddings, config, min_cluster_size)
+
+
+def _cluster_leiden(
+    embeddings: np.ndarray, config: TopicConfig, min_cluster_size: int
+) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
+    """Leiden on the k-nearest-neighbour graph; communities under ``min_cluster_size`` units
+    are left unassigned."""
+    from ess_nlp.topics._graph import RESOLUTIONS, knn_graph, stable_partition
+
+    graph = knn_graph(embeddings, config.n_neighbors)
+    resolutions = RESOLUTIONS if config.resolution is None else (float(config.resolution),)
+    runs = config.consensus_runs if config.resolution is None or config.consensus_runs > 1 else 1
+    partition = stable_partition(
+        graph, seed=config.seed, runs=runs, min_size=min_cluster_size, resolutions=resolutions
+    )
+    labels = partition.labels.copy()
+    sizes = np.bincount(labels)
+    labels[sizes[labels] < min_cluster_size] = OUTLIER
+    probability = np.where(labels == OUTLIER, 0.0, partition.membership(graph)).astype(np.float32)
+    chosen = {
+        "resolution": partition.resolution,
+        "stability": partition.stability,
+        "resolutions_tried": list(partition.tried),
+    }
+    return labels, probability, chosen
+
+
+def _cluster_umap_hdbscan(
+    texts: Sequence[str],
+    embeddings: np.ndarray,
+    config: TopicConfig,
+    min_cluster_size: int,
+    analyzer: Analyzer,
+) -> tuple[np.ndarray, np.ndarray]:
+    """BERTopic with a seeded UMAP and HDBSCAN: topics (by decreasing size), probabilities."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     with quiet_import():
@@ -322,14 +364,13 @@ def _cluster(
         calculate_probabilities=False,
         verbose=False,
     )
-    topics, probabilities = model.fit_transform(list(texts), embeddings=embeddings)
-    reduced = np.asarray(umap_model.embedding_, dtype=np.float32)
+    topics, probabilities = model.fit_transform(list(texts), embeddings=np.asarray(embeddings, np.float32))
     probs = (
         np.zeros(n, dtype=np.float32)
         if probabilities is None
         else np.asarray(probabilities, dtype=np.float32)
     )
-    return np.asarray(topics, dtype=np.int64), probs, reduced
+    return np.asarray(topics, dtype=np.int64), probs
 
 
 def _map_2d(embeddings: np.ndarray, config: TopicConfig) -> np.ndarray:
@@ -437,7 +478,8 @@ def _fit_topics(
         stop_words=config.stop_words,
         svd_components=config.svd_components,
     )
-    embeddings = backend.fit_transform(texts)
+    exact = np.asarray(backend.fit_transform(texts), dtype=np.float64)
+    embeddings = exact.astype(np.float32)
     timings["embedding_s"] = time.perf_counter() - t0
     stage(2)
 
@@ -445,6 +487,7 @@ def _fit_topics(
     min_cluster_size = config.cluster_size_for(n)
     distinct = len({" ".join(t.split()).lower() for t in texts})
     probability = np.ones(n, dtype=np.float32)
+    chosen: dict[str, Any] = {}
     if distinct < 2 * min_cluster_size:
         notes.append(
             f"Trop peu d'unités distinctes ({distinct}) pour former plusieurs thèmes d'au moins "
@@ -452,7 +495,7 @@ def _fit_topics(
         )
         raw = np.zeros(n, dtype=np.int64)
     else:
-        raw, probability, _ = _cluster(texts, embeddings, config, min_cluster_size, analyzer)
+        raw, probability, chosen = _cluster(texts, exact, config, min_cluster_size, analyzer)
         if not (raw != OUTLIER).any():
             notes.append("Aucun groupe net n'a été trouvé : toutes les unités forment un seul thème.")
             raw = np.zeros(n, dtype=np.int64)
@@ -490,6 +533,13 @@ def _fit_topics(
         data_hash=data_hash(ids, texts),
     )
     result = refresh(result)
+    dominant = _dominant_share(result.topics)
+    if len(result.info) > 1 and dominant > config.max_topic_share:
+        notes.append(
+            f"Un seul thème regroupe {100 * dominant:.0f} % des unités : les textes se ressemblent trop "
+            "pour être séparés en sujets distincts (essayez un autre niveau d'unités ou --resolution)."
+        )
+        result = replace(result, notes=tuple(notes))
     metrics = {
         "n_units": n,
         "n_topics": len(result.info),
@@ -497,6 +547,8 @@ def _fit_topics(
         "outlier_share_before_reduction": round(outliers_before, 6),
         "outlier_share": round(result.outlier_share, 6),
         "reassigned": int(reassigned.sum()),
+        "dominant_share": round(dominant, 6),
+        **chosen,
         **{k: round(v, 3) for k, v in timings.items()},
         "total_s": round(time.perf_counter() - started, 3),
     }
@@ -505,6 +557,14 @@ def _fit_topics(
         "topics: %d units, %d topics, %.1f%% unassigned", n, len(result.info), 100 * result.outlier_share
     )
     return replace(result, metrics=metrics)
+
+
+def _dominant_share(topics: np.ndarray) -> float:
+    """Share of all units held by the largest topic (unassigned units excluded from topics)."""
+    assigned = topics[topics != OUTLIER]
+    if not len(topics) or not len(assigned):
+        return 0.0
+    return float(np.bincount(assigned - assigned.min()).max() / len(topics))
 
 
 def predict_topics(result: TopicResult, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
