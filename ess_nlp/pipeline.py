@@ -11,8 +11,9 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from spacy.language import Language
@@ -59,18 +60,21 @@ class SourceReport:
 @dataclass(frozen=True)
 class StepReport:
     """What a processing step did: a one-line French ``summary`` and counts; ``failed`` when the
-    step stopped on an error (the summary then says why)."""
+    step stopped on an error (the summary then says why); ``seconds`` it took (set by
+    :func:`run_steps`)."""
 
     name: str
     summary: str
     counts: dict[str, int] = field(default_factory=dict)
     failed: bool = False
+    seconds: float = 0.0
 
 
 @dataclass
 class RunReport:
     sources: list[SourceReport] = field(default_factory=list)
     steps: list[StepReport] = field(default_factory=list)
+    ingest_seconds: float = 0.0
 
     @property
     def failures(self) -> list[SourceReport]:
@@ -167,9 +171,11 @@ def run(
     ``progress(step_name)`` may return a callback ``(done, total)`` for that step.
     """
     report = RunReport()
+    started = time.perf_counter()
     report.sources = ingest_paths(
         paths, store, limits=limits, progress=progress("ingest") if progress else None
     )
+    report.ingest_seconds = round(time.perf_counter() - started, 3)
     report.steps = run_steps(store, steps=steps, progress=progress)
     return report
 
@@ -196,12 +202,14 @@ def run_steps(
         if name not in wanted:
             continue
         module_name, func_name = target.split(":")
+        started = time.perf_counter()
         step = getattr(importlib.import_module(module_name), func_name)
         try:
-            reports.append(step(store, progress=progress(name) if progress else None))
+            report = step(store, progress=progress(name) if progress else None)
         except EssNlpError as err:
-            reports.append(StepReport(name, f"échec : {err}", failed=True))
+            report = StepReport(name, f"échec : {err}", failed=True)
         except Exception as err:  # one step's bug must not lose the others' work
             logger.exception("step %s failed", name)
-            reports.append(StepReport(name, f"erreur inattendue ({type(err).__name__} : {err})", failed=True))
+            report = StepReport(name, f"erreur inattendue ({type(err).__name__} : {err})", failed=True)
+        reports.append(replace(report, seconds=round(time.perf_counter() - started, 3)))
     return reports

@@ -103,6 +103,17 @@ def classify_step(store: Any, *, progress: Callable[[int, int], None] | None = N
     """Score the stored cahiers, sections and sentences with the current model (pipeline step)."""
     from ess_nlp.pipeline import StepReport
 
+    pending = _pending_units(store)
+    if pending == 0:
+        # Every unit already has predictions of the current model: nothing to load or score.
+        row = store.conn.execute("SELECT name, version FROM model_versions WHERE is_current = 1").fetchone()
+        if progress is not None:
+            progress(0, 0)
+        return StepReport(
+            "classify",
+            f"0 unité classée : toutes ont déjà les scores du modèle {row['name']} {row['version']}",
+            {**{level: 0 for level in LEVELS}, "units": 0},
+        )
     model = current_model(store)
     model_id = register_model(store, model, current=True)
     done_ids = {
@@ -158,6 +169,21 @@ def classify_step(store: Any, *, progress: Callable[[int, int], None] | None = N
         f"({counts['cahier']} cahiers, {counts['section']} sections, {counts['sentence']} phrases)"
     )
     return StepReport("classify", summary, {**counts, "units": total})
+
+
+def _pending_units(store: Any) -> int | None:
+    """How many non-empty units lack predictions of the current model (``None``: no current
+    model registered yet, so the model must be loaded anyway)."""
+    row = store.conn.execute("SELECT id FROM model_versions WHERE is_current = 1").fetchone()
+    if row is None:
+        return None
+    marks = ",".join("?" * len(LEVELS))
+    found = store.conn.execute(
+        f"SELECT count(*) FROM units u WHERE u.level IN ({marks}) AND trim(u.text, ' ' || char(9, 10, 13)) != ''"
+        " AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.unit_id = u.id AND p.model_id = ?)",
+        (*LEVELS, int(row["id"])),
+    ).fetchone()
+    return int(found[0])
 
 
 def _item(unit: Unit, sentences_by_cahier: dict[str, list[Unit]]) -> LemmatizedText:

@@ -84,7 +84,8 @@ def run(
         if json_output:
             typer.echo(
                 json.dumps(
-                    {"step": step.name, "summary": step.summary, "counts": step.counts}, ensure_ascii=False
+                    {"step": step.name, "summary": step.summary, "counts": step.counts, "seconds": step.seconds},
+                    ensure_ascii=False,
                 )
             )
         else:

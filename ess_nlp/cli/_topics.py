@@ -167,7 +167,22 @@ def topics(
         str | None,
         typer.Option("--embedding-model", help="Dossier ou paquet installé du modèle sentence-transformers."),
     ] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Graine (UMAP, SVD, k-means).")] = 42,
+    clusterer: Annotated[
+        str,
+        typer.Option(
+            "--clusterer",
+            help="Regroupement : leiden (défaut, mêmes thèmes sur toute machine) ou umap-hdbscan (BERTopic).",
+        ),
+    ] = "leiden",
+    resolution: Annotated[
+        float | None,
+        typer.Option(
+            "--resolution",
+            help="Résolution de Leiden (plus haute : thèmes plus nombreux et plus petits ; "
+            "défaut : choisie par stabilité entre 0,6 et 2).",
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Graine (SVD, Leiden ; UMAP avec umap-hdbscan).")] = 42,
     min_cluster_size: Annotated[
         int | None,
         typer.Option("--min-cluster-size", help="Taille minimale d'un thème (défaut : 2 % des unités)."),
@@ -216,6 +231,8 @@ def topics(
             raise ConfigError(f"{data} : indiquez la colonne du texte avec --text-col COL.")
         config = TopicConfig(
             backend=backend,
+            clusterer=clusterer,
+            resolution=resolution,
             seed=seed,
             embedding_model=embedding_model,
             min_cluster_size=min_cluster_size,

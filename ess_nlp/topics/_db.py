@@ -24,7 +24,16 @@ from ess_nlp.store import Store
 from ess_nlp.topics._config import DEFAULT_LEVEL, TopicConfig
 from ess_nlp.topics._edits import Edit, EditOutcome, apply_edit, apply_edits
 from ess_nlp.topics._identity import with_stable_ids
-from ess_nlp.topics._model import OUTLIER, Progress, TopicInfo, TopicResult, _doc_term, fit_topics
+from ess_nlp.topics._model import (
+    METHOD_VERSION,
+    OUTLIER,
+    Progress,
+    TopicInfo,
+    TopicResult,
+    _doc_term,
+    data_hash,
+    fit_topics,
+)
 from ess_nlp.topics._text import Analyzer, surface_forms
 
 logger = logging.getLogger(__name__)
@@ -37,6 +46,7 @@ __all__ = [
     "load_run",
     "model_name",
     "predicted_labels",
+    "reusable_run",
     "run_topics",
     "stored_units",
     "topic_models",
@@ -51,13 +61,15 @@ _CHUNK = 500
 
 @dataclass(frozen=True)
 class TopicRun:
-    """A stored run: its id, model name, result (stable ids, edits replayed) and replay outcomes."""
+    """A stored run: its id, model name, result (stable ids, edits replayed) and replay outcomes;
+    ``reused`` when the latest stored run already held these units and parameters."""
 
     run_id: int
     model: str
     result: TopicResult
     replay: tuple[EditOutcome, ...] = ()
     mapping: Mapping[int, int] | None = None
+    reused: bool = False
 
 
 def model_name(level: str, kinds: Sequence[str] | None = None) -> str:
@@ -156,16 +168,26 @@ def run_topics(
     model: str | None = None,
     config: TopicConfig | None = None,
     progress: Progress | None = None,
+    reuse: bool = False,
 ) -> TopicRun:
     """Cluster the stored ``level`` units, keep ids of matching topics, replay edits, store the run.
 
     ``kinds`` keeps only units of these section kinds; by default every unit but contact and
     context blocks. The model is named after the level (and the kinds given) unless ``model``.
+    With ``reuse``, when the latest run of the model clustered exactly these units (same ids
+    and texts) with the same parameters and method, it is returned as is (``reused=True``,
+    edits made since are already in it) instead of being recomputed.
     """
     config = config or TopicConfig()
     kinds = tuple(sorted(set(kinds or ())))
     model = model or model_name(level, kinds)
     units = stored_units(store, level, kinds)
+    if reuse:
+        run_id = reusable_run(store, model, [u.id for u in units], [u.text for u in units], config)
+        if run_id is not None:
+            if progress is not None:
+                progress(1, 1)
+            return TopicRun(run_id, model, load_run(store, model, run_id), reused=True)
     result = fit_topics([u.text for u in units], [u.id for u in units], config=config, progress=progress)
     # Matching, replay and writing happen in one write transaction, so an edit made meanwhile
     # is either replayed here or made on this run.
@@ -183,6 +205,25 @@ def run_topics(
         _write_topics(conn, model, run_id, result)
         _insert_assignments(conn, run_id, result)
     return TopicRun(run_id, model, result, tuple(outcomes), mapping)
+
+
+def reusable_run(
+    store: Store, model: str, ids: Sequence[str], texts: Sequence[str], config: TopicConfig
+) -> int | None:
+    """The latest run of ``model`` if it clustered these ``(id, text)`` pairs (ignoring empty
+    texts, as fitting does) with ``config`` and the current method, else ``None``."""
+    run_id = latest_run_id(store, model)
+    if run_id is None:
+        return None
+    row = store.conn.execute("SELECT data_hash, params, metrics FROM topic_runs WHERE id = ?", (run_id,)).fetchone()
+    kept = [(i, t) for i, t in zip(ids, texts, strict=True) if t.strip()]
+    if not kept or row["data_hash"] != data_hash([i for i, _ in kept], [t for _, t in kept]):
+        return None
+    if json.loads(row["params"]) != config.to_json():
+        return None
+    if json.loads(row["metrics"] or "{}").get("method_version") != METHOD_VERSION:
+        return None
+    return run_id
 
 
 def _insert_run(

@@ -13,6 +13,7 @@ clustering object.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import time
@@ -32,6 +33,7 @@ from ess_nlp.topics._text import Analyzer, make_label, surface_forms
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "METHOD_VERSION",
     "OUTLIER",
     "Progress",
     "TopicInfo",
@@ -44,6 +46,9 @@ __all__ = [
     "topic_keywords",
 ]
 
+#: Version of the fitting method, stored with each run: a stored run is reused only when the
+#: method that made it is the current one (bump it when a change alters the topics).
+METHOD_VERSION = "2"
 #: Topic id of units no topic holds.
 OUTLIER = -1
 #: Label of the unassigned units.
@@ -289,23 +294,23 @@ def _cluster(
     config: TopicConfig,
     min_cluster_size: int,
     analyzer: Analyzer,
+    graph: Callable[[], sparse.csr_matrix],
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Topics (``-1``: unassigned; others numbered by decreasing size), membership strengths
     and what the clusterer chose (resolution, stability), with the configured clusterer."""
     if config.clusterer == "umap-hdbscan":
         topics, probs = _cluster_umap_hdbscan(texts, embeddings, config, min_cluster_size, analyzer)
         return topics, probs, {}
-    return _cluster_leiden(embeddings, config, min_cluster_size)
+    return _cluster_leiden(graph(), config, min_cluster_size)
 
 
 def _cluster_leiden(
-    embeddings: np.ndarray, config: TopicConfig, min_cluster_size: int
+    graph: sparse.csr_matrix, config: TopicConfig, min_cluster_size: int
 ) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """Leiden on the k-nearest-neighbour graph; communities under ``min_cluster_size`` units
     are left unassigned."""
-    from ess_nlp.topics._graph import RESOLUTIONS, knn_graph, stable_partition
+    from ess_nlp.topics._graph import RESOLUTIONS, stable_partition
 
-    graph = knn_graph(embeddings, config.n_neighbors)
     resolutions = RESOLUTIONS if config.resolution is None else (float(config.resolution),)
     runs = config.consensus_runs if config.resolution is None or config.consensus_runs > 1 else 1
     partition = stable_partition(
@@ -373,9 +378,17 @@ def _cluster_umap_hdbscan(
     return np.asarray(topics, dtype=np.int64), probs
 
 
-def _map_2d(embeddings: np.ndarray, config: TopicConfig) -> np.ndarray:
-    """2-D positions for the document map, computed once here (figures never re-embed)."""
+def _map_2d(
+    embeddings: np.ndarray, config: TopicConfig, graph: Callable[[], sparse.csr_matrix]
+) -> np.ndarray:
+    """2-D positions for the document map, computed once here (figures never re-embed): a
+    layout of the neighbour graph with the ``leiden`` clusterer, a 2-D UMAP with
+    ``umap-hdbscan``, a PCA below 10 units."""
     n = embeddings.shape[0]
+    if n >= 10 and config.clusterer == "leiden":
+        from ess_nlp.topics._graph import layout
+
+        return layout(graph(), config.seed)
     if n < 10 or embeddings.shape[1] < 2:
         from sklearn.decomposition import PCA
 
@@ -483,11 +496,19 @@ def _fit_topics(
     timings["embedding_s"] = time.perf_counter() - t0
     stage(2)
 
+    @functools.cache
+    def graph() -> sparse.csr_matrix:
+        """The neighbour graph of the units, built once for clustering and map."""
+        from ess_nlp.topics._graph import knn_graph
+
+        return knn_graph(exact, config.n_neighbors)
+
     t0 = time.perf_counter()
     min_cluster_size = config.cluster_size_for(n)
     distinct = len({" ".join(t.split()).lower() for t in texts})
     probability = np.ones(n, dtype=np.float32)
     chosen: dict[str, Any] = {}
+    one_topic_said = True  # the two fallbacks below say why everything is one topic
     if distinct < 2 * min_cluster_size:
         notes.append(
             f"Trop peu d'unités distinctes ({distinct}) pour former plusieurs thèmes d'au moins "
@@ -495,8 +516,9 @@ def _fit_topics(
         )
         raw = np.zeros(n, dtype=np.int64)
     else:
-        raw, probability, chosen = _cluster(texts, exact, config, min_cluster_size, analyzer)
-        if not (raw != OUTLIER).any():
+        raw, probability, chosen = _cluster(texts, exact, config, min_cluster_size, analyzer, graph)
+        one_topic_said = not (raw != OUTLIER).any()
+        if one_topic_said:
             notes.append("Aucun groupe net n'a été trouvé : toutes les unités forment un seul thème.")
             raw = np.zeros(n, dtype=np.int64)
             probability = np.ones(n, dtype=np.float32)
@@ -510,7 +532,7 @@ def _fit_topics(
         for t, moved in zip(topics, reassigned, strict=True)
     )
     t0 = time.perf_counter()
-    coords = _map_2d(embeddings, config) if config.map_2d else np.zeros((n, 2), dtype=np.float32)
+    coords = _map_2d(exact, config, graph) if config.map_2d else np.zeros((n, 2), dtype=np.float32)
     timings["map_s"] = time.perf_counter() - t0
     stage(4)
 
@@ -534,13 +556,14 @@ def _fit_topics(
     )
     result = refresh(result)
     dominant = _dominant_share(result.topics)
-    if len(result.info) > 1 and dominant > config.max_topic_share:
+    if dominant > config.max_topic_share and not one_topic_said:
         notes.append(
             f"Un seul thème regroupe {100 * dominant:.0f} % des unités : les textes se ressemblent trop "
             "pour être séparés en sujets distincts (essayez un autre niveau d'unités ou --resolution)."
         )
         result = replace(result, notes=tuple(notes))
     metrics = {
+        "method_version": METHOD_VERSION,
         "n_units": n,
         "n_topics": len(result.info),
         "min_cluster_size": min_cluster_size,

@@ -17,21 +17,25 @@ __all__ = ["topics_step"]
 
 
 def topics_step(store: Store, *, progress: Progress | None = None) -> StepReport:
-    """Cluster every stored section (default parameters); no sections is reported, not raised."""
+    """Cluster every stored section (default parameters); no sections is reported, not raised.
+
+    When the sections and parameters are those of the latest run, that run is reused as is.
+    """
     try:
-        run = run_topics(store, level=DEFAULT_LEVEL, progress=progress)
+        run = run_topics(store, level=DEFAULT_LEVEL, progress=progress, reuse=True)
     except ConfigError as err:
         return StepReport("topics", str(err), {"units": 0, "topics": 0})
     result = run.result
     unassigned = int((result.topics == -1).sum())
     replayed = sum(1 for o in run.replay if o.applied)
     skipped = len(run.replay) - replayed
-    summary = (
-        f"{len(result.info)} thèmes sur {len(result.ids)} sections "
-        f"({unassigned} non classée(s), {replayed} modification(s) rejouée(s)"
-        + (f", {skipped} devenue(s) sans objet" if skipped else "")
-        + ")"
-    )
+    if run.reused:
+        detail = f"repris du calcul précédent : sections inchangées, {unassigned} non classée(s)"
+    else:
+        detail = f"{unassigned} non classée(s), {replayed} modification(s) rejouée(s)" + (
+            f", {skipped} devenue(s) sans objet" if skipped else ""
+        )
+    summary = f"{len(result.info)} thèmes sur {len(result.ids)} sections ({detail})"
     if result.notes:
         summary += " ; " + " ".join(result.notes)
     return StepReport(
@@ -43,6 +47,8 @@ def topics_step(store: Store, *, progress: Progress | None = None) -> StepReport
             "unassigned": unassigned,
             "edits_replayed": replayed,
             "edits_skipped": skipped,
+            "largest_topic_pct": round(100 * float(result.metrics.get("dominant_share", 0.0))),
+            "reused": int(run.reused),
             "run_id": run.run_id,
         },
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from topics_corpus import make_corpus
+from topics_corpus import add_sections, make_corpus
 
 from ess_nlp.errors import ConfigError
+from ess_nlp.store import Store
 from ess_nlp.topics import OUTLIER, TopicConfig, fit_topics
+from ess_nlp.topics.step import topics_step
 
 
 def test_fewer_units_than_the_minimum_cluster_size_make_one_topic() -> None:
@@ -59,7 +61,7 @@ def test_texts_without_content_words_raise_a_clear_message() -> None:
 
 
 def test_no_cluster_found_gives_one_topic() -> None:
-    # Twelve unrelated texts with a minimum size of six: HDBSCAN finds nothing dense.
+    # Twelve unrelated texts with a minimum size of six: no community is that large.
     texts = [
         f"Sujet {w} unique"
         for w in (
@@ -81,3 +83,43 @@ def test_no_cluster_found_gives_one_topic() -> None:
     assert len(result.info) >= 1
     assert result.outlier_share <= 0.10
     assert np.isfinite(result.similarity).all()
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_one_or_two_units_make_one_topic(count: int) -> None:
+    texts = ["Développer le covoiturage rural.", "Des pistes cyclables sûres."][:count]
+    result = fit_topics(texts)
+    assert list(result.info) == [0] and result.info[0].size == count
+    assert any("un seul thème" in note for note in result.notes)
+
+
+def test_a_topic_holding_most_units_is_reported() -> None:
+    # A very low resolution asks for few, large communities: one of them holds most units.
+    ids, texts, _ = make_corpus(per_subject=40, seed=8, subjects=("mobilite",))
+    more_ids, more_texts, _ = make_corpus(per_subject=8, seed=8, subjects=("logement", "finance"))
+    config = TopicConfig(seed=8, resolution=0.1, min_cluster_size=5, map_2d=False)
+    result = fit_topics([*texts, *more_texts], [*ids, *more_ids], config=config)
+    assert result.metrics["dominant_share"] > 0.5
+    assert any("Un seul thème regroupe" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_pipeline_step_on_a_tiny_level_says_so_in_french(tmp_path, count: int) -> None:  # type: ignore[no-untyped-def]
+    with Store(tmp_path / "ess.sqlite3") as store:
+        ids, texts, _ = make_corpus(per_subject=count, seed=9, subjects=("mobilite",))
+        if count:
+            add_sections(store, ids, texts)
+        report = topics_step(store)
+    assert not report.failed
+    assert report.counts["units"] == count
+    if count == 0:
+        assert "aucune" in report.summary.lower()
+    else:
+        assert "un seul thème" in report.summary
+
+
+def test_pipeline_step_on_identical_texts_says_so_in_french(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with Store(tmp_path / "ess.sqlite3") as store:
+        add_sections(store, [f"c{i}" for i in range(12)], ["Créer une monnaie locale complémentaire."] * 12)
+        report = topics_step(store)
+    assert "distinctes (1)" in report.summary and report.counts["topics"] == 1
