@@ -20,15 +20,16 @@ Targets: under 300 ms per interaction on the sample, under 1 s on the large data
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+
+from gdn_reports import GDN_CSV, gdn_text, iter_gdn
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -36,7 +37,6 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "corpus" / "sample"
 SHARED = Path(os.environ.get("ESS_NLP_SHARED_DATA", ROOT.parent / "shared" / "data"))
-GDN_CSV = SHARED / "gdn-reunions-locales" / "gdn_reunions_locales.csv"
 MAIN = str(ROOT / "ess_nlp" / "ui" / "main.py")
 BUILD_VERSION = "1"  # bump when the way the databases are built changes
 
@@ -55,26 +55,6 @@ def build_sample(db: Path) -> None:
     with Store(db) as store:
         report = run([SAMPLE_DIR], store)
     log(f"sample : {len(report.sources)} fichiers, étapes : {[s.name for s in report.steps]}")
-
-
-def gdn_text(row: dict[str, str]) -> str:
-    """One meeting report as the plain text a cahier would be: title, fields, two sections."""
-    lines = [row["title"].strip() or f"Réunion {row['contribution_id']}", ""]
-    for label, key in (("Commune", "ville"), ("Département", "departement"), ("Région", "region")):
-        if row.get(key, "").strip():
-            lines += [f"{label} : {row[key].strip()}", ""]
-    lines += ["Constats", "", row["constats"].strip() or "(non renseigné)", ""]
-    lines += ["Propositions", "", row["propositions"].strip() or "(non renseigné)", ""]
-    return "\n".join(lines)
-
-
-def iter_gdn(limit: int | None) -> Iterator[dict[str, str]]:
-    csv.field_size_limit(1 << 24)
-    with GDN_CSV.open(encoding="utf-8", newline="") as handle:
-        for i, row in enumerate(csv.DictReader(handle)):
-            if limit is not None and i >= limit:
-                return
-            yield row
 
 
 def build_gdn_base(db: Path, limit: int | None) -> None:

@@ -23,39 +23,19 @@ of each step (from the run's JSON lines) and whether topic ids, names and the ed
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from gdn_reports import GDN_CSV, gdn_text, iter_gdn
+
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("ESS_NLP_SHARED_DATA", ROOT.parent / "shared" / "data"))
-GDN_CSV = SHARED / "gdn-reunions-locales" / "gdn_reunions_locales.csv"
 ESS_NLP = [str(Path(sys.executable).parent / "ess-nlp")]
-
-
-def gdn_text(row: dict[str, str]) -> str:
-    """One meeting report as the plain text a cahier would be: title, fields, two sections."""
-    lines = [row["title"].strip() or f"Réunion {row['contribution_id']}", ""]
-    for label, key in (("Commune", "ville"), ("Département", "departement"), ("Région", "region")):
-        if row.get(key, "").strip():
-            lines += [f"{label} : {row[key].strip()}", ""]
-    lines += ["Constats", "", row["constats"].strip() or "(non renseigné)", ""]
-    lines += ["Propositions", "", row["propositions"].strip() or "(non renseigné)", ""]
-    return "\n".join(lines)
-
-
-def reports() -> Iterator[dict[str, str]]:
-    csv.field_size_limit(1 << 24)
-    with GDN_CSV.open(encoding="utf-8", newline="") as handle:
-        yield from csv.DictReader(handle)
 
 
 def write_reports(folder: Path, rows: list[dict[str, str]]) -> None:
@@ -122,7 +102,7 @@ def main() -> None:
         shutil.rmtree(work)
     folder, db = work / "cahiers", work / "ess.sqlite3"
     try:
-        rows = [r for _, r in zip(range(args.reports + args.add), reports(), strict=False)]
+        rows = list(iter_gdn(args.reports + args.add))
         write_reports(folder, rows[: args.reports])
         print(f"{args.reports} Grand Débat reports written to {folder}")
         cold, cold_steps = run(folder, db)
