@@ -9,6 +9,7 @@ who, when and why; the next run replays it.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import logging
 import sqlite3
@@ -18,11 +19,12 @@ from typing import Any
 
 import numpy as np
 
-from ess_nlp.errors import ConfigError
+from ess_nlp.errors import ConfigError, EssNlpError
 from ess_nlp.records import SECTION_KINDS, Unit
 from ess_nlp.store import Store
 from ess_nlp.topics._config import DEFAULT_LEVEL, TopicConfig
 from ess_nlp.topics._edits import Edit, EditOutcome, apply_edit, apply_edits
+from ess_nlp.topics._embeddings import EmbeddingBackend, backend_from_state
 from ess_nlp.topics._identity import with_stable_ids
 from ess_nlp.topics._model import (
     METHOD_VERSION,
@@ -34,6 +36,7 @@ from ess_nlp.topics._model import (
     data_hash,
     fit_topics,
 )
+from ess_nlp.topics._placement import PLACE_SHARE, place_units
 from ess_nlp.topics._text import Analyzer, surface_forms
 
 logger = logging.getLogger(__name__)
@@ -62,7 +65,8 @@ _CHUNK = 500
 @dataclass(frozen=True)
 class TopicRun:
     """A stored run: its id, model name, result (stable ids, edits replayed) and replay outcomes;
-    ``reused`` when the latest stored run already held these units and parameters."""
+    ``reused`` when the latest stored run already held these units and parameters; ``placed``
+    units added since were put in the existing topics without refitting them."""
 
     run_id: int
     model: str
@@ -70,6 +74,7 @@ class TopicRun:
     replay: tuple[EditOutcome, ...] = ()
     mapping: Mapping[int, int] | None = None
     reused: bool = False
+    placed: int = 0
 
 
 def model_name(level: str, kinds: Sequence[str] | None = None) -> str:
@@ -174,9 +179,15 @@ def run_topics(
 
     ``kinds`` keeps only units of these section kinds; by default every unit but contact and
     context blocks. The model is named after the level (and the kinds given) unless ``model``.
-    With ``reuse``, when the latest run of the model clustered exactly these units (same ids
-    and texts) with the same parameters and method, it is returned as is (``reused=True``,
-    edits made since are already in it) instead of being recomputed.
+    With ``reuse`` (what the main job does), the stored topics are kept when they can be:
+
+    - the latest run of the model clustered exactly these units (same ids and texts) with the
+      same parameters and method: it is returned as is (``reused=True``; edits made since are
+      already in it);
+    - otherwise, when the only change is units added (or removed) and the units placed since
+      the last fit stay within ``PLACE_SHARE`` of the units it clustered, the new units are
+      placed in the nearest existing topic (``placed``) and the others keep theirs;
+    - otherwise the topics are refitted, matched to the previous ones and the edits replayed.
     """
     config = config or TopicConfig()
     kinds = tuple(sorted(set(kinds or ())))
@@ -188,6 +199,11 @@ def run_topics(
             if progress is not None:
                 progress(1, 1)
             return TopicRun(run_id, model, load_run(store, model, run_id), reused=True)
+        placed = _place_new_units(store, model, level, kinds, units, config)
+        if placed is not None:
+            if progress is not None:
+                progress(1, 1)
+            return placed
     result = fit_topics([u.text for u in units], [u.id for u in units], config=config, progress=progress)
     # Matching, replay and writing happen in one write transaction, so an edit made meanwhile
     # is either replayed here or made on this run.
@@ -204,7 +220,82 @@ def run_topics(
         run_id = _insert_run(conn, model, level, kinds, result, outcomes)
         _write_topics(conn, model, run_id, result)
         _insert_assignments(conn, run_id, result)
+        _save_backend(conn, run_id, result)
     return TopicRun(run_id, model, result, tuple(outcomes), mapping)
+
+
+def _place_new_units(
+    store: Store, model: str, level: str, kinds: Sequence[str], units: Sequence[Unit], config: TopicConfig
+) -> TopicRun | None:
+    """A new run placing the units added since the latest run into its topics (see
+    ``run_topics``), or ``None`` when the topics must be refitted."""
+    run_id = latest_run_id(store, model)
+    if run_id is None:
+        return None
+    row = store.conn.execute("SELECT params, metrics FROM topic_runs WHERE id = ?", (run_id,)).fetchone()
+    metrics = json.loads(row["metrics"] or "{}")
+    if json.loads(row["params"]) != config.to_json() or metrics.get("method_version") != METHOD_VERSION:
+        return None
+    fitted_run = int(metrics.get("fitted_run", run_id))
+    fitted_units = int(metrics.get("fitted_units", metrics.get("n_units", 0)))
+    kept = [u for u in units if u.text.strip()]
+    known = {
+        r["unit_id"] for r in store.conn.execute("SELECT unit_id FROM topic_assignments WHERE run_id = ?", (run_id,))
+    }
+    added = sum(1 for u in kept if u.id not in known)
+    placed_total = int(metrics.get("placed_since_fit", 0)) + added
+    if not kept or placed_total > PLACE_SHARE * fitted_units:
+        return None
+    backend = _load_backend(store, fitted_run)
+    if backend is None:
+        return None
+    previous = load_run(store, model, run_id)
+    result, placed = place_units(previous, [u.id for u in kept], [u.text for u in kept], backend)
+    result = replace(
+        result,
+        metrics={
+            **metrics,
+            "n_units": len(result.ids),
+            "n_topics": len(result.info),
+            "outlier_share": round(result.outlier_share, 6),
+            "fitted_run": fitted_run,
+            "fitted_units": fitted_units,
+            "placed_since_fit": placed_total,
+            "placed": placed,
+        },
+    )
+    with store.transaction() as conn:
+        new_run = _insert_run(conn, model, level, kinds, result, ())
+        _write_topics(conn, model, new_run, result)
+        _insert_assignments(conn, new_run, result)
+    return TopicRun(new_run, model, result, placed=placed)
+
+
+def _save_backend(conn: sqlite3.Connection, run_id: int, result: TopicResult) -> None:
+    """Store the learned state of the run's embedding backend (JSON and .npz bytes, no pickle)."""
+    if result.backend is None:
+        return
+    config, arrays = result.backend.state()
+    buffer = io.BytesIO()
+    np.savez_compressed(buffer, allow_pickle=False, **dict(arrays))
+    conn.execute(
+        "INSERT OR REPLACE INTO topic_backends(run_id, config, arrays) VALUES (?, ?, ?)",
+        (run_id, json.dumps(config, ensure_ascii=False), buffer.getvalue()),
+    )
+
+
+def _load_backend(store: Store, run_id: int) -> EmbeddingBackend | None:
+    """The embedding backend stored with ``run_id``, or ``None`` (not stored, or unreadable)."""
+    row = store.conn.execute("SELECT config, arrays FROM topic_backends WHERE run_id = ?", (run_id,)).fetchone()
+    if row is None:
+        return None
+    try:
+        with np.load(io.BytesIO(row["arrays"]), allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        return backend_from_state(json.loads(row["config"]), arrays)
+    except (ValueError, OSError, KeyError, EssNlpError) as err:
+        logger.warning("topic backend of run %s unreadable (%s): the topics will be refitted", run_id, err)
+        return None
 
 
 def reusable_run(

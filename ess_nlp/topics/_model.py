@@ -59,7 +59,7 @@ _STAGES = 5
 # Keywords looked at when building a label (a phrase may rank below the top ten).
 _LABEL_CANDIDATES = 30
 
-ORIGINS = ("cluster", "outlier", "manual", "unassigned")
+ORIGINS = ("cluster", "outlier", "manual", "unassigned", "assigned")
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ class TopicResult:
     - ``similarity``: cosine between the unit's embedding and the mean embedding of its topic
       (for an unassigned unit: of the nearest topic), so weak members can be shown;
     - ``origin``: ``cluster`` (placed by the clusterer), ``outlier`` (reassigned from the
-      outliers), ``manual`` (moved by an edit) or ``unassigned``;
+      outliers), ``manual`` (moved by an edit), ``assigned`` (added after the fit and placed in
+      the nearest topic without refitting) or ``unassigned``;
     - ``embeddings``: L2-normalised document vectors; ``coords``: 2-D map positions;
     - ``doc_term``: counts of keyword n-grams (``vocabulary`` keys, shown as ``display``).
     """

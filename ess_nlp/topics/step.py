@@ -19,7 +19,9 @@ __all__ = ["topics_step"]
 def topics_step(store: Store, *, progress: Progress | None = None) -> StepReport:
     """Cluster every stored section (default parameters); no sections is reported, not raised.
 
-    When the sections and parameters are those of the latest run, that run is reused as is.
+    When the sections and parameters are those of the latest run, that run is reused as is;
+    when a few sections were added, they are placed in the existing topics (see
+    :func:`ess_nlp.topics.run_topics`).
     """
     try:
         run = run_topics(store, level=DEFAULT_LEVEL, progress=progress, reuse=True)
@@ -31,6 +33,13 @@ def topics_step(store: Store, *, progress: Progress | None = None) -> StepReport
     skipped = len(run.replay) - replayed
     if run.reused:
         detail = f"repris du calcul précédent : sections inchangées, {unassigned} non classée(s)"
+    elif run.placed:
+        detail = (
+            f"{run.placed} nouvelle(s) section(s) placée(s) dans le thème le plus proche, "
+            f"sans recalculer les thèmes ; {unassigned} non classée(s)"
+        )
+    elif run.result.metrics.get("fitted_run"):
+        detail = f"sections retirées du calcul précédent, thèmes gardés ; {unassigned} non classée(s)"
     else:
         detail = f"{unassigned} non classée(s), {replayed} modification(s) rejouée(s)" + (
             f", {skipped} devenue(s) sans objet" if skipped else ""
@@ -49,6 +58,7 @@ def topics_step(store: Store, *, progress: Progress | None = None) -> StepReport
             "edits_skipped": skipped,
             "largest_topic_pct": round(100 * float(result.metrics.get("dominant_share", 0.0))),
             "reused": int(run.reused),
+            "placed": run.placed,
             "run_id": run.run_id,
         },
     )
