@@ -34,6 +34,8 @@ class TopicConfig:
     chooses the resolution by stability across ``consensus_runs`` seeds, and communities
     smaller than the minimum cluster size are left unassigned (then reduced like outliers).
     A topic holding more than ``max_topic_share`` of the units is reported in the notes.
+    Above ``max_fit_units`` units, the topics are fitted on a seeded sample of that many units
+    and the others are placed in the nearest topic (``None``: fit on every unit).
     """
 
     backend: str = DEFAULT_BACKEND
@@ -47,6 +49,7 @@ class TopicConfig:
     resolution: float | None = None
     consensus_runs: int = 5
     max_topic_share: float = 0.5
+    max_fit_units: int | None = 20_000
     svd_components: int = 100
     max_outliers: float = 0.10
     top_n_words: int = 10
@@ -67,6 +70,8 @@ class TopicConfig:
             )
         _check_int("seed", self.seed, 0)
         _check_int("consensus_runs", self.consensus_runs, 1)
+        if self.max_fit_units is not None:
+            _check_int("max_fit_units", self.max_fit_units, 10)
         if self.resolution is not None and not (0.0 < self.resolution <= 100.0):
             raise ConfigError(
                 f"Paramètre resolution = {self.resolution} invalide : un nombre strictement positif "

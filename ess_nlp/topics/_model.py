@@ -469,6 +469,46 @@ def _fit_topics(
         notes.append(f"{skipped} unité(s) au texte vide laissée(s) de côté.")
     ids = [ids[i] for i in keep]
     texts = [texts[i] for i in keep]
+    if config.max_fit_units is not None and len(texts) > config.max_fit_units:
+        return _fit_on_sample(texts, ids, config, notes, progress)
+    return _fit_kept(texts, ids, config, notes, progress)
+
+
+def _fit_on_sample(
+    texts: list[str], ids: list[str], config: TopicConfig, notes: list[str], progress: Progress | None
+) -> TopicResult:
+    """Fit on a seeded sample of ``config.max_fit_units`` units, then place the others."""
+    from ess_nlp.topics._placement import place_units
+
+    assert config.max_fit_units is not None
+    started = time.perf_counter()
+    n, size = len(texts), config.max_fit_units
+    chosen = np.sort(np.random.default_rng(config.seed).choice(n, size=size, replace=False))
+    fitted = _fit_kept([texts[i] for i in chosen], [ids[i] for i in chosen], config, list(notes), progress)
+    assert fitted.backend is not None
+    result, placed = place_units(fitted, ids, texts, fitted.backend)
+    notes = [
+        *fitted.notes,
+        f"Thèmes calculés sur un échantillon de {size} unités sur {n} (tiré avec la graine {config.seed}) ; "
+        f"les {placed} autres ont été placées dans le thème le plus proche.",
+    ]
+    metrics = {
+        **fitted.metrics,
+        "n_units": n,
+        "n_topics": len(result.info),
+        "outlier_share": round(result.outlier_share, 6),
+        "fitted_units": size,
+        "placed": placed,
+        "dominant_share": round(_dominant_share(result.topics), 6),
+        "total_s": round(time.perf_counter() - started, 3),
+    }
+    return replace(result, notes=tuple(notes), metrics=metrics)
+
+
+def _fit_kept(
+    texts: list[str], ids: list[str], config: TopicConfig, notes: list[str], progress: Progress | None
+) -> TopicResult:
+    """Fit on these (non-empty) texts, every one of them."""
     n = len(texts)
     timings: dict[str, float] = {}
 
