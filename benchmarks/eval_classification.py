@@ -14,10 +14,12 @@ Protocols (explicit seeds everywhere):
    Débat report with themes and a proposals text.
 4. Zero-shot with ``benchmarks/taxonomies/grand_debat.yaml`` (names and descriptions only):
    macro-F1 on the single-theme reports (best label), micro/macro-F1 multi-label on all.
-5. Sample corpus gold (``corpus/gold/sample.jsonl``): domain and theme F1 of the default
+5. Sample corpus gold (``corpus/gold/sample.jsonl``): domain and theme F1 and expected calibration
+   error (ECE, ten bins) of the default
    estimator under leave-one-cahier-out (at threshold 0.5, and at the threshold ``train_model``
-   chooses, picked inside each training set by 5-fold cross-validation), and of the zero-shot
-   scorer of the default taxonomy.
+   chooses, picked inside each training set by 5-fold cross-validation), of the zero-shot
+   scorer of the default taxonomy, and of the shipped recipe (``build_default``: the blend of
+   both, calibrated, chosen by the inner cross-validation of each training set).
 
 Lemmas are cached in a JSON file in the temporary folder (``$TMPDIR/ess-nlp-bench-lemmas.json``).
 """
@@ -52,14 +54,16 @@ def main() -> int:
     )
     parser.add_argument("--skip-embeddings", action="store_true", help="leave out the MiniLM variant")
     parser.add_argument(
-        "--only", choices=["reference", "ours", "multilabel", "zeroshot", "sample"], nargs="*"
+        "--only", choices=["reference", "ours", "multilabel", "zeroshot", "cis", "pdcn", "sample"], nargs="*"
     )
     args = parser.parse_args()
-    wanted = set(args.only or ["reference", "ours", "multilabel", "zeroshot", "sample"])
+    wanted = set(args.only or ["reference", "ours", "multilabel", "zeroshot", "cis", "pdcn", "sample"])
     warnings.filterwarnings("ignore", category=UserWarning)
 
     t0 = time.time()
-    if SHARED.is_dir():
+    if not SHARED.is_dir():
+        print(f"SKIP real-data figures: {SHARED} is absent (it sits beside the project)")
+    elif wanted & {"reference", "ours", "multilabel", "zeroshot"}:
         data = load_shared()
         if "reference" in wanted:
             reference(data)
@@ -69,8 +73,10 @@ def main() -> int:
             multilabel(data)
         if "zeroshot" in wanted:
             zeroshot(data)
-    else:
-        print(f"SKIP real-data figures: {SHARED} is absent (it sits beside the project)")
+    if SHARED.is_dir() and "cis" in wanted:
+        cis()
+    if SHARED.is_dir() and "pdcn" in wanted:
+        pdcn()
     if "sample" in wanted:
         sample()
     print(f"total time {time.time() - t0:.0f} s")
@@ -259,13 +265,10 @@ def zeroshot(data: dict[str, Any]) -> None:
 
 
 def sample() -> None:
-    from dataclasses import replace
-
     from ess_nlp.classify import ClassificationModel
-    from ess_nlp.classify.data import TrainingData
+    from ess_nlp.classify.blend import indicator, reliability
     from ess_nlp.classify.evaluation import decide_all, label_metrics
     from ess_nlp.classify.gold import gold_training_data
-    from ess_nlp.classify.train import small_data_estimator, train_model
     from ess_nlp.taxonomy import load_taxonomy
 
     gold = ROOT / "corpus" / "gold" / "sample.jsonl"
@@ -281,33 +284,199 @@ def sample() -> None:
         facet = taxonomy.facet(facet_id)
         started = time.time()
         texts = data.facet_texts(facet_id)
-        oof = np.zeros((len(texts), len(facet.label_ids)))
-        tuned: list[list[str]] = []
-        for i in range(len(texts)):  # leave one cahier out, trained exactly as `ess-nlp train` does
-            train = [j for j in range(len(texts)) if j != i]
-            subset = TrainingData(
-                texts=[texts[j] for j in train],
-                facets={facet_id: replace(labelled, labels=[labelled.labels[j] for j in train], indices=None)},
-                source=data.source,
-                sha256=data.sha256,
-            )
-            model = train_model(subset, taxonomy, estimator=small_data_estimator(SEED), seed=SEED)
-            oof[i] = model.predict_proba([texts[i]], facet_id)[0]
-            tuned += decide_all(oof[i : i + 1], facet, model.threshold(facet_id))
+
+        oof, tuned = leave_one_out(data, taxonomy, facet_id)
         m = label_metrics(labelled.labels, decide_all(oof, facet, 0.5), facet.label_ids)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, threshold 0.5, micro-F1", m["micro_f1"], started)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, threshold 0.5, macro-F1", m["macro_f1"], started)
         m = label_metrics(labelled.labels, tuned, facet.label_ids)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, tuned threshold, micro-F1", m["micro_f1"], started)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, tuned threshold, macro-F1", m["macro_f1"], started)
+        Y = indicator(labelled.labels, facet.label_ids)
+        show(f"sample gold, leave-one-cahier-out, {facet_id}, supervised, ECE", reliability(oof, Y)["ece"], started)
         started = time.time()
-        z = label_metrics(
-            labelled.labels,
-            decide_all(zero.predict_proba(texts, facet_id), facet, facet.threshold),
-            facet.label_ids,
-        )
+        zproba = zero.predict_proba(texts, facet_id)
+        z = label_metrics(labelled.labels, decide_all(zproba, facet, facet.threshold), facet.label_ids)
         show(f"sample gold, zero-shot default taxonomy, {facet_id}, micro-F1", z["micro_f1"], started)
         show(f"sample gold, zero-shot default taxonomy, {facet_id}, macro-F1", z["macro_f1"], started)
+        show(f"sample gold, zero-shot default taxonomy, {facet_id}, ECE", reliability(zproba, Y)["ece"], started)
+        started = time.time()
+        # The shipped recipe: the blend chosen by the inner cross-validation of each training set.
+        blended, decided = leave_one_out(data, taxonomy, facet_id, blend=True, zero_shot=zero.zero_shot)
+        m = label_metrics(labelled.labels, decided, facet.label_ids)
+        show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), micro-F1", m["micro_f1"], started)
+        show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), macro-F1", m["macro_f1"], started)
+        curve = reliability(blended, Y)
+        show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), ECE", curve["ece"], started,
+             "(target <= 0.08)")  # fmt: skip
+        print("    reliability (bin: n, mean score, observed): " + "; ".join(
+            f"{b['low']:.1f}-{b['high']:.1f}: {b['n']}, {b['mean_score']:.2f}, {b['observed']:.2f}" for b in curve["bins"]
+        ))  # fmt: skip
+
+
+def leave_one_out(data: Any, taxonomy: Any, facet_id: str, **options: Any) -> tuple[np.ndarray, list[list[str]]]:
+    """Scores and labels of each gold cahier by a model trained, as `ess-nlp train` does, without it."""
+    from dataclasses import replace
+
+    from ess_nlp.classify.data import TrainingData
+    from ess_nlp.classify.evaluation import decide_all
+    from ess_nlp.classify.train import small_data_estimator, train_model
+
+    labelled = data.facets[facet_id]
+    facet = taxonomy.facet(facet_id)
+    texts = data.facet_texts(facet_id)
+    scores = np.zeros((len(texts), len(facet.label_ids)))
+    decided: list[list[str]] = []
+    for i in range(len(texts)):
+        train = [j for j in range(len(texts)) if j != i]
+        subset = TrainingData(
+            texts=[texts[j] for j in train],
+            facets={facet_id: replace(labelled, labels=[labelled.labels[j] for j in train], indices=None)},
+            source=data.source,
+            sha256=data.sha256,
+        )
+        model = train_model(subset, taxonomy, estimator=small_data_estimator(SEED), seed=SEED, **options)
+        scores[i] = model.predict_proba([texts[i]], facet_id)[0]
+        decided += decide_all(scores[i : i + 1], facet, model.threshold(facet_id))
+    return scores, decided
+
+
+# --- a user-defined taxonomy: the 14 CIS themes -------------------------------------------------
+
+CIS = SHARED / "cis-france-sengage-laureats" / "data"
+
+
+def cis_taxonomy() -> Any:
+    """The CIS taxonomy, built at run time from the data set's own « Référentiel Thématiques »
+    sheet: each theme's name, and its sub-themes as its description (nothing else)."""
+    import pandas as pd
+
+    from ess_nlp.taxonomy import parse_taxonomy
+
+    sheets = pd.read_excel(CIS / "BDD FFE TEST - V3.xlsx", sheet_name=None)
+    ref = next(v for k, v in sheets.items() if k.strip() == "Référentiel Thématiques")
+    ref.columns = [c.strip() for c in ref.columns]
+    labels = []
+    for code, rows in ref.groupby("Thématiques CODE", sort=True):
+        name = str(rows["Thématiques"].iloc[0]).strip().capitalize()
+        subs = [str(x).strip() for x in rows["Sous-thématiques"].dropna()]
+        description = f"{name} : " + ", ".join(subs) + "." if subs else name + "."
+        labels.append({"id": str(code).strip(), "name": name, "description": description})
+    data = {"name": "cis", "facets": [{"id": "themes", "name": "Thématiques", "multi_label": True,
+                                        "min_labels": 1, "max_labels": 3, "labels": labels}]}  # fmt: skip
+    import yaml
+
+    return parse_taxonomy(yaml.safe_dump(data, allow_unicode=True), source="CIS (référentiel)")
+
+
+def cis() -> None:
+    """Zero-shot (names and descriptions only) against a keyword baseline, then retrained with
+    5-fold cross-validation (supervised, and blended with the zero-shot scorer)."""
+    import pandas as pd
+
+    from ess_nlp.classify import ZeroShotScorer, label_metrics
+    from ess_nlp.classify.blend import indicator, reliability
+    from ess_nlp.classify.data import FacetLabels, TrainingData
+    from ess_nlp.classify.evaluation import decide_all
+    from ess_nlp.classify.train import small_data_estimator, train_model
+
+    started = time.time()
+    taxonomy = cis_taxonomy()
+    facet = taxonomy.facet("themes")
+    frame = pd.read_csv(CIS / "BDD FFE - TEST - V0.csv").drop_duplicates("ID CIS").reset_index(drop=True)
+    columns = [c for c in frame.columns if "Niveau - 1" in c and c.strip().endswith("CODE") and "ASSEMBLAGE" not in c]
+    gold = [tuple(dict.fromkeys(str(v).strip() for v in row if isinstance(v, str) and v.strip()))
+            for row in frame[columns].itertuples(index=False)]  # fmt: skip
+    keep = [i for i, g in enumerate(gold) if g]
+    texts_raw = (frame["Nom du projet "].fillna("") + "\n" + frame["Description"].fillna("")).tolist()
+    texts_raw = [texts_raw[i] for i in keep]
+    gold = [gold[i] for i in keep]
+    from ess_nlp.classify import LemmatizedText
+
+    lemmas = cached_lemmas(texts_raw)
+    texts = [LemmatizedText(t, lemmas[t]) for t in texts_raw]
+    print(f"CIS: {len(texts)} projects, {len(facet.labels)} themes, taxonomy from the referential sheet")
+
+    def report(name: str, predicted: list[list[str]], scores: Any = None, note: str = "") -> None:
+        m = label_metrics(gold, predicted, facet.label_ids)
+        top1 = "" if scores is None else (
+            f", top-1 {np.mean([facet.label_ids[int(np.argmax(r))] in g for r, g in zip(scores, gold, strict=True)]):.3f}"
+        )  # fmt: skip
+        ece = "" if scores is None else f", ECE {reliability(scores, indicator(gold, facet.label_ids))['ece']:.3f}"
+        show(f"CIS {name}, macro-F1", m["macro_f1"], started, f"(micro {m['micro_f1']:.3f}{top1}{ece}) {note}")
+
+    # Keyword baseline: a theme's words (lemmas of its name and sub-themes) found in the text.
+    from ess_nlp.classify._text import lemmatize
+    from ess_nlp.classify.zeroshot import content_lemmas
+
+    words = [set(content_lemmas(x)) for x in lemmatize([f"{lab.name} {lab.description}" for lab in facet.labels])]
+    counts = np.array([[len(set(t.lemmas.split()) & w) for w in words] for t in texts], dtype=float)
+    report("keyword baseline (name + sub-theme words)", decide_all(counts / max(counts.max(), 1), facet, 1e-9),
+           counts + 1e-9 * np.arange(len(words))[::-1])  # fmt: skip
+    zero = ZeroShotScorer(taxonomy).fit()
+    zproba = zero.predict_proba(texts, "themes")
+    report("zero-shot (names and descriptions only)", decide_all(zproba, facet, facet.threshold), zproba)
+    data = TrainingData(texts, {"themes": FacetLabels("themes", "themes", gold, True)}, "cis", "-")
+    for name, blend in (("retrained, supervised", False), ("retrained, blend with zero-shot", True)):
+        started = time.time()
+        model = train_model(data, taxonomy, estimator=small_data_estimator(SEED), seed=SEED, blend=blend,
+                            zero_shot=zero)  # fmt: skip
+        cv = model.meta["facets"]["themes"]["cv"]
+        show(f"CIS {name}, 5-fold CV, macro-F1", cv["macro_f1"], started,
+             f"(micro {cv['micro_f1']:.3f}, threshold {model.threshold('themes')} chosen on the same folds; target >= 0.60)")  # fmt: skip
+        if blend:
+            curve = model.meta["facets"]["themes"]["reliability"]
+            print(f"    blend out-of-fold ECE {curve['ece']:.3f}; sources: {model.meta['facets']['themes']['blend_sources']}")
+
+
+# --- Près de chez nous categories mapped to the default domains ------------------------------------
+
+PDCN_DOMAINS = {
+    "Écologie, Alimentation, Énergie": "consommer",
+    "éducation, formation": "se_former",
+    "Habitat et urbanisme": "se_loger",
+    "citoyenneté, droits, solidarités": "democratiser",
+}
+"""The categories with one clear domain; sheets with none of them are left out."""
+
+
+def pdcn() -> None:
+    """The shipped default models and the zero-shot scorer on the Près de chez nous sheets (real
+    text none of them saw), categories mapped to domains (``PDCN_DOMAINS``)."""
+    import pandas as pd
+
+    from ess_nlp.classify import ClassificationModel, LemmatizedText, label_metrics, load_model, models_root
+    from ess_nlp.classify.blend import indicator, reliability
+    from ess_nlp.classify.evaluation import decide_all
+    from ess_nlp.taxonomy import load_taxonomy
+
+    frame = pd.read_csv(SHARED / "presdecheznous-niort" / "initiatives.csv")
+    texts_raw, gold = [], []
+    for row in frame.itertuples(index=False):
+        cats = [c.strip() for c in str(row.categories or "").split(";") if c.strip() in PDCN_DOMAINS]
+        if not cats:
+            continue
+        texts_raw.append("\n".join(str(x) for x in (row.title, row.summary, row.description, row.commitment)
+                                   if isinstance(x, str)))  # fmt: skip
+        gold.append(tuple(dict.fromkeys(PDCN_DOMAINS[c] for c in cats)))
+    lemmas = cached_lemmas(texts_raw)
+    texts = [LemmatizedText(t, lemmas[t]) for t in texts_raw]
+    taxonomy = load_taxonomy()
+    facet = taxonomy.facet("domains")
+    print(f"Près de chez nous: {len(texts)} sheets with a mapped category")
+    models = [("zero-shot", ClassificationModel(taxonomy))]
+    for version in ("2", "3"):
+        folder = models_root() / "ess-default" / version
+        if folder.is_dir():
+            models.append((f"ess-default {version}", load_model(folder)))
+    for name, model in models:
+        started = time.time()
+        proba = model.predict_proba(texts, "domains")
+        top1 = np.mean([facet.label_ids[int(np.argmax(r))] in g for r, g in zip(proba, gold, strict=True)])
+        m = label_metrics(gold, decide_all(proba, facet, model.threshold("domains")), facet.label_ids)
+        ece = reliability(proba, indicator(gold, facet.label_ids))["ece"]
+        show(f"Près de chez nous -> domains, {name}, top-1", float(top1), started,
+             f"(macro-F1 {m['macro_f1']:.3f} over the labels present, ECE {ece:.3f})")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -67,11 +67,14 @@ class Prediction:
     """Scores in [0, 1] for every label of every facet, the labels assigned, explanations.
 
     ``explanations[facet][label]`` is filled for the assigned labels when asked for.
+    ``uncertain`` lists the facets where no label was assigned because the best score was too
+    low (shown as « incertain »).
     """
 
     scores: dict[str, dict[str, float]]
     labels: dict[str, list[str]]
     explanations: dict[str, dict[str, Explanation]] = field(default_factory=dict)
+    uncertain: tuple[str, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -79,6 +82,7 @@ class Prediction:
                 f: {label: round(s, 6) for label, s in scores.items()} for f, scores in self.scores.items()
             },
             "labels": self.labels,
+            "uncertain": list(self.uncertain),
         }
         if self.explanations:
             data["explanations"] = {

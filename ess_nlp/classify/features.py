@@ -201,7 +201,9 @@ def _embed(texts: Sequence[str], kind: str) -> np.ndarray:
     else:
         raise ValueError(f"unknown embeddings {kind!r}")
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return np.asarray(vectors / np.where(norms == 0, 1.0, norms))
+    # Rounded to 1e-5: the last bits of a float32 network's output depend on the CPU kernel and
+    # thread count; rounding keeps the features, so the model, the same on every machine.
+    return np.asarray(np.round(vectors / np.where(norms == 0, 1.0, norms), 5))
 
 
 def _sentence_model() -> Any:

@@ -10,7 +10,10 @@ A model folder ``models/<name>/<version>/`` holds:
 - ``README.md``: the model card, generated from ``meta.json``.
 
 A facet without a trained classifier (or a model folder with no ``model.skops``, a
-"zero-shot model") is scored by :class:`~ess_nlp.classify.ZeroShotScorer`. Folders are written
+"zero-shot model") is scored by :class:`~ess_nlp.classify.ZeroShotScorer`. A "blend" facet
+combines both, calibrated (:mod:`ess_nlp.classify.blend`; three weights in ``meta.json``). A
+text whose best score on a facet is under ``uncertain_below`` gets no label there: it is
+"incertain" rather than forced into a label. Folders are written
 to a temporary sibling folder then renamed, so a failure never leaves a partial model behind.
 """
 
@@ -32,6 +35,7 @@ from ess_nlp._provenance import file_sha256
 from ess_nlp._provenance import package_versions as _package_versions
 from ess_nlp.classify._records import Evidence, Explanation, Prediction, SentenceEvidence
 from ess_nlp.classify._text import LemmatizedText, with_lemmas
+from ess_nlp.classify.blend import Blend
 from ess_nlp.classify.estimator import TextClassifier
 from ess_nlp.classify.zeroshot import ZeroShotScorer
 from ess_nlp.errors import ConfigError, ModelError
@@ -47,6 +51,8 @@ META_FILE = "meta.json"
 TAXONOMY_FILE = "taxonomy.yaml"
 CARD_FILE = "README.md"
 DEFAULT_MODEL_NAME = "ess-default"
+UNCERTAIN_BELOW = 0.3
+"""Default: a facet whose best calibrated score is under this is « incertain » (no label)."""
 
 # Types a model file may hold beyond what skops trusts by default.
 TRUSTED_TYPES = (
@@ -98,9 +104,12 @@ class ClassificationModel:
         meta: Mapping[str, Any] | None = None,
         path: Path | None = None,
         zero_shot: ZeroShotScorer | None = None,
+        blends: Mapping[str, Blend] | None = None,
+        uncertain_below: float | None = None,
     ) -> None:
         self.taxonomy = taxonomy
         self.classifiers = dict(classifiers or {})
+        self.blends = {f: b for f, b in (blends or {}).items() if f in self.classifiers}
         unknown = set(self.classifiers) - set(taxonomy.facet_ids)
         if unknown:
             raise ModelError(
@@ -110,6 +119,9 @@ class ClassificationModel:
         self.meta = dict(meta or {})
         self.path = path
         self._zero_shot = zero_shot
+        if uncertain_below is None:
+            uncertain_below = float(self.meta.get("uncertain_below", UNCERTAIN_BELOW))
+        self.uncertain_below = uncertain_below
 
     # --- identity ---------------------------------------------------------------------------
 
@@ -123,12 +135,19 @@ class ClassificationModel:
 
     @property
     def kind(self) -> str:
-        """``supervised`` (every facet trained), ``zero-shot`` (none) or ``mixed``."""
+        """``supervised`` (every facet trained), ``blend`` (every facet supervised and zero-shot,
+        calibrated), ``zero-shot`` (none trained) or ``mixed``."""
         if not self.classifiers:
             return "zero-shot"
-        return "supervised" if set(self.classifiers) == set(self.taxonomy.facet_ids) else "mixed"
+        if set(self.classifiers) != set(self.taxonomy.facet_ids):
+            return "mixed"
+        if self.blends:
+            return "blend" if set(self.blends) == set(self.classifiers) else "mixed"
+        return "supervised"
 
     def method(self, facet: str) -> str:
+        if facet in self.blends:
+            return "blend"
         return "supervised" if facet in self.classifiers else "zero-shot"
 
     @property
@@ -152,12 +171,29 @@ class ClassificationModel:
             return np.zeros((0, len(labels)))
         if facet not in self.classifiers:
             return self.zero_shot.predict_proba(texts, facet)
+        out = self.supervised_proba(texts, facet)
+        if facet in self.blends:
+            single = not self.taxonomy.facet(facet).multi_label
+            zero = self.zero_shot.predict_proba(texts, facet)
+            return self.blends[facet].combine(out, zero, single_label=single)
+        return out
+
+    def supervised_proba(self, texts: Sequence[str], facet: str) -> np.ndarray:
+        """The trained classifier's scores alone (taxonomy label order)."""
+        labels = self.taxonomy.facet(facet).label_ids
         clf = self.classifiers[facet]
         proba = clf.predict_proba(list(texts))
         out = np.zeros((len(texts), len(labels)))
         for k, label in enumerate(clf.classes_):
             out[:, labels.index(str(label))] = proba[:, k]
         return out
+
+    def decide(self, scores: dict[str, float], facet: str) -> list[str]:
+        """The labels assigned from one text's scores: none when the best is under
+        ``uncertain_below`` (« incertain »), else the facet's rule at the model's threshold."""
+        if not scores or max(scores.values()) < self.uncertain_below:
+            return []
+        return self.taxonomy.facet(facet).decide(scores, self.threshold(facet))
 
     def predict(
         self,
@@ -179,11 +215,19 @@ class ClassificationModel:
             for i, row in enumerate(proba):
                 by_label = {label: float(row[k]) for k, label in enumerate(facet.label_ids)}
                 scores[i][facet_id] = by_label
-                labels[i][facet_id] = facet.decide(by_label, self.threshold(facet_id))
+                labels[i][facet_id] = self.decide(by_label, facet_id)
             if explain:
+                for row in explanations:
+                    row.setdefault(facet_id, {})
                 self._explain(items, facet_id, labels, explanations, top)
         return [
-            Prediction(scores[i], labels[i], explanations[i] if explain else {}) for i in range(len(items))
+            Prediction(
+                scores[i],
+                labels[i],
+                explanations[i] if explain else {},
+                tuple(f for f in facet_ids if not labels[i][f]),
+            )
+            for i in range(len(items))
         ]
 
     def _explain(
@@ -267,6 +311,9 @@ def save_model(model: ClassificationModel, folder: str | Path, *, overwrite: boo
             facet: {**dict(meta.get("facets", {}).get(facet, {})), "method": model.method(facet)}
             for facet in model.taxonomy.facet_ids
         }
+        for facet, blend in model.blends.items():
+            meta["facets"][facet]["blend"] = blend.to_json()
+        meta["uncertain_below"] = model.uncertain_below
         (tmp / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         (tmp / CARD_FILE).write_text(model_card(meta), encoding="utf-8")
     model.meta = meta
@@ -325,7 +372,18 @@ def load_model(folder: str | Path, *, taxonomy: Taxonomy | None = None) -> Class
         if not isinstance(loaded, dict) or not all(isinstance(v, TextClassifier) for v in loaded.values()):
             raise ModelError(f"{model_path} : contenu inattendu (un classifieur par facette est attendu).")
         classifiers = loaded
-    return ClassificationModel(own if taxonomy is None else taxonomy, classifiers, meta=meta, path=folder)
+    blends = {}
+    for facet, info in meta.get("facets", {}).items():
+        if isinstance(info, dict) and info.get("blend"):
+            try:
+                blends[facet] = Blend.from_json(info["blend"])
+            except (KeyError, TypeError, ValueError) as err:
+                raise ModelError(
+                    f"{meta_path} : poids du mélange de la facette « {facet} » invalides ({err})."
+                ) from err
+    return ClassificationModel(
+        own if taxonomy is None else taxonomy, classifiers, meta=meta, path=folder, blends=blends
+    )
 
 
 def check_same_taxonomy(own: Taxonomy, wanted: Taxonomy, folder: Path | str) -> None:
@@ -404,6 +462,45 @@ def package_versions() -> dict[str, str]:
 # --- model card ------------------------------------------------------------------------------
 
 
+def _reliability_lines(meta: Mapping[str, Any]) -> list[str]:
+    """The reliability curve of each facet's out-of-fold scores (when training measured it)."""
+    lines: list[str] = []
+    for facet, info in meta.get("facets", {}).items():
+        curve = info.get("reliability")
+        if not curve:
+            continue
+        if not lines:
+            lines += [
+                "",
+                "## Fiabilité des scores",
+                "",
+                "Un score se lit comme une probabilité quand, parmi les labels notés autour de p, une part p est "
+                "juste. Scores hors pli de la validation croisée, par tranche de score (chaque couple texte × label "
+                "compte une fois).",
+            ]
+        before = info.get("reliability_supervised", {}).get("ece")
+        lines += [
+            "",
+            f"Facette `{facet}` : erreur de calibration attendue (ECE) {curve['ece']:.3f}"
+            + (f" (classifieur seul : {before:.3f})" if before is not None else "")
+            + f" sur {curve['n']} couples.",
+            "",
+            "| tranche de score | couples | score moyen | part juste |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| {b['low']:.1f}–{b['high']:.1f} | {b['n']} | {b['mean_score']:.3f} | {b['observed']:.3f} |"
+            for b in curve["bins"]
+        ]
+    if "uncertain_below" in meta and lines:
+        lines += [
+            "",
+            f"Un texte dont le meilleur score d'une facette est sous {meta['uncertain_below']} n'y reçoit "
+            "aucun label : il est montré « incertain ».",
+        ]
+    return lines
+
+
 def model_card(meta: Mapping[str, Any]) -> str:
     """The ``README.md`` of a model folder, in French, from its ``meta.json``."""
     taxonomy = meta.get("taxonomy", {})
@@ -451,6 +548,17 @@ def model_card(meta: Mapping[str, Any]) -> str:
                 "Seuil choisi sur les scores hors pli de la validation croisée (macro-F1 par seuil essayé : "
                 f"{tried}) ; les métriques ci-dessous sont celles de ce seuil, donc un peu optimistes."
             )
+        sources = info.get("blend_sources")
+        if info.get("method") == "blend" and sources:
+            weights = info.get("blend", {})
+            lines.append(
+                "Scores : mélange calibré du classifieur et du zéro-shot (descriptions de la taxonomie), "
+                f"poids {weights.get('supervised')} et {weights.get('zero_shot')}, constante "
+                f"{weights.get('intercept')}, appris sur les scores hors pli de la validation croisée. "
+                f"Macro-F1 hors pli au seuil {sources.get('threshold')} : classifieur seul "
+                f"{sources.get('supervised_macro_f1')}, zéro-shot seul {sources.get('zero_shot_macro_f1')}, "
+                f"mélange {sources.get('blend_macro_f1')}."
+            )
         if info.get("untrained_labels"):
             lines.append(
                 "Labels absents des données (jamais prédits) : " + ", ".join(info["untrained_labels"]) + "."
@@ -470,6 +578,7 @@ def model_card(meta: Mapping[str, Any]) -> str:
                 lines.append(
                     f"| {label} | {m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} | {m['support']} |"
                 )
+    lines += _reliability_lines(meta)
     packages = meta.get("packages")
     if packages:
         lines += ["", "## Versions", "", ", ".join(f"{k} {v}" for k, v in packages.items())]

@@ -16,11 +16,13 @@ from typing import Any
 import numpy as np
 from sklearn.base import clone
 
+from ess_nlp.classify.blend import Blend, cross_fitted, fit_blend, indicator, reliability
 from ess_nlp.classify.data import TrainingData
 from ess_nlp.classify.estimator import TextClassifier
 from ess_nlp.classify.evaluation import cross_validate, decide_all, label_metrics
 from ess_nlp.classify.features import TextFeatures
 from ess_nlp.classify.model import ClassificationModel
+from ess_nlp.classify.zeroshot import ZeroShotScorer
 from ess_nlp.errors import ConfigError
 from ess_nlp.taxonomy import Facet, Taxonomy
 
@@ -62,6 +64,8 @@ def train_model(
     extra_meta: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
     tune_threshold: bool = True,
+    blend: bool = False,
+    zero_shot: ZeroShotScorer | None = None,
 ) -> ClassificationModel:
     """Cross-validate then fit a classifier for each facet of ``data``.
 
@@ -71,10 +75,19 @@ def train_model(
     estimator's own); the cross-validated metrics are those at that threshold (chosen on the
     same scores, so slightly optimistic) and ``meta`` keeps the macro-F1 of every threshold
     tried. Raises :class:`ConfigError` when a facet cannot be cross-validated.
+
+    With ``blend``, each facet's scores become the calibrated blend of the classifier and the
+    zero-shot scorer (:mod:`ess_nlp.classify.blend`): the blend is fitted on the out-of-fold
+    scores of the cross-validation (so chosen by nested cross-validation: the classifier never
+    saw the texts the blend learns from), the threshold is tuned on cross-fitted blended scores,
+    and ``meta`` records the metrics of the supervised, zero-shot and blended scores with the
+    reliability curve of the latter. ``zero_shot``: the scorer to blend with (default: a new
+    one on ``taxonomy``; pass one to reuse its caches across many trainings).
     """
     template = clone(estimator) if estimator is not None else default_estimator(seed)
     template.set_params(random_state=seed)
     classifiers: dict[str, TextClassifier] = {}
+    blends: dict[str, Blend] = {}
     facets_meta: dict[str, Any] = {}
     steps = len(data.facets) * 2
     done = 0
@@ -97,11 +110,22 @@ def train_model(
             progress(done, steps)
         clf = clone(template)
         tuning: dict[str, Any] | None = None
+        blend_meta: dict[str, Any] | None = None
+        if blend:
+            scorer = zero_shot if zero_shot is not None else ZeroShotScorer(taxonomy)
+            zero_shot = scorer
+            oof, blends[facet_id], blend_meta = _blend(oof, texts, labelled.labels, facet, scorer, seed, k)
+            cv_metrics = {
+                **label_metrics(labelled.labels, decide_all(oof, facet, template.threshold), facet.label_ids),
+                "folds": k,
+            }
         if tune_threshold and facet.multi_label:
             threshold, tuning = best_threshold(oof, labelled.labels, facet, default=float(template.threshold))
             clf.set_params(threshold=threshold)
-            cv_metrics = {**label_metrics(labelled.labels, decide_all(oof, facet, threshold), facet.label_ids),
-                          "folds": k}
+            cv_metrics = {
+                **label_metrics(labelled.labels, decide_all(oof, facet, threshold), facet.label_ids),
+                "folds": k,
+            }
         target: Any = list(labelled.labels) if labelled.multi_label else [row[0] for row in labelled.labels]
         clf.fit(texts, target)
         classifiers[facet_id] = clf
@@ -119,6 +143,8 @@ def train_model(
         }
         if tuning is not None:
             facets_meta[facet_id]["threshold_tuning"] = tuning
+        if blend_meta is not None:
+            facets_meta[facet_id].update(blend_meta)
     fitted_features = next((c.features_ for c in classifiers.values() if c.features_ is not None), None)
     described = _describe_estimator(template)
     if fitted_features is not None and not isinstance(template.features, TextFeatures):
@@ -134,7 +160,39 @@ def train_model(
     if version is not None:
         meta["version"] = version
     meta.update(extra_meta or {})
-    return ClassificationModel(taxonomy, classifiers, meta=meta)
+    return ClassificationModel(taxonomy, classifiers, meta=meta, blends=blends)
+
+
+def _blend(
+    oof: np.ndarray,
+    texts: Sequence[str],
+    labels: Sequence[Sequence[str]],
+    facet: Facet,
+    scorer: ZeroShotScorer,
+    seed: int,
+    folds: int,
+) -> tuple[np.ndarray, Blend, dict[str, Any]]:
+    """Cross-fitted blended out-of-fold scores, the blend fitted on all of them, and what the
+    model card shows (metrics of each scorer alone, reliability of the blend)."""
+    zero = scorer.predict_proba(list(texts), facet.id)
+    Y = indicator(labels, facet.label_ids)
+    single = not facet.multi_label
+    blended = cross_fitted(oof, zero, Y, folds=folds, seed=seed, single_label=single)
+    fitted = fit_blend(oof, zero, Y)
+    rule = facet.threshold
+
+    def macro(scores: np.ndarray) -> float:
+        return round(
+            float(label_metrics(labels, decide_all(scores, facet, rule), facet.label_ids)["macro_f1"]), 4
+        )
+
+    meta = {
+        "blend_sources": {"supervised_macro_f1": macro(oof), "zero_shot_macro_f1": macro(zero),
+                          "blend_macro_f1": macro(blended), "threshold": rule},
+        "reliability": reliability(blended, Y),
+        "reliability_supervised": reliability(oof, Y),
+    }  # fmt: skip
+    return blended, fitted, meta
 
 
 def best_threshold(

@@ -292,7 +292,9 @@ class ZeroShotScorer:
         for start in range(0, len(terms), 2048):
             chunk = terms[start : start + 2048]
             vectors, ok = self._vectors.matrix(chunk)
-            sims = vectors @ lex_vectors.T
+            # einsum, not BLAS: a BLAS kernel (OPENBLAS_CORETYPE, CPU) changes the last bits of
+            # a float32 product, hence the scores; numpy's own loop gives the same on every machine.
+            sims = np.einsum("ik,jk->ij", vectors, lex_vectors, optimize=False)
             sims[~ok] = 0.0
             sims[:, ~lex_ok] = 0.0
             strength = np.clip((sims - self.similarity) / (1.0 - self.similarity), 0.0, None)

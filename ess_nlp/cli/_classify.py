@@ -46,9 +46,14 @@ def classify(
 ) -> None:
     """Classe les cahiers (ou sections, ou phrases) de fichiers dans les facettes d'une taxonomie.
 
+    Chaque label retenu est suivi de sa probabilité calibrée ; une facette dont le meilleur score
+    est trop bas est dite « incertain » plutôt que forcée dans un label. --explain ajoute les mots
+    et les phrases qui portent chaque label.
+
     Avec --json, une ligne par unité : id, level, source, title, start, end, scores
-    ({facette: {label: score}}) et labels ({facette: liste des labels retenus}). Sans --model : le modèle
-    par défaut livré, ou le zéro-shot quand la taxonomie donnée n'a pas de modèle.
+    ({facette: {label: score}}), labels ({facette: liste des labels retenus}), uncertain (facettes
+    « incertain ») et, avec --explain, explanations. Sans --model : le modèle par défaut livré, ou
+    le zéro-shot quand la taxonomie donnée n'a pas de modèle.
     """
     from ess_nlp.classify._text import unit_text
 
@@ -90,15 +95,47 @@ def classify(
             if json_output:
                 typer.echo(json.dumps(record, ensure_ascii=False))
             else:
-                labels = " ; ".join(
-                    f"{facet} : "
-                    + ", ".join(f"{label} ({prediction.scores[facet][label]:.2f})" for label in found)
-                    for facet, found in prediction.labels.items()
-                )
                 heading = unit.title or unit.text[:60].replace("\n", " ")
-                typer.echo(f"{unit.id} {heading}\n    {labels}")
+                typer.echo(f"{unit.id} {heading}")
+                for line in _describe(model, unit.text, prediction, explain=explain):
+                    typer.echo(f"    {line}")
     if failures:
         raise typer.Exit(1)
+
+
+def _describe(model: Any, text: str, prediction: Any, *, explain: bool) -> list[str]:
+    """Readable lines of one unit's classification: labels with their probability, « incertain »
+    when the best score is too low, and (with ``explain``) the words and sentences behind."""
+    lines = []
+    for facet, scores in prediction.scores.items():
+        names = {label.id: label.display_name for label in model.taxonomy.facet(facet).labels}
+        found = prediction.labels.get(facet, [])
+        if not found:
+            best = max(scores, key=lambda label: scores[label])
+            lines.append(
+                f"{facet} : incertain (meilleur score : {names[best]} {_pct(scores[best])}, "
+                f"sous le seuil de confiance {_pct(model.uncertain_below)})"
+            )
+            continue
+        lines.append(f"{facet} : " + " ; ".join(f"{names[label]} {_pct(scores[label])}" for label in found))
+        if not explain:
+            continue
+        for label in found:
+            explanation = prediction.explanations.get(facet, {}).get(label)
+            if explanation is None:
+                continue
+            words = ", ".join(e.term + (f" (via {e.via})" if e.via else "") for e in explanation.terms)
+            lines.append(f"  {names[label]} — mots : {words or '—'}")
+            for sentence in explanation.sentences:
+                quoted = " ".join(text[sentence.start : sentence.end].split())
+                quoted = quoted if len(quoted) <= 160 else quoted[:157] + "…"
+                lines.append(f"  {names[label]} — phrase ({_pct(sentence.score)}) : « {quoted} »")
+    return lines
+
+
+def _pct(score: float) -> str:
+    """A calibrated probability as a French percentage: 0.724 -> « 72 % »."""
+    return f"{round(100 * float(score))} %"
 
 
 def _choose_model(model_dir: Path | None, taxonomy_file: Path | None) -> Any:

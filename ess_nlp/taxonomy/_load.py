@@ -122,5 +122,9 @@ def _field_path(loc: Sequence[int | str], data: Any) -> str:
 def dump_taxonomy(taxonomy: Taxonomy) -> str:
     """YAML text of ``taxonomy`` that :func:`parse_taxonomy` reads back to an equal object."""
     data = taxonomy.model_dump(mode="json", exclude_none=True)
+    for facet in data["facets"]:
+        for label in facet["labels"]:
+            if not label.get("description"):
+                label.pop("description", None)  # absent, not empty: an empty one is refused
     header = f"# Taxonomie « {taxonomy.name} » (version {taxonomy.version}).\n"
     return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)

@@ -43,6 +43,18 @@ class Label(_Frozen):
     keywords: tuple[Text, ...] = ()
     examples: tuple[Text, ...] = ()
 
+    @field_validator("description", mode="before")
+    @classmethod
+    def _described(cls, value: object) -> object:
+        # A missing description is allowed (the name alone then describes the label); a
+        # description written but left empty is a slip the zero-shot scorer would hide.
+        if value is None or (isinstance(value, str) and not value.strip()):
+            raise ValueError(
+                "description vide ; décrivez le label en une phrase (le classement sans apprentissage "
+                "la lit) ou retirez le champ « description »"
+            )
+        return value
+
     @property
     def display_name(self) -> str:
         """The short name when there is one (for tables and charts), else the name."""
@@ -65,11 +77,14 @@ class Facet(_Frozen):
     min_labels: int = Field(1, ge=0)
     max_labels: int | None = Field(None, ge=1)
     axes: tuple[Axis, ...] = ()
-    labels: tuple[Label, ...] = Field(min_length=2)
+    labels: tuple[Label, ...]
 
     @field_validator("labels")
     @classmethod
     def _unique_labels(cls, labels: tuple[Label, ...]) -> tuple[Label, ...]:
+        if len(labels) < 2:
+            found = f"un seul label (« {labels[0].id} »)" if labels else "aucun label"
+            raise ValueError(f"{found} ; il en faut au moins 2 pour classer des textes")
         seen: set[str] = set()
         for label in labels:
             if label.id in seen:

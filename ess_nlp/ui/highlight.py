@@ -51,7 +51,7 @@ CSS = """
 class Mark:
     """A span to highlight: ``kind`` is an item kind, ``"entity"`` (then ``label`` is PER,
     ORG…), ``"evidence"`` (a sentence that carried a label's score) or ``"mask"`` (personal
-    data, shown as ``label``, e.g. ``[nom]``)."""
+    data, shown as ``label``, e.g. ``[personne]``)."""
 
     start: int
     end: int

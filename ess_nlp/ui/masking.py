@@ -1,8 +1,7 @@
 """« Masquer les données personnelles »: one option, in the sidebar, for every page.
 
-When it is on, the pages show e-mail addresses, phone numbers and person names (the French
-pipeline's entity recogniser) replaced by ``[courriel]``, ``[téléphone]`` and ``[nom]``
-(:mod:`ess_nlp.privacy`). It is on by default when the app is served to others (login
+When it is on, the pages show e-mail addresses, phone numbers, person names and street addresses
+replaced by ``[courriel]``, ``[téléphone]``, ``[personne]`` and ``[adresse]`` (:mod:`ess_nlp.privacy`). It is on by default when the app is served to others (login
 required), off on one's own machine. Exports have their own option, on by default.
 """
 
@@ -18,7 +17,10 @@ from ess_nlp.ui.highlight import Mark
 
 KEY = "mask_personal"
 LABEL = "Masquer les données personnelles"
-HELP = "Courriels, téléphones et noms de personnes remplacés à l'affichage par [courriel], [téléphone], [nom]."
+HELP = (
+    "Courriels, téléphones, noms de personnes et adresses remplacés à l'affichage par [courriel], "
+    "[téléphone], [personne], [adresse] ; les noms d'organisations et de communes restent."
+)
 
 
 def render_toggle() -> None:

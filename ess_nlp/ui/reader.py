@@ -167,17 +167,19 @@ def render_scores(db: str, token: data.Token, head: Unit) -> list[Mark]:
     labels = data.labels(db, token)
     mine = labels[labels["unit"] == head.id] if not labels.empty else labels
     st.markdown("**Domaines et thèmes**")
-    if mine.empty:
+    scores = data.unit_scores(db, token, head.id)
+    if mine.empty and scores.empty:
         st.caption("Pas encore de classification pour ce cahier.")
         return []
-    scores = data.unit_scores(db, token, head.id)
     names = {"domains": queries.label_names("domains"), "themes": queries.label_names("themes")}
     for facet, facet_names in names.items():
         part = mine[mine["facet"] == facet].sort_values("score", ascending=False)
+        if part.empty:
+            render_uncertain(scores[scores["facet"] == facet] if not scores.empty else scores, facet_names)
         for label, score in zip(part["label"], part["score"], strict=True):
             machine = scores[(scores["facet"] == facet) & (scores["label"] == label)]
             by_model = not machine.empty and bool(machine["assigned"].iloc[0])
-            suffix = f" : {float(score):.2f}".replace(".", ",") if by_model else " (annoté)"
+            suffix = f" : probabilité {confidence(float(score))}" if by_model else " (annoté)"
             st.progress(min(max(float(score), 0.0), 1.0), text=f"{facet_names.get(label, label)}{suffix}")
     assigned = scores[scores["assigned"]] if not scores.empty else scores
     if assigned.empty:
@@ -204,6 +206,28 @@ def render_scores(db: str, token: data.Token, head: Unit) -> list[Mark]:
         Mark(head.start + a, head.start + b, "evidence", title=f"Porte « {title} »")
         for a, b, _ in row.sentences
     ]
+
+
+def confidence(score: float) -> str:
+    """A calibrated probability as the app shows it: « 72 % »."""
+    return f"{round(100 * score)} %"
+
+
+def render_uncertain(scores: pd.DataFrame, facet_names: dict[str, str]) -> None:
+    """A facet where the model assigned nothing because its best score was low: « incertain »,
+    with the best candidates, instead of a label forced on the text."""
+    if scores.empty or bool(scores["assigned"].any()):
+        return
+    best = scores.sort_values("score", ascending=False).head(2)
+    candidates = ", ".join(
+        f"{facet_names.get(label, label)} {confidence(float(score))}"
+        for label, score in zip(best["label"], best["score"], strict=True)
+    )
+    st.markdown(
+        f":orange-badge[incertain] aucun label assez probable (les plus proches : {md_escape(candidates)})",
+        help="Le modèle ne range pas ce texte : son meilleur score est trop bas pour être fiable. "
+        "Annotez-le pour trancher.",
+    )
 
 
 def item_marks(items: pd.DataFrame, shown: list[str], focus: str | None) -> list[Mark]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -53,7 +54,8 @@ def test_classify_json_contract_zero_shot(files: dict[str, Path]) -> None:
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
     [line] = result.stdout.splitlines()  # type: ignore[attr-defined]
     record = json.loads(line)
-    assert set(record) == {"id", "level", "source", "title", "start", "end", "scores", "labels"}
+    assert set(record) == {"id", "level", "source", "title", "start", "end", "scores", "labels", "uncertain"}
+    assert record["uncertain"] == []
     assert record["level"] == "cahier" and record["source"] == str(files["cahier"])
     assert set(record["scores"]["sujets"]) == {"logement", "emploi", "sante"}
     assert "logement" in record["labels"]["sujets"]
@@ -163,3 +165,15 @@ def test_model_of_another_taxonomy_is_refused(files: dict[str, Path], tmp_path: 
 def test_unknown_level(files: dict[str, Path]) -> None:
     result = run("classify", files["cahier"], "--level", "page")
     assert result.exit_code == 1 and "Niveau « page » inconnu" in result.stderr  # type: ignore[attr-defined]
+
+
+def test_classify_text_output_explains_and_says_incertain(files: dict[str, Path], tmp_path: Path) -> None:
+    result = run("classify", files["cahier"], "--taxonomy", files["taxonomy"], "--explain")
+    assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
+    out = result.stdout  # type: ignore[attr-defined]
+    assert re.search(r"sujets : .*Logement \d+ %", out)
+    assert "— mots : " in out and "— phrase (" in out
+    vague = tmp_path / "vague.txt"
+    vague.write_text("Compte rendu\n\nNous nous sommes réunis jeudi.\n", encoding="utf-8")
+    result = run("classify", vague, "--taxonomy", files["taxonomy"])
+    assert "sujets : incertain (meilleur score : " in result.stdout  # type: ignore[attr-defined]

@@ -200,7 +200,7 @@ def test_masking_is_on_by_default(store: Store) -> None:
     masked = export_synthesis(doc, "md").decode("utf-8")
     assert "marie.dupont@exemple.fr" not in masked and "06 12 34 56 78" not in masked
     assert "Marie Dupont" not in masked, [line for line in masked.splitlines() if "Marie" in line]
-    assert r"\[nom\]" in masked and r"\[téléphone\]" in masked  # Markdown-escaped brackets
+    assert r"\[personne\]" in masked and r"\[téléphone\]" in masked  # Markdown-escaped brackets
     assert "Épargne Solidaire Nord" in masked  # organisations are kept
     clear = export_synthesis(doc, "md", mask=False).decode("utf-8")
     assert "marie.dupont@exemple.fr" in clear

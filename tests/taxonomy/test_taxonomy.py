@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from ess_nlp.errors import ConfigError
-from ess_nlp.taxonomy import Taxonomy, default_taxonomy_path, load_taxonomy, parse_taxonomy
+from ess_nlp.taxonomy import Taxonomy, default_taxonomy_path, dump_taxonomy, load_taxonomy, parse_taxonomy
 
 DOMAINS = [
     "consommer",
@@ -158,3 +158,57 @@ def test_missing_file_and_wrong_root(tmp_path: Path) -> None:
     path.write_text("- a\n- b\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="une taxonomie est attendue"):
         load_taxonomy(path)
+
+
+# --- bad input of issue 13: each gives one French sentence naming the file and the reason ------
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "ma-taxonomie.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (MINIMAL.replace("id: b,", "id: a,"), "« a » apparaît deux fois"),
+        (MINIMAL.replace("description: Second sujet.", 'description: ""'), "description vide"),
+        (MINIMAL.replace("description: Second sujet.", "description:   "), "description vide"),
+        (MINIMAL.replace("      - {id: b, name: Bêta, description: Second sujet.}\n", ""), "un seul label (« a »)"),
+        (MINIMAL.replace(
+            "    labels:\n      - {id: a, name: Alpha, description: Premier sujet.}\n"
+            "      - {id: b, name: Bêta, description: Second sujet.}\n", "    labels: []\n"),
+         "aucun label"),
+    ],
+    ids=["duplicate-id", "empty-description", "blank-description", "one-label", "no-label"],
+)  # fmt: skip
+def test_bad_taxonomy_is_one_french_sentence(tmp_path: Path, text: str, words: str) -> None:
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_taxonomy(path)
+    message = str(info.value)
+    assert message.startswith(f"{path} : champ « facets[sujets].labels")
+    assert words in message
+    assert "\n" not in message and message.endswith(".")
+
+
+def test_a_label_without_description_is_allowed_and_dumps_back() -> None:
+    text = MINIMAL.replace(", description: Second sujet.", "")
+    taxonomy = parse_taxonomy(text)
+    assert taxonomy.facet("sujets").label("b").description == ""
+    assert parse_taxonomy(dump_taxonomy(taxonomy)) == taxonomy
+
+
+def test_cli_reports_a_bad_taxonomy_in_one_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ess_nlp.cli import app
+
+    path = _write(tmp_path, MINIMAL.replace("id: b,", "id: a,"))
+    cahier = tmp_path / "cahier.txt"
+    cahier.write_text("Un cahier.\n\nLe texte du cahier.\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["classify", str(cahier), "--taxonomy", str(path)])
+    assert result.exit_code != 0
+    [line] = [x for x in result.output.splitlines() if x.strip()]
+    assert str(path) in line and "apparaît deux fois" in line

@@ -74,9 +74,9 @@ def test_kwic_escapes_every_part():
 def test_masked_span_shows_its_replacement_once_even_when_cut_by_other_marks() -> None:
     text = "Contact : Marie Dupont, au fournil."
     marks = [
-        Mark(10, 22, "mask", label="[nom]"),
+        Mark(10, 22, "mask", label="[personne]"),
         Mark(16, 30, "proposal"),  # cuts the masked span in two
         Mark(10, 22, "entity", label="PER"),
     ]
     out = highlight_html(text, marks)
-    assert _text_of(out) == "Contact : [nom], au fournil."
+    assert _text_of(out) == "Contact : [personne], au fournil."

