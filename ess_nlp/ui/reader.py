@@ -9,6 +9,7 @@ import json
 
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from ess_nlp.records import Unit
 from ess_nlp.ui import actions, data, masking, queries
@@ -254,13 +255,19 @@ def render_focus(units: list[Unit], focus: str) -> None:
     if unit is None:
         return
     st.info("Passage demandé : « " + " ".join(unit.text.split()) + " »", icon=":material/my_location:")
-    # Scroll to the section holding the passage (only an id goes into the script).
+    # Scroll to the highlighted passage once the page has drawn it (polled every 100 ms, as a
+    # busy machine may take seconds to render a long cahier); after 10 s without it, to its
+    # section. The script runs in a component's iframe (same origin), since a script given to
+    # st.html is not always executed; it reaches the page through window.parent. Only an id
+    # goes into the script.
     target = _anchor(unit.section or unit.id)
-    st.html(
-        "<script>setTimeout(function(){var e=document.getElementById("
+    components.html(
+        "<script>(function(){var d=window.parent.document,n=0;"
+        "var t=setInterval(function(){var e=d.querySelector('mark.ess-focus');"
+        "if(!e&&++n>=100){clearInterval(t);e=d.getElementById("
         + json.dumps(target).replace("</", "<\\/")
-        + ");if(e){e.scrollIntoView({behavior:'smooth',block:'start'});}},400);</script>",
-        unsafe_allow_javascript=True,
+        + ");}if(e){clearInterval(t);e.scrollIntoView({block:'center'});}},100);})();</script>",
+        height=0,
     )
 
 
