@@ -23,8 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 
 from ess_nlp.privacy import Masker
-from ess_nlp.store import Store
-from ess_nlp.synthesis.corpus import has_table, kept_predictions
+from ess_nlp.store import Store, views
 
 __all__ = ["iramuteq_corpus", "sanitise_modality", "sanitise_name", "sanitise_text"]
 
@@ -57,32 +56,15 @@ def sanitise_text(text: str) -> str:
 
 
 def _labels(store: Store, ids: Sequence[str]) -> dict[str, dict[str, list[tuple[str, float]]]]:
-    """``{cahier: {facet: [(label, score), ...] best first}}`` from predictions or annotations."""
+    """``{cahier: {facet: [(label, score), ...] best first}}``, by the one label rule
+    (:mod:`ess_nlp.store.views.labels`)."""
     out: dict[str, dict[str, list[tuple[str, float]]]] = {}
-    conn = store.conn
-    if has_table(conn, "predictions"):
-        unit_col, kept, kept_params = kept_predictions(conn)
-        for start in range(0, len(ids), _CHUNK):
-            chunk = list(ids[start : start + _CHUNK])
-            for r in conn.execute(
-                f"SELECT p.{unit_col} AS unit, p.facet, p.label, p.score FROM predictions p"
-                f" WHERE p.{unit_col} IN ({','.join('?' * len(chunk))}) AND {kept}",
-                [*chunk, *kept_params],
-            ):
-                out.setdefault(r["unit"], {}).setdefault(r["facet"], []).append((r["label"], float(r["score"] or 0)))
+    for x in views.unit_labels(store.conn, units=list(ids)):
+        out.setdefault(x.unit, {}).setdefault(x.facet, []).append((x.label, x.score))
     for facets in out.values():
         for values in facets.values():
             values.sort(key=lambda v: -v[1])
     return out
-
-
-def _form_domains(metadata: dict[str, object]) -> list[str]:
-    from ess_nlp.synthesis.corpus import _taxonomy_labels, fold
-
-    names = _taxonomy_labels("domains")
-    by_fold = {fold(v): k for k, v in names.items()} | {fold(k.replace("_", " ")): k for k in names}
-    value = str(metadata.get("domain") or "")
-    return [by_fold[fold(p)] for p in value.replace(";", ",").split(",") if fold(p) in by_fold]
 
 
 def iramuteq_corpus(
@@ -123,7 +105,7 @@ def iramuteq_corpus(
         meta = {**json.loads(r["cahier_meta"] or "{}"), **json.loads(r["metadata"] or "{}")}
         own = labels.get(r["id"]) or labels.get(r["cahier_id"] or "", {})
         variables = [("cahier", f"{n:04d}"), ("niveau", r["level"])]
-        domains = [label for label, _ in own.get("domains", [])] or _form_domains(meta)
+        domains = [label for label, _ in own.get("domains", [])]
         if domains:
             variables.append(("domaine", domains[0]))
             if len(domains) > 1:

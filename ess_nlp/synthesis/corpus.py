@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ess_nlp.errors import ConfigError
-from ess_nlp.store import Store
+from ess_nlp.store import Store, views
 from ess_nlp.synthesis.records import Citation, Item, Scope, ScopeKind, new_id
 
 logger = logging.getLogger(__name__)
@@ -61,32 +61,6 @@ def extraction_available(store: Store) -> bool:
 def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def kept_predictions(conn: sqlite3.Connection, alias: str = "p") -> tuple[str, str, list[object]]:
-    """``(unit column, SQL condition, params)`` keeping the labels the classifier assigned, with
-    the current model (migration 0002: ``assigned`` flag, ``model_versions.is_current``; the
-    latest model when none is marked current)."""
-    cols = _columns(conn, "predictions")
-    unit_col = "unit_id" if "unit_id" in cols else "unit"
-    conditions: list[str] = []
-    params: list[object] = []
-    if "assigned" in cols:
-        conditions.append(f"{alias}.assigned = 1")
-    elif "selected" in cols:
-        conditions.append(f"{alias}.selected = 1")
-    elif "score" in cols:
-        conditions.append(f"{alias}.score >= 0.5")
-    if "model_id" in cols:
-        row = None
-        if has_table(conn, "model_versions"):
-            row = conn.execute("SELECT id FROM model_versions WHERE is_current = 1").fetchone()
-        if row is None:
-            row = conn.execute("SELECT max(model_id) FROM predictions").fetchone()
-        if row is not None and row[0] is not None:
-            conditions.append(f"{alias}.model_id = ?")
-            params.append(row[0])
-    return unit_col, " AND ".join(conditions) or "1", params
 
 
 # --- scopes ---------------------------------------------------------------------------------
@@ -160,58 +134,17 @@ def select_scope(store: Store, scope: Scope) -> Selection:
     cahiers: set[str] = set()
     units: set[str] = set()
     scores: dict[str, float] = {}
-    sources: list[str] = []
-    conn = store.conn
-    if has_table(conn, "predictions"):
-        unit_col, kept, kept_params = kept_predictions(conn)
-        score = "p.score" if "score" in _columns(conn, "predictions") else "1.0"
-        rows = conn.execute(
-            f"SELECT p.{unit_col} AS unit, u.level, {score} AS score FROM predictions p"
-            f" JOIN units u ON u.id = p.{unit_col} WHERE p.facet = ? AND p.label = ? AND {kept}",
-            (facet, scope.value, *kept_params),
-        ).fetchall()
-        for r in rows:
-            (cahiers if r["level"] == "cahier" else units).add(r["unit"])
-            scores[r["unit"]] = max(scores.get(r["unit"], 0.0), float(r["score"] or 0.0))
-        if rows:
-            sources.append("la classification")
-    if has_table(conn, "app_annotations"):
-        rows = conn.execute(
-            "SELECT a.unit_id, u.level, a.labels FROM app_annotations a JOIN units u ON u.id = a.unit_id"
-            " WHERE a.facet = ? AND a.id = (SELECT max(b.id) FROM app_annotations b"
-            " WHERE b.unit_id = a.unit_id AND b.facet = a.facet AND b.annotator = a.annotator)",
-            (facet,),
-        ).fetchall()
-        hit = False
-        for r in rows:
-            if scope.value in json.loads(r["labels"] or "[]"):
-                (cahiers if r["level"] == "cahier" else units).add(r["unit_id"])
-                scores[r["unit_id"]] = max(scores.get(r["unit_id"], 0.0), 1.0)
-                hit = True
-        if hit:
-            sources.append("les annotations")
-    if has_table(conn, "annotations") and "value" in _columns(conn, "annotations"):
-        rows = conn.execute(
-            "SELECT a.unit_id, u.level FROM annotations a JOIN units u ON u.id = a.unit_id"
-            " WHERE a.facet = ? AND a.label = ? AND a.value = 1 AND a.id = (SELECT max(b.id) FROM annotations b"
-            " WHERE b.unit_id = a.unit_id AND b.annotator = a.annotator AND b.facet = a.facet AND b.label = a.label)",
-            (facet, scope.value),
-        ).fetchall()
-        for r in rows:
-            (cahiers if r["level"] == "cahier" else units).add(r["unit_id"])
-            scores[r["unit_id"]] = max(scores.get(r["unit_id"], 0.0), 1.0)
-        if rows and "les annotations" not in sources:
-            sources.append("les annotations")
-    if sources:
-        return Selection(frozenset(cahiers), frozenset(units), "d'après " + " et ".join(sources), scores)
+    found = views.unit_labels(store.conn, facet=facet, label=scope.value)
+    for x in found:
+        (cahiers if x.level == "cahier" else units).add(x.unit)
+        scores[x.unit] = max(scores.get(x.unit, 0.0), x.score)
+    sources = {x.source for x in found}
+    if sources & {"model", "annotation"} or views.current_model_id(store.conn) is not None:
+        said = [name for key, name in (("model", "la classification"), ("annotation", "les annotations")) if key in sources]
+        return Selection(
+            frozenset(cahiers), frozenset(units), "d'après " + (" et ".join(said) or "la classification"), scores
+        )
     if scope.kind == "domain":
-        wanted = {fold(scope.value), fold(scope.value.replace("_", " ")), fold(scope.label)}
-        for r in conn.execute(
-            "SELECT id, json_extract(metadata, '$.domain') AS d FROM units WHERE level = 'cahier' AND d IS NOT NULL"
-        ):
-            parts = {fold(p) for p in str(r["d"]).replace(";", ",").split(",")}
-            if parts & wanted:
-                cahiers.add(r["id"])
         return Selection(
             frozenset(cahiers),
             frozenset(),

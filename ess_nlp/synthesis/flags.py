@@ -17,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ess_nlp.store import Store
-from ess_nlp.synthesis.corpus import has_table, kept_predictions
+from ess_nlp.store import Store, views
+from ess_nlp.synthesis.corpus import has_table
 
 __all__ = ["Flag", "acknowledge_flags", "fingerprints", "open_flags", "refresh_flags"]
 
@@ -48,16 +48,8 @@ def fingerprints(store: Store, unit_ids: Iterable[str]) -> dict[str, str]:
             chain[r["id"]] = [x for x in dict.fromkeys((r["id"], r["parent_id"], r["section_id"], r["cahier_id"])) if x]
     related = sorted({x for c in chain.values() for x in c})
     labels: dict[str, dict[str, set[str]]] = {}
-    if related and has_table(conn, "predictions"):
-        unit_col, kept, kept_params = kept_predictions(conn)
-        for start in range(0, len(related), _CHUNK):
-            chunk = related[start : start + _CHUNK]
-            for r in conn.execute(
-                f"SELECT p.{unit_col} AS unit, p.facet, p.label FROM predictions p"
-                f" WHERE p.{unit_col} IN ({','.join('?' * len(chunk))}) AND {kept}",
-                [*chunk, *kept_params],
-            ):
-                labels.setdefault(r["unit"], {}).setdefault(r["facet"], set()).add(r["label"])
+    for x in views.unit_labels(conn, units=related):
+        labels.setdefault(x.unit, {}).setdefault(x.facet, set()).add(x.label)
     topics: dict[str, dict[str, str]] = {}
     if related and has_table(conn, "topic_runs"):
         runs = conn.execute("SELECT model, max(id) AS run FROM topic_runs GROUP BY model").fetchall()

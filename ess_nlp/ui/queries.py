@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ess_nlp.store import Store, fts_query
+from ess_nlp.store import Store, fts_query, views
 
 # --- labels (the taxonomy's names; the classification package owns them when present) ---------
 
@@ -283,50 +283,13 @@ def classification_available(store: Store) -> bool:
 
 
 def unit_labels(store: Store, level: str = "cahier") -> pd.DataFrame:
-    """``unit, facet, label, score`` for every label kept on units of ``level``.
-
-    The labels the current classification model assigned, except where people said otherwise:
-    the latest annotation saved in the app on a unit and facet replaces the model's labels there
-    (score 1). Without a classifier, cahiers also take the domain they name in their own form
-    field ("Domaine : Se loger") where nobody annotated their domains.
-    """
-    conn = store.conn
-    columns = ["unit", "facet", "label", "score"]
-    human: list[tuple[str, str, str, float]] = []
-    annotated: set[tuple[str, str]] = set()
-    if has_table(conn, "app_annotations"):
-        for unit_id, facet, labels in conn.execute(
-            "SELECT a.unit_id, a.facet, a.labels FROM app_annotations a JOIN units u ON u.id = a.unit_id"
-            " WHERE u.level = ? AND a.facet != 'kind' AND a.id = (SELECT max(b.id) FROM app_annotations b"
-            " WHERE b.unit_id = a.unit_id AND b.facet = a.facet)",
-            (level,),
-        ):
-            annotated.add((unit_id, facet))
-            human.extend((unit_id, facet, label, 1.0) for label in json.loads(labels))
-    machine: list[tuple[str, str, str, float]] = []
-    if classification_available(store):
-        for unit_id, facet, label, score in conn.execute(
-            f"SELECT p.unit_id, p.facet, p.label, p.score {_LEVEL_PREDICTIONS}"
-            " WHERE u.level = ? AND p.assigned = 1",
-            (level,),
-        ):
-            if (unit_id, facet) not in annotated:
-                machine.append((unit_id, facet, label, float(score)))
-    elif level == "cahier":
-        rows = conn.execute(
-            "SELECT id, json_extract(metadata, '$.domain') FROM units"
-            " WHERE level = 'cahier' AND json_extract(metadata, '$.domain') IS NOT NULL"
-        ).fetchall()
-        by_folded = {_fold(name): key for key, name in DOMAIN_NAMES.items()}
-        by_folded.update({_fold(key.replace("_", " ")): key for key in DOMAIN_NAMES})
-        for unit_id, value in rows:
-            if (unit_id, "domains") in annotated:
-                continue
-            for part in str(value).replace(";", ",").split(","):
-                key = by_folded.get(_fold(part))
-                if key:
-                    machine.append((unit_id, "domains", key, 1.0))
-    return pd.DataFrame(machine + human, columns=columns)
+    """``unit, facet, label, score`` for every label kept on units of ``level``, by the one
+    rule of :mod:`ess_nlp.store.views.labels` (a person's annotation replaces the model's labels;
+    without a classifier, cahiers take the domain their form names)."""
+    rows = views.unit_labels(store.conn, level=level)
+    return pd.DataFrame(
+        [(x.unit, x.facet, x.label, x.score) for x in rows], columns=["unit", "facet", "label", "score"]
+    )
 
 
 def unit_scores(store: Store, unit_id: str) -> pd.DataFrame:

@@ -37,7 +37,8 @@ def test_retrained_labels_flag_the_synthesis_until_seen(store: Store) -> None:
     corpus.add_predictions(store, [(cahier, "themes", "T4", 0.8)])
     opened = refresh_flags(store)
     assert opened >= 1 and flagged_syntheses(store) == {saved.id: opened}
-    assert "thèmes (aucun) → T4" in open_flags(store, saved.id)[0].what
+    # (the form's domain also gives way to the model's labels, by the one label rule)
+    assert any("thèmes (aucun) → T4" in flag.what for flag in open_flags(store, saved.id))
     assert refresh_flags(store) == 0  # not flagged twice
     assert acknowledge_flags(store, saved.id, who="amelie") == opened
     assert open_flags(store, saved.id) == [] and refresh_flags(store) == 0
@@ -45,7 +46,7 @@ def test_retrained_labels_flag_the_synthesis_until_seen(store: Store) -> None:
     corpus.clear_predictions(store)
     corpus.add_predictions(store, [(cahier, "themes", "T5", 0.7)])
     assert refresh_flags(store) >= 1
-    assert "T4 → T5" in open_flags(store, saved.id)[0].what
+    assert any("T4 → T5" in flag.what for flag in open_flags(store, saved.id))
 
 
 def test_topic_edit_flags(store: Store) -> None:
