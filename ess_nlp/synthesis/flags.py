@@ -48,8 +48,8 @@ def fingerprints(store: Store, unit_ids: Iterable[str]) -> dict[str, str]:
             chain[r["id"]] = [x for x in dict.fromkeys((r["id"], r["parent_id"], r["section_id"], r["cahier_id"])) if x]
     related = sorted({x for c in chain.values() for x in c})
     labels: dict[str, dict[str, set[str]]] = {}
-    for x in views.unit_labels(conn, units=related):
-        labels.setdefault(x.unit, {}).setdefault(x.facet, set()).add(x.label)
+    for kept in views.unit_labels(conn, units=related):
+        labels.setdefault(kept.unit, {}).setdefault(kept.facet, set()).add(kept.label)
     topics: dict[str, dict[str, str]] = {}
     if related and has_table(conn, "topic_runs"):
         runs = conn.execute("SELECT model, max(id) AS run FROM topic_runs GROUP BY model").fetchall()
