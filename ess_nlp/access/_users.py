@@ -19,6 +19,7 @@ The file is written atomically (temporary file, then rename) with mode 0600.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -44,7 +45,13 @@ MIN_PASSWORD = 10
 
 _hasher = PasswordHasher()  # argon2id, random 16-byte salt per hash
 # Verified when the login is unknown, so a wrong login costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("ess-nlp: no such user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the login is unknown (same cost, so timing tells nothing);
+    computed at the first login, not at import."""
+    return _hasher.hash("ess-nlp: no such user")
 
 
 def users_path() -> Path:
@@ -157,7 +164,7 @@ class UsersFile:
         login = login.strip().lower()
         stored = self.hashes.get(login)
         try:
-            _hasher.verify(stored or _DUMMY_HASH, password)
+            _hasher.verify(stored or _dummy_hash(), password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
         return self.users.get(login) if stored else None
