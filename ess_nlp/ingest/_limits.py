@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import math
 import re
 import zipfile
 from collections.abc import Iterable
@@ -118,23 +119,37 @@ def format_count(n: float) -> str:
     return f"{int(n):,}".replace(",", " ")
 
 
-def raise_hint(name: str, value: float) -> str:
-    """How to raise limit ``name`` above ``value``: ``--limit name=VALUE`` with a doubled value."""
-    doubled = value * 2
+def raise_hint(name: str, value: float, found: float | None = None) -> str:
+    """How to raise limit ``name`` from ``value`` so that ``found`` passes:
+    ``--limit name=VALUE``, VALUE twice the limit or a little over what was found."""
+    wanted = max(value * 2, found * 1.1 if found is not None else 0)
     if name.endswith("_bytes"):
-        shown = f"{doubled / GB:g}GB" if doubled >= GB else f"{max(1, round(doubled / MB))}MB"
-    elif name == "max_seconds":
-        shown = f"{doubled:g}"
+        shown = f"{_plain(_round_up(wanted / GB))}GB" if wanted >= GB else f"{_plain(_round_up(math.ceil(wanted / MB)))}MB"
     else:
-        shown = f"{int(doubled)}" if float(doubled).is_integer() else f"{doubled:g}"
+        shown = _plain(_round_up(wanted))
     return f"--limit {name}={shown} (ou {LIMITS_ENV}=\"{name}={shown}\")"
 
 
-def over_limit(source: str, what: str, name: str, limits: Limits, advice: str = "") -> IngestError:
+def _plain(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else f"{x:.6g}"
+
+
+def _round_up(x: float) -> float:
+    """``x`` rounded up to two significant digits (1,234,567 -> 1,300,000; 1.25 -> 1.3)."""
+    if x <= 0:
+        return 0
+    step = 10.0 ** (math.floor(math.log10(x)) - 1)
+    return round(math.ceil(x / step) * step, 6)
+
+
+def over_limit(
+    source: str, what: str, name: str, limits: Limits, advice: str = "", *, found: float | None = None
+) -> IngestError:
     """The error for a file over limit ``name``: "<file> : <what> ; <advice>, ou relevez la
-    limite : --limit name=…". ``what`` says what was found and the limit."""
+    limite : --limit name=…". ``what`` says what was found and the limit; ``found`` (the value
+    found, when known) makes the suggested value large enough for this file."""
     lead = f"{advice}, ou relevez la limite" if advice else "relevez la limite si le fichier est sûr"
-    return IngestError(source, f"{what} ; {lead} : {raise_hint(name, getattr(limits, name))}")
+    return IngestError(source, f"{what} ; {lead} : {raise_hint(name, getattr(limits, name), found)}")
 
 
 def check_file_size(size: int, source: str, limits: Limits) -> None:
@@ -147,6 +162,7 @@ def check_file_size(size: int, source: str, limits: Limits) -> None:
             "max_file_bytes",
             limits,
             "découpez-le",
+            found=size,
         )
 
 
@@ -159,6 +175,7 @@ def check_text_length(length: int, source: str, limits: Limits) -> None:
             "max_text_chars",
             limits,
             "découpez le fichier",
+            found=length,
         )
 
 
@@ -174,8 +191,10 @@ def check_depth(depth: int, source: str, limits: Limits, what: str) -> None:
         )
 
 
-def _bomb(source: str, what: str, name: str, limits: Limits) -> IngestError:
-    return over_limit(source, f"archive suspecte (bombe zip ?) : {what}, le fichier n'a pas été décompressé", name, limits)
+def _bomb(source: str, what: str, name: str, limits: Limits, found: float) -> IngestError:
+    return over_limit(
+        source, f"archive suspecte (bombe zip ?) : {what}, le fichier n'a pas été décompressé", name, limits, found=found
+    )
 
 
 def open_zip(data: bytes, source: str, limits: Limits, what: str) -> zipfile.ZipFile:
@@ -204,6 +223,7 @@ def open_zip(data: bytes, source: str, limits: Limits, what: str) -> zipfile.Zip
             "le fichier n'a pas été décompressé",
             "max_zip_entries",
             limits,
+            found=len(infos),
         )
     total = sum(info.file_size for info in infos)
     if total > limits.max_unzipped_bytes:
@@ -212,6 +232,7 @@ def open_zip(data: bytes, source: str, limits: Limits, what: str) -> zipfile.Zip
             f"{format_size(total)} une fois décompressée (limite {format_size(limits.max_unzipped_bytes)})",
             "max_unzipped_bytes",
             limits,
+            total,
         )
     for info in infos:
         if info.file_size >= limits.ratio_min_bytes:
@@ -223,6 +244,7 @@ def open_zip(data: bytes, source: str, limits: Limits, what: str) -> zipfile.Zip
                     f"(limite {limits.max_compression_ratio:.0f})",
                     "max_compression_ratio",
                     limits,
+                    ratio,
                 )
     return archive
 
