@@ -111,6 +111,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None, help="where to write the cases (default: a temp folder)")
     args = parser.parse_args()
     chosen = [c for c in cases() if not args.only or c.name in args.only]
+    print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs), scale {args.scale}")
     with tempfile.TemporaryDirectory(prefix="hostile-", dir=args.workdir) as tmp:
         print(f"{'case':<30} {'exit':>4}  {'s':>6}  {'peak MB':>7}  good  message")
         for case in chosen:
@@ -125,6 +126,7 @@ def main() -> None:
                 f"{row['kept']}/2   {message[:400]}",
                 flush=True,
             )
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
