@@ -51,3 +51,14 @@ def test_a_document_without_paragraph_breaks_is_split_into_units() -> None:
     sentences = [u for u in units if u.level == "sentence"]
     assert len(sentences) == 5000
     assert all(text[u.start : u.end] == u.text for u in sentences)
+
+
+def test_blocks_of_a_huge_paragraph_and_of_many_lines() -> None:
+    from ess_nlp.segment import split_blocks
+
+    one = SENTENCE * 20_000  # 1.1 million characters, no line break
+    [block] = split_blocks(one)
+    assert (block.start, block.end) == (0, len(one.rstrip()))
+    lines = "\n".join(f"- point {i}" for i in range(20_000))  # one list, one item per line
+    blocks = split_blocks(lines)
+    assert len(blocks) == 20_000 and blocks[-1].text == "- point 19999"
