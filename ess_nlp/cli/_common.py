@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Annotated, NoReturn
@@ -13,7 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ess_nlp.errors import EssNlpError
-from ess_nlp.ingest import LIMITS_ENV, Limits
+from ess_nlp.ingest import Limits
 from ess_nlp.pipeline import STEP_LABELS
 from ess_nlp.records import Unit
 
@@ -39,10 +38,7 @@ LimitOption = Annotated[
 def cli_limits(assignments: list[str] | None) -> Limits:
     """The library's default limits, changed by ``$ESS_NLP_LIMITS`` then by ``--limit`` options
     (a bad name or value raises a ConfigError, printed as one line)."""
-    limits = Limits()
-    if os.environ.get(LIMITS_ENV):
-        limits = limits.replace(os.environ[LIMITS_ENV])
-    return limits.replace(assignments or [])
+    return Limits.from_env().replace(assignments or [])
 
 
 def busy_notice(timeout: float = 30.0) -> Callable[[], None]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
+import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -63,6 +64,11 @@ class Limits:
                 raise ConfigError(
                     f"Limite {f.name} invalide : un nombre positif est attendu, reçu {value!r}."
                 )
+
+    @classmethod
+    def from_env(cls) -> Limits:
+        """The defaults changed by ``$ESS_NLP_LIMITS`` ("max_seconds=120,max_file_bytes=200MB")."""
+        return cls().replace(os.environ.get(LIMITS_ENV, ""))
 
     def replace(self, assignments: str | Iterable[str]) -> Limits:
         """A copy with ``NAME=VALUE`` assignments applied (a comma-separated string or a list).

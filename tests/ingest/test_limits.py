@@ -188,3 +188,11 @@ def test_every_limit_of_a_real_file_can_be_raised(tmp_path: Path) -> None:
     with pytest.raises(IngestError, match="max_nesting_depth"):
         read_document(path)
     assert read_document(path, limits=Limits().replace("max_nesting_depth=400")).text == "Au fond du puits."
+
+
+def test_limits_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESS_NLP_LIMITS", "max_seconds=90,max_file_bytes=200MB")
+    limits = Limits.from_env()
+    assert (limits.max_seconds, limits.max_file_bytes) == (90.0, 200 * MB)
+    monkeypatch.setenv("ESS_NLP_LIMITS", "")
+    assert Limits.from_env() == Limits()

@@ -72,3 +72,10 @@ def test_a_symlink_loop_and_a_special_file_get_their_sentence(tmp_path: Path) ->
     assert reports["a.txt"].message.endswith("fichier inaccessible (lien symbolique qui tourne en boucle)")
     assert "pas un fichier ordinaire" in reports["tube.txt"].message
     assert "boucle" not in reports  # a folder link is not followed
+
+
+def test_upload_names_are_escaped_like_file_names() -> None:
+    from ess_nlp.ui.importing import source_name as upload_name
+
+    assert upload_name("C:\\Users\\moi\\été.pdf") == "import/été.pdf"
+    assert upload_name("ligne\nnouvelle.txt") == "import/ligne\\nnouvelle.txt"
