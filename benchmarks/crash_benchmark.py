@@ -3,15 +3,17 @@
 Setup: a first ``ess-nlp run`` stores half of the files, then a theme synthesis citing some of
 their units is saved (what a working group does). That database is the starting point of every
 trial. Reference: ``ess-nlp run`` over all the files, uninterrupted. Each trial copies the
-starting database, starts ``ess-nlp run`` over all the files, kills it with SIGKILL after a
-fraction (10, 30, 50, 70, 90 %) of the reference's duration, then runs the same command again to
-the end. Checks after the re-run: ``PRAGMA integrity_check``; nothing stored twice (sources by
-content, units by source and span, proposals, constats and initiatives by unit and span,
-citations by synthesis and unit); nothing lost (every count equal to the reference's, the saved
-synthesis and its citations unchanged).
+starting database, starts ``ess-nlp run`` over all the files and kills it with SIGKILL the
+first time the database shows one of five moments (a first new file stored; every file stored;
+the classification's predictions committed; the extraction's proposals committed; the topics
+committed), then runs the same command again to the end. Checks after the re-run: ``PRAGMA
+integrity_check``; nothing stored twice (sources by content, units by source and span,
+proposals and constats by unit and span, initiatives by id, citations by synthesis and unit);
+nothing lost (every count equal to the reference's, the saved synthesis and its citations
+included).
 
     .venv/bin/python benchmarks/crash_benchmark.py                 # 12 sample files
-    .venv/bin/python benchmarks/crash_benchmark.py --files 6 --points 0.2 0.6
+    .venv/bin/python benchmarks/crash_benchmark.py --files 6
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,28 +96,46 @@ def measure(db: Path) -> tuple[str, dict[str, int], dict[str, int]]:
     return integrity, counts, duplicates
 
 
-def state(db: Path) -> str:
-    """What the killed run had stored (sources, predictions, proposals, topic runs)."""
+STATE = {
+    "sources": "SELECT count(*) FROM sources",
+    "predictions": "SELECT count(*) FROM predictions",
+    "proposals": "SELECT count(*) FROM proposals",
+    "topic_runs": "SELECT count(*) FROM topic_runs",
+}
+
+
+def state(db: Path) -> dict[str, int] | None:
+    """What the running command has committed so far (None while the database is unreadable)."""
     try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
-            row = [
-                conn.execute(sql).fetchone()[0]
-                for sql in (
-                    "SELECT count(*) FROM sources",
-                    "SELECT count(*) FROM predictions",
-                    "SELECT count(*) FROM proposals",
-                    "SELECT count(*) FROM topic_runs",
-                )
-            ]
-    except sqlite3.Error as err:
-        return f"illisible ({err})"
-    return f"{row[0]} sources, {row[1]} prédictions, {row[2]} propositions, {row[3]} runs de thèmes"
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.2) as conn:
+            return {name: conn.execute(sql).fetchone()[0] for name, sql in STATE.items()}
+    except sqlite3.Error:
+        return None
+
+
+def kill_points(start: dict[str, int], files: int) -> list[tuple[str, Callable[[dict[str, int]], bool]]]:
+    """Five moments of a run, each the first time its condition holds (polled every 50 ms)."""
+    return [
+        ("pendant l'ingestion", lambda s: s["sources"] > start["sources"]),
+        ("ingestion finie", lambda s: s["sources"] >= files),
+        ("classification enregistrée", lambda s: s["predictions"] > start["predictions"]),
+        ("extraction enregistrée", lambda s: s["proposals"] > start["proposals"]),
+        ("thèmes enregistrés", lambda s: s["topic_runs"] > start["topic_runs"]),
+    ]
+
+
+def shown(seen: dict[str, int] | None) -> str:
+    if seen is None:
+        return "?"
+    return (
+        f"{seen['sources']} sources, {seen['predictions']} prédictions, {seen['proposals']} propositions, "
+        f"{seen['topic_runs']} runs de thèmes"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=12, help="sample files to use (default 12)")
-    parser.add_argument("--points", type=float, nargs="+", default=[0.1, 0.3, 0.5, 0.7, 0.9])
     args = parser.parse_args()
     print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
     with tempfile.TemporaryDirectory(prefix="crash-") as tmp_name:
@@ -133,28 +154,36 @@ def main() -> None:
             f"{ref_seconds:.0f} s, exit {code}, integrity {ref_integrity}, duplicates {sum(ref_dupes.values())}, "
             f"counts {ref_counts}"
         )
-        print(f"{'kill at':>8}  {'s':>5}  {'state when killed':<60} {'rerun':>5}  integrity  duplicates  lost")
-        for point in args.points:
-            db = tmp / f"essai-{point}.sqlite3"
+        start = state(start_db)
+        assert start is not None
+        print(f"{'kill when':<28} {'s':>5}  {'committed when killed':<62} {'rerun':>5}  integrity  duplicates  lost")
+        for label, reached in kill_points(start, args.files):
+            db = tmp / f"essai-{len(label)}.sqlite3"
             shutil.copy(start_db, db)
+            started = time.perf_counter()
             process = subprocess.Popen(
                 [*ESS_NLP, "run", "--quiet", "--db", str(db), str(full)],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            wait = point * ref_seconds
-            time.sleep(wait)
+            seen = None
+            while process.poll() is None:
+                seen = state(db)
+                if seen is not None and reached(seen):
+                    break
+                time.sleep(0.05)
             killed = process.poll() is None
             process.send_signal(signal.SIGKILL)
             process.wait()
+            at = time.perf_counter() - started
             time.sleep(1)  # the worker process dies with its parent
-            seen = state(db) if killed else "déjà fini"
+            seen = state(db) if killed else None
             code, _, err = run(db, full)
             integrity, counts, dupes = measure(db)
             lost = {k: ref_counts[k] - counts[k] for k in counts if counts[k] != ref_counts[k]}
             print(
-                f"{point:>7.0%}  {wait:>5.0f}  {seen:<60} {code:>5}  {integrity:<9}  "
-                f"{sum(dupes.values()):>10}  {lost or 0}",
+                f"{label:<28} {at:>5.0f}  {shown(seen) if killed else 'déjà fini, pas tué':<62} {code:>5}  "
+                f"{integrity:<9}  {sum(dupes.values()):>10}  {lost or 0}",
                 flush=True,
             )
     print(f"load average at end: {os.getloadavg()[0]:.1f}")
