@@ -56,19 +56,24 @@ def tree_rss(pid: int) -> int:
 def run_case(name: str, folder: Path, timeout: float) -> dict[str, object]:
     db = folder.parent / f"{name}.sqlite3"
     command = [*ESS_NLP, "ingest", "--quiet", "--db", str(db), str(folder)]
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    peak = 0
-    killed = False
-    while process.poll() is None:
-        peak = max(peak, tree_rss(process.pid))
-        if time.perf_counter() - started > timeout:
-            process.kill()
-            killed = True
-            break
-        time.sleep(0.05)
-    stdout, stderr = process.communicate()
-    seconds = time.perf_counter() - started
+    # Output goes to files: a pipe nobody reads until the end would block a command that prints
+    # one line per file once 64 KB are written.
+    out_path, err_path = folder.parent / f"{name}.out", folder.parent / f"{name}.err"
+    with out_path.open("wb") as out, err_path.open("wb") as err_file:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err_file)
+        peak = 0
+        killed = False
+        while process.poll() is None:
+            peak = max(peak, tree_rss(process.pid))
+            if time.perf_counter() - started > timeout:
+                process.kill()
+                killed = True
+                break
+            time.sleep(0.05)
+        process.wait()
+        seconds = time.perf_counter() - started
+    stdout, stderr = out_path.read_bytes(), err_path.read_bytes()
     err = stderr.decode("utf-8", "replace")
     lines = [line for line in err.splitlines() if line.strip() and "bon-" not in line]
     if "Traceback" in err:
