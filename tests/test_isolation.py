@@ -70,6 +70,7 @@ def test_a_file_over_its_memory_is_stopped_and_the_next_file_is_read(worker: Wor
     assert worker.run(FileRequest("bon.txt", data=GOOD.encode())).ok
 
 
+@pytest.mark.slow  # a 5 s wait, then a new worker loads spaCy
 def test_a_worker_that_does_not_answer_is_killed_at_the_wall_clock_deadline(
     worker: Worker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -81,6 +82,7 @@ def test_a_worker_that_does_not_answer_is_killed_at_the_wall_clock_deadline(
     assert worker.run(FileRequest("bon.txt", data=GOOD.encode())).ok
 
 
+@pytest.mark.slow  # separate processes, each loading spaCy
 def test_the_worker_dies_with_its_parent(tmp_path: Path) -> None:
     """``kill -9`` of the command leaves no worker behind (it would hold memory and CPU)."""
     path = tmp_path / "long.txt"

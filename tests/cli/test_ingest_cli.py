@@ -109,6 +109,7 @@ def test_ingest_waits_for_another_writer_and_says_so(tmp_path: Path) -> None:
     assert "ajouté" in result.stdout
 
 
+@pytest.mark.slow  # separate processes, each loading spaCy
 def test_two_ingest_processes_on_one_database_both_finish(tmp_path: Path) -> None:
     first, second = tmp_path / "un", tmp_path / "deux"
     for folder, tag in ((first, "A"), (second, "B")):
@@ -133,6 +134,7 @@ def test_two_ingest_processes_on_one_database_both_finish(tmp_path: Path) -> Non
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+@pytest.mark.slow  # separate processes, each loading spaCy
 def test_kill_9_during_ingest_then_a_rerun_loses_and_doubles_nothing(tmp_path: Path) -> None:
     folder = lot(tmp_path, 30)
     db = tmp_path / "b.sqlite3"

@@ -85,6 +85,7 @@ def test_good_texts_in_odd_encodings_and_with_markup_are_stored(tmp_path: Path) 
     assert "=HYPERLINK" in text["formules.csv"].text  # type: ignore[union-attr]  # kept as text, never run
 
 
+@pytest.mark.slow  # separate processes, each loading spaCy
 def test_the_command_line_on_every_case_at_once_prints_no_traceback(tmp_path: Path) -> None:
     folder = tmp_path / "tout"
     folder.mkdir()
