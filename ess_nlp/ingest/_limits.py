@@ -54,7 +54,7 @@ class Limits:
     max_rows: int = 100_000
     max_cells: int = 5_000_000
     max_text_chars: int = 10_000_000
-    max_seconds: float = 40.0
+    max_seconds: float = 30.0
     max_memory_bytes: int = 512 * MB
 
     def __post_init__(self) -> None:
