@@ -16,7 +16,7 @@ _SENTENCE_GAP = re.compile(r"[.!?…][»”\"')\]]*\s+")
 # sentence end, else at a space): spaCy refuses texts over nlp.max_length and its parser's
 # memory grows with the length of a text.
 MAX_PIECE_CHARS = 10_000
-MAX_BATCH_CHARS = 50_000
+MAX_BATCH_CHARS = 20_000
 # A run of this many characters without a space is no word (spaCy's tokenizer takes quadratic
 # time on it): it is kept as a piece of its own, not tokenised, with no lemmas.
 MAX_WORD_CHARS = 200
