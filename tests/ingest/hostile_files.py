@@ -391,9 +391,23 @@ def _script_and_formulas(folder: Path, scale: float) -> list[Path]:
     return paths
 
 
+def _mixed(folder: Path, scale: float) -> list[Path]:
+    """The folder of issue 17's first report: good files beside a 100,000-level nested HTML
+    page, a 200 MB text file, a docx zip bomb, an entity-expansion docx and a symlink loop."""
+    makers = [
+        _one("imbrique.html", lambda s: nested_html(max(2000, int(100_000 * s)))),
+        _sparse("enorme.txt", 200 * MB),
+        _one("bombe.docx", zip_bomb_docx),
+        _one("entites.docx", lambda s: entity_expansion_docx()),
+        _symlink_loop,
+    ]
+    return [path for make in makers for path in make(folder, scale)]
+
+
 def cases() -> list[Case]:
     """Every hostile case of issue 17, in the order the benchmark prints them."""
     return [
+        Case("dossier-mixte", _mixed),
         Case("html-imbrique-100000", _one("imbrique.html", lambda s: nested_html(max(2000, int(100_000 * s))))),
         Case("md-imbrique-100000", _one("imbrique.md", lambda s: nested_markdown(max(2000, int(100_000 * s))))),
         Case("txt-200-mo", _sparse("enorme.txt", 200 * MB)),

@@ -24,6 +24,7 @@ SCALE = 0.01
 LIMITS = Limits(max_text_chars=300_000, max_rows=2_000)
 # What the bad file's sentence says, per case (cases absent here may be read and stored).
 EXPECTED = {
+    "dossier-mixte": "bombe zip",
     "html-imbrique-100000": "éléments HTML imbriqués sur plus de 200 niveaux",
     "txt-200-mo": "le fichier est trop volumineux (200,0 Mo, limite 100,0 Mo)",
     "txt-90-mo": "le texte extrait est trop long",
@@ -35,6 +36,7 @@ EXPECTED = {
     "pdf-bombe-flux": "PDF suspect (bombe de décompression ?)",
     "pdf-chiffre": "protégé par un mot de passe",
     "pdf-image-seule": "aucun texte extractible",
+    "utf16-et-cp1252": "UTF-16 sans marque d'ordre des octets",
     "lien-symbolique-en-boucle": "lien symbolique qui tourne en boucle",
 }
 CASES = {case.name: case for case in cases()}
@@ -67,6 +69,8 @@ def test_each_hostile_case_gets_its_sentence_and_the_good_files_are_stored(name:
     assert len(reports) == len(hostile) + 2
     if name in EXPECTED:
         assert any(EXPECTED[name] in r.message for r in failed), [r.message for r in failed]
+    if name == "dossier-mixte":  # every hostile file of the folder gets its own sentence
+        assert sorted(Path(r.path).name for r in failed) == sorted(p.name for p in hostile)
 
 
 def test_good_texts_in_odd_encodings_and_with_markup_are_stored(tmp_path: Path) -> None:
@@ -113,3 +117,23 @@ def test_the_command_line_on_every_case_at_once_prints_no_traceback(tmp_path: Pa
     with Store(db) as store:
         stored = {Path(row["path"]).name for row in store.sources()}
     assert {"bon-1.txt", "bon-2.txt", "utf16.txt", "script.html"} <= stored
+
+
+@pytest.mark.shared_data
+def test_real_encrypted_and_truncated_pdfs(shared_data: Path, tmp_path: Path) -> None:
+    """The four password-protected fiches of ../shared/data, and a real fiche cut in half."""
+    folder = tmp_path / "lot"
+    folder.mkdir()
+    write_good_files(folder)
+    encrypted = sorted((shared_data / "decider-ensemble-fiches" / "pdf-encrypted").glob("*.pdf"))
+    assert len(encrypted) == 4
+    for path in encrypted:
+        (folder / path.name).write_bytes(path.read_bytes())
+    real = sorted((shared_data / "decider-ensemble-fiches" / "pdf").glob("*.pdf"))[0].read_bytes()
+    (folder / "coupe.pdf").write_bytes(real[: len(real) // 2])
+    with Store(tmp_path / "base.sqlite3") as store:
+        reports = {Path(r.path).name: r for r in ingest_paths([folder], store)}
+    check_reports(list(reports.values()), folder)
+    for path in encrypted:
+        assert "protégé par un mot de passe" in reports[path.name].message
+    assert reports["coupe.pdf"].outcome in {"failed", "added"}  # pdfminer may read a cut file
