@@ -11,23 +11,28 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
 from ess_nlp._provenance import file_sha256
 from ess_nlp.errors import EssNlpError
-from ess_nlp.ingest import Limits, iter_source_files, read_bytes, read_document
-from ess_nlp.records import Document
-from ess_nlp.segment import split_document
+from ess_nlp.ingest import Limits, iter_source_files, source_name
+from ess_nlp.ingest._limits import DEFAULT_LIMITS
+from ess_nlp.isolation import FileRequest, read_and_split, shared_worker
 from ess_nlp.store import Store
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
+# on_file(source, report): called before a file is read (report None) and after it is stored.
+FileCallback = Callable[[str, "SourceReport | None"], None]
 
 # (name, "module:function"), run in this order after ingestion; imported only when run.
 STEPS: tuple[tuple[str, str], ...] = (
@@ -88,12 +93,32 @@ def ingest_paths(
     limits: Limits | None = None,
     nlp: Language | None = None,
     progress: Progress | None = None,
+    on_file: FileCallback | None = None,
 ) -> list[SourceReport]:
-    """Read, split and store every file under ``paths`` (folders recursively)."""
+    """Read, split and store every file under ``paths`` (folders recursively).
+
+    Each file is read and split in a worker process (:mod:`ess_nlp.isolation`) within
+    ``limits.max_seconds`` and ``limits.max_memory_bytes``, then stored in one transaction:
+    a file that fails or goes over a limit gets a "failed" report with its one French sentence,
+    and the batch goes on. With ``nlp`` (a pipeline object), files are read in this process,
+    without the time and memory budgets. ``progress(done, total)`` is called before the first
+    file and after each; ``on_file(source, report)`` before each file (``report`` None) and
+    after it.
+    """
+    worker = None if nlp is not None else shared_worker()
+    if worker is not None:
+        worker.start()  # the pipeline loads while the files are listed
     files = list(iter_source_files(paths))
+    if progress is not None:
+        progress(0, len(files))
     reports = []
     for done, path in enumerate(files, start=1):
-        reports.append(ingest_file(path, store, limits=limits, nlp=nlp))
+        if on_file is not None:
+            on_file(source_name(path), None)
+        report = ingest_file(path, store, limits=limits, nlp=nlp)
+        reports.append(report)
+        if on_file is not None:
+            on_file(report.path, report)
         if progress is not None:
             progress(done, len(files))
     return reports
@@ -102,57 +127,59 @@ def ingest_paths(
 def ingest_file(
     path: Path, store: Store, *, limits: Limits | None = None, nlp: Language | None = None
 ) -> SourceReport:
-    """Ingest one file; a bad file gives a "failed" report with its one-sentence reason."""
-    source = str(path)
+    """Ingest one file; a bad file gives a "failed" report with its one-sentence reason.
+
+    The file is recorded under :func:`~ess_nlp.ingest.source_name` (its path, any byte that is
+    not UTF-8 and any control character written as an escape)."""
+    source = source_name(path)
     try:
-        if _unchanged(path, store):
+        if _unchanged(path, source, store):
             return SourceReport(source, "unchanged")
-        size: int | None = path.stat().st_size
     except OSError:
-        size = None  # read_document below reports the file as missing or unreadable
-    return _store_document(source, lambda: read_document(path, limits=limits), store, nlp, size)
+        pass  # reading reports the file as missing or unreadable
+    request = FileRequest(source, path=os.fspath(path), limits=limits or DEFAULT_LIMITS)
+    return _store_result(request, store, nlp)
 
 
 def ingest_bytes(
     data: bytes, name: str, store: Store, *, limits: Limits | None = None, nlp: Language | None = None
 ) -> SourceReport:
-    """Ingest a file held in memory (an upload) under the source name ``name``."""
+    """Ingest a file held in memory (an upload) under the source name ``name``, in the worker
+    process like :func:`ingest_paths` (in this process with ``nlp``)."""
     row = store.conn.execute("SELECT sha256 FROM sources WHERE path = ?", (name,)).fetchone()
     if row is not None and row["sha256"] == hashlib.sha256(data).hexdigest():
         return SourceReport(name, "unchanged")
-    return _store_document(name, lambda: read_bytes(data, name, limits=limits), store, nlp, len(data))
+    return _store_result(FileRequest(name, data=data, limits=limits or DEFAULT_LIMITS), store, nlp)
 
 
-def _store_document(
-    source: str,
-    read: Callable[[], Document],
-    store: Store,
-    nlp: Language | None,
-    size: int | None,
-) -> SourceReport:
-    """Read, split and store one source in one transaction; failures become a report."""
+def _store_result(request: FileRequest, store: Store, nlp: Language | None) -> SourceReport:
+    """Read and split ``request`` (in the worker unless ``nlp`` is given), then store it in one
+    transaction; failures become a report."""
+    source = request.source
     try:
-        doc = read()
-        units = split_document(doc, nlp=nlp)
-        if not units:
-            return SourceReport(source, "failed", f"{source} : aucun texte exploitable, aucun cahier trouvé")
-        outcome = store.add_document(doc, units, size=size)
+        result = read_and_split(request, nlp=nlp) if nlp is not None else shared_worker().run(request)
     except EssNlpError as err:
-        logger.info("failed to ingest %s: %s", source, err)
-        return SourceReport(source, "failed", str(err))
-    except Exception as err:  # a reader bug must not stop the batch nor lose other files
-        logger.exception("unexpected error while ingesting %s", source)
+        return SourceReport(source, "failed", f"{source} : {err}")
+    if not result.ok or result.document is None:
+        logger.info("failed to ingest %s: %s", source, result.error)
+        return SourceReport(source, "failed", result.error)
+    try:
+        outcome = store.add_document(result.document, result.units, size=result.size)
+    except EssNlpError as err:
+        return SourceReport(source, "failed", f"{source} : {err}")
+    except Exception as err:  # a storage bug must not stop the batch nor lose other files
+        logger.exception("unexpected error while storing %s", source)
         return SourceReport(source, "failed", f"{source} : erreur inattendue ({type(err).__name__} : {err})")
     message = ""
     if outcome == "duplicate":
         message = f"{source} : contenu identique à un fichier déjà ingéré, ignoré"
-    cahiers = sum(1 for u in units if u.level == "cahier")
-    return SourceReport(source, outcome, message, cahiers=cahiers, units=len(units))
+    cahiers = sum(1 for u in result.units if u.level == "cahier")
+    return SourceReport(source, outcome, message, cahiers=cahiers, units=len(result.units))
 
 
-def _unchanged(path: Path, store: Store) -> bool:
+def _unchanged(path: Path, source: str, store: Store) -> bool:
     """Whether the stored copy of ``path`` has the same bytes (skips reading and splitting)."""
-    row = store.conn.execute("SELECT sha256 FROM sources WHERE path = ?", (str(path),)).fetchone()
+    row = store.conn.execute("SELECT sha256 FROM sources WHERE path = ?", (source,)).fetchone()
     if row is None:
         return False
     return bool(file_sha256(path) == row["sha256"])

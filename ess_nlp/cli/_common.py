@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ess_nlp.errors import EssNlpError
+from ess_nlp.ingest import Limits
 from ess_nlp.pipeline import STEP_LABELS
 from ess_nlp.records import Unit
 
@@ -21,6 +22,38 @@ DbOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Sortie JSON Lines (une ligne JSON par objet).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Sans barre de progression.")]
+LimitOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--limit",
+        metavar="NOM=VALEUR",
+        help="Change une limite par fichier (répétable), p. ex. --limit max_seconds=120 "
+        "--limit max_file_bytes=200MB ; aussi par la variable ESS_NLP_LIMITS "
+        "(« max_seconds=120,max_file_bytes=200MB »). Limites et valeurs par défaut : README, "
+        "section « Fichiers hostiles et limites ».",
+    ),
+]
+
+
+def cli_limits(assignments: list[str] | None) -> Limits:
+    """The library's default limits, changed by ``$ESS_NLP_LIMITS`` then by ``--limit`` options
+    (a bad name or value raises a ConfigError, printed as one line)."""
+    return Limits.from_env().replace(assignments or [])
+
+
+def busy_notice(timeout: float = 30.0) -> Callable[[], None]:
+    """An ``on_busy`` callback for :class:`~ess_nlp.store.Store`: one line on stderr, once."""
+    said = False
+
+    def notice() -> None:
+        nonlocal said
+        if not said:
+            typer.echo(
+                f"Base occupée par un autre traitement : attente de sa fin (jusqu'à {timeout:g} s)…", err=True
+            )
+            said = True
+
+    return notice
 
 _stderr = Console(stderr=True)
 
@@ -59,16 +92,25 @@ def _new_progress(quiet: bool) -> Progress:
     )
 
 
+class Bar:
+    """A progress bar on stderr: call it with ``(done, total)``; :meth:`describe` changes its label."""
+
+    def __init__(self, progress: Progress, description: str) -> None:
+        self._progress = progress
+        self._task = progress.add_task(description, total=None)
+
+    def __call__(self, done: int, total: int) -> None:
+        self._progress.update(self._task, completed=done, total=total)
+
+    def describe(self, description: str) -> None:
+        self._progress.update(self._task, description=description)
+
+
 @contextlib.contextmanager
-def progress_bar(description: str, quiet: bool = False) -> Iterator[Callable[[int, int], None]]:
-    """A ``(done, total)`` callback drawing one progress bar on stderr."""
+def progress_bar(description: str, quiet: bool = False) -> Iterator[Bar]:
+    """One progress bar on stderr, called with ``(done, total)``."""
     with _new_progress(quiet) as progress:
-        task = progress.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
-        yield update
+        yield Bar(progress, description)
 
 
 @contextlib.contextmanager

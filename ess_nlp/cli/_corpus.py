@@ -11,7 +11,17 @@ from typing import Annotated
 
 import typer
 
-from ess_nlp.cli._common import DbOption, JsonOption, QuietOption, fail, progress_bar, split_files
+from ess_nlp.cli._common import (
+    DbOption,
+    JsonOption,
+    LimitOption,
+    QuietOption,
+    busy_notice,
+    cli_limits,
+    fail,
+    progress_bar,
+    split_files,
+)
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ingest import read_document
 from ess_nlp.pipeline import STEP_LABELS, SourceReport, ingest_paths
@@ -61,24 +71,50 @@ def split(files: PathsArgument, json_output: JsonOption = False) -> None:
 
 
 def ingest(
-    paths: PathsArgument, db: DbOption = None, json_output: JsonOption = False, quiet: QuietOption = False
+    paths: PathsArgument,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+    limit: LimitOption = None,
 ) -> None:
-    """Ingère des fichiers (ou dossiers, récursivement) dans la base : lecture, découpage, stockage."""
-    with Store(_db_path(db)) as store, progress_bar("Ingestion", quiet or json_output) as bar:
-        reports = ingest_paths(paths, store, progress=bar)
-    _print_sources(reports, json_output)
+    """Ingère des fichiers (ou dossiers, récursivement) dans la base : lecture, découpage, stockage.
+
+    Une ligne par fichier dès qu'il est traité (un fichier en échec : une phrase sur la sortie
+    d'erreur, et la suite continue), puis un bilan. Chaque fichier est lu dans un processus à
+    part, dans des limites de taille, de temps et de mémoire (--limit pour les changer).
+    """
+    limits = cli_limits(limit)
+    with (
+        Store(_db_path(db), on_busy=busy_notice()) as store,
+        progress_bar("Ingestion", quiet or json_output) as bar,
+    ):
+
+        def on_file(source: str, report: SourceReport | None) -> None:
+            if report is None:
+                bar.describe(f"Ingestion : {_short(source)}")
+            else:
+                _print_source(report, json_output)
+
+        reports = ingest_paths(paths, store, limits=limits, progress=bar, on_file=on_file)
+    if not json_output:
+        _print_summary(reports)
     if any(r.outcome == "failed" for r in reports):
         raise typer.Exit(1)
 
 
 def run(
-    paths: PathsArgument, db: DbOption = None, json_output: JsonOption = False, quiet: QuietOption = False
+    paths: PathsArgument,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+    quiet: QuietOption = False,
+    limit: LimitOption = None,
 ) -> None:
     """Tâche principale : ingère PATH… puis lance chaque traitement (classification, extraction, thèmes)."""
     from ess_nlp.cli._common import step_progress
 
-    with Store(_db_path(db)) as store, step_progress(quiet or json_output) as progress:
-        report = run_pipeline(paths, store, progress=progress)
+    limits = cli_limits(limit)
+    with Store(_db_path(db), on_busy=busy_notice()) as store, step_progress(quiet or json_output) as progress:
+        report = run_pipeline(paths, store, limits=limits, progress=progress)
     _print_sources(report.sources, json_output)
     for step in report.steps:
         if json_output:
@@ -132,24 +168,50 @@ def _db_path(db: Path | None) -> Path:
     return db if db is not None else Path(os.environ.get("ESS_NLP_DB", DEFAULT_DB_PATH))
 
 
+_OUTCOME_WORDS = {
+    "added": "ajouté",
+    "replaced": "remplacé",
+    "unchanged": "inchangé",
+    "duplicate": "doublon",
+}
+
+
+def _short(source: str, width: int = 60) -> str:
+    """The end of a source name, for a progress bar label."""
+    return source if len(source) <= width else "…" + source[-(width - 1) :]
+
+
+def _print_source(r: SourceReport, json_output: bool) -> None:
+    """One line for one file: JSON, or the failure's sentence on stderr, or what was stored."""
+    if json_output:
+        typer.echo(json.dumps(r.__dict__, ensure_ascii=False))
+    elif r.outcome == "failed":
+        typer.echo(r.message, err=True)
+    elif r.message:
+        typer.echo(r.message)
+    elif r.outcome in {"added", "replaced"}:
+        typer.echo(f"{_OUTCOME_WORDS[r.outcome]} : {r.path} ({r.cahiers} cahier(s), {r.units} unités)")
+    else:
+        typer.echo(f"{_OUTCOME_WORDS.get(r.outcome, r.outcome)} : {r.path}")
+
+
 def _print_sources(reports: list[SourceReport], json_output: bool) -> None:
     for r in reports:
-        if json_output:
-            typer.echo(json.dumps(r.__dict__, ensure_ascii=False))
-        elif r.outcome == "failed":
-            typer.echo(r.message, err=True)
-        elif r.message:
-            typer.echo(r.message)
+        _print_source(r, json_output)
     if not json_output:
-        counts: dict[str, int] = {}
-        for r in reports:
-            counts[r.outcome] = counts.get(r.outcome, 0) + 1
-        names = {
-            "added": "ajoutés",
-            "replaced": "remplacés",
-            "unchanged": "inchangés",
-            "duplicate": "doublons",
-            "failed": "en échec",
-        }
-        summary = ", ".join(f"{n} {names[k]}" for k, n in counts.items())
-        typer.echo(f"{len(reports)} fichiers : {summary or 'aucun'}.")
+        _print_summary(reports)
+
+
+def _print_summary(reports: list[SourceReport]) -> None:
+    counts: dict[str, int] = {}
+    for r in reports:
+        counts[r.outcome] = counts.get(r.outcome, 0) + 1
+    names = {
+        "added": "ajoutés",
+        "replaced": "remplacés",
+        "unchanged": "inchangés",
+        "duplicate": "doublons",
+        "failed": "en échec",
+    }
+    summary = ", ".join(f"{n} {names[k]}" for k, n in counts.items())
+    typer.echo(f"{len(reports)} fichiers : {summary or 'aucun'}.")

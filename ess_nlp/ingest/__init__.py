@@ -63,7 +63,8 @@ from ess_nlp.ingest._columns import SIDECAR_SUFFIX, ColumnMapping, TextColumn, d
 from ess_nlp.ingest._docx import read_docx
 from ess_nlp.ingest._encoding import decode_text
 from ess_nlp.ingest._html import read_html
-from ess_nlp.ingest._limits import DEFAULT_LIMITS, Limits, check_file_size
+from ess_nlp.ingest._limits import DEFAULT_LIMITS, LIMITS_ENV, Limits, check_file_size, check_text_length
+from ess_nlp.ingest._names import source_name
 from ess_nlp.ingest._odt import read_odt
 from ess_nlp.ingest._pdf import PageStart, read_pdf
 from ess_nlp.ingest._tabular import RowMark, Table, read_csv_table, read_xlsx_table, row_metadata, write_table
@@ -71,6 +72,7 @@ from ess_nlp.ingest._text import read_md_text, read_txt_text
 from ess_nlp.records import Document, Footnote, Page, Part
 
 __all__ = [
+    "LIMITS_ENV",
     "SUPPORTED_EXTENSIONS",
     "ColumnMapping",
     "Limits",
@@ -80,6 +82,7 @@ __all__ = [
     "iter_source_files",
     "read_bytes",
     "read_document",
+    "source_name",
 ]
 
 logger = logging.getLogger(__name__)
@@ -143,7 +146,7 @@ def read_document(
     """
     path = Path(path)
     limits = limits or DEFAULT_LIMITS
-    name = source if source is not None else str(path)
+    name = source if source is not None else source_name(path)
     _check_extension(path.name, name)
     try:
         size = path.stat().st_size
@@ -153,6 +156,8 @@ def read_document(
         raise IngestError(name, f"fichier inaccessible ({_os_reason(exc)})") from exc
     if path.is_dir():
         raise IngestError(name, "c'est un dossier, pas un fichier")
+    if not path.is_file():
+        raise IngestError(name, "ce n'est pas un fichier ordinaire (tube, périphérique ou socket), il n'est pas lu")
     check_file_size(size, name, limits)
     if columns is None and path.suffix.lower() in {".csv", ".xlsx"}:
         sidecar = sidecar_path(path)
@@ -190,6 +195,8 @@ def _os_reason(exc: OSError) -> str:
         return "droits insuffisants"
     if exc.errno == errno.ENAMETOOLONG:
         return "nom trop long"
+    if exc.errno == errno.ELOOP:
+        return "lien symbolique qui tourne en boucle"
     return f"erreur système {errno.errorcode.get(exc.errno or 0, exc.errno)}"
 
 
@@ -217,6 +224,7 @@ def _read(data: bytes, source: str, filename: str, limits: Limits, columns: Colu
     parts: tuple[Part, ...] = ()
     if fmt in {"txt", "md"}:
         text, encoding = decode_text(data, source)
+        check_text_length(len(text), source, limits)
         metadata["encoding"] = encoding
         builder, notes = read_txt_text(text) if fmt == "txt" else read_md_text(text)
         built = builder.build()
@@ -227,7 +235,7 @@ def _read(data: bytes, source: str, filename: str, limits: Limits, columns: Colu
         builder, notes = read_odt(data, source, limits)
         built = builder.build()
     elif fmt == "html":
-        builder, notes, encoding = read_html(data, source)
+        builder, notes, encoding = read_html(data, source, limits)
         metadata["encoding"] = encoding
         built = builder.build()
     elif fmt == "pdf":
@@ -237,7 +245,7 @@ def _read(data: bytes, source: str, filename: str, limits: Limits, columns: Colu
         metadata["pages"] = str(page_count)
     else:  # csv, xlsx
         table = (
-            read_csv_table(data, source, columns)
+            read_csv_table(data, source, limits, columns)
             if fmt == "csv"
             else read_xlsx_table(data, source, limits, columns)
         )
@@ -250,6 +258,7 @@ def _read(data: bytes, source: str, filename: str, limits: Limits, columns: Colu
             metadata["encoding"] = table.encoding
     if not built.text:
         raise IngestError(source, "aucun texte n'a pu être extrait du fichier (document vide)")
+    check_text_length(len(built.text), source, limits)
     logger.debug("%s: %s, %d characters, %d footnotes", source, fmt, len(built.text), len(notes))
     return Document(
         source=source,

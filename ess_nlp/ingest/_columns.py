@@ -181,6 +181,12 @@ def default_mapping(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Col
     found: dict[str, object] = {}
     territory: list[str] = []
     text: list[TextColumn] = []
+    filled: list[list[str]] = [[] for _ in header]  # each column's non-empty cells, in one pass
+    width = len(header)
+    for row in rows:
+        for index, value in enumerate(row[:width]):
+            if value:
+                filled[index].append(value)
     for index, label in enumerate(header):
         key = _key(label)
         if not key:
@@ -195,7 +201,7 @@ def default_mapping(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Col
             territory.append(label)
         elif "domain" not in found and _DOMAIN.search(key):
             found["domain"] = label
-        elif _is_text_column([row[index] if index < len(row) else "" for row in rows]):
+        elif _is_text_column(filled[index]):
             text.append(TextColumn(column=label, kind=guess_kind(label)))
     return ColumnMapping.model_validate(
         {**found, "territory": territory, "text": [t.model_dump() for t in text]}

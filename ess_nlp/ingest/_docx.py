@@ -20,6 +20,7 @@ from ess_nlp.errors import IngestError
 from ess_nlp.ingest._build import Note, TextBuilder, clean_inline
 from ess_nlp.ingest._limits import Limits, open_zip, read_member
 from ess_nlp.ingest._lists import bullet_glyph, format_number
+from ess_nlp.ingest._walk import Walk, run_walk, wrapped_children
 from ess_nlp.ingest._xml import local, parse_xml
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -230,13 +231,14 @@ def _on(el: etree._Element | None) -> bool:
 
 
 class _DocxReader:
-    def __init__(self, archive: zipfile.ZipFile, source: str) -> None:
+    def __init__(self, archive: zipfile.ZipFile, source: str, limits: Limits) -> None:
         self.archive = archive
         self.source = source
+        self.limits = limits
         self.names = set(archive.namelist())
         main = self._main_part()
         rels = self._relationships(main)
-        self.body = parse_xml(read_member(archive, main, source, WHAT), source, WHAT).find(_w("body"))
+        self.body = self._parse(main).find(_w("body"))
         if self.body is None:
             raise IngestError(source, f"{WHAT} endommagé : le corps du document (w:body) est absent")
         self.styles = _Styles(self._part(rels.get("styles")))
@@ -252,7 +254,7 @@ class _DocxReader:
 
     def _main_part(self) -> str:
         if "_rels/.rels" in self.names:
-            root = parse_xml(read_member(self.archive, "_rels/.rels", self.source, WHAT), self.source, WHAT)
+            root = self._parse("_rels/.rels")
             for rel in root.iter(f"{{{REL}}}Relationship"):
                 if rel.get("Type", "").endswith("/officeDocument"):
                     target = rel.get("Target", "").lstrip("/")
@@ -269,7 +271,7 @@ class _DocxReader:
         rels_name = posixpath.join(folder, "_rels", name + ".rels")
         found: dict[str, str] = {}
         if rels_name in self.names:
-            root = parse_xml(read_member(self.archive, rels_name, self.source, WHAT), self.source, WHAT)
+            root = self._parse(rels_name)
             for rel in root.iter(f"{{{REL}}}Relationship"):
                 if rel.get("TargetMode") == "External":
                     continue
@@ -283,7 +285,10 @@ class _DocxReader:
     def _part(self, name: str | None) -> etree._Element | None:
         if not name or name not in self.names:
             return None
-        return parse_xml(read_member(self.archive, name, self.source, WHAT), self.source, WHAT)
+        return self._parse(name)
+
+    def _parse(self, name: str) -> etree._Element:
+        return parse_xml(read_member(self.archive, name, self.source, WHAT), self.source, WHAT, self.limits)
 
     def _notes(self, root: etree._Element | None, kind: str) -> dict[str, etree._Element]:
         if root is None:
@@ -296,29 +301,29 @@ class _DocxReader:
 
     def read(self) -> tuple[TextBuilder, list[Note]]:
         builder = TextBuilder()
-        self._blocks(self.body, builder)
+        run_walk(self._blocks(self.body, builder))
         return builder, self.notes
 
-    def _blocks(self, el: etree._Element, builder: TextBuilder) -> None:
+    def _blocks(self, el: etree._Element, builder: TextBuilder) -> Walk:
         for child in el:
             name = local(child.tag)
             if name == "p":
-                self._paragraph(child, builder)
+                yield self._paragraph(child, builder)
             elif name == "tbl":
-                self._table(child, builder)
+                yield self._table(child, builder)
             elif name == "sdt":
                 if not _is_toc(child):
                     content = child.find(_w("sdtContent"))
                     if content is not None:
-                        self._blocks(content, builder)
+                        yield self._blocks(content, builder)
             elif name in {"customXml", "ins", "moveTo", "smartTag"}:
-                self._blocks(child, builder)
+                yield self._blocks(child, builder)
             elif name == "AlternateContent":
                 choice = child.find(f"{{{MC}}}Choice")
                 if choice is not None:
-                    self._blocks(choice, builder)
+                    yield self._blocks(choice, builder)
 
-    def _paragraph(self, p: etree._Element, builder: TextBuilder) -> None:
+    def _paragraph(self, p: etree._Element, builder: TextBuilder) -> Walk:
         ppr = p.find(_w("pPr"))
         style_id = _val(ppr.find(_w("pStyle"))) if ppr is not None else None
         if self.styles.hidden(style_id):
@@ -328,11 +333,11 @@ class _DocxReader:
         builder.paragraph_break()
         if marker:
             builder.prefix(marker)  # written only if the paragraph has text
-        self._inline(p, builder, deferred)
+        yield self._inline(p, builder, deferred)
         builder.prefix(None)
         builder.paragraph_break()
         for box in deferred:
-            self._blocks(box, builder)
+            yield self._blocks(box, builder)
 
     def _marker(self, ppr: etree._Element | None, style_id: str | None) -> str | None:
         num_pr = ppr.find(_w("numPr")) if ppr is not None else None
@@ -353,25 +358,25 @@ class _DocxReader:
             return None
         return self.numbering.marker(num_id, ilvl or 0)
 
-    def _inline(self, el: etree._Element, builder: TextBuilder, deferred: list[etree._Element]) -> None:
+    def _inline(self, el: etree._Element, builder: TextBuilder, deferred: list[etree._Element]) -> Walk:
         for child in el:
             name = local(child.tag)
             if name == "r":
-                self._run(child, builder, deferred)
+                yield self._run(child, builder, deferred)
             elif name in {"hyperlink", "ins", "moveTo", "smartTag", "customXml", "fldSimple", "dir", "bdo"}:
-                self._inline(child, builder, deferred)
+                yield self._inline(child, builder, deferred)
             elif name == "sdt":
                 content = child.find(_w("sdtContent"))
                 if content is not None:
-                    self._inline(content, builder, deferred)
+                    yield self._inline(content, builder, deferred)
             elif name == "oMath" or name == "oMathPara":
                 builder.add("".join(t.text or "" for t in child.iter() if local(t.tag) == "t"))
             elif name == "AlternateContent":
                 choice = child.find(f"{{{MC}}}Choice")
                 if choice is not None:
-                    self._inline(choice, builder, deferred)
+                    yield self._inline(choice, builder, deferred)
 
-    def _run(self, r: etree._Element, builder: TextBuilder, deferred: list[etree._Element]) -> None:
+    def _run(self, r: etree._Element, builder: TextBuilder, deferred: list[etree._Element]) -> Walk:
         rpr = r.find(_w("rPr"))
         hidden = rpr is not None and _on(rpr.find(_w("vanish")))
         for child in r:
@@ -412,7 +417,7 @@ class _DocxReader:
                     n = self.note_counts[kind]
                     marker = str(n) if kind == "footnote" else format_number(n, "lowerRoman")
                 if note_el is not None:
-                    note = Note(marker, self._note_text(note_el))
+                    note = Note(marker, (yield self._note_text(note_el)))
                     if marker == "*":
                         self.custom_mark = note
                     self.notes.append(note)
@@ -427,9 +432,9 @@ class _DocxReader:
             elif name == "ruby":
                 base = child.find(_w("rubyBase"))
                 if base is not None:
-                    self._inline(base, builder, deferred)
+                    yield self._inline(base, builder, deferred)
 
-    def _table(self, tbl: etree._Element, builder: TextBuilder) -> None:
+    def _table(self, tbl: etree._Element, builder: TextBuilder) -> Walk:
         for row in _rows(tbl):
             cells = _cells(row)
             builder.paragraph_break()
@@ -444,15 +449,15 @@ class _DocxReader:
                     if not first:
                         builder.add(" | ")
                     first = False
-                    self._blocks(cell, builder)
+                    yield self._blocks(cell, builder)
             builder.paragraph_break()
 
-    def _note_text(self, el: etree._Element) -> str:
+    def _note_text(self, el: etree._Element) -> Walk:
         builder = TextBuilder()
         saved_stack, self.field_stack = self.field_stack, []
         saved_mark, self.custom_mark = self.custom_mark, None
         with builder.flat():
-            self._blocks(el, builder)
+            yield self._blocks(el, builder)
         self.field_stack, self.custom_mark = saved_stack, saved_mark
         return builder.build().text
 
@@ -483,29 +488,19 @@ def _symbol(code: str) -> str:
 
 
 def _rows(tbl: etree._Element) -> list[etree._Element]:
-    rows = []
-    for child in tbl:
-        name = local(child.tag)
-        if name == "tr":
-            rows.append(child)
-        elif name in {"sdt", "customXml"}:
-            holder = child.find(_w("sdtContent")) if name == "sdt" else child
-            if holder is not None:
-                rows.extend(_rows(holder))
-    return rows
+    return wrapped_children(tbl, "tr", _content_control)
 
 
 def _cells(row: etree._Element) -> list[etree._Element]:
-    cells = []
-    for child in row:
-        name = local(child.tag)
-        if name == "tc":
-            cells.append(child)
-        elif name in {"sdt", "customXml"}:
-            holder = child.find(_w("sdtContent")) if name == "sdt" else child
-            if holder is not None:
-                cells.extend(_cells(holder))
-    return cells
+    return wrapped_children(row, "tc", _content_control)
+
+
+def _content_control(el: etree._Element) -> etree._Element | None:
+    """What a content control (``sdt``) or custom XML element wraps; None for anything else."""
+    name = local(el.tag)
+    if name == "sdt":
+        return el.find(_w("sdtContent"))
+    return el if name == "customXml" else None
 
 
 def _cell_has_text(cell: etree._Element) -> bool:
@@ -515,4 +510,4 @@ def _cell_has_text(cell: etree._Element) -> bool:
 def read_docx(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, list[Note]]:
     archive = open_zip(data, source, limits, WHAT)
     with archive:
-        return _DocxReader(archive, source).read()
+        return _DocxReader(archive, source, limits).read()

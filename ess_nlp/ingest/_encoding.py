@@ -5,7 +5,8 @@ The rule is deliberately simple and deterministic rather than statistical:
 1. a byte-order mark decides (UTF-8, UTF-16, UTF-32; the BOM is removed);
 2. an encoding declared by the caller (column mapping, HTML ``<meta charset>``) is tried next;
 3. strict UTF-8 (texts valid as UTF-8 are almost never anything else);
-4. bytes that look binary (NUL bytes, many control characters) are refused;
+4. bytes that look binary (NUL bytes, many control characters) are refused (UTF-16 without
+   a BOM too, with a message that names it);
 5. otherwise Windows-1252, a superset of the printable ISO-8859-1 range, provided the
    decoded text looks like French: the non-ASCII characters must mostly be letters and
    punctuation that French (and names in neighbouring languages) use. Text in another
@@ -78,6 +79,12 @@ def decode_text(
     except UnicodeDecodeError:
         pass
     if looks_binary(data):
+        if looks_utf16_without_bom(data):
+            raise IngestError(
+                source,
+                "encodage illisible : le fichier semble en UTF-16 sans marque d'ordre des octets (BOM) ; "
+                f"{_ADVICE}",
+            )
         raise IngestError(
             source, "le fichier semble binaire (octets de contrôle), ce n'est pas un texte lisible"
         )
@@ -98,6 +105,18 @@ def looks_binary(data: bytes) -> bool:
         return True
     controls = sum(1 for byte in sample if byte in _BINARY_CONTROLS)
     return controls > max(2, len(sample) // 100)
+
+
+def looks_utf16_without_bom(data: bytes) -> bool:
+    """Most bytes at odd positions NUL and almost none at even ones (or the reverse): text in
+    UTF-16 saved without its byte-order mark. Still refused (the byte order is a guess), with
+    a message that says what the file is."""
+    sample = data[:65536]
+    if len(sample) < 8:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    even_nul, odd_nul = even.count(0) / len(even), odd.count(0) / len(odd)
+    return (odd_nul > 0.7 and even_nul < 0.05) or (even_nul > 0.7 and odd_nul < 0.05)
 
 
 def looks_french(text: str) -> bool:

@@ -7,18 +7,25 @@ its content is read. Headings, paragraphs, list items (``<ol>`` numbering comput
 ``start``, ``type``, ``reversed`` and ``value``), table rows, ``<br>`` (a paragraph break) and
 footnotes (``<sup><a href="#fn1">1</a></sup>`` references whose targets are removed from the
 body and become footnotes) are kept.
+
+Elements nested deeper than ``Limits.max_nesting_depth`` make the page refused (one sentence);
+the walk over the tree is iterative (:mod:`ess_nlp.ingest._walk`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from lxml import etree
 
 from ess_nlp.ingest._build import Note, TextBuilder, clean_inline
 from ess_nlp.ingest._encoding import decode_text
+from ess_nlp.ingest._limits import Limits, check_depth
 from ess_nlp.ingest._lists import format_number
+from ess_nlp.ingest._walk import Walk, run_walk
 
 _DROPPED = {
     "script", "style", "noscript", "template", "nav", "aside", "iframe", "svg", "canvas",
@@ -57,7 +64,7 @@ class _HtmlReader:
         self._find_footnotes()
         root = self.soup.find("main") or self.soup.find("body") or self.soup
         builder = TextBuilder()
-        self._walk(root, builder)
+        run_walk(self._walk(root, builder))
         return builder, self.notes
 
     def _drop_furniture(self) -> None:
@@ -120,7 +127,7 @@ class _HtmlReader:
                 parts.append(str(node))
         return clean_inline(" ".join(parts))
 
-    def _walk(self, node: Tag, builder: TextBuilder) -> None:
+    def _walk(self, node: Tag, builder: TextBuilder) -> Walk:
         for child in node.children:
             if isinstance(child, Comment | Declaration | Doctype | ProcessingInstruction):
                 continue
@@ -141,21 +148,21 @@ class _HtmlReader:
             if name == "br":
                 builder.paragraph_break()
             elif name in {"ol", "ul", "menu"}:
-                self._list(child, builder)
+                yield self._list(child, builder)
             elif name == "table":
-                self._table(child, builder)
+                yield self._table(child, builder)
             elif name == "pre":
                 builder.paragraph_break()
                 for line in child.get_text().splitlines():
                     builder.paragraph(line)
             elif name in _BLOCKS or name in {"td", "th", "tr", "tbody", "thead", "tfoot"}:
                 builder.paragraph_break()
-                self._walk(child, builder)
+                yield self._walk(child, builder)
                 builder.paragraph_break()
             else:
-                self._walk(child, builder)
+                yield self._walk(child, builder)
 
-    def _list(self, lst: Tag, builder: TextBuilder) -> None:
+    def _list(self, lst: Tag, builder: TextBuilder) -> Walk:
         items = [li for li in lst.find_all("li", recursive=False)]
         ordered = lst.name == "ol"
         fmt = _ol_format(lst)
@@ -166,7 +173,7 @@ class _HtmlReader:
             marker = f"{format_number(number, fmt)}. " if ordered else "• "
             builder.paragraph_break()
             builder.prefix(marker)  # the item's text may sit in a nested <p>
-            self._walk(li, builder)
+            yield self._walk(li, builder)
             builder.paragraph_break()
             builder.prefix(None)  # an empty item leaves no marker behind
             number = number - 1 if reversed_ else number + 1
@@ -175,12 +182,12 @@ class _HtmlReader:
             if isinstance(child, NavigableString) and not isinstance(child, Comment) and child.strip():
                 builder.paragraph(str(child))
 
-    def _table(self, table: Tag, builder: TextBuilder) -> None:
+    def _table(self, table: Tag, builder: TextBuilder) -> Walk:
         rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
         caption = table.find("caption")
         if caption is not None and caption.find_parent("table") is table:
             builder.paragraph_break()
-            self._walk(caption, builder)
+            yield self._walk(caption, builder)
             builder.paragraph_break()
         for tr in rows:
             cells = [c for c in tr.find_all(["td", "th"], recursive=False)]
@@ -193,7 +200,7 @@ class _HtmlReader:
                 for i, cell in enumerate(cells):
                     if i:
                         builder.add(" | ")
-                    self._walk(cell, builder)
+                    yield self._walk(cell, builder)
             builder.paragraph_break()
 
 
@@ -277,8 +284,34 @@ def _int_attr(tag: Tag, name: str, default: int) -> int:
     return default
 
 
-def read_html(data: bytes, source: str) -> tuple[TextBuilder, list[Note], str]:
+def read_html(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, list[Note], str]:
     text, encoding = decode_html(data, source)
+    if limits.max_nesting_depth < _LIBXML_MAX_DEPTH and _deeper_than_libxml(text):
+        check_depth(_LIBXML_MAX_DEPTH + 1, source, limits, "éléments HTML")
     soup = BeautifulSoup(text, "lxml")
+    check_depth(_depth(soup), source, limits, "éléments HTML")
     builder, notes = _HtmlReader(soup).read()
     return builder, notes, encoding
+
+
+_LIBXML_MAX_DEPTH = 256
+
+
+def _deeper_than_libxml(text: str) -> bool:
+    """libxml2's own HTML parser stops at 256 levels and says so: a quick test that spares
+    building a tree of a hundred thousand levels."""
+    parser = etree.HTMLParser(recover=True, no_network=True)
+    with contextlib.suppress(etree.LxmlError, ValueError):
+        etree.fromstring(text, parser)
+    return any("Excessive depth" in entry.message for entry in parser.error_log)
+
+
+def _depth(root: Tag) -> int:
+    """How deep elements nest under ``root`` (computed without recursion)."""
+    deepest = 0
+    stack: list[tuple[Tag, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tag))
+    return deepest

@@ -18,6 +18,7 @@ from ess_nlp.errors import IngestError
 from ess_nlp.ingest._build import Note, TextBuilder
 from ess_nlp.ingest._limits import Limits, open_zip, read_member
 from ess_nlp.ingest._lists import bullet_glyph, format_number
+from ess_nlp.ingest._walk import Walk, run_walk, wrapped_children
 from ess_nlp.ingest._xml import local, parse_xml
 
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
@@ -93,39 +94,39 @@ class _OdtReader:
 
     def read(self) -> tuple[TextBuilder, list[Note]]:
         builder = TextBuilder()
-        self._blocks(self.body, builder)
+        run_walk(self._blocks(self.body, builder))
         return builder, self.notes
 
     # --- blocks ---
 
-    def _blocks(self, el: etree._Element, builder: TextBuilder) -> None:
+    def _blocks(self, el: etree._Element, builder: TextBuilder) -> Walk:
         for child in el:
             name = local(child.tag)
             if name in _SKIPPED:
                 continue
             if name == "p":
-                self._paragraph(child, builder, None)
+                yield self._paragraph(child, builder, None)
             elif name == "h":
-                self._heading(child, builder)
+                yield self._heading(child, builder)
             elif name == "list":
-                self._list(child, builder, level=0, instance=None, inherited_style=None)
+                yield self._list(child, builder, level=0, instance=None, inherited_style=None)
             elif name == "table":
-                self._table(child, builder)
+                yield self._table(child, builder)
             else:  # section, index-body of kept indexes, frames at block level, change-region...
-                self._blocks(child, builder)
+                yield self._blocks(child, builder)
 
-    def _paragraph(self, p: etree._Element, builder: TextBuilder, marker: str | None) -> None:
+    def _paragraph(self, p: etree._Element, builder: TextBuilder, marker: str | None) -> Walk:
         deferred: list[etree._Element] = []
         builder.paragraph_break()
         if marker:
             builder.prefix(marker)  # written only if the paragraph has text
-        self._inline(p, builder, deferred)
+        yield self._inline(p, builder, deferred)
         builder.prefix(None)
         builder.paragraph_break()
         for frame in deferred:
-            self._blocks(frame, builder)
+            yield self._blocks(frame, builder)
 
-    def _heading(self, h: etree._Element, builder: TextBuilder) -> None:
+    def _heading(self, h: etree._Element, builder: TextBuilder) -> Walk:
         marker = None
         level = int(h.get(_t("outline-level"), "1") or 1) - 1
         if h.get(_t("is-list-header")) != "true" and level in self.outline:
@@ -135,7 +136,7 @@ class _OdtReader:
                 for deeper in [k for k in self.outline_counters if k > level]:
                     del self.outline_counters[deeper]
                 marker = self._format(style, self.outline, self.outline_counters, level)
-        self._paragraph(h, builder, marker)
+        yield self._paragraph(h, builder, marker)
 
     def _list(
         self,
@@ -144,7 +145,7 @@ class _OdtReader:
         level: int,
         instance: _ListInstance | None,
         inherited_style: str | None,
-    ) -> None:
+    ) -> Walk:
         style = el.get(_t("style-name")) or inherited_style
         if instance is None:
             continue_list = el.get(_t("continue-list"))
@@ -170,13 +171,13 @@ class _OdtReader:
                     marker = None
                     if first and numbered:
                         marker = self._item_marker(instance, style, level, item, child)
-                    self._paragraph(child, builder, marker)
+                    yield self._paragraph(child, builder, marker)
                     first = False
                 elif child_name == "list":
-                    self._list(child, builder, level + 1, instance, style)
+                    yield self._list(child, builder, level + 1, instance, style)
                     first = False
                 elif child_name == "table":
-                    self._table(child, builder)
+                    yield self._table(child, builder)
                     first = False
 
     def _item_marker(
@@ -219,7 +220,7 @@ class _OdtReader:
 
     # --- inline ---
 
-    def _inline(self, el: etree._Element, builder: TextBuilder, deferred: list[etree._Element]) -> None:
+    def _inline(self, el: etree._Element, builder: TextBuilder, deferred: list[etree._Element]) -> Walk:
         if el.text:
             builder.add(el.text)
         for child in el:
@@ -231,15 +232,15 @@ class _OdtReader:
             elif name == "line-break":
                 builder.paragraph_break()
             elif name == "note":
-                self._note(child, builder)
+                yield self._note(child, builder)
             elif name == "frame" or name == "text-box":
                 deferred.append(child)
             elif name in {"p", "h"} or not _is_drawing(child):  # malformed nesting: keep the text
-                self._inline(child, builder, deferred)
+                yield self._inline(child, builder, deferred)
             if child.tail:
                 builder.add(child.tail)
 
-    def _note(self, note: etree._Element, builder: TextBuilder) -> None:
+    def _note(self, note: etree._Element, builder: TextBuilder) -> Walk:
         citation = note.find(_t("note-citation"))
         marker = ""
         if citation is not None:
@@ -248,14 +249,14 @@ class _OdtReader:
         text_builder = TextBuilder()
         if body is not None:
             with text_builder.flat():
-                self._blocks(body, text_builder)
+                yield self._blocks(body, text_builder)
         item = Note(marker or str(len(self.notes) + 1), text_builder.build().text)
         self.notes.append(item)
         builder.mark(item)
 
     # --- tables ---
 
-    def _table(self, table: etree._Element, builder: TextBuilder) -> None:
+    def _table(self, table: etree._Element, builder: TextBuilder) -> Walk:
         for row in _table_rows(table):
             cells = _row_cells(row)
             while cells and not _has_text(cells[-1]):
@@ -267,7 +268,7 @@ class _OdtReader:
                 for i, cell in enumerate(cells):
                     if i:
                         builder.add(" | ")
-                    self._blocks(cell, builder)
+                    yield self._blocks(cell, builder)
             builder.paragraph_break()
 
 
@@ -303,14 +304,9 @@ def _is_drawing(el: etree._Element) -> bool:
 
 
 def _table_rows(table: etree._Element) -> list[etree._Element]:
-    rows = []
-    for child in table:
-        name = local(child.tag)
-        if name == "table-row":
-            rows.append(child)
-        elif name in {"table-header-rows", "table-rows", "table-row-group"}:
-            rows.extend(_table_rows(child))
-    return rows
+    """Rows in order, including those inside row groups at any depth."""
+    groups = {"table-header-rows", "table-rows", "table-row-group"}
+    return wrapped_children(table, "table-row", lambda el: el if local(el.tag) in groups else None)
 
 
 def _row_cells(row: etree._Element) -> list[etree._Element]:
@@ -339,9 +335,9 @@ def read_odt(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, lis
                 raise IngestError(source, f"ce n'est pas un {WHAT} : le type déclaré est « {mimetype} »")
         if "content.xml" not in names:
             raise IngestError(source, f"ce n'est pas un {WHAT} : l'archive ne contient pas content.xml")
-        content = parse_xml(read_member(archive, "content.xml", source, WHAT), source, WHAT)
+        content = parse_xml(read_member(archive, "content.xml", source, WHAT), source, WHAT, limits)
         styles = (
-            parse_xml(read_member(archive, "styles.xml", source, WHAT), source, WHAT)
+            parse_xml(read_member(archive, "styles.xml", source, WHAT), source, WHAT, limits)
             if "styles.xml" in names
             else None
         )

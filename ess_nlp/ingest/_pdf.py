@@ -33,8 +33,9 @@ from dataclasses import dataclass, field
 
 from ess_nlp.errors import IngestError
 from ess_nlp.ingest._build import Note, TextBuilder
-from ess_nlp.ingest._limits import Limits
+from ess_nlp.ingest._limits import Limits, format_size, over_limit
 from ess_nlp.ingest._lists import starts_with_marker
+from ess_nlp.ingest._pdf_streams import StreamTooLarge, bounded_streams
 
 logger = logging.getLogger(__name__)
 
@@ -133,14 +134,53 @@ class _NoteRef:
 
 
 def read_pdf(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, list[Note], int]:
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-
     head = data[:1024]
     if b"%PDF-" not in head:
         raise IngestError(
             source, "ce n'est pas un PDF : la signature %PDF est absente (fichier renommé ou endommagé)"
         )
+    with bounded_streams(limits):
+        try:
+            return _read_pdf(data, source, limits)
+        except IngestError:
+            raise
+        except Exception as exc:
+            too_large = _stream_too_large(exc)
+            if too_large is None:
+                raise
+            raise _stream_error(source, too_large, limits) from exc
+
+
+def _stream_too_large(exc: BaseException) -> StreamTooLarge | None:
+    seen: BaseException | None = exc
+    for _ in range(20):
+        if seen is None:
+            return None
+        if isinstance(seen, StreamTooLarge):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _stream_error(source: str, exc: StreamTooLarge, limits: Limits) -> IngestError:
+    if exc.limit_name == "max_compression_ratio":
+        what = (
+            f"PDF suspect (bombe de décompression ?) : un flux de {format_size(exc.compressed)} se décompresse "
+            f"plus de {limits.max_compression_ratio:.0f} fois (limite {limits.max_compression_ratio:.0f}), "
+            "le fichier n'a pas été lu"
+        )
+    else:
+        what = (
+            f"PDF suspect (bombe de décompression ?) : un flux dépasse {format_size(limits.max_unzipped_bytes)} "
+            f"une fois décompressé (limite {format_size(limits.max_unzipped_bytes)}), le fichier n'a pas été lu"
+        )
+    return over_limit(source, what, exc.limit_name, limits)
+
+
+def _read_pdf(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, list[Note], int]:
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except PDFPasswordIncorrect as exc:
@@ -148,6 +188,8 @@ def read_pdf(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, lis
             source, "le PDF est protégé par un mot de passe ; fournissez une version non chiffrée"
         ) from exc
     except Exception as exc:  # pdfminer raises many unrelated types on broken files
+        if _stream_too_large(exc) is not None:
+            raise
         if _is_password_error(exc):
             raise IngestError(
                 source, "le PDF est protégé par un mot de passe ; fournissez une version non chiffrée"
@@ -175,6 +217,8 @@ def read_pdf(data: bytes, source: str, limits: Limits) -> tuple[TextBuilder, lis
         except IngestError:
             raise
         except Exception as exc:
+            if _stream_too_large(exc) is not None:
+                raise
             if _is_password_error(exc):
                 raise IngestError(
                     source, "le PDF est protégé par un mot de passe ; fournissez une version non chiffrée"

@@ -14,7 +14,7 @@ import csv
 import datetime as dt
 import io
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from ess_nlp.errors import IngestError
 from ess_nlp.ingest._build import TextBuilder, clean_inline
 from ess_nlp.ingest._columns import ColumnMapping, default_mapping
 from ess_nlp.ingest._encoding import decode_text
-from ess_nlp.ingest._limits import Limits, open_zip
+from ess_nlp.ingest._limits import Limits, format_count, open_zip, over_limit
 
 _DELIMITERS = (";", ",", "\t", "|")
 WHAT_XLSX = "classeur Excel (.xlsx)"
@@ -46,7 +46,7 @@ class Table:
     first_data_line: int = 2  # 1-based line/row number of the first data row (for metadata)
 
 
-def read_csv_table(data: bytes, source: str, mapping: ColumnMapping | None) -> Table:
+def read_csv_table(data: bytes, source: str, limits: Limits, mapping: ColumnMapping | None) -> Table:
     text, encoding = decode_text(
         data,
         source,
@@ -56,7 +56,7 @@ def read_csv_table(data: bytes, source: str, mapping: ColumnMapping | None) -> T
     delimiter = mapping.delimiter if mapping and mapping.delimiter else sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = [row for row in reader]
+        records = _bounded_records(reader, source, limits)
     except csv.Error as exc:
         raise IngestError(
             source,
@@ -103,14 +103,14 @@ def read_xlsx_table(data: bytes, source: str, limits: Limits, mapping: ColumnMap
         warnings.simplefilter("ignore", UserWarning)
         try:
             workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            return _read_sheet(workbook, source, mapping)
+            return _read_sheet(workbook, source, limits, mapping)
         except IngestError:
             raise
         except Exception as exc:  # openpyxl raises many unrelated types on broken workbooks
             raise IngestError(source, f"{WHAT_XLSX} endommagé ou illisible") from exc
 
 
-def _read_sheet(workbook: Any, source: str, mapping: ColumnMapping | None) -> Table:
+def _read_sheet(workbook: Any, source: str, limits: Limits, mapping: ColumnMapping | None) -> Table:
     try:
         if mapping and mapping.sheet:
             if mapping.sheet not in workbook.sheetnames:
@@ -122,10 +122,51 @@ def _read_sheet(workbook: Any, source: str, mapping: ColumnMapping | None) -> Ta
             sheet = workbook[mapping.sheet]
         else:
             sheet = workbook.worksheets[0]
-        records = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        # The declared dimension may be false (one stray cell at XFD1048576 declares 17 billion
+        # cells): rows are read as they are stored, empty trailing cells dropped.
+        sheet.reset_dimensions()
+        rows = ([_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        records = _bounded_records(rows, source, limits)
     finally:
         workbook.close()
     return _table_from_records(records, source, None)
+
+
+_NO_CELLS: list[str] = []
+
+
+def _bounded_records(rows: Iterable[list[str]], source: str, limits: Limits) -> list[list[str]]:
+    """Rows without their empty trailing cells, refused past ``max_rows`` non-empty rows or
+    ``max_cells`` cells (empty rows cost nothing: they share one empty list)."""
+    records: list[list[str]] = []
+    filled = cells = 0
+    for row in rows:
+        end = len(row)
+        while end and not row[end - 1] and filled:  # the header keeps its width
+            end -= 1
+        if not end or not any(row[:end]):
+            records.append(_NO_CELLS)
+            continue
+        filled += 1
+        cells += end
+        if filled > limits.max_rows + 1:  # the header row is not a cahier
+            raise over_limit(
+                source,
+                f"le tableau a plus de {format_count(limits.max_rows)} lignes (limite {format_count(limits.max_rows)})",
+                "max_rows",
+                limits,
+                "découpez-le",
+            )
+        if cells > limits.max_cells:
+            raise over_limit(
+                source,
+                f"le tableau a plus de {format_count(limits.max_cells)} cellules (limite {format_count(limits.max_cells)})",
+                "max_cells",
+                limits,
+                "découpez-le",
+            )
+        records.append(row[:end] if end < len(row) else row)
+    return records
 
 
 def _cell_text(value: object) -> str:
@@ -154,13 +195,15 @@ def _table_from_records(records: list[list[str]], source: str, encoding: str | N
 
 def _unique_labels(raw: Sequence[str]) -> list[str]:
     labels: list[str] = []
+    seen: set[str] = set()
     for i, cell in enumerate(raw):
         label = clean_inline(cell) or f"Colonne {i + 1}"
         base, n = label, 2
-        while label in labels:
+        while label in seen:
             label = f"{base} ({n})"
             n += 1
         labels.append(label)
+        seen.add(label)
     return labels
 
 

@@ -181,8 +181,8 @@ def _is_long(line: str, width: int) -> bool:
 # --- .md ------------------------------------------------------------------------------------
 
 _MD_NOTE_DEF_RE = re.compile(r"^\s{0,3}\[\^([^\]\s]+)\]:\s?(.*)$")
-_MD_MARKER_RE = re.compile(r"\[\^([^\]\s]+)\]")
-_MD_ATX_RE = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*?))?\s*#*\s*$")
+_MD_MARKER_RE = re.compile(r"\[\^([^\[\]\s^]+)\]")
+_MD_ATX_RE = re.compile(r"^\s{0,3}#{1,6}(?:\s+(.*))?$")
 _MD_SETEXT_RE = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _MD_HR_RE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _MD_FENCE_RE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -191,16 +191,20 @@ _MD_ORDERED_RE = re.compile(r"^\s*(\d{1,9}[.)])\s+(.*)$")
 _MD_TABLE_SEP_RE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_QUOTE_RE = re.compile(r"^\s{0,3}>\s?")
 
+# Bracket contents exclude brackets and parentheses exclude parentheses: each match attempt
+# stops at the next bracket, so a line of a hundred thousand "[" costs linear time, not quadratic.
 _MD_INLINE: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"!\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"\[([^\]^][^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"<(https?://[^>\s]+)>"), r"\1"),
+    (re.compile(r"!\[([^\[\]]*)\]\([^()]*\)"), r"\1"),
+    (re.compile(r"\[([^\[\]^][^\[\]]*)\]\([^()]*\)"), r"\1"),
+    (re.compile(r"<(https?://[^<>\s]+)>"), r"\1"),
     (re.compile(r"`([^`]+)`"), r"\1"),
-    (re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*"), r"\1"),
-    (re.compile(r"__(?=\S)(.+?)(?<=\S)__"), r"\1"),
-    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"</?[a-zA-Z][^>]*>"), " "),
+    # Emphasis spans are bounded (300 characters): unbounded lazy spans make a line of many
+    # unmatched markers quadratic.
+    (re.compile(r"\*\*(?=\S)(.{1,300}?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=\S)(.{1,300}?)(?<=\S)__"), r"\1"),
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.{1,300}?)(?<=[^\s*])\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)(.{1,300}?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"</?[a-zA-Z][^<>]*>"), " "),
     (re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>])"), r"\1"),
 )
 
@@ -233,6 +237,15 @@ def read_md_text(text: str) -> tuple[TextBuilder, list[Note]]:
     return builder, notes
 
 
+def _atx_title(text: str) -> str:
+    """A heading's text without its optional closing "#" sequence (one preceded by a space)."""
+    text = text.rstrip()
+    bare = text.rstrip("#")
+    if bare != text and (not bare or bare[-1].isspace()):
+        text = bare.rstrip()
+    return text
+
+
 def md_paragraphs(lines: list[str]) -> list[str]:
     """Markdown blocks to paragraphs: soft-wrapped lines joined, headings, list items and
     table rows on their own, markup removed (emphasis, links, images, code, HTML tags)."""
@@ -262,7 +275,7 @@ def md_paragraphs(lines: list[str]) -> list[str]:
         atx = _MD_ATX_RE.match(line)
         if atx:
             flush()
-            paragraphs.append(md_inline(atx.group(1) or ""))
+            paragraphs.append(md_inline(_atx_title(atx.group(1) or "")))
             continue
         if current and _MD_SETEXT_RE.match(line) and len(current) == 1 and not starts_with_marker(current[0]):
             paragraphs.append(md_inline(current[0]))

@@ -17,15 +17,16 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from ess_nlp.errors import EssNlpError
 from ess_nlp.records import Document, Footnote, Page, Unit
 from ess_nlp.store._migrations import migrate
 
-__all__ = ["DEFAULT_DB_PATH", "AddOutcome", "SearchHit", "Store", "fts_query"]
+__all__ = ["DEFAULT_DB_PATH", "AddOutcome", "SearchHit", "Store", "StoreBusyError", "fts_query"]
 
 DEFAULT_DB_PATH = Path(os.environ.get("ESS_NLP_DB", "var/ess_nlp.sqlite3"))
 
@@ -43,22 +44,55 @@ class SearchHit:
     rank: float
 
 
-class Store:
-    """A connection to the project database (created and migrated on first use)."""
+class StoreBusyError(EssNlpError):
+    """Another process kept the database locked for longer than the store's busy timeout."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB_PATH) -> None:
+    def __init__(self, path: Path, timeout: float) -> None:
+        super().__init__(
+            f"La base {path} est occupée par un autre traitement (ess-nlp ingest, run ou l'application) "
+            f"depuis plus de {timeout:g} s ; relancez la commande quand il sera terminé."
+        )
+
+
+def _locked(err: sqlite3.OperationalError) -> bool:
+    return "locked" in str(err) or "busy" in str(err)
+
+
+class Store:
+    """A connection to the project database (created and migrated on first use).
+
+    Several processes may use one database: a write waits up to ``timeout`` seconds for
+    another process's write to end (``on_busy()``, when given, is called once a wait begins),
+    then raises :class:`StoreBusyError` (a French sentence) rather than a raw SQLite error.
+    """
+
+    def __init__(
+        self,
+        path: str | Path = DEFAULT_DB_PATH,
+        *,
+        timeout: float = 30.0,
+        on_busy: Callable[[], None] | None = None,
+    ) -> None:
         self.path = Path(path)
+        self.timeout = timeout
+        self.on_busy = on_busy
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        if str(path) != ":memory:":
-            self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
         self._depth = 0
-        migrate(self.conn)
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if str(path) != ":memory:":
+                self.conn.execute("PRAGMA journal_mode = WAL")
+            self.conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(self.conn)
+        except sqlite3.OperationalError as err:
+            self.conn.close()
+            if _locked(err):
+                raise StoreBusyError(self.path, timeout) from err
+            raise
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -75,7 +109,7 @@ class Store:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One transaction (nested calls become savepoints); rolled back on any exception."""
         if self._depth == 0:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin()
         else:
             self.conn.execute(f"SAVEPOINT sp{self._depth}")
         self._depth += 1
@@ -94,6 +128,29 @@ class Store:
             self.conn.execute("COMMIT")
         else:
             self.conn.execute(f"RELEASE sp{self._depth}")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE; when another process is writing, say so (``on_busy``) and wait."""
+        full = int(self.timeout * 1000)
+        try:
+            self.conn.execute("PRAGMA busy_timeout = 0")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as err:
+                if not _locked(err):
+                    raise
+            if self.on_busy is not None:
+                self.on_busy()
+            self.conn.execute(f"PRAGMA busy_timeout = {full}")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as err:
+                if _locked(err):
+                    raise StoreBusyError(self.path, self.timeout) from err
+                raise
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {full}")
 
     # --- sources ----------------------------------------------------------------------------
 

@@ -36,7 +36,8 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     """Apply every migration not yet applied; return the names applied now.
 
     Each migration runs in one transaction with its bookkeeping row, so a failing migration
-    leaves the database as it was.
+    leaves the database as it was; two processes opening a new database at once apply each
+    migration once (the second one finds it applied when its own attempt fails).
     """
     done = applied_versions(conn)
     applied = []
@@ -55,6 +56,8 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
         except sqlite3.Error:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if version in applied_versions(conn):
+                continue  # another process applied it while this one waited for the lock
             raise
         logger.info("applied migration %s", name)
         applied.append(name)

@@ -4,6 +4,7 @@ that fails says why, in French, and the others go on."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 import streamlit as st
@@ -19,10 +20,13 @@ MB = 1024 * 1024
 
 def app_limits() -> Limits:
     """Limits of the app (the command line keeps the library's larger defaults); the
-    environment variables ``ESS_NLP_APP_MAX_MB`` and ``ESS_NLP_APP_MAX_PAGES`` change them."""
+    environment variables ``ESS_NLP_APP_MAX_MB`` and ``ESS_NLP_APP_MAX_PAGES`` change them,
+    ``ESS_NLP_LIMITS`` the others (as for the command line)."""
     max_mb = int(os.environ.get("ESS_NLP_APP_MAX_MB", "50"))
     max_pages = int(os.environ.get("ESS_NLP_APP_MAX_PAGES", "1000"))
-    return Limits(max_file_bytes=max_mb * MB, max_unzipped_bytes=4 * max_mb * MB, max_pdf_pages=max_pages)
+    return dataclasses.replace(
+        Limits.from_env(), max_file_bytes=max_mb * MB, max_unzipped_bytes=4 * max_mb * MB, max_pdf_pages=max_pages
+    )
 
 
 OUTCOMES = {

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from ess_nlp import ingest
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ingest import Limits
 from ess_nlp.pipeline import ingest_bytes
@@ -32,8 +33,9 @@ class ImportResult:
 
 
 def source_name(filename: str) -> str:
-    """The source path recorded for an upload: ``import/<file name>`` (folders dropped)."""
-    return IMPORT_PREFIX + PurePath(filename.replace("\\", "/")).name
+    """The source path recorded for an upload: ``import/<file name>`` (folders dropped; control
+    and bidirectional characters written as escapes, as for files on disk)."""
+    return IMPORT_PREFIX + ingest.source_name(PurePath(filename.replace("\\", "/")).name)
 
 
 def import_upload(store: Store, filename: str, payload: bytes, *, limits: Limits | None = None) -> ImportResult:

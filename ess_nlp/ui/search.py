@@ -73,8 +73,12 @@ def add_labels(hits: pd.DataFrame, labels: pd.DataFrame, cahiers: pd.DataFrame) 
     names = queries.label_names("domains")
     titles = dict(zip(cahiers["id"], cahiers["title"], strict=True))
     hits = hits.copy()
-    hits["domaines"] = [", ".join(names.get(d, d) for d in domains.get(c, [])) for c in hits["cahier"]]
-    hits["titre"] = [titles.get(c, "") for c in hits["cahier"]]
+    # Typed as text even when there is no hit (an empty list would make a float column, and
+    # the counts per domain below would fail on a search that finds nothing).
+    hits["domaines"] = pd.Series(
+        [", ".join(names.get(d, d) for d in domains.get(c, [])) for c in hits["cahier"]], index=hits.index, dtype=object
+    )
+    hits["titre"] = pd.Series([titles.get(c, "") for c in hits["cahier"]], index=hits.index, dtype=object)
     return hits
 
 

@@ -23,9 +23,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve_app(db: Path, log: Path, *, env: Mapping[str, str] | None = None, cwd: Path = ROOT) -> Iterator[str]:
+def serve_app(
+    db: Path, log: Path, *, env: Mapping[str, str] | None = None, cwd: Path = ROOT, host: str | None = None
+) -> Iterator[str]:
     """The app over ``db`` on a free port of 127.0.0.1 (its output in ``log``), waited for
-    through its health endpoint; yields its URL and stops it afterwards."""
+    through its health endpoint; yields its URL and stops it afterwards. With ``host``, the app
+    is started as a person would serve it, ``ess-nlp app --host HOST`` (0.0.0.0: to a team)."""
     port = free_port()
     environment = {
         **os.environ, "ESS_NLP_DB": str(db), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {}),
@@ -36,6 +39,9 @@ def serve_app(db: Path, log: Path, *, env: Mapping[str, str] | None = None, cwd:
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",
     ]  # fmt: skip
+    if host is not None:
+        command = [sys.executable, "-c", "from ess_nlp.cli import main; main()", "app", "--db", str(db),
+                   "--host", host, "--port", str(port)]  # fmt: skip
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
     url = f"http://127.0.0.1:{port}"

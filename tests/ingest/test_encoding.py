@@ -45,10 +45,11 @@ def test_iso_8859_1_text_decodes_as_its_cp1252_superset() -> None:
             "Les élèves à l'école, déjà très nombreux, apprécient la forêt.".encode("cp850"),
             "encodage illisible",
         ),
-        ("Les élèves à l'école".encode("utf-16-le"), "binaire"),
+        ("Les élèves à l'école".encode("utf-16-le"), "UTF-16 sans marque"),
+        ("Les élèves à l'école".encode("utf-16-be"), "UTF-16 sans marque"),
         (bytes(range(256)) * 4, "binaire"),
     ],
-    ids=["mac-roman", "dos-cp850", "utf16-without-bom", "binary"],
+    ids=["mac-roman", "dos-cp850", "utf16-le-without-bom", "utf16-be-without-bom", "binary"],
 )
 def test_unreadable_encodings_are_refused_with_a_clear_french_message(data: bytes, reason: str) -> None:
     with pytest.raises(IngestError) as info:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import io
-import struct
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from hostile_files import declare_size
 from ingest_factories import DocxBuilder, PdfLine, PdfPage, image_only_pdf, pdf_bytes
 
 from ess_nlp.errors import ConfigError, IngestError
@@ -33,19 +33,6 @@ def zip_with_member(name: str, data: bytes, compression: int = zipfile.ZIP_DEFLA
         archive.writestr("[Content_Types].xml", "<Types/>")
         archive.writestr(name, data)
     return buffer.getvalue()
-
-
-def declare_size(archive: bytes, member: str, size: int) -> bytes:
-    """Rewrite the uncompressed size of ``member`` in the local header and central directory."""
-    data = bytearray(archive)
-    encoded = member.encode()
-    for signature, size_offset, name_offset in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
-        start = 0
-        while (pos := data.find(signature, start)) != -1:
-            if data[pos + name_offset : pos + name_offset + len(encoded)] == encoded:
-                data[pos + size_offset : pos + size_offset + 4] = struct.pack("<I", size)
-            start = pos + 4
-    return bytes(data)
 
 
 @pytest.mark.parametrize(

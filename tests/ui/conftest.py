@@ -51,3 +51,9 @@ def labelled_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Pa
     """A copy of the sample database whose cahiers carry their gold domains and themes as app
     annotations (the coverage map works from them when no classifier ran)."""
     return dbfixtures.labelled_db(sample_db, tmp_path_factory.mktemp("ui_labelled") / "labelled.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Path:
+    """The sample database with every hostile input of issue 17 ingested beside it."""
+    return dbfixtures.hostile_db(sample_db, tmp_path_factory.mktemp("ui_hostile") / "hostile.sqlite3")

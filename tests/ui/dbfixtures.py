@@ -144,3 +144,28 @@ def labelled_db(sample: Path, target: Path) -> Path:
     copy_db(sample, target)
     annotate_from_gold(target)
     return target
+
+
+def hostile_db(sample: Path, target: Path) -> Path:
+    """A copy of the sample database plus every hostile input of issue 17 (small sizes, from
+    ``tests/ingest/hostile_files.py``) ingested beside it, then classified and extracted: the
+    good files among them stored, with their odd names, markup and formulas."""
+    from ess_nlp.ingest import Limits
+    from ess_nlp.pipeline import ingest_paths, run_steps
+    from ess_nlp.store import Store
+
+    sys.path.insert(0, str(ROOT / "tests" / "ingest"))
+    from hostile_files import cases, write_good_files
+
+    folder = target.parent / "hostile"
+    folder.mkdir(parents=True, exist_ok=True)
+    write_good_files(folder)
+    for case in cases():
+        sub = folder / case.name
+        sub.mkdir(exist_ok=True)
+        case.make(sub, 0.01)
+    copy_db(sample, target)
+    with Store(target) as store:
+        ingest_paths([folder], store, limits=Limits(max_text_chars=300_000, max_rows=2_000))
+        run_steps(store, steps=["classify", "extract"])
+    return target
