@@ -44,12 +44,46 @@ def build_sample_db(db: Path, tmp: Path) -> Path:
 _BUILT: dict[str, Path] = {}
 
 
+def _sample_key() -> str:
+    """What the sample database depends on: the corpus, the library's code and the models."""
+    digest = hashlib.sha256()
+    for folder, pattern in (
+        (SAMPLE_DIR, "*"),
+        (ROOT / "ess_nlp", "*.py"),
+        (ROOT / "ess_nlp", "*.sql"),
+        (ROOT / "models", "*"),
+    ):
+        for path in sorted(folder.rglob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode())
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:16]
+
+
 def shared_sample_db(tmp_path_factory: object) -> Path:
-    """The sample database, built once per test process (tests/ui and tests/e2e share it).
+    """The sample database, built once per test session (tests/ui and tests/e2e share it, and
+    so do the pytest-xdist workers: the first builds it under a file lock in the session's
+    temporary folder, keyed by the corpus, code and models; the others wait and reuse it).
     Tests that write must work on a copy (:func:`copy_db`)."""
+    import fcntl
+    import os
+
     if "sample" not in _BUILT:
-        tmp = tmp_path_factory.mktemp("ui_sample")  # type: ignore[attr-defined]
-        _BUILT["sample"] = build_sample_db(tmp / "sample.sqlite3", tmp / "render")
+        base = Path(tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
+        shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+        folder = shared / f"sample-db-{_sample_key()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        db = folder / "sample.sqlite3"
+        with open(folder / "build.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if not db.exists():
+                partial = folder / "partial.sqlite3"
+                for stale in folder.glob("partial.sqlite3*"):
+                    stale.unlink()
+                build_sample_db(partial, folder / "render")
+                copy_db(partial, folder / "built.sqlite3")
+                (folder / "built.sqlite3").rename(db)
+        _BUILT["sample"] = db
     return _BUILT["sample"]
 
 
