@@ -23,7 +23,7 @@ from ess_nlp.errors import EssNlpError
 from ess_nlp.ingest import Limits, iter_source_files, source_name
 from ess_nlp.ingest._limits import DEFAULT_LIMITS
 from ess_nlp.isolation import FileRequest, read_and_split, shared_worker
-from ess_nlp.store import Store
+from ess_nlp.store import AnnotationOutcome, Store
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -173,8 +173,25 @@ def _store_result(request: FileRequest, store: Store, nlp: Language | None) -> S
     message = ""
     if outcome == "duplicate":
         message = f"{source} : contenu identique à un fichier déjà ingéré, ignoré"
+    elif outcome == "replaced":
+        message = annotations_message(source, store.last_annotations)
     cahiers = sum(1 for u in result.units if u.level == "cahier")
     return SourceReport(source, outcome, message, cahiers=cahiers, units=len(result.units))
+
+
+def annotations_message(source: str, kept: AnnotationOutcome) -> str:
+    """What became of people's annotations when ``source`` was replaced or removed ("" if it
+    had none)."""
+    if not kept.reanchored and not kept.detached:
+        return ""
+    parts = []
+    if kept.reanchored:
+        parts.append(f"{kept.reanchored} annotation(s) reportée(s) sur la nouvelle version")
+    if kept.detached:
+        parts.append(
+            f"{kept.detached} annotation(s) dont le passage a disparu, conservée(s) à revoir (page Annoter)"
+        )
+    return f"{source} : " + " ; ".join(parts)
 
 
 def _unchanged(path: Path, source: str, store: Store) -> bool:

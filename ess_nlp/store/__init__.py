@@ -24,6 +24,7 @@ from typing import Literal
 
 from ess_nlp.errors import EssNlpError
 from ess_nlp.records import Document, Footnote, Page, Unit
+from ess_nlp.store._kept import AnnotationOutcome, hold_annotations, restore_annotations
 from ess_nlp.store._migrations import migrate
 
 __all__ = ["DEFAULT_DB_PATH", "AddOutcome", "SearchHit", "Store", "StoreBusyError", "fts_query"]
@@ -81,6 +82,7 @@ class Store:
         self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
         self.conn.row_factory = sqlite3.Row
         self._depth = 0
+        self.last_annotations = AnnotationOutcome()  # of the latest replace or removal
         try:
             self.conn.execute("PRAGMA foreign_keys = ON")
             self.conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
@@ -169,11 +171,19 @@ class Store:
             ).fetchone()
             if twin is not None:
                 return "duplicate"
+            held = None
             if row is not None:
+                held = hold_annotations(conn, row["id"], doc.source)
                 conn.execute("DELETE FROM sources WHERE id = ?", (row["id"],))
             source_id = self._insert_source(doc, size)
             self._insert_units(source_id, units)
-            return "replaced" if row is not None else "added"
+            if held is None:
+                self.last_annotations = AnnotationOutcome()
+                return "added"
+            self.last_annotations = restore_annotations(
+                conn, held, source_id, reason="le passage annoté n'est plus dans la nouvelle version du fichier"
+            )
+            return "replaced"
 
     def _insert_source(self, doc: Document, size: int | None) -> int:
         cursor = self.conn.execute(
@@ -229,9 +239,30 @@ class Store:
                 )
 
     def remove_source(self, path: str) -> bool:
-        """Delete a source and everything derived from it; False if it was not stored."""
+        """Delete a source and everything derived from it, except people's annotations, kept
+        detached for review (:meth:`detached_annotations`); False if it was not stored."""
         with self.transaction() as conn:
-            return conn.execute("DELETE FROM sources WHERE path = ?", (path,)).rowcount > 0
+            row = conn.execute("SELECT id FROM sources WHERE path = ?", (path,)).fetchone()
+            if row is None:
+                return False
+            held = hold_annotations(conn, row["id"], path)
+            conn.execute("DELETE FROM sources WHERE id = ?", (row["id"],))
+            self.last_annotations = restore_annotations(conn, held, None, reason="le fichier a été retiré de la base")
+            return True
+
+    def detached_annotations(self, *, include_reviewed: bool = False) -> list[sqlite3.Row]:
+        """Annotations whose passage is gone (file changed or removed), with the text they were
+        about, oldest first; reviewed ones only with ``include_reviewed``."""
+        where = "" if include_reviewed else " WHERE reviewed_at IS NULL"
+        return list(self.conn.execute(f"SELECT * FROM detached_annotations{where} ORDER BY id"))
+
+    def review_detached(self, detached_id: int, who: str) -> None:
+        """Mark a detached annotation as seen by ``who`` (it stays stored)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE detached_annotations SET reviewed_at = ?, reviewed_by = ? WHERE id = ?",
+                (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), who, detached_id),
+            )
 
     def sources(self) -> list[sqlite3.Row]:
         return list(

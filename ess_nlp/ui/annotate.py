@@ -12,6 +12,7 @@ import streamlit as st
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ui import annotations, data, queries, retraining
 from ess_nlp.ui.common import page_header, require_corpus
+from ess_nlp.ui.detached import render_detached
 from ess_nlp.ui.nav import link_to_cahier
 
 LEVELS = {"cahier": "Cahiers", "section": "Sections", "sentence": "Phrases"}
@@ -35,6 +36,7 @@ def page() -> None:
     annotator = st.text_input(
         "Votre nom (annotateur)", key="annotate_annotator", placeholder="ex. : Claire D."
     ).strip()
+    render_detached(db, annotator)
     tabs = st.tabs(["File d'annotation", "Accord entre annotateurs", "Réentraîner le modèle"])
     with tabs[0]:
         if not annotator:
