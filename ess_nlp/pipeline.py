@@ -108,10 +108,21 @@ def ingest_paths(
     worker = None if nlp is not None else shared_worker()
     if worker is not None:
         worker.start()  # the pipeline loads while the files are listed
-    files = list(iter_source_files(paths))
+    outside: list[Path] = []
+    files = list(iter_source_files(paths, outside=outside))
     if progress is not None:
         progress(0, len(files))
-    reports = []
+    reports = [
+        SourceReport(
+            source_name(link),
+            "failed",
+            f"{source_name(link)} : lien symbolique vers un fichier hors du dossier ingéré, non suivi",
+        )
+        for link in outside
+    ]
+    for report in reports:
+        if on_file is not None:
+            on_file(report.path, report)
     for done, path in enumerate(files, start=1):
         if on_file is not None:
             on_file(source_name(path), None)

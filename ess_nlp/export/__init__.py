@@ -88,10 +88,13 @@ def _json(prepared: Prepared, meta: dict[str, Any]) -> bytes:
         },
         "synthesis": doc.to_json(),
         "numbers": proposal_numbers(doc),
-        "contributors": [{"name": c.name, "cahiers": c.cahiers, "by_hand": c.by_hand} for c in contributors(doc)],
+        "contributors": [
+            {"name": c.name, "cahiers": c.cahiers, "by_hand": c.by_hand} for c in contributors(doc)
+        ],
         "unsourced": [item.id for _, item in unsourced_items(doc)],
         "footnotes": [
-            {"number": n.number, "text": n.text, "citations": [c.to_json() for c in n.citations]} for n in prepared.notes
+            {"number": n.number, "text": n.text, "citations": [c.to_json() for c in n.citations]}
+            for n in prepared.notes
         ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
@@ -181,7 +184,9 @@ def export(
     fmt = _check_format(fmt)
     given = [x for x in (synthesis_id, theme, domain, topic) if x is not None]
     if len(given) != 1:
-        raise ConfigError("Indiquez exactement une synthèse (--synthesis), un thème (--theme), un domaine (--domain) ou un thème émergent (--topic).")
+        raise ConfigError(
+            "Indiquez exactement une synthèse (--synthesis), un thème (--theme), un domaine (--domain) ou un thème émergent (--topic)."
+        )
     saved: SavedSynthesis | None = None
     scope: Scope | None = None
     if synthesis_id is not None:
@@ -199,7 +204,12 @@ def export(
         require_export(user, saved.group, saved.title)
     meta: dict[str, Any] = {"draft": draft}
     if saved is not None:
-        meta |= {"synthesis_id": saved.id, "version": saved.version, "group": saved.group, "updated_at": saved.updated_at}
+        meta |= {
+            "synthesis_id": saved.id,
+            "version": saved.version,
+            "group": saved.group,
+            "updated_at": saved.updated_at,
+        }
     if fmt == "iramuteq" and scope is not None:
         from ess_nlp.export.iramuteq import iramuteq_corpus
 
@@ -224,14 +234,39 @@ def export(
 
 
 def write_export(result: ExportResult, out: str | Path) -> Path:
-    """Write atomically (temporary file in the same folder, then rename)."""
+    """Write atomically (temporary file in the same folder, then rename). A folder, a device, a
+    symbolic link or any other non-regular file at ``out`` is refused (ConfigError, in French):
+    an export never replaces what is not a plain file."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".export-", dir=out.parent)
+    if out.is_symlink():
+        raise ConfigError(
+            f"{out} : c'est un lien symbolique ; indiquez le chemin d'un fichier ordinaire pour l'export."
+        )
+    if out.exists() and not out.is_file():
+        what = "un dossier" if out.is_dir() else "un fichier spécial (périphérique, tube…)"
+        raise ConfigError(
+            f"{out} : c'est {what}, l'export ne l'écrase pas ; indiquez le chemin d'un fichier"
+            + (f", par exemple {out / result.filename}." if out.is_dir() else ".")
+        )
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise ConfigError(
+            f"{out} : le dossier de l'export ne peut pas être créé ({err.strerror or err})."
+        ) from err
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".export-", dir=out.parent)
+    except OSError as err:
+        raise ConfigError(f"{out} : l'export n'a pas pu être écrit ({err.strerror or err}).") from err
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(result.data)
         os.replace(tmp, out)
+    except OSError as err:  # disk full, read-only folder…: nothing was replaced
+        Path(tmp).unlink(missing_ok=True)
+        raise ConfigError(
+            f"{out} : l'export n'a pas pu être écrit ({err.strerror or err}) ; rien n'a été remplacé."
+        ) from err
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

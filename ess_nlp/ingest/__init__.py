@@ -106,7 +106,7 @@ def is_supported(path: str | Path) -> bool:
     return Path(path).suffix.lower() in SUPPORTED_EXTENSIONS
 
 
-def iter_source_files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def iter_source_files(paths: Iterable[str | Path], *, outside: list[Path] | None = None) -> Iterator[Path]:
     """Files to ingest under ``paths``: files as given, folders walked recursively in sorted order.
 
     Inside folders, hidden files and folders (name starting with "."), Office lock files
@@ -114,6 +114,10 @@ def iter_source_files(paths: Iterable[str | Path]) -> Iterator[Path]:
     an unsupported extension are yielded too, so that the caller reports them (reading one
     raises an :class:`IngestError`; :func:`is_supported` tells them apart beforehand). A path
     that does not exist is yielded as given and fails when read.
+
+    A symbolic link found in a folder is followed only when its target lies inside that
+    folder: the others (a link to ``/etc/passwd`` dropped in a shared folder) are not yielded
+    but appended to ``outside``, for the caller to report.
     """
     for raw in paths:
         path = Path(raw)
@@ -121,13 +125,26 @@ def iter_source_files(paths: Iterable[str | Path]) -> Iterator[Path]:
             yield path
             continue
         found: list[Path] = []
+        root = path.resolve()
         for folder, dirs, files in os.walk(path):
             dirs[:] = [d for d in dirs if not d.startswith(".")]
             for name in files:
                 if name.startswith((".", "~$")) or name.endswith(SIDECAR_SUFFIX):
                     continue
-                found.append(Path(folder) / name)
+                candidate = Path(folder) / name
+                if candidate.is_symlink() and not _inside(candidate, root):
+                    if outside is not None:
+                        outside.append(candidate)
+                    continue
+                found.append(candidate)
         yield from sorted(found, key=lambda p: p.relative_to(path).parts)
+
+
+def _inside(link: Path, root: Path) -> bool:
+    try:
+        return link.resolve().is_relative_to(root)
+    except (OSError, RuntimeError):  # a loop of links: reading it reports it
+        return True
 
 
 def read_document(

@@ -79,3 +79,35 @@ def test_upload_names_are_escaped_like_file_names() -> None:
 
     assert upload_name("C:\\Users\\moi\\été.pdf") == "import/été.pdf"
     assert upload_name("ligne\nnouvelle.txt") == "import/ligne\\nnouvelle.txt"
+
+
+def test_a_symbolic_link_leaving_the_folder_is_not_followed(tmp_path: Path) -> None:
+    from ess_nlp.ingest import iter_source_files
+
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("mot de passe")
+    folder = tmp_path / "cahiers"
+    folder.mkdir()
+    (folder / "bon.txt").write_text("Un cahier\n\nNous proposons de coopérer.")
+    (folder / "alias.txt").symlink_to(folder / "bon.txt")  # inside: followed
+    (folder / "fuite.txt").symlink_to(secret)
+    outside: list[Path] = []
+    found = list(iter_source_files([folder], outside=outside))
+    assert sorted(p.name for p in found) == ["alias.txt", "bon.txt"]
+    assert outside == [folder / "fuite.txt"]
+
+
+def test_ingest_reports_the_link_it_did_not_follow(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0")
+    folder = tmp_path / "cahiers"
+    folder.mkdir()
+    (folder / "bon.txt").write_text("Un cahier\n\nNous proposons de coopérer.")
+    (folder / "passwd.txt").symlink_to(secret)
+    with Store(tmp_path / "db.sqlite3") as store:
+        reports = {Path(r.path).name: r for r in ingest_paths([folder], store)}
+        assert reports["bon.txt"].outcome == "added"
+        assert reports["passwd.txt"].outcome == "failed"
+        assert "hors du dossier ingéré" in reports["passwd.txt"].message
+        assert store.conn.execute("SELECT count(*) FROM sources WHERE text LIKE '%root:x%'").fetchone()[0] == 0
