@@ -20,6 +20,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ess_nlp.cli._extract",
     "ess_nlp.cli._topics",
     "ess_nlp.cli._export",
+    "ess_nlp.cli._maintenance",
 )
 
 app = typer.Typer(

@@ -250,6 +250,44 @@ class Store:
             self.last_annotations = restore_annotations(conn, held, None, reason="le fichier a été retiré de la base")
             return True
 
+    # --- maintenance ------------------------------------------------------------------------
+
+    def integrity_problems(self) -> list[str]:
+        """SQLite's ``PRAGMA integrity_check`` and ``foreign_key_check``: an empty list when the
+        database is sound, else one line per problem found."""
+        found = [str(r[0]) for r in self.conn.execute("PRAGMA integrity_check") if r[0] != "ok"]
+        found += [
+            f"{r[0]} (ligne {r[1]}) : référence absente dans {r[2]}" for r in self.conn.execute("PRAGMA foreign_key_check")
+        ]
+        return found
+
+    def backup(self, target: str | Path) -> Path:
+        """A consistent copy of the database at ``target`` through SQLite's online backup API
+        (others may go on reading and writing meanwhile), written next to it then renamed; an
+        existing folder, link or special file at ``target`` is refused."""
+        from ess_nlp.errors import ConfigError
+
+        target = Path(target)
+        if target.is_symlink() or (target.exists() and not target.is_file()):
+            raise ConfigError(f"{target} : ce n'est pas un fichier ordinaire ; indiquez le chemin du fichier de sauvegarde.")
+        if target.resolve() == self.path.resolve():
+            raise ConfigError(f"{target} : c'est la base elle-même ; choisissez un autre fichier de sauvegarde.")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partiel")
+        partial.unlink(missing_ok=True)
+        try:
+            copy = sqlite3.connect(str(partial))
+            try:
+                self.conn.backup(copy)
+                copy.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except (OSError, sqlite3.Error) as err:
+            partial.unlink(missing_ok=True)
+            raise ConfigError(f"{target} : la sauvegarde n'a pas pu être écrite ({err}) ; la base n'a pas changé.") from err
+        return target
+
     def detached_annotations(self, *, include_reviewed: bool = False) -> list[sqlite3.Row]:
         """Annotations whose passage is gone (file changed or removed), with the text they were
         about, oldest first; reviewed ones only with ``include_reviewed``."""
