@@ -166,7 +166,7 @@ _SENTENCE_INSIDE = re.compile(r"[.!?…]\s+[A-ZÀ-Ö]")
 
 
 def _looks_like_title(block: Block) -> bool:
-    """One line of at most 20 words that opens with a capital (or a digit, a quote) and is not
+    """One line of at most 16 words and one comma that does not open in lower case and is not
     a sentence: no final period, no sentence break inside. Reports that open on their text
     ("la fiscalité trop élevée…", "Doute général sur la prise en compte des revendications.")
     have no title line."""
@@ -174,9 +174,10 @@ def _looks_like_title(block: Block) -> bool:
     first = text.lstrip("«\"“'(* ")[:1]
     return (
         "\n" not in text
-        and len(text.split()) <= 20
+        and len(text.split()) <= 16
+        and text.count(",") <= 1
         and block.marker is None
-        and (first.isupper() or first.isdigit())
+        and not first.islower()
         and not text.rstrip().endswith((".", ";", ",", "…"))
         and not _SENTENCE_INSIDE.search(text)
     )
@@ -277,29 +278,28 @@ def _is_numbered_heading(blocks: list[Block], i: int, labels: Labels) -> bool:
 def _in_list_run(blocks: list[Block], i: int, labels: Labels) -> bool:
     """Whether block ``i`` belongs to a list of items of the same marker style: a neighbour item
     numbered one before or after it, or two (a skipped number), or the same number (a repeated
-    one); also across up to two interleaved paragraphs, unless the items name a section kind
-    ("2 - Nos propositions")."""
+    one), sub-items of another style in between; also across up to two interleaved paragraphs,
+    unless the items name a section kind ("2 - Nos propositions")."""
     marker = blocks[i].marker
     assert marker is not None
     style, value = marker_style(marker), marker_value(marker)
     names_kind = _names_kind(blocks[i], labels)
     for step in (-1, 1):
-        j, skipped = i + step, 0
-        while 0 <= j < len(blocks) and skipped <= 2:
+        j, paragraphs, subs = i + step, 0, 0
+        while 0 <= j < len(blocks) and paragraphs <= 2 and subs <= 12:
             other = blocks[j].marker
-            if other is None:
-                skipped += 1
+            if other is None or marker_style(other) != style:
+                paragraphs += other is None
+                subs += other is not None
                 j += step
                 continue
-            if marker_style(other) != style:
-                break
             other_value = marker_value(other)
             if value is None or other_value is None:
-                return skipped == 0
+                return paragraphs == 0
             delta = (other_value - value) * step
-            if skipped == 0 and delta in (0, 1, 2):
+            if paragraphs == 0 and delta in (0, 1, 2):
                 return True
-            if skipped and delta in (1, 2) and not names_kind and not _names_kind(blocks[j], labels):
+            if paragraphs and delta in (1, 2) and not names_kind and not _names_kind(blocks[j], labels):
                 return True
             break
     return False
