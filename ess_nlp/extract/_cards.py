@@ -180,13 +180,18 @@ def _host(url: str) -> str:
 
 
 def _head_urls(view: CahierView, head: list[Unit]) -> tuple[str, ...]:
-    """Web addresses of the head, those the rest of the cahier cites again first (a fiche's
-    header often gives the institution's site, then the initiative's)."""
+    """Web addresses of the head, the initiative's before the institution's: a fiche's header
+    often gives the institution's site, then the initiative's. A site of which another address
+    of the head is a subdomain ("merignac.com" beside "budgetparticipatif.merignac.com") is the
+    institution's and comes last; then those the rest of the cahier cites again come first."""
     urls = list(dict.fromkeys(url for unit in head for url in find_urls(unit.text)))
     ids = {u.id for u in head}
     cited = {_host(url) for unit, _ in view.paragraphs if unit.id not in ids for url in find_urls(unit.text)}
     body = norm_name(" ".join(unit.text for unit, _ in view.paragraphs if unit.id not in ids))
-    return tuple(sorted(urls, key=lambda url: not (_host(url) in cited or norm_name(_host(url)) in body)))
+    hosts = {_host(url) for url in urls}
+    institutions = {h for h in hosts if any(other.endswith("." + h) for other in hosts)}
+    return tuple(sorted(urls, key=lambda url: (_host(url) in institutions,
+                                               not (_host(url) in cited or norm_name(_host(url)) in body))))
 
 
 def build_card(view: CahierView) -> Initiative | None:

@@ -166,3 +166,14 @@ def test_training_gives_the_same_numbers_whatever_the_blas_kernel() -> None:
                              cwd=ROOT, timeout=300)
         outputs.append(run.stdout)
     assert outputs[0] == outputs[1] and outputs[0].startswith("[[")
+
+
+def test_a_sheets_form_fields_are_neither_proposals_nor_constats(extract_text, nlp) -> None:
+    if "ess_kinds" not in nlp.pipe_names:
+        pytest.skip("no sentence-kind model shipped in models/sentence-kinds")
+    text = ("Ferme du Bois Joly\n\nLa ferme produit des fromages de chèvre et les vend au marché de Niort "
+            "chaque samedi.\n\nCommune : Sauzé-Vaussais (79190)\n")
+    _, _, extraction = extract_text(text)
+    assert all("Commune" not in r.text for r in (*extraction.proposals, *extraction.constats))
+    [card] = extraction.initiatives
+    assert [p.code for p in card.places if p.level == "commune"][:1] == ["79307"]

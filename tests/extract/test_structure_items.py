@@ -181,3 +181,13 @@ def test_unstructured_report_sentences_get_their_kind(extract_text, nlp) -> None
         if record.text and not hasattr(record, "name"):
             assert doc.text[record.start : record.end] == record.text
     assert all(p.kind_score is not None for p in extraction.proposals)
+
+
+def test_the_initiatives_site_comes_before_the_institutions(extract_text) -> None:
+    text = ("Ville de Mérignac\n\nPlace Charles de Gaulle 33700 Mérignac\n\n"
+            "www.merignac.com www.budgetparticipatif.merignac.com\n\n"
+            "Présentation de l'initiative\n\nLe budget participatif de la ville finance depuis 2019 les projets "
+            "que les habitants proposent et votent en ligne ; le site merignac.com publie les résultats.\n")
+    _, _, extraction = extract_text(text)
+    [card] = extraction.initiatives
+    assert card.urls[:2] == ("www.budgetparticipatif.merignac.com", "www.merignac.com")

@@ -8,6 +8,7 @@ span's context-weighted scores on its paragraph (``kind_scores``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Protocol
 
@@ -36,6 +37,12 @@ class Paragraph(Protocol):
 MODEL_LED = (None, "autre", "contexte")
 # Terse diagnoses count there ("Fiscalité injuste", "Trop d'impôts").
 _ZONE_MIN_WORDS = 2
+# A form field of a sheet ("Commune : Niort (79000)", "Tél : …") is neither a proposal nor a
+# constat, whatever its words make the model read.
+_FORM_FIELD = re.compile(
+    r"^\s*(?:commune|ville|code postal|adresse|lieu|localisation|d[ée]partement|r[ée]gion|t[ée]l[ée]phone|t[ée]l|"
+    r"courriel|e-?mail|mail|site(?: web| internet)?|contact|horaires|cat[ée]gories?|statut|forme juridique|"
+    r"structure(?: porteuse)?|porteur)\s?:", re.IGNORECASE)
 
 
 def _groups(paras: Sequence[Paragraph]) -> list[list[Paragraph]]:
@@ -104,7 +111,8 @@ def _decide(para: Paragraph, decision: Decision, structured: bool) -> None:
             if rule:
                 proposals.extend(q for q in rule if p >= keep or q.label_ in ("alternative", "table"))
             elif zone and not strict and p >= decision.add_proposal and not text.endswith(("?", ":")) \
-                    and not any(_overlaps(i, a, b) for i in intros) and sum(t.is_alpha for t in span) >= 2:
+                    and not _FORM_FIELD.match(text) and not any(_overlaps(i, a, b) for i in intros) \
+                    and sum(t.is_alpha for t in span) >= 2:
                 proposals.append(Span(doc, span.start, span.end, label="model"))
         proposals.extend(q for q in rule_props if not any(_overlaps(q, a, b) for a, b in scored))
         proposals.sort(key=lambda q: q.start)
@@ -124,7 +132,7 @@ def _decide(para: Paragraph, decision: Decision, structured: bool) -> None:
         if any(c.label_ == "explicit" for c in rule):
             constats.extend(rule)
         elif scores["constat"] >= decision.constat and sum(t.is_alpha for t in span) >= _ZONE_MIN_WORDS \
-                and not span.text.rstrip().endswith(":"):
+                and not span.text.rstrip().endswith(":") and not _FORM_FIELD.match(span.text):
             constats.extend(rule or [Span(doc, span.start, span.end, label="model")])
     constats.extend(c for c in rule_cons if not any(_overlaps(c, a, b) for a, b in scored))
     constats.sort(key=lambda c: c.start)
