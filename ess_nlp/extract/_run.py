@@ -198,7 +198,7 @@ def extraction_from(
         measure = decision.measure
     proposals = _proposal_records(paras, sentences, by_id)
     constats = _constat_records(paras, sentences, proposals)
-    initiatives = _initiative_records(units, paras, proposals)
+    initiatives = _initiative_records(units, paras, proposals, constats)
     return Extraction(tuple(proposals), tuple(constats), tuple(initiatives), _notes(units, paras), measure)
 
 
@@ -430,8 +430,12 @@ def _constat_records(paras: list[_Para], sentences: dict[str, list[Unit]],
     return records
 
 
-def _initiative_records(units: Sequence[Unit], paras: list[_Para], proposals: list[Proposal]) -> list[Initiative]:
-    per_cahier = Counter(p.cahier for p in proposals)
+def _initiative_records(units: Sequence[Unit], paras: list[_Para], proposals: list[Proposal],
+                        constats: list[Constat]) -> list[Initiative]:
+    # A sheet's short descriptions ("La promotion de l'agriculture biologique.") may read as
+    # proposals to the model: in a text that states no finding, they do not count against a card.
+    argued = {c.cahier for c in constats}
+    per_cahier = Counter(p.cahier for p in proposals if p.cue != "model" or p.cahier in argued)
     by_cahier: dict[str, list[_Para]] = defaultdict(list)
     for para in paras:
         if para.unit.cahier:
