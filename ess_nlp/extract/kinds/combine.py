@@ -81,6 +81,13 @@ def apply_kinds(paras: Sequence[Paragraph], decision: Decision) -> None:
                 _decide(para, decision, para.unit.cahier in structured)
 
 
+def _reads_french(span: Span) -> bool:
+    """A sentence of four words or more holds a French function word ("de", "la", "pour"…), two
+    from ten words on: the model, trained on French, reads anything else by its shape alone."""
+    words = sum(t.is_alpha for t in span)
+    return words < 4 or sum(t.is_stop for t in span) >= (2 if words >= 10 else 1)
+
+
 def _overlaps(a: Span, start: int, end: int) -> bool:
     return a.start_char < end and start < a.end_char
 
@@ -112,7 +119,7 @@ def _decide(para: Paragraph, decision: Decision, structured: bool) -> None:
                 proposals.extend(q for q in rule if p >= keep or q.label_ in ("alternative", "table"))
             elif zone and not strict and p >= decision.add_proposal and not text.endswith(("?", ":")) \
                     and not _FORM_FIELD.match(text) and not any(_overlaps(i, a, b) for i in intros) \
-                    and sum(t.is_alpha for t in span) >= 2:
+                    and sum(t.is_alpha for t in span) >= 2 and _reads_french(span):
                 proposals.append(Span(doc, span.start, span.end, label="model"))
         proposals.extend(q for q in rule_props if not any(_overlaps(q, a, b) for a, b in scored))
         proposals.sort(key=lambda q: q.start)

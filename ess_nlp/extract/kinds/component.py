@@ -65,7 +65,8 @@ class KindTagger:
         spans: list[list[Span]] = []
         texts: list[CuedText] = []
         for doc in docs:
-            found = scored_spans(doc)
+            # a letter's closing formula ("Veuillez agréer…") is no kind of statement
+            found = [span for span in scored_spans(doc) if not detector.is_closing(span.text)]  # type: ignore[attr-defined]
             matches = doc_matches(doc, matchers) if found else []
             spans.append(found)
             texts.extend(CuedText(span.text, sentence_cues(span, matches, detector)) for span in found)
