@@ -36,8 +36,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from rapidfuzz import fuzz
 
 from ess_nlp.extract import Extraction, extract_units, extraction_pipeline
-from ess_nlp.extract._context import sentence_bounds
 from ess_nlp.extract._resources import norm_name
+from ess_nlp.extract.kinds.data import field_hits, report_text
 from ess_nlp.extract.places import place_index
 from ess_nlp.ingest import read_document
 from ess_nlp.records import Document, Unit
@@ -402,32 +402,14 @@ def evaluate_gdn(nlp: Any, sample: int, seed: int, headings: bool) -> None:
     for _, row in rows.iterrows():
         diag = _clean_field(row.constats)
         props = _clean_field(row.propositions)
-        if headings:
-            text = f"Compte rendu\n\nConstats\n\n{diag}\n\nPropositions\n\n{props}\n"
-        else:
-            text = f"{diag}\n\n{props}\n"
-        diag_start = text.index(diag)
-        prop_start = text.index(props, diag_start + len(diag))
-        spans = {
-            "constat": (diag_start, diag_start + len(diag)),
-            "proposal": (prop_start, prop_start + len(props)),
-        }
+        text, spans = report_text(diag, props, headings=headings)
         units = split_document(_document(f"gdn-{row.contribution_id}", text))
         extraction = extract_units(units, nlp=nlp)
         predicted = {
             "proposal": [(p.start, p.end) for p in extraction.proposals],
             "constat": [(c.start, c.end) for c in extraction.constats],
         }
-        for field, (a, b) in spans.items():
-            for s, e in sentence_bounds(text[a:b]):
-                s, e = a + s, a + e
-                if sum(ch.isalpha() for ch in text[s:e]) < 3:
-                    continue
-                stats[f"{field}_sent"] += 1
-                for kind in ("proposal", "constat"):
-                    hit = any(ps < e and s < pe for ps, pe in predicted[kind])
-                    stats[f"{kind}_pred"] += hit
-                    stats[f"{kind}_tp"] += hit and field == kind
+        field_hits(text, spans, predicted, stats)
         stats["reports"] += 1
     elapsed = time.perf_counter() - t0
     label = (

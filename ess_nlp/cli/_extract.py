@@ -28,11 +28,12 @@ def extract(files: FilesArgument, json_output: JsonOption = False, kind: KindOpt
     """Extrait les propositions, les constats et les initiatives de fichiers.
 
     Avec --json, une ligne JSON par objet, avec "kind" parmi proposal, constat, initiative :
-    proposal {kind, id, text, source, start, end, cahier, section, number, parent} ;
-    constat {kind, id, text, source, start, end, cahier, section} ;
-    initiative {kind, id, name, text, source, start, end, organisations, legal_forms,
+    proposal {kind, id, text, source, start, end, cahier, section, number, parent, kind_score} ;
+    constat {kind, id, text, source, start, end, cahier, section, kind_score} ;
+    initiative {kind, id, name, text, source, start, end, porteur, organisations, legal_forms,
     places [{name, level, code}], urls, figures [{text, value, unit}]}.
-    start/end indexent le texte affiché par « ess-nlp text FILE ».
+    start/end indexent le texte affiché par « ess-nlp text FILE ». Un document qui n'est qu'une
+    table des matières le dit en une phrase sur la sortie d'erreur.
     """
     from ess_nlp.extract import extract_units, extraction_pipeline
     from ess_nlp.ingest import iter_source_files, read_document
@@ -60,6 +61,8 @@ def extract(files: FilesArgument, json_output: JsonOption = False, kind: KindOpt
                 typer.echo(str(err), err=True)
                 failed = True
                 continue
+            for note in extraction.notes:
+                typer.echo(note, err=True)
             for record in extraction.records():
                 data = record.to_json()
                 if data["kind"] not in wanted:

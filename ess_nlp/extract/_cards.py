@@ -21,7 +21,7 @@ from ess_nlp.extract._context import sentences
 from ess_nlp.extract._resources import data_path, norm_name, read_jsonl
 from ess_nlp.extract.figures import find_figures, find_urls
 from ess_nlp.extract.initiatives import LEGAL_KEY, ORGS_KEY, PLACES_KEY
-from ess_nlp.extract.places import departements_in, place_index
+from ess_nlp.extract.places import departements_in, place_index, postal_commune
 from ess_nlp.extract.records import Initiative, Place
 from ess_nlp.records import Unit
 
@@ -122,6 +122,78 @@ def canonical(group: list[str]) -> str:
     return clean_name(max(group, key=lambda m: (len(clean_name(m).split()), not m.isupper())))
 
 
+@dataclass(frozen=True)
+class Header:
+    """What the head of a cahier says about who wrote it: a name line right above an address
+    line (letterheads, fiches: "Ville d'Allonnes" / "Hotel de ville, … 72700, Allonnes"), the
+    commune of that address with its INSEE code, and the web addresses written around it."""
+
+    porteur: str | None = None
+    place: Place | None = None
+    urls: tuple[str, ...] = ()
+
+
+_HEAD_PARAGRAPHS = 10
+# "Exemple : la conserverie du Sud-Loire": the section names the initiative it presents.
+_EXAMPLE_HEADING = re.compile(r"^\s*(?:un\s+)?(?:exemples?|zoom|focus|initiative|témoignage)\s*(?:\d+\s*)?:\s*(.{3,80}?)\s*$",
+                              re.I)
+_STREET = re.compile(
+    r"^(?:\d{1,4}(?:[-–]\d{1,4})?,?\s+(?:bis\s+|ter\s+)?)?(?i:rue|avenue|av\.|boulevard|bd|place|pl\.|allée|impasse|"
+    r"chemin|quai|route|cours|esplanade|hôtel de ville|hotel de ville|parvis|square|cs\s*\d|bp\s*\d)\b"
+    r"|^\d{1,4}(?:[-–]\d{1,4})?,?\s"
+)
+_NOT_NAME = re.compile(r"(?i)^(?:contact|tél|tel|téléphone|courriel|e-mail|mail|site|web|www\.|https?://|lauréat|mention|"
+                       r"cas d['’]étude|le \d|objet\s*:)")
+
+
+def _name_line(line: str, title: str) -> bool:
+    words = line.split()
+    return (0 < len(words) <= 12 and any(c.isupper() for c in line[:3]) and not _STREET.match(line)
+            and not _NOT_NAME.match(line) and not find_urls(line) and norm_name(line) != norm_name(title)
+            and not line.rstrip().endswith((".", ";", ":", "?", "!")))
+
+
+def read_header(view: CahierView) -> Header:
+    """The :class:`Header` of a cahier, read in its first paragraphs (before its first section
+    that presents the initiative, states findings or proposes)."""
+    head: list[Unit] = []
+    for unit, _ in view.paragraphs:
+        if unit.kind in ("initiative", "constat", "proposition") or len(head) >= _HEAD_PARAGRAPHS:
+            break
+        head.append(unit)
+    lines = [line.strip() for unit in head for line in unit.text.split("\n") if line.strip()]
+    title = view.cahier.title or ""
+    for i, line in enumerate(lines):
+        place = postal_commune(line)
+        if place is None:
+            continue
+        porteur = next((candidate for candidate in reversed(lines[:i]) if _name_line(candidate, title)), None)
+        if porteur:  # "Conseil National de l'Alimentation (CNA)": the name, without its acronym
+            porteur = clean_name(re.sub(r"\s*\([A-ZÀ-Ö0-9&.\- ]{2,12}\)\s*$", "", porteur))
+        return Header(porteur or None, place, _head_urls(view, head))
+    return Header(urls=_head_urls(view, head))
+
+
+def _host(url: str) -> str:
+    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0]
+    return host[4:] if host.startswith("www.") else host
+
+
+def _head_urls(view: CahierView, head: list[Unit]) -> tuple[str, ...]:
+    """Web addresses of the head, the initiative's before the institution's: a fiche's header
+    often gives the institution's site, then the initiative's. A site of which another address
+    of the head is a subdomain ("merignac.com" beside "budgetparticipatif.merignac.com") is the
+    institution's and comes last; then those the rest of the cahier cites again come first."""
+    urls = list(dict.fromkeys(url for unit in head for url in find_urls(unit.text)))
+    ids = {u.id for u in head}
+    cited = {_host(url) for unit, _ in view.paragraphs if unit.id not in ids for url in find_urls(unit.text)}
+    body = norm_name(" ".join(unit.text for unit, _ in view.paragraphs if unit.id not in ids))
+    hosts = {_host(url) for url in urls}
+    institutions = {h for h in hosts if any(other.endswith("." + h) for other in hosts)}
+    return tuple(sorted(urls, key=lambda url: (_host(url) in institutions,
+                                               not (_host(url) in cited or norm_name(_host(url)) in body))))
+
+
 def build_card(view: CahierView) -> Initiative | None:
     """The initiative card of a cahier, or None when the cahier presents no initiative."""
     init_sections = [s for s in view.sections if s.kind == "initiative"]
@@ -141,12 +213,14 @@ def build_card(view: CahierView) -> Initiative | None:
     all_org_spans = [s for _, d in view.paragraphs for s in d.spans.get(ORGS_KEY, [])]
     groups = merge_organisations([s.text for s in all_org_spans])
     card_spans = [s for _, d in paras for s in d.spans.get(ORGS_KEY, [])]
-    name = _name(view, groups, card_spans)
+    example = _EXAMPLE_HEADING.match(init_sections[0].title or "") if init_sections else None
+    name = _capitalised(clean_name(example.group(1))) if example else _name(view, groups, card_spans)
     body = view.cahier.text[start - view.cahier.start : end - view.cahier.start]
     what = _what(paras, cues.get("WHAT_CUE"))
     figures = tuple(f for u, _ in paras for f in find_figures(u.text, offset=u.start))
     legal_forms = _legal_forms(paras, view, name, groups)
-    urls = tuple(dict.fromkeys(url for u, _ in paras for url in find_urls(u.text))) or tuple(
+    header = read_header(view)
+    urls = tuple(dict.fromkeys((*header.urls, *(url for u, _ in paras for url in find_urls(u.text))))) or tuple(
         dict.fromkeys(url for u, _ in view.paragraphs for url in find_urls(u.text)))
     since = _since(paras, cues.get("SINCE"))
     if not init_sections:
@@ -157,12 +231,17 @@ def build_card(view: CahierView) -> Initiative | None:
         if name is None or not described:
             return None
     places = _places(paras, view)
+    if header.place is not None:
+        places = (header.place, *(p for p in places if (p.level, p.code) != ("commune", header.place.code)))
     partners = _partners(paras, groups, name, cues.get("PARTNER_CUE"))
     in_card = {s.text for s in card_spans}
-    organisations = tuple(dict.fromkeys(canonical(g) for g in groups if in_card.intersection(g)))
+    porteur = _meta_organisation(view) or header.porteur or name
+    organisations = tuple(dict.fromkeys(
+        [*([porteur] if porteur else []), *(canonical(g) for g in groups if in_card.intersection(g))]))
     return Initiative(
         id=f"{anchor.id}/init1",
         name=name,
+        porteur=porteur,
         text=body,
         source=view.cahier.source,
         start=start,
@@ -184,11 +263,9 @@ def build_card(view: CahierView) -> Initiative | None:
 def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> str | None:
     body = " ".join(u.text for u, _ in view.paragraphs)
     body_key = f" {norm_name(body)} "
-    meta = view.cahier.metadata.get("organisation") if view.cahier.metadata else None
+    meta = _meta_organisation(view)
     if meta:
-        candidate = clean_name(re.split(r"\s*[(,;]|\s+[-–]\s+", meta, maxsplit=1)[0])
-        if candidate and len(candidate.split()) <= 8 and any(c.isupper() for c in candidate):
-            return candidate
+        return meta
     title = (view.cahier.title or "").strip()
     candidates = title_candidates(title)
     for candidate in candidates:
@@ -213,6 +290,16 @@ def _name(view: CahierView, groups: list[list[str]], card_spans: list[Span]) -> 
         return clean_name(_TITLE_SPLIT.split(title, maxsplit=1)[0])
     for span in card_spans:
         return canonical([span.text])
+    return None
+
+
+def _meta_organisation(view: CahierView) -> str | None:
+    """The organisation a form field declares ("Structure porteuse : …"), first one only."""
+    meta = view.cahier.metadata.get("organisation") if view.cahier.metadata else None
+    if meta:
+        candidate = clean_name(re.split(r"\s*[(,;]|\s+[-–]\s+", meta, maxsplit=1)[0])
+        if candidate and len(candidate.split()) <= 8 and any(c.isupper() for c in candidate):
+            return candidate
     return None
 
 
@@ -392,3 +479,7 @@ def _partners(paras: list[tuple[Unit, Doc]], groups: list[list[str]], name: str 
                     if _key(label) != name_key:
                         partners.append(label)
     return tuple(dict.fromkeys(partners))
+
+
+def _capitalised(name: str) -> str:
+    return name[:1].upper() + name[1:]

@@ -16,19 +16,26 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from ess_nlp.errors import ModelError
-from ess_nlp.extract import constats as _constats  # noqa: F401  (registers the factory)
+from ess_nlp.extract import constats as _constats
 from ess_nlp.extract import initiatives as _initiatives  # noqa: F401
 from ess_nlp.extract import proposals as _proposals
 from ess_nlp.extract._cards import CahierView, build_card
 from ess_nlp.extract._context import ALTERNATIVE, EXTENSION, UnitContext, ensure_extension, sentence_bounds
+from ess_nlp.extract.kinds import component as _kinds
+from ess_nlp.extract.kinds.combine import apply_kinds
+from ess_nlp.extract.kinds.model import Decision, default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
 from ess_nlp.records import Unit
+from ess_nlp.segment import section_role
+from ess_nlp.segment._blocks import marker_value
+from ess_nlp.segment._roles import ANNEXE, SOMMAIRE
 
 logger = logging.getLogger(__name__)
 
@@ -43,15 +50,32 @@ class Extraction:
     proposals: tuple[Proposal, ...] = ()
     constats: tuple[Constat, ...] = ()
     initiatives: tuple[Initiative, ...] = ()
+    notes: tuple[str, ...] = ()
+    """French sentences about the document as a whole (one that is only a table of contents)."""
+    measure: float | None = None
+    """The score from which a proposal makes the document "propose a measure" (None: rules alone)."""
+
+    @property
+    def proposes(self) -> bool:
+        """Whether the document proposes a measure: a proposal scored ``measure`` or more by
+        the sentence-kind model (with the rules alone: any proposal)."""
+        if self.measure is None:
+            return bool(self.proposals)
+        return any(p.kind_score is not None and p.kind_score >= self.measure for p in self.proposals)
 
     def records(self) -> list[Proposal | Constat | Initiative]:
         return [*self.proposals, *self.constats, *self.initiatives]
 
 
 @functools.lru_cache(maxsize=4)
-def extraction_pipeline(model: str = DEFAULT_MODEL) -> Language:
+def extraction_pipeline(model: str = DEFAULT_MODEL, kinds: str | None = "default") -> Language:
     """The French pipeline (without its parser: sentences come from the units) followed by
-    ``ess_proposals``, ``ess_constats`` and ``ess_initiatives``. Loaded once per model name."""
+    ``ess_proposals``, ``ess_constats``, ``ess_initiatives`` and, when a sentence-kind model is
+    there, ``ess_kinds``. Loaded once per (model, kinds).
+
+    ``kinds``: ``"default"`` uses the shipped sentence-kind model
+    (``models/sentence-kinds/<latest>``, or ``$ESS_NLP_KIND_MODEL``; rules alone when there is
+    none), a folder path uses that model, None extracts with the rules alone."""
     try:
         nlp = spacy.load(model, exclude=["parser", "senter"])
     except OSError as err:
@@ -63,6 +87,11 @@ def extraction_pipeline(model: str = DEFAULT_MODEL) -> Language:
     nlp.add_pipe("ess_proposals")
     nlp.add_pipe("ess_constats")
     nlp.add_pipe("ess_initiatives")
+    path = default_kind_model_path() if kinds == "default" else (Path(kinds) if kinds else None)
+    if path is not None:
+        nlp.add_pipe("ess_kinds", config={"model_path": str(path)})
+    elif kinds == "default":
+        logger.info("no sentence-kind model found: extraction uses the rules alone")
     return nlp
 
 
@@ -76,6 +105,18 @@ class _Para:
     proposal: Proposal | None = None
     parent_item: _Para | None = None
     records: list[Proposal] = field(default_factory=list)
+    role: str | None = None  # the section's role (table of contents, annex…): no items there
+    kind_scores: dict[tuple[int, int], dict[str, float]] = field(default_factory=dict)
+
+    def kind_score(self, kind: str, start: int, end: int) -> float | None:
+        """The (context-weighted) score of ``kind`` of the scored span overlapping doc
+        characters ``[start, end)`` most, None without a kind model."""
+        best, best_overlap = None, 0
+        for (a, b), scores in self.kind_scores.items():
+            overlap = min(b, end) - max(a, start)
+            if overlap > best_overlap:
+                best, best_overlap = scores.get(kind), overlap
+        return None if best is None else round(best, 4)
 
 
 def extract_units(
@@ -84,8 +125,26 @@ def extract_units(
     nlp: Language | None = None,
     batch_size: int = 64,
     progress: Callable[[int, int], None] | None = None,
+    decision: Decision | None = None,
 ) -> Extraction:
-    """Proposals, findings and initiative cards of one document, given its units in pre-order."""
+    """Proposals, findings and initiative cards of one document, given its units in pre-order.
+
+    With the ``ess_kinds`` component in ``nlp``, sentence kinds are combined with the rules as
+    ``decision`` says (default: the thresholds saved with the model)."""
+    nlp = nlp if nlp is not None else extraction_pipeline()
+    paras, sentences, by_id = annotate_units(units, nlp=nlp, batch_size=batch_size, progress=progress)
+    return extraction_from(units, paras, sentences, by_id, nlp=nlp, decision=decision)
+
+
+def annotate_units(
+    units: Sequence[Unit],
+    *,
+    nlp: Language | None = None,
+    batch_size: int = 64,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[list[_Para], dict[str, list[Unit]], dict[str, Unit]]:
+    """The paragraphs of a document with their structure and processed ``Doc`` (the first half of
+    :func:`extract_units`; :func:`extraction_from` is the second)."""
     nlp = nlp if nlp is not None else extraction_pipeline()
     ensure_extension()
     detector = nlp.get_pipe("ess_proposals")
@@ -112,13 +171,42 @@ def extract_units(
         docs.append(doc)
     for i, doc in enumerate(nlp.pipe(docs, batch_size=batch_size), start=1):
         paras[i - 1].doc = doc
+        if paras[i - 1].role is not None:  # a table of contents, an annex…: no item there
+            for key in (_proposals.SPANS_KEY, _proposals.INTROS_KEY, _constats.SPANS_KEY):
+                doc.spans[key] = []
         if progress is not None:
             progress(i, len(paras))
+    return paras, sentences, by_id
 
+
+def extraction_from(
+    units: Sequence[Unit],
+    paras: list[_Para],
+    sentences: dict[str, list[Unit]],
+    by_id: dict[str, Unit],
+    *,
+    nlp: Language | None = None,
+    decision: Decision | None = None,
+) -> Extraction:
+    """Records from annotated paragraphs (see :func:`annotate_units`)."""
+    measure = None
+    if nlp is not None and "ess_kinds" in nlp.pipe_names:
+        tagger = nlp.get_pipe("ess_kinds")
+        assert isinstance(tagger, _kinds.KindTagger)
+        decision = decision or tagger.model.decision
+        apply_kinds(paras, decision)
+        measure = decision.measure
     proposals = _proposal_records(paras, sentences, by_id)
     constats = _constat_records(paras, sentences, proposals)
-    initiatives = _initiative_records(units, paras, proposals)
-    return Extraction(tuple(proposals), tuple(constats), tuple(initiatives))
+    initiatives = _initiative_records(units, paras, proposals, constats)
+    return Extraction(tuple(proposals), tuple(constats), tuple(initiatives), _notes(units, paras), measure)
+
+
+def _notes(units: Sequence[Unit], paras: list[_Para]) -> tuple[str, ...]:
+    if paras and all(p.role == SOMMAIRE for p in paras):
+        return (f"{units[0].source} : ce document ne contient qu'une table des matières ({len(paras)} ligne(s)) ; "
+                "aucune proposition, aucun constat ni aucune initiative n'en est extrait.",)
+    return ()
 
 
 # -- structure -----------------------------------------------------------------------------
@@ -134,6 +222,28 @@ def _marker_type(marker: str) -> str:
     return "bullet"
 
 
+@dataclass
+class _Suspended:
+    """A list cut by a prose paragraph: it resumes when the numbering carries on after it."""
+
+    top_type: str
+    last_top: _Para | None
+    intro: bool
+    last_value: int | None
+    paragraphs: int = 0
+
+
+def _resumes(suspended: _Suspended | None, mtype: str, number: str) -> bool:
+    """Whether an item numbered ``number`` carries on a suspended list: same marker type and the
+    next number (or one skipped, or the same repeated), after at most two paragraphs."""
+    if suspended is None or suspended.top_type != mtype or suspended.paragraphs > 2:
+        return False
+    value = marker_value(number)
+    if value is None or suspended.last_value is None:
+        return mtype == "bullet" and suspended.intro
+    return value - suspended.last_value in (0, 1, 2)
+
+
 def _structure(paragraphs: list[Unit], by_id: dict[str, Unit], detector: _proposals.ProposalDetector,
                nlp: Language) -> list[_Para]:
     paras: list[_Para] = []
@@ -141,17 +251,20 @@ def _structure(paragraphs: list[Unit], by_id: dict[str, Unit], detector: _propos
     intro = False
     top_type: str | None = None
     last_top: _Para | None = None
+    last_value: int | None = None
+    suspended: _Suspended | None = None
     prev: _Para | None = None
     for unit in paragraphs:
         kind = unit.kind
         if unit.section != section:
-            section, intro, top_type, last_top, prev = unit.section, False, None, None, None
+            section, intro, top_type, last_top, prev, suspended = unit.section, False, None, None, None, None
+        role = section_role(by_id[unit.section]) if unit.section in by_id else None
         number = unit.number
         if number is not None and _heading_item(unit.text, number):
             # "III) Nos propositions": a numbered heading the splitter took for a list item
             number = None
-            para = _Para(unit, UnitContext(section_kind=kind))
-            top_type, last_top = None, None
+            para = _Para(unit, UnitContext(section_kind=kind), role=role)
+            top_type, last_top, suspended = None, None, None
             intro = detector.is_intro(nlp.make_doc(unit.text[_marker_end(unit.text, unit.number or ""):]))
             paras.append(para)
             prev = para
@@ -160,13 +273,18 @@ def _structure(paragraphs: list[Unit], by_id: dict[str, Unit], detector: _propos
             marker_end = _marker_end(unit.text, number)
             mtype = _marker_type(number)
             if top_type is None:
-                top_type = mtype
+                if _resumes(suspended, mtype, number):
+                    assert suspended is not None
+                    top_type, last_top, intro = suspended.top_type, suspended.last_top, suspended.intro
+                else:
+                    top_type = mtype
+                suspended = None
             depth = 1 if mtype == top_type else 2
             ctx = UnitContext(section_kind=kind, number=number, depth=depth,
                               in_proposal_list=intro or kind == "proposition", marker_end=marker_end)
-            para = _Para(unit, ctx)
+            para = _Para(unit, ctx, role=role)
             if depth == 1:
-                last_top = para
+                last_top, last_value = para, marker_value(number)
             else:
                 para.parent_item = last_top
         else:
@@ -176,13 +294,20 @@ def _structure(paragraphs: list[Unit], by_id: dict[str, Unit], detector: _propos
                 prev is not None and prev.ctx.number is not None and prev.continuation_of is None
                 and not _END_PUNCT.search(prev.unit.text) and text[:1].islower()
             )
-            para = _Para(unit, UnitContext(section_kind=kind, after_proposal=prev is not None))
+            para = _Para(unit, UnitContext(section_kind=kind, after_proposal=prev is not None), role=role)
             if continues and prev is not None:
                 para.continuation_of = prev
                 prev.continued_by = para
             elif not is_alternative:
+                new_intro = detector.is_intro(nlp.make_doc(text))
+                if top_type is not None and not new_intro:
+                    suspended = _Suspended(top_type, last_top, intro, last_value)
+                elif suspended is not None and not new_intro:
+                    suspended.paragraphs += 1
+                else:
+                    suspended = None
                 top_type, last_top = None, None
-                intro = detector.is_intro(nlp.make_doc(text))
+                intro = new_intro
         paras.append(para)
         prev = para
     return paras
@@ -270,6 +395,7 @@ def _proposal_records(paras: list[_Para], sentences: dict[str, list[Unit]],
                 parent=parent,
                 alternative=alternative,
                 cue="sub-item" if parent and not alternative else span.label_,
+                kind_score=para.kind_score("proposal", span.start_char, span.end_char),
             )
             records.append(record)
             if para.proposal is None:
@@ -299,12 +425,17 @@ def _constat_records(paras: list[_Para], sentences: dict[str, list[Unit]],
             records.append(Constat(
                 id=f"{unit.id}/cons{k}", text=span.text, source=unit.source, start=start, end=end,
                 unit=link.id, cahier=unit.cahier, section=unit.section, cue=span.label_,
+                kind_score=para.kind_score("constat", span.start_char, span.end_char),
             ))
     return records
 
 
-def _initiative_records(units: Sequence[Unit], paras: list[_Para], proposals: list[Proposal]) -> list[Initiative]:
-    per_cahier = Counter(p.cahier for p in proposals)
+def _initiative_records(units: Sequence[Unit], paras: list[_Para], proposals: list[Proposal],
+                        constats: list[Constat]) -> list[Initiative]:
+    # A sheet's short descriptions ("La promotion de l'agriculture biologique.") may read as
+    # proposals to the model: in a text that states no finding, they do not count against a card.
+    argued = {c.cahier for c in constats}
+    per_cahier = Counter(p.cahier for p in proposals if p.cue != "model" or p.cahier in argued)
     by_cahier: dict[str, list[_Para]] = defaultdict(list)
     for para in paras:
         if para.unit.cahier:
@@ -316,7 +447,8 @@ def _initiative_records(units: Sequence[Unit], paras: list[_Para], proposals: li
         view = CahierView(
             cahier=cahier,
             sections=[s for s in sections.values() if s.cahier == cahier.id],
-            paragraphs=[(p.unit, p.doc) for p in cahier_paras if p.doc is not None],
+            paragraphs=[(p.unit, p.doc) for p in cahier_paras
+                        if p.doc is not None and p.role not in (SOMMAIRE, ANNEXE)],
             proposals=per_cahier.get(cahier.id, 0),
         )
         card = build_card(view)

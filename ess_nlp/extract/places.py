@@ -140,3 +140,38 @@ def departements_in(text: str) -> set[str]:
         if f" {name} " in key:
             codes.add(area.code)
     return codes
+
+
+# A postal code as written on an address line: "79000", "44 094", "33 000".
+_ADDRESS_POSTCODE = re.compile(r"(?<![\d\w])((?:0[1-9]|[1-8]\d|9[0-5]|97)\s?\d{3})(?![\d\w])")
+_NAME_AFTER = re.compile(r"^[\s,]*((?:[A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[\s-]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]*|sur|sous|en|le|la|les|de|du|des|lès|lez|d['’]\w+)){0,5})")
+_NAME_BEFORE = re.compile(r"((?:[A-ZÀ-ÖØ-Þ][\w'’-]*)(?:[\s-]+(?:[A-ZÀ-ÖØ-Þ][\w'’-]*|sur|sous|en|le|la|les|de|du|des|lès|lez)){0,5})[\s,]*$")
+_CEDEX = re.compile(r"\s+(?:cedex|CEDEX|Cedex)(?:\s+\d+)?\b.*$")
+
+
+def postal_commune(line: str) -> Place | None:
+    """The commune of an address line with its INSEE code: "Place du Capitole 31 040 Toulouse",
+    "5 rue Jules de Vicq 59 000, Lille", "Rue Jules Verne Plessé, 44630", "38031 Grenoble Cedex".
+    The postal code's département settles homonyms; None when no commune of that département
+    bears the name."""
+    index = place_index()
+    for match in _ADDRESS_POSTCODE.finditer(line):
+        code = match.group(1).replace(" ", "")
+        dep = code[:3] if code.startswith("97") else code[:2]
+        names = []
+        after = _NAME_AFTER.match(_CEDEX.sub("", line[match.end():]))
+        if after:
+            names.append(after.group(1))
+        before = _NAME_BEFORE.search(line[: match.start()])
+        if before:
+            names.append(before.group(1))
+        for name in names:
+            words = name.split()
+            for n in range(len(words), 0, -1):  # the longest run of words that is a commune there
+                candidate = " ".join(words[:n]) if name is names[0] and after else " ".join(words[-n:])
+                codes = [c for c in index.commune_codes(candidate) if _dep_of(c) == dep]
+                if len(codes) == 1:
+                    return Place(candidate, "commune", codes[0])
+                if codes:
+                    return index.resolve_commune(candidate, {dep})
+    return None

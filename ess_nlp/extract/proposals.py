@@ -12,7 +12,8 @@ What counts as a proposal (one ``Doc`` holds one paragraph):
   "Que …" or an imperative anywhere, or with an infinitive in a proposition section.
 
 A statement of fact ("Nous avons créé 12 emplois.") matches none of these, nor does a form's
-placeholder ("(non renseigné)", "Néant", "Commune : Non renseignée", "Voir le compte rendu joint").
+placeholder ("(non renseigné)", "Néant", "Commune : Non renseignée", "Voir le compte rendu joint")
+or a letter's closing formula ("Veuillez agréer…", label ``CLOSING`` of ``openings.jsonl``).
 A bare intro
 ("Nous proposons :") is not a proposal either: it goes to ``doc.spans["proposal_intros"]``.
 Cue patterns and opening word lists are data files: ``patterns/proposals.jsonl`` (spaCy
@@ -82,6 +83,9 @@ class ProposalDetector:
         self.placeholder_starts = tuple(
             _placeholder_key(w) + " " for row in openings if row["label"] == "PLACEHOLDER_START" for w in row["words"]
         )
+        self.closings = tuple(
+            _placeholder_key(w) for row in openings if row["label"] == "CLOSING" for w in row["words"]
+        )
         ensure_extension()
 
     def __call__(self, doc: Doc) -> Doc:
@@ -94,7 +98,11 @@ class ProposalDetector:
     def match(self, doc: Doc) -> tuple[list[Span], list[Span]]:
         """Proposal spans (label = cue) and intro spans of ``doc``."""
         proposals, intros = self._match(doc)
-        return [span for span in proposals if not self.is_placeholder(span.text)], intros
+        return [span for span in proposals if not self.is_placeholder(span.text) and not self.is_closing(span.text)], intros
+
+    def is_closing(self, text: str) -> bool:
+        """Whether ``text`` is a letter's closing formula ("Veuillez agréer, Madame…")."""
+        return _placeholder_key(text).startswith(self.closings) if self.closings else False
 
     def is_placeholder(self, text: str) -> bool:
         """Whether ``text`` is a form's empty-field placeholder, alone or after a short label, or a

@@ -20,7 +20,9 @@ class Proposal:
     ``number`` is the list marker as written ("1.", "a)", "-") or None for prose;
     ``parent`` is the id of the proposal this one depends on (a sub-item, or an alternative
     introduced by "Ou :", then ``alternative`` is True); ``cue`` says why it was kept
-    ("list", "sub-item", "alternative", "infinitive", "que", "imperative", "cue").
+    ("list", "sub-item", "alternative", "infinitive", "que", "imperative", "nominal", "cue",
+    "table", or "model" when the sentence-kind model alone made it one); ``kind_score`` is the
+    sentence-kind model's score of "proposal" for it (None without the model).
     """
 
     id: str
@@ -35,6 +37,7 @@ class Proposal:
     parent: str | None = None
     alternative: bool = False
     cue: str = "cue"
+    kind_score: float | None = None
 
     def to_json(self) -> dict[str, object]:
         """The ``ess-nlp extract --json`` contract for ``"kind": "proposal"``."""
@@ -49,12 +52,15 @@ class Proposal:
             "section": self.section,
             "number": self.number,
             "parent": self.parent,
+            "kind_score": self.kind_score,
         }
 
 
 @dataclass(frozen=True)
 class Constat:
-    """A finding: a sentence of a constat section, or one that states a problem with evidence."""
+    """A finding: a sentence of a constat section, or one that states a problem with evidence, or
+    one the sentence-kind model reads as a finding (``cue`` "model"); ``kind_score`` is the
+    model's score of "constat" for it (None without the model)."""
 
     id: str
     text: str
@@ -65,6 +71,7 @@ class Constat:
     cahier: str | None
     section: str | None
     cue: str = "section"
+    kind_score: float | None = None
 
     def to_json(self) -> dict[str, object]:
         """The ``ess-nlp extract --json`` contract for ``"kind": "constat"``."""
@@ -77,6 +84,7 @@ class Constat:
             "end": self.end,
             "cahier": self.cahier,
             "section": self.section,
+            "kind_score": self.kind_score,
         }
 
 
@@ -110,7 +118,11 @@ class Figure:
 
 @dataclass(frozen=True)
 class Initiative:
-    """An initiative card read from one passage (usually a section presenting the initiative)."""
+    """An initiative card read from one passage (usually a section presenting the initiative).
+
+    ``porteur`` is the organisation carrying the initiative (the cahier's author): the one a
+    form field declares, else the name above the address at the head of the document, else the
+    card's name; it comes first in ``organisations``."""
 
     id: str
     name: str | None
@@ -123,6 +135,7 @@ class Initiative:
     section: str | None
     what: str | None = None
     since: str | None = None
+    porteur: str | None = None
     organisations: tuple[str, ...] = ()
     partners: tuple[str, ...] = ()
     legal_forms: tuple[str, ...] = ()
@@ -140,6 +153,7 @@ class Initiative:
             "source": self.source,
             "start": self.start,
             "end": self.end,
+            "porteur": self.porteur,
             "organisations": list(self.organisations),
             "legal_forms": list(self.legal_forms),
             "places": [p.to_json() for p in self.places],

@@ -2,7 +2,8 @@
 records linked to their units, then rebuild the groups of near-duplicate proposals.
 
 A source is extracted again when its bytes changed (re-ingestion replaces its units, and the
-cascade removes what was extracted from them) or when the extraction version changed.
+cascade removes what was extracted from them) or when the extraction version changed (the code's
+``EXTRACTION_VERSION``, the spaCy model, the sentence-kind model's version).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ess_nlp.extract._run import DEFAULT_MODEL, Extraction, extract_units, extraction_pipeline
 from ess_nlp.extract.duplicates import DEFAULT_THRESHOLD, group_duplicates
+from ess_nlp.extract.kinds.model import default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
 from ess_nlp.store import Store
 
@@ -23,7 +25,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-EXTRACTION_VERSION = "1"
+EXTRACTION_VERSION = "2"  # 2: sentence kinds, document roles, porteur (issue 12)
 
 
 def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = None,
@@ -31,7 +33,8 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
     """Run extraction over the sources that need it; return a ``StepReport``."""
     from ess_nlp.pipeline import StepReport
 
-    version = f"{EXTRACTION_VERSION}:{model}"
+    kinds = default_kind_model_path()
+    version = f"{EXTRACTION_VERSION}:{model}:{'kinds-' + kinds.name if kinds is not None else 'rules'}"
     todo = [
         (row["id"], row["path"], row["sha256"])
         for row in store.conn.execute(
@@ -40,7 +43,7 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
             (version,),
         )
     ]
-    counts = {"sources": 0, "proposals": 0, "constats": 0, "initiatives": 0, "groups": 0}
+    counts = {"sources": 0, "proposals": 0, "constats": 0, "initiatives": 0, "groups": 0, "notes": 0}
     nlp = extraction_pipeline(model) if todo else None
     for done, (source_id, path, sha256) in enumerate(todo, start=1):
         units = list(store.units(source=path))
@@ -56,6 +59,9 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
         counts["proposals"] += len(extraction.proposals)
         counts["constats"] += len(extraction.constats)
         counts["initiatives"] += len(extraction.initiatives)
+        counts["notes"] += len(extraction.notes)
+        for note in extraction.notes:
+            logger.warning("%s", note)
         if progress is not None:
             progress(done, len(todo))
     if todo or not store.conn.execute("SELECT 1 FROM duplicate_groups LIMIT 1").fetchone():
@@ -66,6 +72,8 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
         f"{counts['sources']} source(s) traitée(s) : {counts['proposals']} proposition(s), "
         f"{counts['constats']} constat(s), {counts['initiatives']} initiative(s) ; "
         f"{counts['groups']} groupe(s) de propositions proches"
+        + (f" ; {counts['notes']} document(s) sans contenu exploitable (table des matières seule)"
+           if counts["notes"] else "")
     )
     return StepReport("extract", summary, counts)
 
@@ -86,29 +94,29 @@ def save_extraction(store: Store, source_id: int, unit_ids: list[str], extractio
             conn.execute(f"DELETE FROM proposals WHERE unit_id IN ({marks})", chunk)
         conn.executemany(
             "INSERT INTO proposals(id, unit_id, cahier_id, section_id, start, end, text, number, parent_id,"
-            " alternative, cue) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " alternative, cue, kind_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_proposal_row(p) for p in extraction.proposals],
         )
         conn.executemany(
-            "INSERT INTO constats(id, unit_id, cahier_id, section_id, start, end, text, cue)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO constats(id, unit_id, cahier_id, section_id, start, end, text, cue, kind_score)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_constat_row(c) for c in extraction.constats],
         )
         conn.executemany(
             "INSERT INTO initiatives(id, unit_id, cahier_id, section_id, start, end, name, text, what, since,"
-            " organisations, partners, legal_forms, places, urls, figures)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " organisations, partners, legal_forms, places, urls, figures, porteur)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_initiative_row(i) for i in extraction.initiatives],
         )
 
 
 def _proposal_row(p: Proposal) -> tuple[object, ...]:
     return (p.id, p.unit, p.cahier, p.section, p.start, p.end, p.text, p.number, p.parent, int(p.alternative),
-            p.cue)
+            p.cue, p.kind_score)
 
 
 def _constat_row(c: Constat) -> tuple[object, ...]:
-    return (c.id, c.unit, c.cahier, c.section, c.start, c.end, c.text, c.cue)
+    return (c.id, c.unit, c.cahier, c.section, c.start, c.end, c.text, c.cue, c.kind_score)
 
 
 def _initiative_row(i: Initiative) -> tuple[object, ...]:
@@ -119,6 +127,7 @@ def _initiative_row(i: Initiative) -> tuple[object, ...]:
         i.id, i.unit, i.cahier, i.section, i.start, i.end, i.name, i.text, i.what, i.since,
         dump(list(i.organisations)), dump(list(i.partners)), dump(list(i.legal_forms)),
         dump([p.to_json() for p in i.places]), dump(list(i.urls)), dump([f.to_json() for f in i.figures]),
+        i.porteur,
     )
 
 

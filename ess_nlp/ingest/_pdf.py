@@ -58,6 +58,7 @@ _BOLD_RE = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)
 _HYPHENS = ("-", "\u2010", "\u00ad")
 _SENTENCE_END = tuple('.!?…:»"”')
 _LETTER_RE = re.compile(r"[^\W\d_]", re.UNICODE)
+_URL_END_RE = re.compile(r"(?:https?://|www\.)\S*$")
 _WORD_END_RE = re.compile(r"([^\W\d_]+(?:['’][^\W\d_]+)?)$")
 _WORD_START_RE = re.compile(r"^([^\W\d_]+)")
 
@@ -535,7 +536,8 @@ def _append_line(current: list[_Piece], pieces: list[_Piece], vocabulary: set[st
         right = _WORD_START_RE.match(first)
         separator = ""
         if left_text.endswith("\u00ad") or (
-            left and right and join_hyphenated(left.group(1), right.group(1), vocabulary)
+            left and right and not _URL_END_RE.search(left_text[:-1])  # a web address keeps its hyphens
+            and join_hyphenated(left.group(1), right.group(1), vocabulary)
         ):
             left_text = left_text[:-1]
         elif left_text.endswith("\u2010"):

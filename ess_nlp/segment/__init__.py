@@ -8,6 +8,10 @@ headings "1 - …", "II) …", markdown headings), each with a kind (constat, pr
 initiative, contexte, autre). Sections hold paragraphs (each list item is its own paragraph and
 keeps its marker in ``Unit.number``) and paragraphs hold sentences (spaCy French).
 
+A letter's header, a table of contents, annexes and lists of signatories are sections of kind
+"contexte" whose unit carries ``metadata["role"]`` (``lettre``, ``sommaire``, ``annexe``,
+``signataires``): their lines are not headings, and extraction takes no item from them.
+
 The heading vocabulary is data: ``labels.yaml`` in this package.
 """
 
@@ -19,15 +23,22 @@ from ess_nlp.nlp import sentence_pipeline
 from ess_nlp.records import Document, Unit
 from ess_nlp.segment._blocks import Block, fold, split_blocks
 from ess_nlp.segment._labels import load_labels
+from ess_nlp.segment._roles import ROLES
 from ess_nlp.segment._sentences import sentence_spans
 from ess_nlp.segment._structure import CahierDraft, field_metadata, find_cahiers, find_sections
 
-__all__ = ["doc_key", "fold", "split_blocks", "split_document"]
+__all__ = ["ROLES", "doc_key", "fold", "section_role", "split_blocks", "split_document"]
 
 
 def doc_key(doc: Document) -> str:
     """The prefix of every unit id of a document: the first 10 hex digits of its content hash."""
     return doc.sha256[:10]
+
+
+def section_role(unit: Unit) -> str | None:
+    """The role of a section unit (one of ``ROLES``), None for body sections."""
+    role = unit.metadata.get("role") if unit.metadata else None
+    return str(role) if role in ROLES else None
 
 
 def split_document(doc: Document, *, nlp: Language | None = None) -> list[Unit]:
@@ -101,6 +112,7 @@ def _cahier_units(
                 page=doc.page_at(s_start),
                 cahier=cahier_id,
                 section=section_id,
+                metadata={"role": section.role} if section.role else {},
             )
         )
         for pi, block in enumerate(section.blocks, start=1):

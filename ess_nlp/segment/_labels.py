@@ -20,6 +20,12 @@ class Labels:
     banner_patterns: tuple[re.Pattern[str], ...]
     title_labels: tuple[re.Pattern[str], ...]
     separator_chars: str
+    toc_labels: frozenset[str] = frozenset()
+    heading_labels: frozenset[str] = frozenset()
+    annex_patterns: tuple[re.Pattern[str], ...] = ()
+    signatory_patterns: tuple[re.Pattern[str], ...] = ()
+    letter_patterns: tuple[re.Pattern[str], ...] = ()
+    salutations: tuple[re.Pattern[str], ...] = ()
 
     def kind_of(self, heading: str) -> str:
         """The section kind a heading announces: exact form label first, else the earliest keyword."""
@@ -35,6 +41,23 @@ class Labels:
 
     def is_form_label(self, text: str) -> bool:
         return _strip_heading(fold(text)) in self.form_labels
+
+    def is_heading_label(self, text: str) -> bool:
+        """"Exemple : la conserverie du Sud-Loire", "Annexe 2 : liste des thèmes": a label that
+        introduces a heading, not a form field."""
+        label = fold(text.split(":", 1)[0])
+        label = re.sub(r"\s*(?:n[°o]\s*)?(?:\d{1,2}|[ivx]{1,4})$", "", label).strip()
+        return ":" in text and label in self.heading_labels
+
+    def is_toc_label(self, text: str) -> bool:
+        """"Sommaire", "TABLE DES MATIÈRES", "Sommaire :"."""
+        return len(text) < 40 and _strip_heading(fold(text)) in self.toc_labels
+
+    def is_letter_line(self, folded: str) -> bool:
+        return any(p.search(folded) for p in self.letter_patterns)
+
+    def is_salutation(self, folded: str) -> bool:
+        return len(folded) < 80 and any(p.match(folded) for p in self.salutations)
 
 
 def _strip_heading(folded: str) -> str:
@@ -58,4 +81,10 @@ def load_labels() -> Labels:
         banner_patterns=tuple(re.compile(p, re.IGNORECASE) for p in raw["banner_patterns"]),
         title_labels=tuple(re.compile(p, re.IGNORECASE) for p in raw["title_labels"]),
         separator_chars=raw["separator_chars"],
+        toc_labels=frozenset(fold(label) for label in raw.get("toc_labels", ())),
+        heading_labels=frozenset(fold(label) for label in raw.get("heading_labels", ())),
+        annex_patterns=tuple(re.compile(p) for p in raw.get("annex_patterns", ())),
+        signatory_patterns=tuple(re.compile(p) for p in raw.get("signatory_patterns", ())),
+        letter_patterns=tuple(re.compile(p) for p in raw.get("letter_patterns", ())),
+        salutations=tuple(re.compile(p) for p in raw.get("salutations", ())),
     )

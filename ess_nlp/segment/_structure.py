@@ -8,11 +8,17 @@ from dataclasses import dataclass, field
 from ess_nlp.records import Document
 from ess_nlp.segment._blocks import Block, fold, marker_style, marker_value, split_blocks
 from ess_nlp.segment._labels import Labels
+from ess_nlp.segment._roles import ANNEXE, LETTRE, SOMMAIRE, letter_header, role_of_heading, toc_blocks
 
 _TERMINAL = re.compile(r"[.;!,…]$")
 _PRONOUN_START = re.compile(r"^(nous|je|j'|il|elle|on|ils|elles|voici|vous)\b", re.IGNORECASE)
 _LABEL_VALUE = re.compile(r"^[^:]{2,60}\s?:\s*\S")
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+\S")
+# An address line ("12 rue des Halles, 79000 Niort", "Place du Capitole 31 040 Toulouse") is never a heading.
+_ADDRESS = re.compile(
+    r"(?<![\d\w])(?:0[1-9]|[1-8]\d|9[0-5]|97)\s?\d{3}(?![\d\w])[\s,]*[A-ZÀ-Ö]|[A-ZÀ-Ö][\w'’-]+,?\s+(?:0[1-9]|[1-8]\d|9[0-5]|97)\d{3}\s*$"
+    r"|^\d{1,4}(?:[-–]\d{1,4})?,?\s+(?:bis\s+|ter\s+)?(?i:rue|avenue|boulevard|bd|place|allée|impasse|chemin|quai|route|cours)\b"
+)
 
 # "Label : value" lines at the top of a cahier that describe it (form exports, compiled files).
 _FIELD_LABELS: tuple[tuple[str, str], ...] = (
@@ -41,6 +47,7 @@ class SectionDraft:
     kind: str
     heading: Block | None
     blocks: list[Block] = field(default_factory=list)
+    role: str | None = None  # see ess_nlp.segment._roles.ROLES
 
 
 @dataclass
@@ -155,8 +162,25 @@ def _is_separator(block: Block, labels: Labels) -> bool:
     )
 
 
+_SENTENCE_INSIDE = re.compile(r"[.!?…]\s+[A-ZÀ-Ö]")
+
+
 def _looks_like_title(block: Block) -> bool:
-    return "\n" not in block.text and len(block.text.split()) <= 30 and block.marker is None
+    """One line of at most 16 words and one comma that does not open in lower case and is not
+    a sentence: no final period, no sentence break inside. Reports that open on their text
+    ("la fiscalité trop élevée…", "Doute général sur la prise en compte des revendications.")
+    have no title line."""
+    text = block.text
+    first = text.lstrip("«\"“'(* ")[:1]
+    return (
+        "\n" not in text
+        and len(text.split()) <= 16
+        and text.count(",") <= 1
+        and block.marker is None
+        and not first.islower()
+        and not text.rstrip().endswith((".", ";", ",", "…"))
+        and not _SENTENCE_INSIDE.search(text)
+    )
 
 
 # --- sections ---------------------------------------------------------------------------------
@@ -164,18 +188,43 @@ def _looks_like_title(block: Block) -> bool:
 
 def find_sections(cahier: CahierDraft, labels: Labels) -> list[SectionDraft]:
     """Cut a cahier's body into sections at its headings; text before the first heading is an
-    untitled section ("contexte" when headings follow, "autre" in a cahier without headings)."""
+    untitled section ("contexte" when headings follow, "autre" in a cahier without headings).
+
+    A letter's header, a table of contents and everything after an "Annexes" heading become
+    sections of kind "contexte" with a ``role`` (lettre, sommaire, annexe; a list of
+    signatories: signataires); their lines are never headings."""
     body = cahier.body
-    heading_flags = [_is_heading(body, i, labels, cahier.field_labels) for i in range(len(body))]
+    tabular = bool(cahier.field_labels)
+    toc = set() if tabular else toc_blocks(body, labels)
+    letter = 0 if tabular else letter_header(body, labels)
+    heading_flags = [i >= letter and i not in toc and _is_heading(body, i, labels, cahier.field_labels)
+                     for i in range(len(body))]
     sections: list[SectionDraft] = []
-    for block, is_heading in zip(body, heading_flags, strict=True):
+    annex = False
+    for i, (block, is_heading) in enumerate(zip(body, heading_flags, strict=True)):
+        if i < letter or i in toc:
+            own = LETTRE if i < letter else SOMMAIRE
+            if own == SOMMAIRE and labels.is_toc_label(block.text):
+                sections.append(SectionDraft(title=block.text, kind="contexte", heading=block, role=own))
+                continue
+            if not sections or sections[-1].role != own:
+                sections.append(SectionDraft(title=None, kind="contexte", heading=None, role=own))
+            sections[-1].blocks.append(block)
+            continue
         if is_heading:
             kind = cahier.field_labels.get(block.text) or labels.kind_of(block.text)
-            sections.append(SectionDraft(title=block.text, kind=kind, heading=block))
+            role = None if tabular else role_of_heading(block.text, labels)
+            annex = annex or role == ANNEXE
+            if annex:
+                role = ANNEXE
+            if role is not None:
+                kind = "contexte"
+            sections.append(SectionDraft(title=block.text, kind=kind, heading=block, role=role))
             continue
-        if not sections:
+        if not sections or sections[-1].role in (LETTRE, SOMMAIRE):
+            later = any(heading_flags[i:])
             sections.append(
-                SectionDraft(title=None, kind="contexte" if any(heading_flags) else "autre", heading=None)
+                SectionDraft(title=None, kind="contexte" if any(heading_flags) and later else "autre", heading=None)
             )
         sections[-1].blocks.append(block)
     return sections
@@ -188,13 +237,15 @@ def _is_heading(blocks: list[Block], i: int, labels: Labels, field_labels: dict[
         return text in field_labels
     if "\n" in text or len(text) > 150 or " | " in text:  # table rows are never headings
         return False
+    if _ADDRESS.search(text):
+        return False
     if _MARKDOWN_HEADING.match(text):
         return True
     marker = block.marker
     if marker is not None:
         return _is_numbered_heading(blocks, i, labels)
     if _LABEL_VALUE.match(text) and not labels.is_form_label(text):
-        return False
+        return labels.is_heading_label(text) and len(text.split()) <= 14 and not _TERMINAL.search(text)
     if labels.is_form_label(text):
         return True
     if _is_all_caps(text):
@@ -213,7 +264,7 @@ def _is_numbered_heading(blocks: list[Block], i: int, labels: Labels) -> bool:
         return True
     if _TERMINAL.search(rest) or len(rest.split()) > 10 or _PRONOUN_START.match(rest):
         return False
-    if _in_list_run(blocks, i):
+    if _in_list_run(blocks, i, labels):
         return False
     return (
         style.startswith("roman")
@@ -224,19 +275,40 @@ def _is_numbered_heading(blocks: list[Block], i: int, labels: Labels) -> bool:
     )
 
 
-def _in_list_run(blocks: list[Block], i: int) -> bool:
-    """Whether block ``i`` sits in a run of consecutive list items of the same marker style."""
+def _in_list_run(blocks: list[Block], i: int, labels: Labels) -> bool:
+    """Whether block ``i`` belongs to a list of items of the same marker style: a neighbour item
+    numbered one before or after it, or two (a skipped number), or the same number (a repeated
+    one), sub-items of another style in between; also across up to two interleaved paragraphs,
+    unless the items name a section kind ("2 - Nos propositions")."""
     marker = blocks[i].marker
     assert marker is not None
     style, value = marker_style(marker), marker_value(marker)
-    for j, step in ((i - 1, -1), (i + 1, 1)):
-        if 0 <= j < len(blocks):
+    names_kind = _names_kind(blocks[i], labels)
+    for step in (-1, 1):
+        j, paragraphs, subs = i + step, 0, 0
+        while 0 <= j < len(blocks) and paragraphs <= 2 and subs <= 12:
             other = blocks[j].marker
-            if other is not None and marker_style(other) == style:
-                other_value = marker_value(other)
-                if value is None or other_value is None or other_value == value + step:
-                    return True
+            if other is None or marker_style(other) != style:
+                paragraphs += other is None
+                subs += other is not None
+                j += step
+                continue
+            other_value = marker_value(other)
+            if value is None or other_value is None:
+                return paragraphs == 0
+            delta = (other_value - value) * step
+            if paragraphs == 0 and delta in (0, 1, 2):
+                return True
+            if paragraphs and delta in (1, 2) and not names_kind and not _names_kind(blocks[j], labels):
+                return True
+            break
     return False
+
+
+def _names_kind(block: Block, labels: Labels) -> bool:
+    """A short numbered line that names a section ("2 - Nos propositions", "III) Constats")."""
+    rest = block.text[block.body_start - block.start :]
+    return labels.is_form_label(rest) or (labels.kind_of(rest) != "autre" and len(rest.split()) <= 5)
 
 
 def _is_all_caps(text: str) -> bool:

@@ -256,6 +256,9 @@ class Candidate:
     richness: float = 0.0
     strength: float = 0.0
     section: str | None = None
+    what: str = ""
+    results: tuple[str, ...] = ()
+    kind_score: float | None = None
 
 
 def _strip_marker(text: str, start: int) -> tuple[str, int]:
@@ -332,17 +335,18 @@ _EXTRACTION_SQL = {
     "proposal": (
         "SELECT t.id, t.unit_id, t.cahier_id, t.section_id, t.start, t.end, t.text, t.cue, t.parent_id,"
         " t.alternative, NULL AS name, NULL AS what, NULL AS since, '[]' AS organisations, '[]' AS legal_forms,"
-        " '[]' AS places, '[]' AS urls, '[]' AS figures, s.path AS source, u.page"
+        " '[]' AS places, '[]' AS urls, '[]' AS figures, s.path AS source, u.page, t.kind_score, NULL AS porteur"
     ),
     "constat": (
         "SELECT t.id, t.unit_id, t.cahier_id, t.section_id, t.start, t.end, t.text, t.cue, NULL AS parent_id,"
         " 0 AS alternative, NULL AS name, NULL AS what, NULL AS since, '[]' AS organisations,"
-        " '[]' AS legal_forms, '[]' AS places, '[]' AS urls, '[]' AS figures, s.path AS source, u.page"
+        " '[]' AS legal_forms, '[]' AS places, '[]' AS urls, '[]' AS figures, s.path AS source, u.page,"
+        " t.kind_score, NULL AS porteur"
     ),
     "initiative": (
         "SELECT t.id, t.unit_id, t.cahier_id, t.section_id, t.start, t.end, t.text, '' AS cue,"
         " NULL AS parent_id, 0 AS alternative, t.name, t.what, t.since, t.organisations, t.legal_forms,"
-        " t.places, t.urls, t.figures, s.path AS source, u.page"
+        " t.places, t.urls, t.figures, s.path AS source, u.page, NULL AS kind_score, t.porteur"
     ),
 }
 
@@ -375,7 +379,8 @@ def _section_rows(store: Store, kind: str) -> list[sqlite3.Row]:
         "SELECT u.id, u.id AS unit_id, u.cahier_id, u.section_id, u.start, u.end, u.text, 'section' AS cue,"
         " NULL AS parent_id, 0 AS alternative, NULL AS name, NULL AS what, NULL AS since,"
         " '[]' AS organisations, '[]' AS legal_forms, '[]' AS places, '[]' AS urls, '[]' AS figures,"
-        f" s.path AS source, u.page, u.number FROM units u JOIN sources s ON s.id = u.source_id WHERE {where}"
+        f" s.path AS source, u.page, NULL AS kind_score, NULL AS porteur, u.number"
+        f" FROM units u JOIN sources s ON s.id = u.source_id WHERE {where}"
         " ORDER BY s.path, u.ord"
     ).fetchall()
     if kind == "proposal":
@@ -428,12 +433,14 @@ def _candidate(
         richness = sum(1.0 for f in filled if f) + min(len(figures), 4) + min(len(text), 600) / 600
         if r["cue"] == "section":
             richness += min(len(re.findall(r"\d+", text)), 4) + (1.0 if re.search(r"www\.|https?://", text) else 0.0)
+    kind_score = float(r["kind_score"]) if r["kind_score"] is not None else None
     if kind == "constat":
         strength = {"evidence": 3.0, "explicit": 2.0}.get(str(r["cue"]), 1.0)
         strength += 1.0 if re.search(r"\d", text) else 0.0
         strength += min(len(text), 250) / 250
+        strength += 2.0 * kind_score if kind_score is not None else 0.0
     place = ", ".join(str(p.get("name", "")) for p in places[:1] if p.get("name")) or cahier.territory
-    organisation = ", ".join(str(o) for o in organisations[:2]) or cahier.organisation
+    organisation = str(r["porteur"] or "") or ", ".join(str(o) for o in organisations[:2]) or cahier.organisation
     return Candidate(
         kind=kind,
         id=str(r["id"]),
@@ -451,17 +458,19 @@ def _candidate(
         richness=richness,
         strength=strength,
         section=r["section_id"],
+        what=str(r["what"] or ""),
+        results=tuple(str(f.get("text", "")) for f in figures if f.get("text")),
+        kind_score=kind_score,
     )
 
 
 def candidate_item(candidate: Candidate, *, citations: Sequence[Citation] | None = None) -> Item:
     """An item made from a candidate (its citation, or ``citations`` when given)."""
     if candidate.kind == "initiative":
-        what = candidate.text
         return Item(
             id=new_id(),
             kind="initiative",
-            text=what,
+            text=card_text(candidate),
             citations=tuple(citations or (candidate.citation,)),
             title=candidate.name or candidate.citation.cahier_title,
             organisation=candidate.organisation,
@@ -475,6 +484,24 @@ def candidate_item(candidate: Candidate, *, citations: Sequence[Citation] | None
         citations=tuple(citations or (candidate.citation,)),
         alternative=candidate.alternative,
     )
+
+
+_CARD_WHAT = 320
+
+
+def card_text(candidate: Candidate) -> str:
+    """The short text of an example: what the initiative does and its results in figures; the
+    full passage stays in the citation (the footnote)."""
+    what = " ".join((candidate.what or "").split())
+    if not what:
+        sentences = re.split(r"(?<=[.!?])\s+", " ".join(candidate.text.split()), maxsplit=1)
+        what = sentences[0] if sentences else ""
+    if len(what) > _CARD_WHAT:
+        what = what[: _CARD_WHAT].rsplit(" ", 1)[0] + " …"
+    results = list(dict.fromkeys(" ".join(r.split()) for r in candidate.results))[:4]
+    if results:
+        what = f"{what} Résultats : {', '.join(results)}."
+    return what or " ".join(candidate.text.split())
 
 
 # --- single references (the « ajouter à la synthèse » action) ---------------------------------

@@ -1,6 +1,13 @@
 """The draft a synthesis starts from: the strongest constats, the proposal groups ranked by
 how many cahiers carry them, and the initiatives with the richest cards.
 
+« Nous constatons » takes findings: a constat the sentence-kind model reads as a description of
+activity ("Sa mission est de…", "L'association accompagne 40 familles") rather than a finding is
+left out (``DraftLimits.min_constat_score``), and the model's confidence adds to a constat's
+strength. Proposals keep their sub-items and « Ou : » alternatives as children. Examples are
+short cards (organisation, place, what the initiative does, its results in figures, web
+address); the full passage they come from is their citation, the footnote of the export.
+
 The group then edits it (:mod:`ess_nlp.synthesis.edit`); nothing here is final wording, but
 every item already carries its citations.
 """
@@ -28,6 +35,9 @@ class DraftLimits:
     proposals: int = 12
     initiatives: int = 5
     per_cahier: int = 2
+    min_constat_score: float = 0.3
+    """A constat whose sentence-kind score of "constat" is below this is a description, not a
+    finding (constats extracted without the model have no score and are kept)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,8 @@ def draft_synthesis(store: Store, scope: Scope, *, limits: DraftLimits | None = 
         s = selection.scores
         return max(s.get(c.citation.unit, 0.0), s.get(c.section or "", 0.0), s.get(c.citation.cahier or "", 0.0))
 
-    constats = candidates(store, "constat", selection)
+    constats = [c for c in candidates(store, "constat", selection)
+                if c.kind_score is None or c.kind_score >= limits.min_constat_score]
     ranked = sorted(
         constats, key=lambda c: (-(c.strength + 3 * min(relevance(c), 2.0)), c.citation.source, c.citation.start)
     )

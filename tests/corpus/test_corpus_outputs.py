@@ -350,18 +350,20 @@ def test_crossformat_files_carry_the_same_numbered_items(cross_gold: list[dict[s
     for cid in sorted({g["id"] for g in cross_gold}):
         g = next(x for x in cross_gold if x["id"] == cid)
         items = [p for p in g["proposals"] if p["number"]]
-        # docx: automatic numbering, text without numbers, same order
+        wanted = {norm(p["text"]) for p in items}
+        # docx: automatic numbering, text without numbers, same order (lists that are not
+        # proposals, such as an annex's, are numbered too)
         auto_docx = [
             t for t, p in docx_paragraphs(CROSS_DIR / f"{cid}.docx") if p.find(f"{W}pPr/{W}numPr") is not None
         ]
-        assert [norm(t) for t in auto_docx] == [norm(p["text"]) for p in items], cid
+        assert [norm(t) for t in auto_docx if norm(t) in wanted] == [norm(p["text"]) for p in items], cid
         # odt: list items
         root = odt_root(CROSS_DIR / f"{cid}.odt")
         odt_items = [
             norm(odt_text(i.xpath("text:p", namespaces=NS)[0]))
             for i in root.xpath("//text:list-item", namespaces=NS)
         ]
-        assert odt_items == [norm(p["text"]) for p in items], cid
+        assert [t for t in odt_items if t in wanted] == [norm(p["text"]) for p in items], cid
         # txt and pdf: typed numbers in the text
         for ext in ("txt", "pdf"):
             text = text_of(CROSS_DIR / f"{cid}.{ext}")

@@ -95,3 +95,73 @@ def test_form_placeholders_are_not_proposals(extract_text) -> None:
             "Propositions\n\n(non renseigné)\n\nNéant.\n\nVoir le compte rendu joint.\n\nRétablir une ligne de bus entre les villages.\n")
     _, _, extraction = extract_text(text)
     assert [p.text for p in extraction.proposals] == ["Rétablir une ligne de bus entre les villages."]
+
+
+# -- issue 12: a PDF with no text layer, an encrypted PDF, a document that is only a table of contents --
+
+GOOD = "Nos propositions\n\nNous proposons :\n\n1. De créer un fonds de garantie pour les SCIC.\n"
+
+
+def _image_only_pdf() -> bytes:
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "ingest" / "ingest_factories.py"
+    spec = importlib.util.spec_from_file_location("_ingest_factories_for_extract", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module.image_only_pdf()
+
+
+def _extract_cli(*paths: object):
+    from typer.testing import CliRunner
+
+    from ess_nlp.cli import app
+
+    return CliRunner().invoke(app, ["extract", "--json", *map(str, paths)])
+
+
+def _one_french_line(stderr: str, name: str) -> None:
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1, stderr
+    assert name in lines[0] and "Traceback" not in stderr
+
+
+def test_pdf_without_text_layer_one_sentence_and_the_rest_goes_on(tmp_path) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(_image_only_pdf())
+    good = tmp_path / "cahier.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    result = _extract_cli(scan, good)
+    assert result.exit_code == 1
+    _one_french_line(result.stderr, "scan.pdf")
+    assert "texte" in result.stderr
+    assert "De créer un fonds de garantie pour les SCIC." in result.stdout
+
+
+def test_encrypted_pdf_one_sentence_and_the_rest_goes_on(tmp_path, shared_data) -> None:
+    encrypted = sorted((shared_data / "decider-ensemble-fiches" / "pdf-encrypted").glob("*.pdf"))[0]
+    good = tmp_path / "cahier.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    result = _extract_cli(encrypted, good)
+    assert result.exit_code == 1
+    _one_french_line(result.stderr, encrypted.name)
+    assert "mot de passe" in result.stderr or "chiffré" in result.stderr
+    assert "De créer un fonds de garantie pour les SCIC." in result.stdout
+
+
+def test_table_of_contents_only_one_sentence_and_the_rest_goes_on(tmp_path) -> None:
+    toc = tmp_path / "sommaire.txt"
+    toc.write_text("Sommaire\n\nIntroduction ........ 3\n\nNos constats ........ 5\n\nNos propositions ........ 9\n",
+                   encoding="utf-8")
+    good = tmp_path / "cahier.txt"
+    good.write_text(GOOD, encoding="utf-8")
+    result = _extract_cli(toc, good)
+    assert result.exit_code == 0
+    _one_french_line(result.stderr, "sommaire.txt")
+    assert "table des matières" in result.stderr
+    assert "De créer un fonds de garantie pour les SCIC." in result.stdout
+    assert "Introduction" not in result.stdout

@@ -11,10 +11,11 @@ from ess_nlp.cli import app
 runner = CliRunner()
 
 FIELDS = {
-    "proposal": {"kind", "id", "text", "source", "start", "end", "cahier", "section", "number", "parent"},
-    "constat": {"kind", "id", "text", "source", "start", "end", "cahier", "section"},
-    "initiative": {"kind", "id", "name", "text", "source", "start", "end", "organisations", "legal_forms",
-                   "places", "urls", "figures"},
+    "proposal": {"kind", "id", "text", "source", "start", "end", "cahier", "section", "number", "parent",
+                 "kind_score"},
+    "constat": {"kind", "id", "text", "source", "start", "end", "cahier", "section", "kind_score"},
+    "initiative": {"kind", "id", "name", "text", "source", "start", "end", "porteur", "organisations",
+                   "legal_forms", "places", "urls", "figures"},
 }
 
 

@@ -79,19 +79,28 @@ def test_constats_initiatives_places_and_figures(scores: Counter[str]) -> None:
 
 
 @pytest.mark.slow
-def test_same_proposals_from_every_format(nlp) -> None:
+def test_same_items_from_every_format(nlp) -> None:
+    """Each cross-format cahier (tables of contents, interrupted and renumbered lists, annexes and
+    a letter among them) gives the same proposals, constats and initiative cards as .txt, .docx,
+    .odt and .pdf."""
     files = sorted(CROSSFORMAT.glob("*.*")) if CROSSFORMAT.is_dir() else []
     files = [f for f in files if f.suffix in (".txt", ".docx", ".odt", ".pdf")]
     if not files:
         pytest.skip(f"cross-format corpus not built: {CROSSFORMAT} is absent or empty")
-    by_id: dict[str, dict[str, list[tuple[str | None, str]]]] = defaultdict(dict)
+    by_id: dict[str, dict[str, tuple[object, ...]]] = defaultdict(dict)
     for path in files:
         extraction = extract_units(split_document(read_document(path)), nlp=nlp)
-        by_id[path.stem][path.suffix] = [
-            (re.sub(r"[.)\s]+$", "", p.number) if p.number else None, norm(p.text)) for p in extraction.proposals
-        ]
+        by_id[path.stem][path.suffix] = (
+            [(re.sub(r"[.)\s]+$", "", p.number) if p.number else None, norm(p.text), p.parent is not None)
+             for p in extraction.proposals],
+            [norm(c.text) for c in extraction.constats],
+            [(i.name, i.porteur, [(p.level, p.code) for p in i.places], list(i.urls),
+              sorted((f.unit, f.value) for f in i.figures)) for i in extraction.initiatives],
+        )
+    assert len(by_id) >= 5
     for cid, formats in by_id.items():
         reference = formats.get(".txt") or next(iter(formats.values()))
-        assert reference, f"{cid}: no proposal found"
-        for fmt, proposals in formats.items():
-            assert proposals == reference, f"{cid}{fmt} differs from {cid}.txt"
+        assert reference[0] and reference[2], f"{cid}: no proposal or no initiative found"
+        for fmt, items in formats.items():
+            for name, got, want in zip(("proposals", "constats", "initiatives"), items, reference, strict=True):
+                assert got == want, f"{cid}{fmt}: {name} differ from {cid}.txt"

@@ -127,6 +127,17 @@ def test_join_hyphenated_rule(left: str, right: str, vocabulary: set[str], joine
     assert join_hyphenated(left, right, vocabulary) is joined
 
 
+def test_a_web_address_cut_at_a_hyphen_keeps_it() -> None:
+    page = PdfPage([
+        L("Les comités consultatifs de la commune sont présentés sur https://www.commune-de-", full=True),
+        L("plesse.com/comites-consultatifs et leurs comptes rendus y sont publiés après coopé-", full=True),
+        L("ration avec les habitants."),
+    ])
+    doc = read_bytes(pdf_bytes([page]), "fiche.pdf")
+    assert "https://www.commune-de-plesse.com/comites-consultatifs et" in doc.text
+    assert "après coopération avec" in doc.text
+
+
 def test_owner_password_only_pdf_is_read() -> None:
     data = pdf_bytes([PdfPage([L("Texte lisible malgré le chiffrement.")])], encrypt_password="", header=None)
     assert read_bytes(data, "a.pdf").text == "Texte lisible malgré le chiffrement."

@@ -132,7 +132,7 @@ STYLE_KEYS = {
     "footer",
     "encoding",
 }
-LIST_KEYS = {"intro", "style", "proposals", "items", "marker", "sub_style", "sub_marker"}
+LIST_KEYS = {"intro", "style", "proposals", "items", "marker", "sub_style", "sub_marker", "start", "continues"}
 TABLE_KEYS = {"header", "rows", "proposals_column"}
 INITIATIVE_KEYS = {"name", "organisation", "legal_form", "since", "place", "partners", "figures", "urls"}
 
@@ -423,6 +423,11 @@ def validate_spec(spec: dict[str, Any]) -> list[str]:
                     _check_text(errors, f"{cwhere}.intro", lst["intro"])
                 if not isinstance(lst.get("proposals", False), bool):
                     errors.append(f"{cwhere} : « proposals » doit valoir true ou false.")
+                start = lst.get("start", 1)
+                if not isinstance(start, int) or isinstance(start, bool) or start < 1:
+                    errors.append(f"{cwhere} : « start » doit être un entier positif (premier numéro de la liste).")
+                if not isinstance(lst.get("continues", False), bool) or (lst.get("continues") and "start" in lst):
+                    errors.append(f"{cwhere} : « continues » vaut true ou false, et ne va pas avec « start ».")
                 items = lst["items"]
                 if not isinstance(items, list) or not items:
                     errors.append(f"{cwhere} : « items » doit être une liste non vide.")
@@ -579,7 +584,13 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
             lst = item["list"]
             if lst.get("intro"):
                 els.append(El("para", lst["intro"], block=bi))
-            list_id += 1
+            previous = [e for e in els if e.kind == "item" and e.depth == 0]
+            continues = bool(lst.get("continues")) and bool(previous)
+            if lst.get("continues") and not previous:
+                errors.append(f"{name} : une liste « continues » suit forcément une autre liste.")
+            if not continues:
+                list_id += 1
+            first_index = previous[-1].index + 1 if continues else int(lst.get("start", 1))
             numbered = lst.get("style", "numbered") == "numbered"
             pattern = lst.get("marker") or (default_marker if numbered else default_bullet)
             if numbered and pattern in BULLET_MARKERS:
@@ -591,7 +602,7 @@ def build_cahier(spec: dict[str, Any]) -> Cahier:
             if sub_numbered != (sub_pattern in NUMBERED_MARKERS):
                 sub_pattern = "a)" if sub_numbered else "–"
             is_prop = bool(lst.get("proposals", False))
-            for k, it in enumerate(lst["items"], start=1):
+            for k, it in enumerate(lst["items"], start=first_index):
                 text = it if isinstance(it, str) else it["text"]
                 el = El(
                     "item",

@@ -81,7 +81,7 @@ def render_docx(c: Cahier) -> bytes:
             f'<w:pPr><w:ind w:left="{left}" w:hanging="360"/></w:pPr></w:lvl>'
         )
 
-    def new_num(pattern: str, sub_pattern: str) -> int:
+    def new_num(pattern: str, sub_pattern: str, start: int = 1) -> int:
         nonlocal next_abs, next_num
         key = (pattern, sub_pattern)
         if key not in abstract_for:
@@ -106,7 +106,7 @@ def render_docx(c: Cahier) -> bytes:
         numbering.append(
             parse_xml(
                 f'<w:num xmlns:w="{W_NS}" w:numId="{num_id}"><w:abstractNumId w:val="{abstract_for[key]}"/>'
-                '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride>'
+                f'<w:lvlOverride w:ilvl="0"><w:startOverride w:val="{start}"/></w:lvlOverride>'
                 '<w:lvlOverride w:ilvl="1"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'
             )
         )
@@ -161,7 +161,7 @@ def render_docx(c: Cahier) -> bytes:
                         (e for e in c.elements[idx:] if e.list_id == el.list_id and e.depth == 1), None
                     )
                     nums[el.list_id] = new_num(
-                        el.pattern or "1.", sub.pattern if sub and sub.pattern else "a)"
+                        el.pattern or "1.", sub.pattern if sub and sub.pattern else "a)", el.index
                     )
                 p = doc.add_paragraph(style="List Paragraph")
                 numpr = p._p.get_or_add_pPr().get_or_add_numPr()
@@ -299,6 +299,7 @@ def render_odt(c: Cahier) -> bytes:
     els = c.elements
     i = 0
     table_n = 0
+    seen_lists: set[int | None] = set()
     while i < len(els):
         el = els[i]
         if el.kind == "banner":
@@ -336,7 +337,13 @@ def render_odt(c: Cahier) -> bytes:
             if auto:
                 sub = next((g for g in group if g.depth == 1), None)
                 ls = list_style(group[0].pattern or "1.", sub.pattern if sub and sub.pattern else "a)")
-                doc.text.addElement(odt_list(group, ls, para, List, ListItem, indent))
+                top = odt_list(group, ls, para, List, ListItem, indent)
+                if lid in seen_lists:  # a list resumed after a paragraph continues its numbering
+                    top.setAttribute("continuenumbering", "true")
+                elif group[0].index != 1:
+                    top.childNodes[0].setAttribute("startvalue", str(group[0].index))
+                seen_lists.add(lid)
+                doc.text.addElement(top)
             else:
                 for g in group:
                     if g.kind == "item":

@@ -1,0 +1,423 @@
+"""Extraction measured on real documents no one here wrote (issue 12): P/R/F1 per set and item kind.
+
+Every set comes from ``../shared/data`` (see its README) and is split into a development part
+and a test part, fixed and seeded: ``ess_nlp.extract.kinds.data.split_part`` with
+``SPLIT_SEED = 12`` and the test shares of ``TEST_FRACTION`` (an 0.4 of the contributions, the
+others 0.5 of their reports, fiches or sheets). The sentence-kind model is trained on the
+development parts only; rules and thresholds are tuned on them; the figures to report are those
+of the test parts (``--part test``, the default).
+
+1. ``an``: Assemblée nationale consultation: sentence kinds of the 1,808 labelled segments
+   (proposal, constat, description, other; macro-F1) for the rules, a TF-IDF + logistic
+   regression baseline trained in this run on the same development rows as the shipped model,
+   and the shipped model; then "does this contribution propose a new measure", decided by
+   extraction on the whole contribution.
+2. ``gdn``: Grand Débat reports, diagnosis and proposals fields joined without headings (then
+   with the headings « Constats » / « Propositions »): sentence-level P/R/F1 of proposals
+   against the proposals field and of constats against the diagnosis field.
+3. ``decider``: Décider ensemble PDF fiches: a card per fiche, its porteur, its commune with the
+   INSEE code, its web address, against the CSV of the fiches' fields.
+4. ``pdcn`` and ``apriles``: initiative directory sheets: a card, its name or porteur, its
+   commune with the INSEE code.
+
+Usage: .venv/bin/python benchmarks/eval_real.py [--only an|gdn|decider|pdcn|apriles] [--part test|dev|both]
+       [--gdn-reports N] [--json FILE] [--no-kinds] [-v]
+Everything is skipped, with a one-line reason, when ../shared/data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+from rapidfuzz import fuzz
+
+from ess_nlp.extract import Extraction, Initiative, extract_units, extraction_pipeline
+from ess_nlp.extract._resources import norm_name
+from ess_nlp.extract.kinds import data as real
+from ess_nlp.extract.places import place_index
+from ess_nlp.records import Document
+from ess_nlp.segment import split_document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("ESS_NLP_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+RESULTS: dict[str, Any] = {}
+
+
+def record(key: str, value: Any) -> None:
+    RESULTS[key] = value
+
+
+def prf(tp_pred: int, n_pred: int, tp_gold: int, n_gold: int) -> tuple[float, float, float]:
+    p = tp_pred / n_pred if n_pred else 1.0
+    r = tp_gold / n_gold if n_gold else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def document(source: str, text: str, fmt: str = "txt") -> Document:
+    return Document(source=source, text=text, format=fmt, sha256=hashlib.sha256(text.encode()).hexdigest())
+
+
+def extract_text(source: str, text: str, nlp: Any) -> Extraction:
+    return extract_units(split_document(document(source, text)), nlp=nlp)
+
+
+def parts_of(choice: str) -> tuple[str, ...]:
+    return ("dev", "test") if choice == "both" else (choice,)
+
+
+# -- 1. Assemblée nationale ------------------------------------------------------------------
+
+
+def _macro(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> tuple[float, dict[str, tuple]]:
+    per: dict[str, tuple[float, float, float, int]] = {}
+    for label in labels:
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == p == label)
+        n_pred = sum(1 for p in pred if p == label)
+        n_gold = sum(1 for g in gold if g == label)
+        p, r, f = prf(tp, n_pred, tp, n_gold)
+        per[label] = (p, r, f if n_gold or n_pred else 0.0, n_gold)
+    present = [label for label in labels if per[label][3]]
+    return sum(per[label][2] for label in present) / max(len(present), 1), per
+
+
+def rule_kind(doc: Any) -> str:
+    """What the extraction components say a segment is, run on it as one paragraph."""
+    if doc.spans.get("proposals"):
+        return "proposal"
+    if doc.spans.get("constats"):
+        return "constat"
+    return "other"
+
+
+def evaluate_an(nlp: Any, parts: tuple[str, ...], use_kinds: bool, verbose: bool) -> None:
+    try:
+        segments = real.an_segments(SHARED)
+        contributions = real.an_contributions(SHARED)
+    except Exception as err:
+        print(f"[an] skipped: {err}")
+        return
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    labels = real.KINDS
+    dev = [s for s in segments if s.part == "dev"]
+    model = _kind_model() if use_kinds else None
+    baseline_rows: dict[str, list[real.LabelledText]] = {"AN dev segments": dev}
+    if model is not None:
+        from ess_nlp.extract.kinds.train import training_rows
+
+        baseline_rows["same rows as the model"] = training_rows(SHARED)
+    baselines = {}
+    for name, rows in baseline_rows.items():
+        # sag: no BLAS call, so the same baseline whatever the kernel (lbfgs stops on a kernel-dependent path)
+        base = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True),
+                             LogisticRegression(solver="sag", tol=1e-6, max_iter=5000, random_state=0))
+        base.fit([r.text for r in rows], [r.kind for r in rows])
+        baselines[name] = base
+    for part in parts:
+        rows = [s for s in segments if s.part == part]
+        gold = [s.kind for s in rows]
+        systems: dict[str, list[str]] = {
+            "rules (extraction components on the segment)": [rule_kind(d) for d in nlp.pipe(s.text for s in rows)],
+        }
+        for name, base in baselines.items() if part == "test" else ():
+            systems[f"TF-IDF+LR baseline ({name})"] = [str(k) for k in base.predict([s.text for s in rows])]
+        if model is not None and part == "test":
+            systems[f"sentence-kind model {model.version}"] = list(model.predict([s.text for s in rows]))
+        print(f"[an] {part}: {len(rows)} segments of {len({s.group for s in rows})} contributions "
+              f"(gold {dict(Counter(gold))})")
+        for name, pred in systems.items():
+            macro, per = _macro(gold, pred, labels)
+            detail = ", ".join(f"{k} {per[k][0]:.2f}/{per[k][1]:.2f}/{per[k][2]:.2f}" for k in labels)
+            print(f"[an]   {name}: macro-F1 {macro:.3f}  (P/R/F1 {detail})")
+            record(f"an.{part}.kinds.{name}", {"macro_f1": round(macro, 4),
+                                               **{k: [round(x, 4) for x in per[k][:3]] for k in labels}})
+        # contribution level
+        chosen = [c for c in contributions if c.part == part]
+        truth = [c.proposes for c in chosen]
+        predicted = []
+        for c in chosen:
+            extraction = extract_text(f"an-contribution-{c.id}", c.text.strip() + "\n", nlp)
+            # ``Extraction.proposes`` came with issue 12; before it, any proposal counted
+            predicted.append(getattr(extraction, "proposes", bool(extraction.proposals)))
+        tp = sum(1 for t, p in zip(truth, predicted, strict=True) if t and p)
+        p, r, f = prf(tp, sum(predicted), tp, sum(truth))
+        always = prf(sum(truth), len(truth), sum(truth), sum(truth))
+        print(f"[an] {part}: contribution proposes a new measure ({len(chosen)} contributions, {sum(truth)} do): "
+              f"extraction P {p:.3f} R {r:.3f} F1 {f:.3f}; answering always yes F1 {always[2]:.3f}")
+        record(f"an.{part}.proposes", {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
+                                       "always_yes_f1": round(always[2], 4), "n": len(chosen)})
+
+
+def _kind_model() -> Any:
+    try:
+        from ess_nlp.extract.kinds import load_kind_model
+    except ImportError:
+        return None
+    try:
+        model = load_kind_model()
+    except Exception as err:
+        print(f"[an] no sentence-kind model: {err}")
+        return None
+    seed = model.meta.get("split", {}).get("seed")
+    if seed != real.SPLIT_SEED:
+        print(f"[an] the sentence-kind model was trained on another split (seed {seed}): not evaluated")
+        return None
+    return model
+
+
+# -- 2. Grand Débat --------------------------------------------------------------------------
+
+
+def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool) -> None:
+    try:
+        reports = real.gdn_reports(SHARED)
+    except Exception as err:
+        print(f"[gdn] skipped: {err}")
+        return
+    for part in parts:
+        chosen = [r for r in reports if r.part == part]
+        if limit:
+            chosen = chosen[:limit]
+        for headings in (False, True):
+            stats: Counter[str] = Counter()
+            misses: list[str] = []
+            t0 = time.perf_counter()
+            for report in chosen:
+                text, spans = real.report_text(report.constats, report.propositions, headings=headings)
+                extraction = extract_text(f"gdn-{report.id}", text, nlp)
+                predicted = {"proposal": [(p.start, p.end) for p in extraction.proposals],
+                             "constat": [(c.start, c.end) for c in extraction.constats]}
+                real.field_hits(text, spans, predicted, stats, misses if verbose and len(misses) < 60 else None)
+            elapsed = time.perf_counter() - t0
+            layout = "with headings « Constats » / « Propositions »" if headings else "fields joined, no headings"
+            print(f"[gdn] {part}: {len(chosen)} reports, {layout}, {elapsed:.0f} s; sentences: "
+                  f"{stats['proposal_sent']} in the proposals field, {stats['constat_sent']} in the diagnosis field")
+            for kind in ("proposal", "constat"):
+                p, r, f = prf(stats[f"{kind}_tp"], stats[f"{kind}_pred"], stats[f"{kind}_tp"], stats[f"{kind}_sent"])
+                print(f"[gdn]   {kind}s: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+                record(f"gdn.{part}.{'headings' if headings else 'joined'}.{kind}",
+                       {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
+            if verbose:
+                print("\n".join(f"    {m}" for m in misses[:60]))
+
+
+# -- 3. Décider ensemble ---------------------------------------------------------------------
+
+
+_COLLECTIVITY = re.compile(r"^(?:mairie|ville|commune|hotel de ville)\s+(?:de\s+|d\s+|du\s+)?")
+
+
+def porteur_key(name: str) -> str:
+    """"Mairie de Nanterre", "Ville de Nanterre" and "Commune de Nanterre" name the same porteur."""
+    key = norm_name(name)
+    key = _COLLECTIVITY.sub("ville ", key)
+    return re.sub(r"^(?:la |le |les |l )", "", key).strip()
+
+
+def porteur_matches(gold: str, pred: str | None) -> bool:
+    if not gold or not pred:
+        return False
+    g, p = porteur_key(gold), porteur_key(pred)
+    return g == p or fuzz.ratio(g, p) >= 88 or (len(p) >= 6 and (p in g or g in p) and
+                                               abs(len(p) - len(g)) <= max(8, len(g) // 3))
+
+
+def url_host(url: str) -> str:
+    url = url.strip().lower()
+    if not re.match(r"^[a-z]+://", url):
+        url = "http://" + url
+    host = urlsplit(url).netloc
+    return host[4:] if host.startswith("www.") else host
+
+
+def gold_commune_code(commune: str, postal: str) -> str | None:
+    codes = place_index().commune_codes(commune)
+    if postal:
+        dep = postal[:3] if postal.startswith("97") else postal[:2]
+        codes = tuple(c for c in codes if c.startswith(dep)) or codes
+    return codes[0] if len(codes) == 1 else None
+
+
+def card_porteur(card: Initiative) -> str | None:
+    porteur = getattr(card, "porteur", None)
+    if porteur:
+        return str(porteur)
+    return card.organisations[0] if card.organisations else card.name
+
+
+def first_commune(card: Initiative) -> str | None:
+    return next((p.code for p in card.places if p.level == "commune"), None)
+
+
+def evaluate_decider(nlp: Any, parts: tuple[str, ...], verbose: bool) -> None:
+    try:
+        fiches = [f for f in real.decider_fiches(SHARED) if f.pdf is not None]
+    except Exception as err:
+        print(f"[decider] skipped: {err}")
+        return
+    from ess_nlp.ingest import read_document
+
+    for part in parts:
+        chosen = [f for f in fiches if f.part == part]
+        c: Counter[str] = Counter()
+        lines = []
+        t0 = time.perf_counter()
+        for fiche in chosen:
+            assert fiche.pdf is not None
+            extraction = extract_units(split_document(read_document(fiche.pdf)), nlp=nlp)
+            cards = extraction.initiatives
+            c["fiches"] += 1
+            c["cards"] += bool(cards)
+            card = cards[0] if cards else None
+            porteur = card_porteur(card) if card else None
+            ok = porteur_matches(fiche.porteur, porteur)
+            c["porteur_ok"] += ok
+            code = gold_commune_code(fiche.commune, fiche.postal_code)
+            c["commune_known"] += code is not None
+            commune_ok = bool(card and code and first_commune(card) == code)
+            c["commune_ok"] += commune_ok
+            c["commune_any"] += bool(card and code and any(p.code == code for p in card.places))
+            url_ok = None
+            if fiche.url:
+                c["with_url"] += 1
+                url_ok = bool(card and card.urls and url_host(card.urls[0]) == url_host(fiche.url))
+                c["url_ok"] += url_ok
+                c["url_any"] += bool(card and any(url_host(u) == url_host(fiche.url) for u in card.urls))
+            if verbose:
+                lines.append(
+                    f"    {fiche.key[:34]:34s} card {'yes' if card else 'NO '} porteur {'ok' if ok else 'NO'} "
+                    f"({porteur!r} / gold {fiche.porteur!r}); commune {'ok' if commune_ok else 'NO'} "
+                    f"({first_commune(card) if card else None} / {code}); url "
+                    f"{'-' if url_ok is None else 'ok' if url_ok else 'NO'} ({card.urls[:1] if card else None})"
+                )
+        elapsed = time.perf_counter() - t0
+        n = c["fiches"] or 1
+        print(f"[decider] {part}: {c['fiches']} PDF fiches, {elapsed:.0f} s: card {c['cards'] / n:.3f}; porteur right "
+              f"{c['porteur_ok'] / n:.3f}; commune with its INSEE code {c['commune_ok'] / (c['commune_known'] or 1):.3f}"
+              f" (first commune of the card; among its places {c['commune_any'] / (c['commune_known'] or 1):.3f}; "
+              f"n={c['commune_known']}); web address {c['url_ok'] / (c['with_url'] or 1):.3f} (first address of the card, "
+              f"same site; among its addresses {c['url_any'] / (c['with_url'] or 1):.3f}; n={c['with_url']})")
+        record(f"decider.{part}", {
+            "fiches": c["fiches"], "card": round(c["cards"] / n, 4), "porteur": round(c["porteur_ok"] / n, 4),
+            "commune": round(c["commune_ok"] / (c["commune_known"] or 1), 4),
+            "url": round(c["url_ok"] / (c["with_url"] or 1), 4),
+        })
+        if verbose:
+            print("\n".join(lines))
+
+
+# -- 4. directories --------------------------------------------------------------------------
+
+
+def resolve_city(words: str, postal: str) -> str | None:
+    """The commune a "79000 Niort Tel" address names: the longest run of words that is a commune
+    of the postal code's département."""
+    tokens = words.split()
+    for n in range(len(tokens), 0, -1):
+        code = gold_commune_code(" ".join(tokens[:n]), postal)
+        if code:
+            return code
+    return None
+
+
+def evaluate_sheets(name: str, loader: Callable[[Path], list[real.Sheet]], nlp: Any, parts: tuple[str, ...],
+                    verbose: bool) -> None:
+    try:
+        sheets = loader(SHARED)
+    except Exception as err:
+        print(f"[{name}] skipped: {err}")
+        return
+    for part in parts:
+        chosen = [s for s in sheets if s.part == part]
+        c: Counter[str] = Counter()
+        lines = []
+        for sheet in chosen:
+            text = "\n\n".join(sheet.paragraphs) + "\n"
+            extraction = extract_text(f"{name}-{sheet.key}", text, nlp)
+            card = extraction.initiatives[0] if extraction.initiatives else None
+            c["sheets"] += 1
+            c["cards"] += card is not None
+            if sheet.organisation:
+                c["with_org"] += 1
+                c["org_ok"] += bool(card and porteur_matches(sheet.organisation, card_porteur(card)))
+            else:
+                c["with_title"] += 1
+                c["title_ok"] += bool(card and card.name and fuzz.ratio(norm_name(card.name), norm_name(sheet.title)) >= 90)
+            code = resolve_city(sheet.city, sheet.postal_code) if sheet.city else None
+            if code:
+                c["with_city"] += 1
+                c["city_ok"] += bool(card and any(p.code == code for p in card.places if p.level == "commune"))
+            if verbose and card is not None and sheet.organisation and not porteur_matches(
+                    sheet.organisation, card_porteur(card)):
+                lines.append(f"    porteur {card_porteur(card)!r} / gold {sheet.organisation!r}")
+        n = c["sheets"] or 1
+        who = (f"porteur right {c['org_ok'] / (c['with_org'] or 1):.3f} (n={c['with_org']})" if c["with_org"]
+               else f"name = sheet title {c['title_ok'] / (c['with_title'] or 1):.3f}")
+        print(f"[{name}] {part}: {c['sheets']} sheets: card {c['cards'] / n:.3f}; {who}; commune with its INSEE code "
+              f"{c['city_ok'] / (c['with_city'] or 1):.3f} (n={c['with_city']})")
+        record(f"{name}.{part}", {"sheets": c["sheets"], "card": round(c["cards"] / n, 4),
+                                  "who": round((c["org_ok"] / (c["with_org"] or 1)) if c["with_org"]
+                                               else c["title_ok"] / (c["with_title"] or 1), 4),
+                                  "commune": round(c["city_ok"] / (c["with_city"] or 1), 4)})
+        if verbose:
+            print("\n".join(lines[:40]))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--only", choices=["an", "gdn", "decider", "pdcn", "apriles"], action="append")
+    parser.add_argument("--part", choices=["test", "dev", "both"], default="test")
+    parser.add_argument("--gdn-reports", type=int, default=0, help="at most N reports per part (0: all)")
+    parser.add_argument("--no-kinds", action="store_true", help="leave the sentence-kind model out (rules only)")
+    parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    parser.add_argument("--model", default="fr_core_news_sm")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)
+    if not SHARED.is_dir():
+        print(f"skipped: {SHARED} is absent (the real data sits beside the project, at ../shared/data)")
+        return 0
+    if args.no_kinds:
+        os.environ["ESS_NLP_KIND_MODEL"] = "none"
+    nlp = extraction_pipeline(args.model)
+    parts = parts_of(args.part)
+    only = set(args.only or ["an", "gdn", "decider", "pdcn", "apriles"])
+    print(f"model: {args.model}; split seed {real.SPLIT_SEED}; parts: {', '.join(parts)}")
+    t0 = time.perf_counter()
+    if "an" in only:
+        evaluate_an(nlp, parts, not args.no_kinds, args.verbose)
+    if "gdn" in only:
+        evaluate_gdn(nlp, parts, args.gdn_reports, args.verbose)
+    if "decider" in only:
+        evaluate_decider(nlp, parts, args.verbose)
+    if "pdcn" in only:
+        evaluate_sheets("pdcn", real.pdcn_sheets, nlp, parts, args.verbose)
+    if "apriles" in only:
+        evaluate_sheets("apriles", real.apriles_sheets, nlp, parts, args.verbose)
+    print(f"total {time.perf_counter() - t0:.0f} s")
+    if args.json:
+        args.json.write_text(json.dumps(RESULTS, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

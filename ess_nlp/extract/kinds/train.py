@@ -1,0 +1,370 @@
+"""Train the sentence-kind model on the development parts of the real sets, choose how
+extraction combines it with the rules (on the development parts too), measure it on the test
+parts, and write the model folder.
+
+    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/2 [--data ../shared/data]
+
+Training rows (development parts only, see :mod:`ess_nlp.extract.kinds.data`):
+
+- ``an``: the Assemblée nationale segments, their 7 labels mapped to the 4 kinds;
+- ``gdn``: each sentence of a Grand Débat report's diagnosis field (constat) and proposals
+  field (proposal);
+- ``descriptions``: sentences of initiative presentations (Près de chez nous sheets, Apriles
+  sheets, the Décider ensemble CSV's presentations of the porteur and the project): description.
+
+The decision thresholds (:class:`~ess_nlp.extract.kinds.Decision`) are chosen with models
+trained on one half of the development reports and contributions and applied to the other
+half, through the extraction pipeline (Grand Débat reports with their fields joined without
+headings; Assemblée nationale contributions: "does it propose a new measure").
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import logging
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ess_nlp._provenance import file_sha256
+from ess_nlp.extract.kinds import data as real
+from ess_nlp.extract.kinds.cues import CuedText, cued_texts
+from ess_nlp.extract.kinds.estimator import SentenceKindClassifier
+from ess_nlp.extract.kinds.model import Decision, KindModel, save_kind_model
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_PARAMS: dict[str, Any] = {"C": 4.0, "cue_weight": 0.5, "min_df": 2, "max_word_features": 60_000,
+                                  "max_char_features": 60_000}
+SOURCES = {
+    "an": "an-consultation-egalite-fh-2016/exploitation/crowdsource_resultat_syntheses.csv",
+    "gdn": "gdn-reunions-locales/gdn_reunions_locales.csv",
+    "pdcn": "presdecheznous-niort/initiatives.csv",
+    "apriles": "apriles-initiatives-openscraper/export_openscraper_5aa3de630a828651b2ebfe3e.csv",
+    "decider": "decider-ensemble-fiches/decider-ensemble-ressources.csv",
+}
+
+
+def _sentences(text: str) -> list[str]:
+    from ess_nlp.extract._context import sentence_bounds
+
+    text = re.sub(r"(\w)  (\w)", r"\1, \2", text.replace("//", "\n").replace("::", " :"))
+    return [text[a:b] for a, b in sentence_bounds(text) if sum(ch.isalpha() for ch in text[a:b]) >= 12]
+
+
+def description_rows(root: Path, part: str = "dev") -> list[real.LabelledText]:
+    """Sentences that describe an initiative, from the directory sheets and the fiches' CSV."""
+    rows = []
+    for sheet in real.pdcn_sheets(root):
+        if sheet.part == part:
+            rows += [real.LabelledText(s, "description", "pdcn", sheet.key, sheet.part) for s in _sentences(sheet.description)]
+    for sheet in real.apriles_sheets(root):
+        if sheet.part == part:
+            rows += [real.LabelledText(s, "description", "apriles", sheet.key, sheet.part)
+                     for s in _sentences(sheet.description)]
+    for fiche in real.decider_fiches(root):
+        if fiche.part == part:
+            rows += [real.LabelledText(s, "description", "decider", fiche.key, fiche.part)
+                     for s in _sentences(f"{fiche.porteur_text}\n{fiche.presentation}")]
+    return rows
+
+
+def training_rows(root: Path) -> list[real.LabelledText]:
+    """Every development row the model learns from (see the module docstring)."""
+    rows = [s for s in real.an_segments(root) if s.part == "dev"]
+    rows += real.gdn_sentences(r for r in real.gdn_reports(root) if r.part == "dev")
+    rows += description_rows(root, "dev")
+    return rows
+
+
+def fit_classifier(rows: Sequence[real.LabelledText], texts: Sequence[CuedText], params: dict[str, Any],
+                   seed: int) -> SentenceKindClassifier:
+    return SentenceKindClassifier(random_state=seed, **params).fit(list(texts), [r.kind for r in rows])
+
+
+def _rows_key(rows: Sequence[real.LabelledText], params: dict[str, Any], seed: int) -> str:
+    payload = json.dumps([[r.text, r.kind, r.group] for r in rows] + [params, seed], ensure_ascii=False)
+    return hashlib.sha256(payload.encode()).hexdigest()[:12]
+
+
+def _fitted(rows: Sequence[real.LabelledText], texts: Sequence[CuedText], params: dict[str, Any], seed: int,
+            work: Path | None) -> SentenceKindClassifier:
+    """The classifier fitted on every row (kept in ``work`` when given, and reused from there)."""
+    from ess_nlp.extract.kinds.model import load_kind_model
+
+    folder = work / f"full-{_rows_key(rows, params, seed)}" if work else None
+    if folder is not None and (folder / "meta.json").is_file():
+        return load_kind_model(folder).classifier
+    clf = fit_classifier(rows, texts, params, seed)
+    if folder is not None:
+        save_kind_model(KindModel(clf), folder)
+    return clf
+
+
+def _cued(rows: Sequence[real.LabelledText], work: Path | None) -> list[CuedText]:
+    """The rows' texts with their cues, read from (and written to) ``work/cues.json`` when given."""
+    cache: dict[str, list[str]] = {}
+    path = work / "cues.json" if work else None
+    if path is not None and path.is_file():
+        cache = json.loads(path.read_text(encoding="utf-8"))
+    missing = [r.text for r in rows if r.text not in cache]
+    for text in cued_texts(list(dict.fromkeys(missing))):
+        cache[str(text)] = list(text.cues)
+    if path is not None and missing:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(cache, ensure_ascii=False), encoding="utf-8")
+    return [CuedText(r.text, cache[r.text]) for r in rows]
+
+
+# -- choosing the decision -------------------------------------------------------------------
+
+
+@dataclass
+class _Tuning:
+    """Annotated development documents, to replay extraction decisions on them."""
+
+    gdn: list[tuple[Any, str, dict[str, tuple[int, int]], list[tuple[str, int, int]]]]
+    # (snapshot, text, span of each field, the fields' sentences)
+    an: list[tuple[Any, bool]]  # (snapshot, proposes)
+
+
+def _snapshot(paras: list[Any]) -> list[tuple[Any, dict[str, list[Any]]]]:
+    keys = ("proposals", "proposal_intros", "constats")
+    return [(p, {k: list(p.doc.spans.get(k, [])) for k in keys}) for p in paras if p.doc is not None]
+
+
+def _replay(snapshot: list[tuple[Any, dict[str, list[Any]]]], decision: Decision) -> list[Any]:
+    from ess_nlp.extract.kinds.combine import apply_kinds
+
+    paras = []
+    for para, spans in snapshot:
+        for key, value in spans.items():
+            para.doc.spans[key] = list(value)
+        para.kind_scores = {}
+        paras.append(para)
+    apply_kinds(paras, decision)
+    return paras
+
+
+def _annotate(texts: Sequence[tuple[str, str]], nlp: Any) -> list[Any]:
+    import hashlib
+
+    from ess_nlp.extract._run import annotate_units
+    from ess_nlp.records import Document
+    from ess_nlp.segment import split_document
+
+    out = []
+    for source, text in texts:
+        doc = Document(source=source, text=text, format="txt", sha256=hashlib.sha256(text.encode()).hexdigest())
+        paras, _, _ = annotate_units(split_document(doc), nlp=nlp)
+        out.append(_snapshot(paras))
+    return out
+
+
+def _score(tuning: _Tuning, decision: Decision) -> dict[str, float]:
+    c: Counter[str] = Counter()
+    for snapshot, text, fields, sentences in tuning.gdn:
+        paras = _replay(snapshot, decision)
+        found = {"proposal": [], "constat": []}  # type: dict[str, list[tuple[int, int]]]
+        for para in paras:
+            for key, kind in (("proposals", "proposal"), ("constats", "constat")):
+                found[kind] += [(para.unit.start + s.start_char, para.unit.start + s.end_char)
+                                for s in para.doc.spans.get(key, [])]
+        real.field_hits(text, fields, found, c, sentences=sentences)
+    for snapshot, proposes in tuning.an:
+        paras = _replay(snapshot, decision)
+        said = any((para.kind_score("proposal", s.start_char, s.end_char) or 0.0) >= decision.measure
+                   for para in paras for s in para.doc.spans.get("proposals", []))
+        c["an_pred"] += said
+        c["an_sent"] += proposes
+        c["an_tp"] += said and proposes
+    out = {}
+    for kind in ("proposal", "constat", "an"):
+        p = c[f"{kind}_tp"] / c[f"{kind}_pred"] if c[f"{kind}_pred"] else 0.0
+        r = c[f"{kind}_tp"] / c[f"{kind}_sent"] if c[f"{kind}_sent"] else 0.0
+        out[f"{kind}_p"], out[f"{kind}_r"] = p, r
+        out[f"{kind}_f1"] = 2 * p * r / (p + r) if p + r else 0.0
+    return out
+
+
+def objective(s: dict[str, float]) -> float:
+    """The Grand Débat F1 of proposals and constats, less what falls short of the issue's
+    targets there (on development data)."""
+    short = (max(0.0, 0.85 - s["proposal_p"]) + max(0.0, 0.80 - s["proposal_r"])
+             + max(0.0, 0.80 - s["constat_p"]) + max(0.0, 0.60 - s["constat_r"]))
+    return s["proposal_f1"] + s["constat_f1"] - 2.0 * short
+
+
+GRID: dict[str, list[float]] = {
+    "context_weight": [0.6, 0.75, 0.9],
+    "add_proposal": [0.55, 0.6, 0.65, 0.7, 0.75],
+    "keep_proposal": [0.3, 0.5, 0.7],
+    "constat": [0.3, 0.35, 0.4, 0.5],
+}
+MEASURES = [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]
+
+
+def choose_decision(tuning: _Tuning, log: Callable[[str], None]) -> tuple[Decision, dict[str, float]]:
+    """Every combination of :data:`GRID` on the Grand Débat reports (:func:`objective`), then the
+    ``measure`` threshold with the best F1 of "the contribution proposes a new measure"."""
+    import itertools
+
+    reports = _Tuning(tuning.gdn, [])
+    best, best_score = Decision(), _score(reports, Decision())
+    for values in itertools.product(*GRID.values()):
+        candidate = Decision(**dict(zip(GRID, values, strict=True)))
+        score = _score(reports, candidate)
+        if objective(score) > objective(best_score) + 1e-9:
+            best, best_score = candidate, score
+    contributions = _Tuning([], tuning.an)
+    measures = {m: _score(contributions, Decision(**{**best.to_json(), "measure": m})) for m in MEASURES}
+    measure = max(MEASURES, key=lambda m: (measures[m]["an_f1"], -m))
+    best = Decision(**{**best.to_json(), "measure": measure})
+    best_score = {**{k: v for k, v in best_score.items() if not k.startswith("an_")},
+                  **{k: v for k, v in measures[measure].items() if k.startswith("an_")}}
+    log(f"decision {best.to_json()} -> " + ", ".join(f"{k} {v:.3f}" for k, v in best_score.items()))
+    return best, best_score
+
+
+def _half(key: str, seed: int) -> int:
+    return int(hashlib.sha256(f"half\x1f{seed}\x1f{key}".encode()).hexdigest()[:8], 16) % 2
+
+
+def tune(root: Path, rows: Sequence[real.LabelledText], texts: Sequence[CuedText], params: dict[str, Any],
+         seed: int, per_half: int, log: Callable[[str], None], work: Path | None = None
+         ) -> tuple[Decision, dict[str, float]]:
+    """Decision thresholds chosen on the development parts, each half of the reports and
+    contributions scored by a model trained without that half (kept in ``work`` when given, and
+    reused from there when the training rows and parameters are the same)."""
+    from ess_nlp.extract._run import extraction_pipeline
+
+    reports = [r for r in real.gdn_reports(root) if r.part == "dev"]
+    contributions = [c for c in real.an_contributions(root) if c.part == "dev"]
+    tuning = _Tuning([], [])
+    key = _rows_key(rows, params, seed)
+    with tempfile.TemporaryDirectory(prefix="ess-kinds-") as tmp:
+        for half in (0, 1):
+            folder = (work or Path(tmp)) / f"half{half}-{key}"
+            if not (folder / "meta.json").is_file():
+                train = [i for i, r in enumerate(rows) if _half(r.group, seed) != half]
+                t0 = time.perf_counter()
+                clf = fit_classifier([rows[i] for i in train], [texts[i] for i in train], params, seed)
+                save_kind_model(KindModel(clf), folder)
+                log(f"half {half}: fitted on {len(train)} rows in {time.perf_counter() - t0:.0f} s")
+            nlp = extraction_pipeline(kinds=str(folder))
+            gdn = [r for r in reports if _half(r.id, seed) == half][:per_half]
+            joined = [real.report_text(r.constats, r.propositions) for r in gdn]
+            docs = [(f"gdn-{r.id}", text) for r, (text, _) in zip(gdn, joined, strict=True)]
+            for snap, (text, fields) in zip(_annotate(docs, nlp), joined, strict=True):
+                tuning.gdn.append((snap, text, fields, real.field_sentences(text, fields)))
+            an = [c for c in contributions if _half(c.id, seed) == half]
+            for contribution, snap in zip(an, _annotate([(f"an-{c.id}", c.text.strip() + "\n") for c in an], nlp),
+                                          strict=True):
+                tuning.an.append((snap, contribution.proposes))
+            log(f"half {half}: {len(gdn)} reports and {len(an)} contributions annotated")
+        extraction_pipeline.cache_clear()
+    return choose_decision(tuning, log)
+
+
+# -- test scores -----------------------------------------------------------------------------
+
+
+def test_scores(root: Path, model: KindModel) -> dict[str, Any]:
+    """Sentence-kind scores of ``model`` on the test parts (the extraction figures are
+    ``benchmarks/eval_real.py``'s)."""
+    from sklearn.metrics import f1_score
+
+    an = [s for s in real.an_segments(root) if s.part == "test"]
+    gdn = real.gdn_sentences(r for r in real.gdn_reports(root) if r.part == "test")
+    desc = description_rows(root, "test")
+    out: dict[str, Any] = {}
+    for name, rows, labels in (("an segments, macro-F1 (4 kinds)", an, list(real.KINDS)),
+                               ("gdn sentences, macro-F1 (proposal/constat)", gdn, ["proposal", "constat"])):
+        pred = model.predict([r.text for r in rows])
+        out[name] = round(float(f1_score([r.kind for r in rows], pred, labels=labels, average="macro")), 4)
+    pred = model.predict([r.text for r in desc])
+    out["description sentences of test sheets, recall"] = round(float(np.mean(pred == "description")), 4)
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ess_nlp.extract.kinds.train",
+                                     description="Entraîne le modèle de types de phrases sur les parts de "
+                                                 "développement des jeux réels et écrit son dossier.")
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[3].parent / "shared" / "data",
+                        help="dossier des données réelles (par défaut ../shared/data)")
+    parser.add_argument("--out", type=Path, required=True, help="dossier du modèle à écrire (models/sentence-kinds/N)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tune-reports", type=int, default=300,
+                        help="rapports du Grand Débat par moitié pour choisir les seuils")
+    parser.add_argument("--no-tune", action="store_true", help="garder les seuils par défaut")
+    parser.add_argument("--work", type=Path, help="dossier de travail où garder les indices calculés et les "
+                                                    "modèles des deux moitiés, pour relancer plus vite")
+    parser.add_argument("-q", "--quiet", action="store_true")
+    args = parser.parse_args(argv)
+
+    def log(message: str) -> None:
+        if not args.quiet:
+            print(message, file=sys.stderr, flush=True)
+
+    if not args.data.is_dir():
+        print(f"{args.data} : dossier des données réelles introuvable (--data).", file=sys.stderr)
+        return 1
+    if args.out.exists():
+        print(f"{args.out} : ce dossier de modèle existe déjà ; choisissez une nouvelle version.", file=sys.stderr)
+        return 1
+    t0 = time.perf_counter()
+    rows = training_rows(args.data)
+    log(f"{len(rows)} training rows: {dict(Counter((r.source, r.kind) for r in rows))}")
+    texts = _cued(rows, args.work)
+    log(f"cues computed in {time.perf_counter() - t0:.0f} s")
+    params = dict(DEFAULT_PARAMS)
+    clf = _fitted(rows, texts, params, args.seed, args.work)
+    log(f"fitted in {time.perf_counter() - t0:.0f} s")
+    decision, dev_scores = (Decision(), {}) if args.no_tune else tune(
+        args.data, rows, texts, params, args.seed, args.tune_reports, log, args.work)
+    model = KindModel(clf, decision)
+    sets: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        info = sets.setdefault(row.source, {"rows": 0, "kinds": Counter()})
+        info["rows"] += 1
+        info["kinds"][row.kind] += 1
+    what = {"an": "segments étiquetés (7 types ramenés à 4)", "gdn": "phrases des champs constats/propositions",
+            "pdcn": "phrases de présentation des fiches", "apriles": "phrases de présentation des fiches",
+            "decider": "présentations du porteur et du projet (CSV)"}
+    model.meta = {
+        "name": "sentence-kinds",
+        "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "seed": args.seed,
+        "split": {"seed": real.SPLIT_SEED, "test_fraction": dict(real.TEST_FRACTION), "trained_on": "dev"},
+        "training_data": {
+            "rows": len(rows),
+            "sets": {k: {"rows": v["rows"], "kinds": dict(sorted(v["kinds"].items())), "what": what.get(k, "")}
+                     for k, v in sorted(sets.items())},
+            "files": {k: {"path": p, "sha256": file_sha256(args.data / p)} for k, p in SOURCES.items()
+                      if (args.data / p).is_file()},
+        },
+        "estimator": {"class": "ess_nlp.extract.kinds.estimator.SentenceKindClassifier",
+                      **{k: v for k, v in clf.get_params().items()}},
+        "dev_scores": {k: round(v, 4) for k, v in dev_scores.items()},
+    }
+    model.meta["test_scores"] = test_scores(args.data, model)
+    log(f"test scores: {model.meta['test_scores']}")
+    save_kind_model(model, args.out)
+    log(f"written to {args.out} in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

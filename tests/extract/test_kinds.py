@@ -1,0 +1,179 @@
+"""The sentence-kind classifier: estimator contract, model folder, shipped model, component."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from ess_nlp.errors import ModelError
+from ess_nlp.extract.kinds import (
+    KINDS,
+    CuedText,
+    Decision,
+    KindModel,
+    SentenceKindClassifier,
+    default_kind_model_path,
+    load_kind_model,
+    save_kind_model,
+)
+from ess_nlp.extract.kinds.data import SPLIT_SEED, TEST_FRACTION, split_part
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROPOSALS = ["Créer un fonds de garantie pour les SCIC.", "Il faut rouvrir les bureaux de poste.",
+             "Supprimer le Sénat.", "Que l'État garantisse les prêts d'honneur.", "Baisser la TVA sur les produits de base.",
+             "Il faudrait former les élus à la coopération."]
+CONSTATS = ["Le chômage des jeunes atteint 25 % dans le quartier.", "Les services publics disparaissent des villages.",
+            "Les associations manquent de fonds propres.", "Trop de taxes pour les petits retraités.",
+            "Les transports en commun sont insuffisants.", "La précarité augmente depuis dix ans."]
+DESCRIPTIONS = ["L'association accompagne 40 familles depuis 2006.", "La recyclerie collecte des meubles et les revend.",
+                "Notre épicerie propose des produits locaux à prix réduits.", "Sa mission est de former des bénévoles.",
+                "La coopérative emploie douze salariés.", "Le jardin réunit les habitants chaque samedi."]
+
+
+def small_data() -> tuple[list[str], list[str]]:
+    texts = PROPOSALS + CONSTATS + DESCRIPTIONS
+    return texts, ["proposal"] * 6 + ["constat"] * 6 + ["description"] * 6
+
+
+def fitted(**params: object) -> SentenceKindClassifier:
+    texts, labels = small_data()
+    return SentenceKindClassifier(cues=False, min_df=1, **params).fit(texts, labels)  # type: ignore[arg-type]
+
+
+def test_estimator_contract() -> None:
+    clf = SentenceKindClassifier(C=2.0, cues=False, min_df=1)
+    assert clf.get_params()["C"] == 2.0 and not hasattr(clf, "classes_")
+    texts, labels = small_data()
+    assert clf.fit(texts, labels) is clf
+    assert list(clf.classes_) == ["constat", "description", "proposal"]
+    proba = clf.predict_proba(["Il faut créer un fonds.", "Le chômage augmente."])
+    assert proba.shape == (2, 3) and np.allclose(proba.sum(axis=1), 1.0)
+    assert clf.predict([]).shape == (0,)
+
+
+def test_same_data_same_probabilities() -> None:
+    sentences = ["Rétablir les trains de nuit.", "Les trains de nuit ont disparu."]
+    assert np.array_equal(fitted().predict_proba(sentences), fitted().predict_proba(sentences))
+
+
+def test_predict_before_fit_and_mismatched_labels_are_refused() -> None:
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        SentenceKindClassifier(cues=False).predict_proba(["Créer un fonds."])
+    with pytest.raises(ValueError, match="2 sentences but 1 labels"):
+        SentenceKindClassifier(cues=False).fit(["a b", "c d"], ["proposal"])
+
+
+def test_cue_tokens_are_features() -> None:
+    texts, labels = small_data()
+    cued = [CuedText(t, ("open_infinitive",) if label == "proposal" else ("verbless",)) for t, label in zip(texts, labels, strict=True)]
+    clf = SentenceKindClassifier(cue_weight=2.0, min_df=1).fit(cued, labels)
+    proba = clf.predict_proba([CuedText("xyz abc", ("open_infinitive",)), CuedText("xyz abc", ("verbless",))])
+    proposal = list(clf.classes_).index("proposal")
+    assert proba[0, proposal] > proba[1, proposal]
+
+
+def test_model_folder_round_trip_and_tampering(tmp_path: Path) -> None:
+    model = KindModel(fitted(), Decision(add_proposal=0.7, measure=0.6), {"split": {"seed": SPLIT_SEED}})
+    folder = save_kind_model(model, tmp_path / "sentence-kinds" / "1")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    assert meta["decision"]["add_proposal"] == 0.7 and meta["labels"] == ["constat", "description", "proposal"]
+    assert "Types de phrases" in (folder / "README.md").read_text(encoding="utf-8")
+    loaded = load_kind_model(folder)
+    assert loaded.decision == model.decision
+    sentences = ["Rétablir les trains de nuit."]
+    assert np.array_equal(loaded.predict_proba(sentences), model.predict_proba(sentences))
+    with pytest.raises(ModelError, match="existe déjà"):
+        save_kind_model(model, folder)
+    (folder / "model.skops").write_bytes((folder / "model.skops").read_bytes() + b"x")
+    with pytest.raises(ModelError, match="empreinte SHA-256"):
+        load_kind_model(folder)
+    with pytest.raises(ModelError, match=r"pas de fichier meta\.json"):
+        load_kind_model(tmp_path)
+
+
+def test_split_is_a_fixed_function_of_the_key() -> None:
+    keys = [str(i) for i in range(2000)]
+    parts = [split_part("gdn", k) for k in keys]
+    assert parts == [split_part("gdn", k) for k in reversed(keys)][::-1]
+    assert abs(parts.count("test") / len(keys) - TEST_FRACTION["gdn"]) < 0.05
+    assert [split_part("an", k) for k in keys] != parts  # each set has its own split
+
+
+def shipped() -> KindModel:
+    path = default_kind_model_path()
+    if path is None:
+        pytest.skip("no sentence-kind model shipped in models/sentence-kinds")
+    return load_kind_model(path)
+
+
+def test_shipped_model_is_documented_and_trained_on_the_dev_parts_only() -> None:
+    model = shipped()
+    assert set(model.classes) == set(KINDS)
+    assert model.meta["split"]["seed"] == SPLIT_SEED and model.meta["split"]["trained_on"] == "dev"
+    assert model.meta["test_scores"] and model.meta["training_data"]["files"]
+    card = (model.path / "README.md").read_text(encoding="utf-8")  # type: ignore[operator]
+    assert "parts de test" in card
+
+
+def test_shipped_model_reads_clear_cases() -> None:
+    model = shipped()
+    kinds = model.predict(["Il faut créer un fonds de garantie pour les SCIC.",
+                           "Le chômage des jeunes atteint 25 % dans le quartier et les services publics ferment.",
+                           "L'association accompagne 40 familles du quartier depuis 2006 grâce à ses bénévoles."])
+    assert list(kinds) == ["proposal", "constat", "description"]
+
+
+def test_component_scores_every_sentence(nlp) -> None:
+    if "ess_kinds" not in nlp.pipe_names:
+        pytest.skip("no sentence-kind model shipped in models/sentence-kinds")
+    doc = nlp("Le chômage augmente. Il faut créer des emplois.")
+    spans = list(doc.spans["sentence_kinds"])
+    assert [s.text for s in spans] == ["Le chômage augmente.", "Il faut créer des emplois."]
+    scores = spans[1]._.kind_scores
+    assert set(scores) == set(KINDS) and abs(sum(scores.values()) - 1) < 1e-6
+    assert spans[1].label_ == "proposal"
+
+
+_TRAIN = """
+import numpy as np
+from ess_nlp.extract.kinds import SentenceKindClassifier
+texts = {texts!r}
+labels = {labels!r}
+clf = SentenceKindClassifier(cues=False, min_df=1).fit(texts, labels)
+print(repr(clf.predict_proba(["Rétablir les trains de nuit.", "Les gares ferment."]).round(12).tolist()))
+"""
+
+
+@pytest.mark.slow
+def test_training_gives_the_same_numbers_whatever_the_blas_kernel() -> None:
+    texts, labels = small_data()
+    code = _TRAIN.format(texts=texts, labels=labels)
+    outputs = []
+    for coretype in ("Haswell", None):
+        env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+        if coretype:
+            env["OPENBLAS_CORETYPE"] = coretype
+        run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True,
+                             cwd=ROOT, timeout=300)
+        outputs.append(run.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].startswith("[[")
+
+
+def test_a_sheets_form_fields_are_neither_proposals_nor_constats(extract_text, nlp) -> None:
+    if "ess_kinds" not in nlp.pipe_names:
+        pytest.skip("no sentence-kind model shipped in models/sentence-kinds")
+    text = ("Ferme du Bois Joly\n\nLa ferme produit des fromages de chèvre et les vend au marché de Niort "
+            "chaque samedi.\n\nCommune : Sauzé-Vaussais (79190)\n")
+    _, _, extraction = extract_text(text)
+    assert all("Commune" not in r.text for r in (*extraction.proposals, *extraction.constats))
+    [card] = extraction.initiatives
+    assert [p.code for p in card.places if p.level == "commune"][:1] == ["79307"]
