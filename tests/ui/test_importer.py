@@ -155,3 +155,16 @@ def test_a_300_page_pdf_is_imported_with_its_pages(tmp_path):
             "SELECT min(page), max(page) FROM units WHERE level = 'sentence'"
         ).fetchone()
     assert tuple(pages) == (1, 300)
+
+
+def test_every_step_of_the_import_has_a_french_label(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ess_nlp.pipeline
+    from ess_nlp.ui.importing import run_steps
+
+    assert {name for name, _ in ess_nlp.pipeline.STEPS} <= set(ess_nlp.pipeline.STEP_LABELS)
+    monkeypatch.setattr(ess_nlp.pipeline, "STEPS", (("syntheses", "ess_nlp.synthesis.step:synthesis_step"),))
+    labels: list[str] = []
+    with Store(tmp_path / "db.sqlite3") as store:
+        lines = list(run_steps(store, lambda label, done, total: labels.append(label)))
+    assert lines and lines[0].startswith("Synthèses : ") and "syntheses" not in lines[0]
+    assert set(labels) <= {"Synthèses"}
