@@ -34,7 +34,14 @@ from ess_nlp.privacy import Masker
 from ess_nlp.store import Store
 from ess_nlp.synthesis.corpus import resolve_scope, select_scope
 from ess_nlp.synthesis.draft import draft_synthesis
-from ess_nlp.synthesis.records import SCOPE_NAMES, Scope, Synthesis, contributors, proposal_numbers, unsourced_items
+from ess_nlp.synthesis.records import (
+    SCOPE_NAMES,
+    Scope,
+    Synthesis,
+    contributors,
+    proposal_numbers,
+    unsourced_items,
+)
 from ess_nlp.synthesis.storage import SavedSynthesis, get_synthesis, list_syntheses
 
 __all__ = [
