@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_pages import shown
 
 import ess_nlp.ui
 from ess_nlp.access import UsersFile
@@ -97,7 +98,7 @@ def test_second_session_sees_the_conflict_and_merges(db: Path, monkeypatch: pyte
         save_synthesis(store, sid, edit.set_title(other.doc, "Financer autrement"), base_version=1, author="bruno")
     at.text_area(key=f"syn_w_{sid}_doc_introduction").set_value("Notre introduction.").run()
     assert not at.exception
-    messages = [e.value for e in at.error]
+    messages = [shown(e.value) for e in at.error]
     assert any("modifiée par bruno (version 2)" in m for m in messages), messages
     assert any("Titre" in m.value for m in at.markdown)  # their changes are listed
     at.button(key=f"syn_w_{sid}_merge_conflict").click().run()
