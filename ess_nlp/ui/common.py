@@ -73,6 +73,10 @@ def fr_int(n: int) -> str:
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$&:@])")
+# GitHub autolinks are found in the text once parsed (escapes already resolved): a word joiner
+# (U+2060, invisible) after "http", "www"… and before "@" keeps URLs and e-mails from being linked.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www)(?=[:.])|(?=@)")
+WORD_JOINER = "\u2060"
 
 
 def md_escape(text: object) -> str:
@@ -80,12 +84,14 @@ def md_escape(text: object) -> str:
     Markdown (``st.markdown``, captions, alerts, titles, widget and expander labels, toasts).
 
     Every Markdown and HTML character is backslash-escaped, so ``![p](http://…)`` shows as those
-    characters: no image is loaded, no link is made, no HTML is rendered. ``:`` and ``@`` are
-    escaped too, which stops GitHub autolinks (``http://…``, ``www.…``, e-mail addresses) and
-    Streamlit's ``:color[…]`` and ``:material/…:`` directives. Whitespace runs collapse to one
+    characters: no image is loaded, no link is made, no HTML is rendered; ``:`` too, which stops
+    Streamlit's ``:color[…]`` and ``:material/…:`` directives. A bare ``http://…``, ``www.…`` or
+    e-mail address, which GitHub Markdown links after parsing, gets an invisible word joiner
+    (:data:`WORD_JOINER`) after its scheme or before its ``@``. Whitespace runs collapse to one
     space (a heading or a label stays on one line). The one helper every page uses: Markdown is
     kept for text the project writes."""
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    unlinked = _AUTOLINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", unlinked)
 
 
 def md_quote(text: str, *, quote: bool = True) -> str:

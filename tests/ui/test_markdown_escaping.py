@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from ess_nlp.ui.common import md_escape
+from ess_nlp.ui.common import WORD_JOINER, md_escape
 
 UI = Path(__file__).resolve().parents[2] / "ess_nlp" / "ui"
 
@@ -163,4 +163,6 @@ def test_the_scan_accepts_escaped_values_and_literals(source: str) -> None:
 def test_md_escape_leaves_no_markdown_link_image_or_html(payload: str) -> None:
     escaped = md_escape(payload)
     assert not re.search(r"(?<!\\)[!\[\]()<>:@`$~#*_.&|]", escaped), escaped  # each one escaped
-    assert escaped.replace("\\", "") == " ".join(payload.split())  # shows the same characters
+    text = escaped.replace("\\", "")  # what the Markdown parser leaves: no bare URL nor e-mail to link
+    assert not re.search(r"(?i)https?:|www\.|[\w.+-]@", text), text
+    assert text.replace(WORD_JOINER, "") == " ".join(payload.split())  # shows the same characters
