@@ -160,7 +160,7 @@ def page() -> None:
                 st.warning(
                     f"La synthèse « {md_escape(other.title)} » a été supprimée par {md_escape(other.deleted_by)}."
                 )
-                render_undelete(db, other.id, other.title)
+                render_undelete(db, other.id, other.title, where="notice")  # also in the list below
         except AccessDenied as err:
             st.error(md_escape(err), icon=":material/lock:")
         except EssNlpError as err:
@@ -591,8 +591,9 @@ def render_delete(db: str, sid: int, title: str) -> None:
         st.rerun()
 
 
-def render_undelete(db: str, sid: int, title: str) -> None:
-    if st.button(f"Annuler la suppression de « {md_escape(title)} »", key=f"syn_undelete_{sid}", icon=":material/undo:"):
+def render_undelete(db: str, sid: int, title: str, *, where: str = "") -> None:
+    key = f"syn_undelete_{where}_{sid}" if where else f"syn_undelete_{sid}"
+    if st.button(f"Annuler la suppression de « {md_escape(title)} »", key=key, icon=":material/undo:"):
         try:
             with data.open_store(db) as store:
                 undelete_synthesis(store, sid, user=current_user())
