@@ -23,7 +23,9 @@ import functools
 import json
 import os
 import re
+import threading
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,7 +34,7 @@ from typing import Any, Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from ess_nlp.errors import ConfigError
+from ess_nlp.errors import ConfigError, EssNlpError
 
 Role = Literal["facilitateur", "chercheur", "equipe"]
 ROLES: tuple[Role, ...] = ("facilitateur", "chercheur", "equipe")
@@ -42,6 +44,37 @@ DEFAULT_USERS_PATH = Path("var/users.toml")
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 _GROUP = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 MIN_PASSWORD = 10
+MAX_NAME = 200
+#: Password verifications run at once (argon2id takes 64 MiB each): the others wait their turn.
+MAX_CONCURRENT_VERIFICATIONS = 2
+#: Seconds a login waits for its turn before being told to try again.
+VERIFICATION_WAIT = 10.0
+_verifications = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFICATIONS)
+
+
+class LoginBusyError(EssNlpError):
+    """Too many logins are being checked at once: the person is asked to try again shortly."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Trop de tentatives de connexion en même temps : réessayez dans quelques secondes."
+        )
+
+
+def check_text(what: str, value: str, *, limit: int = MAX_NAME) -> str:
+    """``value`` stripped, or :class:`ConfigError` when it holds a control character (tab, line
+    break, DEL…) or an invisible formatting one (bidirectional override), or is too long: the
+    users file stays valid TOML and a name shows as it reads."""
+    value = value.strip()
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn")), None)
+    if bad is not None:
+        raise ConfigError(
+            f"{what} « {value.encode('unicode_escape').decode('ascii')} » invalide : caractère de contrôle ou "
+            f"invisible U+{ord(bad):04X} interdit (lettres, chiffres, espaces et ponctuation seulement)."
+        )
+    if len(value) > limit:
+        raise ConfigError(f"{what} trop long : {len(value)} caractères, {limit} au plus.")
+    return value
 
 _hasher = PasswordHasher()  # argon2id, random 16-byte salt per hash
 # Verified when the login is unknown, so a wrong login costs as long as a wrong password.
@@ -160,13 +193,22 @@ class UsersFile:
     # --- authentication ----------------------------------------------------------------------
 
     def authenticate(self, login: str, password: str) -> User | None:
-        """The user when ``password`` is theirs, else None (same cost for an unknown login)."""
+        """The user when ``password`` is theirs, else None (same cost for an unknown login).
+
+        At most :data:`MAX_CONCURRENT_VERIFICATIONS` verifications run at once in the process
+        (each takes 64 MiB); a login that waits longer than :data:`VERIFICATION_WAIT` seconds
+        for its turn raises :class:`LoginBusyError` (a French sentence)."""
         login = login.strip().lower()
         stored = self.hashes.get(login)
+        dummy = _dummy_hash() if stored is None else ""
+        if not _verifications.acquire(timeout=VERIFICATION_WAIT):
+            raise LoginBusyError()
         try:
-            _hasher.verify(stored or _dummy_hash(), password)
+            _hasher.verify(stored or dummy, password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return None
+        finally:
+            _verifications.release()
         return self.users.get(login) if stored else None
 
     def by_email(self, email: str) -> User | None:
@@ -181,7 +223,7 @@ class UsersFile:
             raise ConfigError(
                 f"Identifiant de groupe « {gid} » invalide : minuscules, chiffres, - ou _ (ex. « t4-banques »)."
             )
-        group = Group(gid, name.strip() or gid)
+        group = Group(gid, check_text("Nom de groupe", name) or gid)
         self.groups[gid] = group
         return group
 
@@ -209,7 +251,9 @@ class UsersFile:
                 f"Groupe « {unknown[0]} » inconnu : créez-le d'abord avec « ess-nlp users group {unknown[0]} "
                 "--name \"…\" »."
             )
-        user = User(login, name.strip() or login, role, groups, email.strip())
+        name = check_text("Nom affiché", name)
+        email = check_text("Courriel", email, limit=254)
+        user = User(login, name or login, role, groups, email)
         self.users[login] = user
         if password is not None:
             self.set_password(login, password)
@@ -243,8 +287,8 @@ class UsersFile:
     # --- writing ------------------------------------------------------------------------------
 
     def dumps(self) -> str:
-        def s(value: str) -> str:  # a JSON string is a valid TOML basic string
-            return json.dumps(value, ensure_ascii=False)
+        def s(value: str) -> str:  # a JSON string is a valid TOML basic string, once DEL is escaped
+            return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
 
         lines = ["# Utilisateurs et groupes de travail d'ess-nlp (géré par « ess-nlp users … »).", ""]
         for g in sorted(self.groups.values(), key=lambda g: g.id):

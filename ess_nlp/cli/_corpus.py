@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Annotated
 
@@ -141,25 +142,30 @@ def serve_app(
     from ess_nlp.access import check_serving
 
     check_serving(host)  # served to others: a users file or OIDC is required (French error otherwise)
-    entry = Path(__file__).resolve().parents[1] / "ui" / "main.py"
     env = {**os.environ, "ESS_NLP_DB": str(_db_path(db).resolve())}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(entry),
-        "--server.address",
-        host,
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = app_command(host, port)
     typer.echo(f"Application : http://{host}:{port}  (base : {env['ESS_NLP_DB']})")
     raise typer.Exit(subprocess.call(command, env=env))
+
+
+UI_DIR = Path(__file__).resolve().parents[1] / "ui"
+
+
+def streamlit_options() -> dict[str, object]:
+    """The app's Streamlit options (``ess_nlp/ui/streamlit.toml``: offline serving, no usage
+    statistics, no start-up banner that looks up the external address), by dotted name."""
+    data = tomllib.loads((UI_DIR / "streamlit.toml").read_text(encoding="utf-8"))
+    return {f"{section}.{key}": value for section, table in data.items() for key, value in table.items()}
+
+
+def app_command(host: str, port: int) -> list[str]:
+    """``python -m streamlit run ess_nlp/ui/main.py`` with the address, the port and every
+    option of :func:`streamlit_options` as flags (whatever the working folder holds)."""
+    command = [sys.executable, "-m", "streamlit", "run", str(UI_DIR / "main.py")]
+    options: dict[str, object] = {**streamlit_options(), "server.address": host, "server.port": port}
+    for name, value in options.items():
+        command += [f"--{name}", str(value).lower() if isinstance(value, bool) else str(value)]
+    return command
 
 
 def _db_path(db: Path | None) -> Path:

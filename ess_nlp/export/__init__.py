@@ -34,13 +34,21 @@ from ess_nlp.privacy import Masker
 from ess_nlp.store import Store
 from ess_nlp.synthesis.corpus import resolve_scope, select_scope
 from ess_nlp.synthesis.draft import draft_synthesis
-from ess_nlp.synthesis.records import Scope, Synthesis, contributors, proposal_numbers, unsourced_items
-from ess_nlp.synthesis.storage import SavedSynthesis, get_synthesis, synthesis_for_scope
+from ess_nlp.synthesis.records import (
+    SCOPE_NAMES,
+    Scope,
+    Synthesis,
+    contributors,
+    proposal_numbers,
+    unsourced_items,
+)
+from ess_nlp.synthesis.storage import SavedSynthesis, get_synthesis, list_syntheses
 
 __all__ = [
     "EXTENSIONS",
     "FORMATS",
     "MIME_TYPES",
+    "AmbiguousExportError",
     "ExportResult",
     "export",
     "export_synthesis",
@@ -167,6 +175,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "synthese"
 
 
+class AmbiguousExportError(ConfigError):
+    """A theme, domain or topic has several syntheses: ``str(err)`` lists them (id, title,
+    group, last change) and says how to choose one (``--synthesis ID``)."""
+
+    def __init__(self, scope: Scope, found: list[SavedSynthesis]) -> None:
+        self.scope = scope
+        self.syntheses = found
+        listed = " ; ".join(
+            f"n° {s.id} « {s.title} » (groupe {s.group or 'aucun'}, version {s.version}, "
+            f"modifiée le {s.updated_at[:16].replace('T', ' ')} par {s.updated_by})"
+            for s in found
+        )
+        super().__init__(
+            f"Le {SCOPE_NAMES[scope.kind]} « {scope.label or scope.value} » a {len(found)} synthèses : {listed}. "
+            f"Indiquez laquelle exporter par son numéro, avec « --synthesis {found[0].id} » par exemple, "
+            f"au lieu de « --{scope.kind} {scope.value} »."
+        )
+
+
 def export(
     store: Store,
     *,
@@ -180,7 +207,10 @@ def export(
     masker: Masker | None = None,
 ) -> ExportResult:
     """Export one synthesis (by id), or the synthesis of a theme, domain or topic (its draft
-    when the scope has none yet). ``user`` limits what may be exported (their groups)."""
+    when the scope has none yet). ``user`` limits what may be exported (their groups).
+
+    When several syntheses of the scope are visible to ``user`` (several working groups wrote
+    one), :class:`AmbiguousExportError` lists them: pass ``synthesis_id`` to choose."""
     fmt = _check_format(fmt)
     given = [x for x in (synthesis_id, theme, domain, topic) if x is not None]
     if len(given) != 1:
@@ -195,7 +225,10 @@ def export(
     else:
         kind = "theme" if theme is not None else "domain" if domain is not None else "topic"
         scope = resolve_scope(store, kind, str(given[0]))
-        saved = synthesis_for_scope(store, scope, user=user)
+        found = list_syntheses(store, user=user, scope=scope)
+        if len(found) > 1 and fmt != "iramuteq":  # IRaMuTeQ exports the scope's cahiers, not a synthesis
+            raise AmbiguousExportError(scope, found)
+        saved = found[0] if found else None
         if saved is not None:
             doc, draft = saved.doc, False
         else:

@@ -26,8 +26,18 @@ from ess_nlp.errors import EssNlpError
 from ess_nlp.records import Document, Footnote, Page, Unit
 from ess_nlp.store._kept import AnnotationOutcome, hold_annotations, restore_annotations
 from ess_nlp.store._migrations import migrate
+from ess_nlp.store._query import MAX_QUERY_TERMS, QueryError, check_prefix_expansion, fts_query
 
-__all__ = ["DEFAULT_DB_PATH", "AddOutcome", "SearchHit", "Store", "StoreBusyError", "fts_query"]
+__all__ = [
+    "DEFAULT_DB_PATH",
+    "MAX_QUERY_TERMS",
+    "AddOutcome",
+    "QueryError",
+    "SearchHit",
+    "Store",
+    "StoreBusyError",
+    "fts_query",
+]
 
 DEFAULT_DB_PATH = Path(os.environ.get("ESS_NLP_DB", "var/ess_nlp.sqlite3"))
 
@@ -373,10 +383,16 @@ class Store:
 
     def search(self, query: str, *, lemmas: str | None = None, limit: int = 200) -> list[SearchHit]:
         """Sentences matching every word of ``query`` (accents ignored), or every lemma of
-        ``lemmas`` (the query's lemmas, when the caller has them), best matches first."""
-        clauses = [f"text : ({fts_query(query)})"] if fts_query(query) else []
-        if lemmas and fts_query(lemmas):
-            clauses.append(f"lemmas : ({fts_query(lemmas)})")
+        ``lemmas`` (the query's lemmas, when the caller has them), best matches first.
+
+        Raises :class:`QueryError` (a French sentence) when the query goes beyond the bounds of
+        a search: too many words, a beginning of word (``mot*``) too short or too common."""
+        words = fts_query(query)
+        check_prefix_expansion(self.conn, query)
+        clauses = [f"text : ({words})"] if words else []
+        lemma_words = _lemma_query(lemmas) if lemmas else ""
+        if lemma_words:
+            clauses.append(f"lemmas : ({lemma_words})")
         if not clauses:
             return []
         match = " OR ".join(f"({c})" for c in clauses)
@@ -389,10 +405,10 @@ class Store:
         return [SearchHit(unit_from_row(row), float(row["rank"])) for row in rows]
 
 
-def fts_query(text: str) -> str:
-    """A safe FTS5 query requiring every word of ``text`` (a trailing ``*`` keeps a prefix)."""
-    words = re.findall(r"\w+\*?", text)
-    return " AND ".join(f'"{w.rstrip("*")}"' + ("*" if w.endswith("*") else "") for w in words)
+def _lemma_query(lemmas: str) -> str:
+    """The lemma clause: whole lemmas only (no prefix), at most as many as a query's words."""
+    words = list(dict.fromkeys(re.findall(r"\w+", lemmas)))[:MAX_QUERY_TERMS]
+    return " AND ".join(f'"{w}"' for w in words)
 
 
 def unit_from_row(row: sqlite3.Row) -> Unit:

@@ -11,7 +11,7 @@ import streamlit as st
 
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ui import annotations, data, queries, retraining
-from ess_nlp.ui.common import page_header, require_corpus
+from ess_nlp.ui.common import fr_int, md_escape, page_header, require_corpus
 from ess_nlp.ui.detached import render_detached
 from ess_nlp.ui.nav import link_to_cahier
 
@@ -70,7 +70,7 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
     names = facet_labels(facet)
     if not names:
         st.error(
-            f"La taxonomie ne définit aucune étiquette pour « {FACETS.get(facet, facet)} » : "
+            f"La taxonomie ne définit aucune étiquette pour « {md_escape(FACETS.get(facet, facet))} » : "
             "vérifiez le fichier de taxonomie."
         )
         return
@@ -96,7 +96,7 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
     if unit is None:
         st.warning("Cette unité vient d'être retirée de la base ; passez à la suivante.")
         return
-    st.caption(f"Unité {position + 1} sur {len(queue)} dans la file (les plus utiles d'abord).")
+    st.caption(f"Unité {fr_int(position + 1)} sur {len(queue)} dans la file (les plus utiles d'abord).")
     render_unit(unit)
     seen_key = f"annotate_seen_{unit_id}_{facet}"
     if seen_key not in st.session_state:
@@ -106,7 +106,7 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
     unknown = [label for label in suggested if label not in names]
     if unknown:
         st.warning(
-            f"Le modèle propose des étiquettes absentes de la taxonomie ({', '.join(unknown)}) : "
+            f"Le modèle propose des étiquettes absentes de la taxonomie ({md_escape(', '.join(unknown))}) : "
             "elles sont ignorées ici ; vérifiez que le modèle a été entraîné sur cette taxonomie."
         )
     previous = mine.get(annotator)
@@ -125,7 +125,7 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
         st.caption(
             "Déjà annoté par : "
             + " ; ".join(
-                f"{who} → {', '.join(names.get(x, x) for x in labs) or 'aucune'}"
+                md_escape(f"{who} → {', '.join(names.get(x, x) for x in labs) or 'aucune'}")
                 for who, labs in others.items()
             )
         )
@@ -145,7 +145,7 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
                     allowed=list(names),
                 )
         except EssNlpError as err:
-            st.error(str(err))
+            st.error(md_escape(err))
             return
         st.session_state[seen_key] = result.saved.revision
         if result.conflict is not None:
@@ -160,7 +160,7 @@ def render_queue(db: str, token: data.Token, annotator: str) -> None:
         st.rerun()
     flash = st.session_state.pop("annotate_flash", None)
     if flash:
-        st.toast(flash, icon=":material/check_circle:")
+        st.toast(md_escape(flash), icon=":material/check_circle:")
     render_conflict(db, annotator, names)
 
 
@@ -170,7 +170,7 @@ def render_unit(unit: object) -> None:
     assert isinstance(unit, Unit)
     with st.container(border=True):
         if unit.level in ("cahier", "section") and unit.title:
-            st.markdown(f"**{html.escape(unit.title)}**")
+            st.markdown(f"**{md_escape(unit.title)}**")
         text = unit.text if len(unit.text) < 4000 else unit.text[:4000] + " […]"
         st.html('<div class="ess-text">' + html.escape(text) + "</div>")
     if unit.cahier or unit.level == "cahier":
@@ -184,15 +184,15 @@ def render_conflict(db: str, annotator: str, names: dict[str, str]) -> None:
     unit_id, facet, other, mine = pending
     label = lambda labs: ", ".join(names.get(x, x) for x in labs) or "aucune étiquette"  # noqa: E731
     st.warning(
-        f"Pendant que vous annotiez, {other.annotator} a enregistré « {label(other.labels)} » pour cette unité "
-        f"({other.created_at[:19].replace('T', ' ')} UTC). Votre choix « {label(mine)} » est bien enregistré "
+        f"Pendant que vous annotiez, {md_escape(other.annotator)} a enregistré « {md_escape(label(other.labels))} » pour cette unité "
+        f"({md_escape(other.created_at[:19].replace('T', ' '))} UTC). Votre choix « {md_escape(label(mine))} » est bien enregistré "
         "lui aussi : rien n'est perdu, et les deux comptent dans l'accord entre annotateurs."
     )
     cols = st.columns(2)
     if cols[0].button("Garder mon choix", key="annotate_keep_mine"):
         st.session_state.pop("annotate_conflict", None)
         st.rerun()
-    if cols[1].button(f"Reprendre le choix de {other.annotator}", key="annotate_take_other"):
+    if cols[1].button(f"Reprendre le choix de {md_escape(other.annotator)}", key="annotate_take_other"):
         with data.open_store(db) as store:
             annotations.save_annotation(
                 store, unit_id, facet, list(other.labels), annotator=annotator, seen=other.revision
@@ -245,7 +245,10 @@ def render_retrain(db: str, token: data.Token) -> None:
     """Retrain on the annotations, compare per label with the current model, choose."""
     info = data.current_model_info(db, token)
     if info:
-        st.markdown(f"Modèle courant : **{info['name']}** version **{info['version']}** ({info['kind']}).")
+        st.markdown(
+            f"Modèle courant : **{md_escape(info['name'])}** version **{md_escape(info['version'])}** "
+            f"({md_escape(info['kind'])})."
+        )
     else:
         st.info("Aucun modèle de classification n'a encore tourné sur cette base (« ess-nlp run » le lance).")
     cols = st.columns(3)
@@ -279,7 +282,7 @@ def render_retrain(db: str, token: data.Token) -> None:
                 )
         except EssNlpError as err:
             bar.empty()
-            st.error(str(err))
+            st.error(md_escape(err))
             return
         bar.progress(1.0, text="Entraînement terminé.")
         st.session_state["annotate_candidate"] = result
@@ -293,7 +296,7 @@ def render_retrain(db: str, token: data.Token) -> None:
         return
     render_comparison(result)
     if st.button(
-        f"Rendre courant le modèle {result.name} version {result.version}", key="annotate_make_current"
+        f"Rendre courant le modèle {md_escape(result.name)} version {result.version}", key="annotate_make_current"
     ):
         bar = st.progress(0.0, text="Enregistrement du modèle…")
         try:
@@ -306,29 +309,29 @@ def render_retrain(db: str, token: data.Token) -> None:
                     ),
                 )
         except EssNlpError as err:
-            st.error(str(err))
+            st.error(md_escape(err))
             return
         st.session_state.pop("annotate_candidate", None)
         st.success(
-            f"Le modèle {result.name} version {result.version} est désormais le modèle courant "
-            f"(dossier {path}) ; toutes les unités ont été reclassées."
+            f"Le modèle {md_escape(result.name)} version {result.version} est désormais le modèle courant "
+            f"(dossier {md_escape(path)}) ; toutes les unités ont été reclassées."
         )
     render_versions(db, token)
 
 
 def render_comparison(result: retraining.Candidate) -> None:
     st.markdown(
-        f"**Nouveau modèle {result.name} version {result.version}** — entraîné sur "
+        f"**Nouveau modèle {md_escape(result.name)} version {result.version}** — entraîné sur "
         f"{result.n_texts} unité(s) annotée(s)."
     )
     for note in result.notes:
-        st.warning(note)
+        st.warning(md_escape(note))
     for facet, table in result.comparison().items():
         names = facet_labels(facet)
         shown = table.assign(étiquette=[names.get(x, x) for x in table["label"]]).drop(columns=["label"])
         st.markdown(
-            f"*{FACETS.get(facet, facet)}* — F1 macro : courant {result.current_macro(facet)}, "
-            f"nouveau {result.new_macro(facet)}"
+            f"*{md_escape(FACETS.get(facet, facet))}* — F1 macro : courant {md_escape(result.current_macro(facet))}, "
+            f"nouveau {md_escape(result.new_macro(facet))}"
         )
         st.dataframe(
             shown[

@@ -19,9 +19,9 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    st.set_page_config(
-        page_title="ESS — cahiers d'espérance", page_icon=":material/menu_book:", layout="wide"
-    )
+    # An emoji icon: the browser draws it (a data: URL); a ":material/…:" icon would be fetched
+    # from fonts.gstatic.com by the page, and the app is served offline.
+    st.set_page_config(page_title="ESS — cahiers d'espérance", page_icon="📖", layout="wide")
     st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button: the app is not for deploying
     pages = {
         section: [

@@ -17,6 +17,7 @@ import streamlit as st
 from ess_nlp.access import (
     LOCAL_USER,
     ROLE_NAMES,
+    LoginBusyError,
     User,
     UsersFile,
     is_loopback,
@@ -25,6 +26,7 @@ from ess_nlp.access import (
     users_path,
 )
 from ess_nlp.errors import EssNlpError
+from ess_nlp.ui.common import md_escape
 
 _USER_KEY = "ess_user"
 _FAILED_KEY = "ess_login_failures"
@@ -62,7 +64,7 @@ def _users_file() -> UsersFile | None:
     try:
         return UsersFile.load(users_path(), missing_ok=True)
     except EssNlpError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         st.stop()
     return None
 
@@ -70,7 +72,8 @@ def _users_file() -> UsersFile | None:
 def _sidebar(user: User, *, oidc: bool) -> None:
     with st.sidebar:
         groups = ", ".join(user.groups) or "aucun groupe"
-        st.caption(f"Connecté·e : **{user.display}** — {ROLE_NAMES.get(user.role, user.role)} ({groups})")
+        role = ROLE_NAMES.get(user.role, user.role)
+        st.caption(f"Connecté·e : **{md_escape(user.display)}** — {md_escape(role)} ({md_escape(groups)})")
         if st.button("Se déconnecter", key="auth_logout", icon=":material/logout:"):
             st.session_state.pop(_USER_KEY, None)
             if oidc:
@@ -87,7 +90,7 @@ def gate() -> User:
     try:
         oidc = oidc_configured()
     except EssNlpError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         st.stop()
     user = st.session_state.get(_USER_KEY)
     if isinstance(user, User):
@@ -98,7 +101,7 @@ def gate() -> User:
     if users is None or not users.hashes:
         st.error(
             "Cette application est servie à d'autres postes : une connexion est obligatoire, mais aucun compte "
-            f"n'est configuré (fichier « {users_path()} »). Demandez à l'équipe de créer les comptes avec "
+            f"n'est configuré (fichier « {md_escape(users_path())} »). Demandez à l'équipe de créer les comptes avec "
             "« ess-nlp users add … --password », ou servez l'application sur 127.0.0.1."
         )
         st.stop()
@@ -115,7 +118,11 @@ def _password_form(users: UsersFile) -> None:
         password = st.text_input("Mot de passe", type="password", key="auth_password")
         submitted = st.form_submit_button("Se connecter")
     if submitted:
-        user = users.authenticate(login, password)
+        try:
+            user = users.authenticate(login, password)
+        except LoginBusyError as err:  # many logins at once: each verification takes 64 MiB
+            st.error(md_escape(err))
+            return
         if user is None:
             failures = int(st.session_state.get(_FAILED_KEY, 0)) + 1
             st.session_state[_FAILED_KEY] = failures
@@ -138,7 +145,7 @@ def _oidc_gate(users: UsersFile | None) -> User:
     user = users.by_email(email) if users is not None and email else None
     if user is None:
         st.error(
-            f"Le compte « {email or 'sans courriel'} » n'a pas accès à cette application : demandez à l'équipe "
+            f"Le compte « {md_escape(email or 'sans courriel')} » n'a pas accès à cette application : demandez à l'équipe "
             "de l'ajouter (« ess-nlp users add LOGIN --role … --email … »)."
         )
         st.button("Se déconnecter", key="auth_oidc_logout", on_click=st.logout)

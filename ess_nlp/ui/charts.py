@@ -5,6 +5,7 @@ The topic figures (document map, topic bars, hierarchy) come from the topics pac
 
 from __future__ import annotations
 
+import html
 from collections.abc import Mapping
 
 import pandas as pd
@@ -108,7 +109,8 @@ def count_bars(
     horizontal: bool = True,
 ) -> go.Figure:
     """A bar chart of ``value_col`` per ``label_col`` (labels shown through ``names``)."""
-    labels = [names.get(v, v) if names else v for v in counts[label_col]]
+    # Plotly reads tags in labels (<a href>, <b>): a territory's name from a document is escaped.
+    labels = [html.escape(str(names.get(v, v) if names else v)) for v in counts[label_col]]
     values = list(counts[value_col])
     bar = go.Bar(y=labels, x=values, orientation="h") if horizontal else go.Bar(x=labels, y=values)
     figure = go.Figure(bar)

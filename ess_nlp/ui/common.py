@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import streamlit as st
@@ -11,24 +12,26 @@ from ess_nlp.ui.highlight import CSS
 
 
 def page_header(title: str, caption: str | None = None) -> None:
+    """The page's title and caption: text the project writes (Markdown kept; the scan in
+    tests/ui/test_markdown_escaping.py checks every call site)."""
     st.html(CSS)
-    st.title(title)
+    st.title(title)  # md: project text
     if caption:
-        st.caption(caption)
+        st.caption(caption)  # md: project text
 
 
 def missing_db_message(path: Path) -> str:
     return (
-        f"Aucune base de données à l'emplacement « {path} ». Pour commencer, lancez dans un terminal "
-        f"« ess-nlp run corpus/sample --db {path} » (le corpus d'exemple), ou déposez vos fichiers "
+        f"Aucune base de données à l'emplacement « {md_escape(path)} ». Pour commencer, lancez dans un terminal "
+        f"« ess-nlp run corpus/sample --db {md_escape(path)} » (le corpus d'exemple), ou déposez vos fichiers "
         "sur la page « Importer »."
     )
 
 
 def empty_db_message(path: Path) -> str:
     return (
-        f"La base « {path} » ne contient encore aucun cahier. Déposez des fichiers sur la page "
-        f"« Importer », ou lancez « ess-nlp run DOSSIER --db {path} » dans un terminal."
+        f"La base « {md_escape(path)} » ne contient encore aucun cahier. Déposez des fichiers sur la page "
+        f"« Importer », ou lancez « ess-nlp run DOSSIER --db {md_escape(path)} » dans un terminal."
     )
 
 
@@ -37,7 +40,8 @@ def require_corpus() -> tuple[str, data.Token] | None:
     (in French, with a link to the import page) and return None."""
     path = data.db_path()
     if not path.exists():
-        st.info(missing_db_message(path), icon=":material/info:")
+        st.info(missing_db_message(path),  # md: path escaped inside
+        icon=":material/info:")
         st.page_link(
             str(Path(__file__).parent / "importer.py"),
             label="Importer des fichiers",
@@ -48,10 +52,12 @@ def require_corpus() -> tuple[str, data.Token] | None:
     try:
         size = data.corpus_size(db, token)
     except Exception as err:  # a file that is not one of our databases
-        st.error(f"La base « {path} » n'a pas pu être ouverte : {err}. Vérifiez le chemin passé à --db.")
+        st.error(
+            f"La base « {md_escape(path)} » n'a pas pu être ouverte : {md_escape(err)}. Vérifiez le chemin passé à --db.")
         return None
     if size.empty:
-        st.info(empty_db_message(path), icon=":material/info:")
+        st.info(empty_db_message(path),  # md: path escaped inside
+        icon=":material/info:")
         st.page_link(
             str(Path(__file__).parent / "importer.py"),
             label="Importer des fichiers",
@@ -66,12 +72,26 @@ def fr_int(n: int) -> str:
     return f"{n:,}".replace(",", "\u202f")
 
 
-def md_escape(text: str) -> str:
-    """Document text made inert for ``st.markdown``: markdown and HTML characters escaped,
-    whitespace runs collapsed."""
-    import re
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+\-.!|~$&:@])")
+# GitHub autolinks are found in the text once parsed (escapes already resolved): a word joiner
+# (U+2060, invisible) after "http", "www"… and before "@" keeps URLs and e-mails from being linked.
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www)(?=[:.])|(?=@)")
+WORD_JOINER = "\u2060"
 
-    return re.sub(r"([\\`*_{}\[\]<>()#+\-.!|~$&])", r"\\\1", " ".join(str(text).split()))
+
+def md_escape(text: object) -> str:
+    """Text from a document, a user or a URL made inert for every Streamlit call that renders
+    Markdown (``st.markdown``, captions, alerts, titles, widget and expander labels, toasts).
+
+    Every Markdown and HTML character is backslash-escaped, so ``![p](http://…)`` shows as those
+    characters: no image is loaded, no link is made, no HTML is rendered; ``:`` too, which stops
+    Streamlit's ``:color[…]`` and ``:material/…:`` directives. A bare ``http://…``, ``www.…`` or
+    e-mail address, which GitHub Markdown links after parsing, gets an invisible word joiner
+    (:data:`WORD_JOINER`) after its scheme or before its ``@``. Whitespace runs collapse to one
+    space (a heading or a label stays on one line). The one helper every page uses: Markdown is
+    kept for text the project writes."""
+    unlinked = _AUTOLINK.sub(lambda m: (m.group(1) or "") + WORD_JOINER, " ".join(str(text).split()))
+    return _MD_SPECIAL.sub(r"\\\1", unlinked)
 
 
 def md_quote(text: str, *, quote: bool = True) -> str:
@@ -89,7 +109,7 @@ def taxonomy_notes(labels: object) -> None:
     taxonomy, problem = queries.app_taxonomy()
     if taxonomy is None:
         st.error(
-            f"La taxonomie n'a pas pu être lue : {problem} Les noms par défaut des étiquettes sont utilisés."
+            f"La taxonomie n'a pas pu être lue : {md_escape(problem)} Les noms par défaut des étiquettes sont utilisés."
         )
     if not isinstance(labels, pd.DataFrame) or labels.empty:
         return
@@ -99,12 +119,12 @@ def taxonomy_notes(labels: object) -> None:
         _, unknown = queries.names_with_unknown(names, found)
         if unknown:
             st.warning(
-                f"Étiquettes de {title} présentes dans la base mais absentes de la taxonomie : "
-                + ", ".join(f"« {u} »" for u in unknown)
+                f"Étiquettes de {md_escape(title)} présentes dans la base mais absentes de la taxonomie : "
+                + ", ".join(f"« {md_escape(u)} »" for u in unknown)
                 + ". Elles sont montrées à part (« hors taxonomie ») ; vérifiez que le modèle a été entraîné "
                 "sur la même taxonomie que celle de l'application."
             )
         elif not names:
             st.warning(
-                f"La taxonomie n'a pas de facette « {facet} » : les {title} ne peuvent pas être montrés."
+                f"La taxonomie n'a pas de facette « {md_escape(facet)} » : les {md_escape(title)} ne peuvent pas être montrés."
             )

@@ -13,7 +13,7 @@ import streamlit as st
 
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ui import actions, data, queries
-from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus
+from ess_nlp.ui.common import fr_int, md_escape, md_quote, page_header, require_corpus
 from ess_nlp.ui.nav import link_to_cahier, reader_url
 from ess_nlp.ui.synthesis_actions import units_frame
 
@@ -136,7 +136,7 @@ def render_topics(db: str, token: data.Token, chosen: pd.DataFrame) -> None:
     try:
         result, texts, cahier_of = data.topic_run(db, token, model)
     except EssNlpError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         return
     keep = set(chosen["id"])
     visible = [i for i, u in enumerate(result.ids) if cahier_of.get(u) in keep]
@@ -182,7 +182,7 @@ def render_topics(db: str, token: data.Token, chosen: pd.DataFrame) -> None:
         render_units(selected_units, texts, cahier_of, shown)
     elif topic is not None:
         members = shown.members(topic)
-        st.markdown(f"**Thème {topic} · {shown.name(topic)}** — {len(members)} unité(s)")
+        st.markdown(f"**Thème {md_escape(topic)} · {md_escape(shown.name(topic))}** — {len(members)} unité(s)")
         render_units(members, texts, cahier_of, shown)
         render_edits(db, model, shown, topic, members, texts)
     else:
@@ -341,7 +341,7 @@ def apply_topic_edit(
         with data.open_store(db) as store:
             outcome = topics_lib.edit_topics(store, model, edit)
     except EssNlpError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         return
     st.session_state["explorer_flash"] = (
         outcome.message or "Modification appliquée et gardée dans l'historique."
@@ -352,7 +352,7 @@ def apply_topic_edit(
 def render_edit_log(db: str, token: data.Token, model: str) -> None:
     flash = st.session_state.pop("explorer_flash", None)
     if flash:
-        st.success(flash)
+        st.success(md_escape(flash))
     edits = data.topic_edits(db, token, model)
     if edits:
         with st.expander(f"Historique des modifications ({len(edits)})"):

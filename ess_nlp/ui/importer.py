@@ -11,7 +11,7 @@ import streamlit as st
 
 from ess_nlp.ingest import SUPPORTED_EXTENSIONS, Limits
 from ess_nlp.ui import data
-from ess_nlp.ui.common import page_header
+from ess_nlp.ui.common import fr_int, md_escape, page_header
 from ess_nlp.ui.importing import IMPORT_PREFIX, ImportResult, import_upload, run_steps
 from ess_nlp.ui.nav import page_file
 
@@ -44,11 +44,11 @@ def page() -> None:
         "Importer",
         "Déposez des cahiers : "
         + ", ".join(SUPPORTED_EXTENSIONS)
-        + f". Jusqu'à {limits.max_file_bytes // MB} Mo et {limits.max_pdf_pages} pages par fichier. "
+        + f". Jusqu'à {limits.max_file_bytes // MB} Mo et {fr_int(limits.max_pdf_pages)} pages par fichier. "
         "Un fichier déjà importé sous le même nom est remplacé s'il a changé.",
     )
     path = data.db_path()
-    st.caption(f"Base : {path}" + ("" if path.exists() else " (elle sera créée au premier import)"))
+    st.caption(f"Base : {md_escape(path)}" + ("" if path.exists() else " (elle sera créée au premier import)"))
     uploads = st.file_uploader(
         "Fichiers à importer",
         type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
@@ -83,7 +83,7 @@ def do_import(db: str, files: list[tuple[str, bytes]], run_all: bool, limits: Li
                 step_bar.progress(min(done / max(total, 1), 1.0), text=f"{step} : {done}/{total}")
 
             for message in run_steps(store, progress):
-                st.caption(message)
+                st.caption(md_escape(message))
             step_bar.progress(1.0, text="Traitements terminés.")
     return results
 
@@ -96,9 +96,9 @@ def render_results(results: list[ImportResult]) -> None:
     for r in results:
         label = OUTCOMES.get(r.outcome, r.outcome)
         if r.outcome == "failed":
-            st.error(f"Échec de l'import — {r.message}")
+            st.error(f"Échec de l'import — {md_escape(r.message)}")
         else:
-            st.markdown(f"- **{r.name}** : {label}" + (f", {r.cahiers} cahier(s)" if r.cahiers else ""))
+            st.markdown(f"- **{md_escape(r.name)}** : {md_escape(label)}" + (f", {r.cahiers} cahier(s)" if r.cahiers else ""))
     if failed and ok:
         st.info(
             "Les autres fichiers ont bien été importés ; corrigez ceux en échec puis déposez-les à nouveau."

@@ -48,11 +48,10 @@ def import_upload(store: Store, filename: str, payload: bytes, *, limits: Limits
 def run_steps(store: Store, progress: Callable[[str, int, int], None] | None = None) -> Iterator[str]:
     """Run the pipeline's processing steps over what is not yet processed; yield one French line
     per step (its summary, or why it failed)."""
-    from ess_nlp.pipeline import STEPS
+    from ess_nlp.pipeline import STEP_LABELS, STEPS
 
-    names = {"classify": "Classification", "extract": "Extraction", "topics": "Thèmes"}
     for name, target in STEPS:
-        label = names.get(name, name)
+        label = STEP_LABELS.get(name, name)
         module_name, func_name = target.split(":")
         step = getattr(importlib.import_module(module_name), func_name)
 

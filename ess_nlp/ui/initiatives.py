@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_nlp.ui import actions, data, masking, queries
-from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus
+from ess_nlp.ui.common import fr_int, md_escape, md_quote, page_header, require_corpus
 from ess_nlp.ui.export import csv_bytes
 from ess_nlp.ui.nav import link_to_cahier
 
@@ -122,7 +122,7 @@ def render_card(row: pd.Series) -> None:
         ]
         for label, value in facts:
             if value:
-                st.markdown(f"**{label}** : {md_quote(str(value), quote=False)}")
+                st.markdown(f"**{md_escape(label)}** : {md_quote(str(value), quote=False)}")
         if row["what"]:
             st.markdown(md_quote(masking.mask_text(str(row["what"]))))
         with st.expander("Le passage d'où la fiche est tirée"):

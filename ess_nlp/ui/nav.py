@@ -45,11 +45,14 @@ def page_file(name: str) -> Path:
 
 
 def link_to_cahier(cahier: str, label: str, *, unit: str | None = None, container=None) -> None:
-    """A link that opens ``cahier`` on "Lire un cahier" (scrolled to ``unit`` when given)."""
+    """A link that opens ``cahier`` on "Lire un cahier" (scrolled to ``unit`` when given); ``label``
+    (often a cahier's title) is shown as text, never as Markdown."""
+    from ess_nlp.ui.common import md_escape
+
     params: Mapping[str, str] = {"cahier": cahier, **({"unite": unit} if unit else {})}
     target = container if container is not None else st
     target.page_link(
-        str(page_file("reader.py")), label=label, icon=":material/menu_book:", query_params=dict(params)
+        str(page_file("reader.py")), label=md_escape(label), icon=":material/menu_book:", query_params=dict(params)
     )
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_nlp.ui import charts, data, queries
-from ess_nlp.ui.common import fr_int, md_quote, page_header, require_corpus, taxonomy_notes
+from ess_nlp.ui.common import fr_int, md_escape, md_quote, page_header, require_corpus, taxonomy_notes
 from ess_nlp.ui.nav import link_to_cahier
 
 MAX_LISTED = 40
@@ -152,11 +152,13 @@ def render_blind_spots(cover: queries.Coverage, theme_names: dict[str, str]) -> 
     if blind.empty:
         st.success("Aucun angle mort : chaque thème est porté par assez de cahiers et de propositions.")
         return
-    lines = [
-        f"- **{theme_names.get(t, t)}** : seulement {why}"
-        for t, why in zip(blind["theme"], blind["blind_spot"], strict=True)
-    ]
-    st.warning("Angles morts (thèmes marqués ⚠ sur la carte) :\n" + "\n".join(lines))
+    st.warning(
+        "Angles morts (thèmes marqués ⚠ sur la carte) :\n"
+        + "\n".join(
+            f"- **{md_escape(theme_names.get(t, t))}** : seulement {md_escape(why)}"
+            for t, why in zip(blind["theme"], blind["blind_spot"], strict=True)
+        )
+    )
 
 
 def render_cell_passages(
@@ -176,9 +178,9 @@ def render_cell_passages(
         theme_names.get(theme, theme) if theme else None,
     ]
     title = " × ".join(p for p in parts if p)
-    st.subheader(f"Passages : {title}")
+    st.subheader(f"Passages : {md_escape(title)}")
     if not ids:
-        st.info(f"Aucun cahier n'est classé à la fois dans « {title} ». C'est un angle mort du corpus.")
+        st.info(f"Aucun cahier n'est classé à la fois dans « {md_escape(title)} ». C'est un angle mort du corpus.")
         return
     chosen = cahiers[cahiers["id"].isin(ids)]
     st.caption(f"{len(chosen)} cahier(s). Cliquez un titre pour lire le cahier, passages surlignés.")
@@ -186,7 +188,7 @@ def render_cell_passages(
         cols = st.columns([3, 2])
         with cols[0]:
             link_to_cahier(row.id, row.title)
-        cols[1].caption(" · ".join(x for x in (row.organisation, row.territory, row.source) if x))
+        cols[1].caption(" · ".join(md_escape(x) for x in (row.organisation, row.territory, row.source) if x))
     if len(chosen) > MAX_LISTED:
         st.caption(f"… et {len(chosen) - MAX_LISTED} autres (voir « Explorer » avec les mêmes filtres).")
     cell_props = proposals[proposals["cahier"].isin(ids)] if not proposals.empty else proposals

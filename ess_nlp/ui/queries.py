@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ess_nlp.store import Store, fts_query, views
+from ess_nlp.store import QueryError, Store, fts_query, views
 
 # --- labels (the taxonomy's names; the classification package owns them when present) ---------
 
@@ -435,8 +435,18 @@ def search_frame(store: Store, query: str, *, lemmas: str | None = None, limit: 
     )
 
 
+def query_problem(query: str) -> str | None:
+    """Why ``query`` goes beyond the bounds of a search (a French sentence), or None."""
+    try:
+        fts_query(query)
+    except QueryError as err:
+        return str(err)
+    return None
+
+
 def valid_query(query: str) -> bool:
-    return bool(fts_query(query))
+    """Whether ``query`` has a word to look for (and stays within the bounds of a search)."""
+    return query_problem(query) is None and bool(fts_query(query))
 
 
 # --- misc -------------------------------------------------------------------------------------

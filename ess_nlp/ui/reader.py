@@ -13,7 +13,7 @@ import streamlit.components.v1 as components
 
 from ess_nlp.records import Unit
 from ess_nlp.ui import actions, data, masking, queries
-from ess_nlp.ui.common import md_escape, page_header, require_corpus
+from ess_nlp.ui.common import fr_int, md_escape, page_header, require_corpus
 from ess_nlp.ui.highlight import ITEM_KINDS, ITEM_LABELS, Mark, highlight_html, legend_html
 
 MAX_ENTITY_CHARS = 200_000
@@ -32,13 +32,13 @@ def page() -> None:
     row = cahiers[cahiers["id"] == cahier].iloc[0]
     units: list[Unit] = data.cahier_units(db, token, cahier)
     if not units:
-        st.error(f"Le cahier « {cahier} » n'existe plus dans la base (fichier ré-importé ou retiré).")
+        st.error(f"Le cahier « {md_escape(cahier)} » n'existe plus dans la base (fichier ré-importé ou retiré).")
         return
     head = units[0]
     items = data.cahier_items(db, token, cahier)
     focus = st.query_params.get("unite")
 
-    st.subheader(row["title"])
+    st.subheader(md_escape(row["title"]))
     render_provenance(row, units)
     outline_col, text_col = st.columns([1, 3], gap="large")
     with outline_col:
@@ -88,7 +88,7 @@ def choose_cahier(cahiers: pd.DataFrame) -> str | None:
     wanted = st.query_params.get("cahier")
     if wanted and wanted not in titles:
         st.warning(
-            f"Le cahier « {wanted} » demandé dans l'adresse n'existe pas dans cette base ; "
+            f"Le cahier « {md_escape(wanted)} » demandé dans l'adresse n'existe pas dans cette base ; "
             "choisissez-en un dans la liste."
         )
         wanted = None
@@ -127,7 +127,7 @@ def render_provenance(row: pd.Series, units: list[Unit]) -> None:
         f"Statut : {row['legal_form']}" if row["legal_form"] else "",
         f"Territoire : {row['territory']}" if row["territory"] else "",
     ]
-    st.caption(" · ".join(b for b in bits if b))
+    st.caption(" · ".join(md_escape(b) for b in bits if b))
 
 
 def _anchor(unit_id: str) -> str:
@@ -156,10 +156,10 @@ def render_outline(units: list[Unit], items: pd.DataFrame) -> None:
         found = by_section.get(section.id, {})
         badges = " ".join(f"{n} {ITEM_LABELS[k].lower()}{'s' if n > 1 else ''}" for k, n in found.items())
         label = md_escape(title)
-        lines.append(f"- [{label}](#{_anchor(section.id)}) — *{kind}*" + (f" · {badges}" if badges else ""))
-    st.markdown("\n".join(lines))
+        lines.append(f"- [{label}](#{_anchor(section.id)}) — *{md_escape(kind)}*" + (f" · {badges}" if badges else ""))
+    st.markdown("\n".join(lines))  # md: escaped titles, links to this page's anchors
     if counts:
-        st.caption(" · ".join(f"{n} {ITEM_LABELS.get(k, k).lower()}(s)" for k, n in counts.items()))
+        st.caption(" · ".join(f"{fr_int(n)} {md_escape(ITEM_LABELS.get(k, k).lower())}(s)" for k, n in counts.items()))
 
 
 def render_scores(db: str, token: data.Token, head: Unit) -> list[Mark]:
@@ -191,7 +191,7 @@ def render_scores(db: str, token: data.Token, head: Unit) -> list[Mark]:
             words = ", ".join(row.terms[:8]) or "—"
             st.markdown(f"**{md_escape(name)}** — mots : {md_escape(words)}")
             for a, b, _score in row.sentences[:2]:
-                st.caption("« " + " ".join(head.text[a:b].split())[:300] + " »")
+                st.caption("« " + md_escape(" ".join(head.text[a:b].split())[:300]) + " »")
     options = [None, *[(r.facet, r.label) for r in assigned.itertuples() if r.sentences]]
     chosen = st.selectbox(
         "Montrer dans le texte les phrases qui portent",
@@ -254,7 +254,7 @@ def render_focus(units: list[Unit], focus: str) -> None:
     unit = next((u for u in units if u.id == focus), None)
     if unit is None:
         return
-    st.info("Passage demandé : « " + " ".join(unit.text.split()) + " »", icon=":material/my_location:")
+    st.info("Passage demandé : « " + md_escape(unit.text) + " »", icon=":material/my_location:")
     # Scroll to the highlighted passage once the page has drawn it (polled every 100 ms, as a
     # busy machine may take seconds to render a long cahier); after 10 s without it, to its
     # section. The script runs in a component's iframe (same origin), since a script given to

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from ess_nlp.store import QueryError
 from ess_nlp.ui import data, masking, queries
-from ess_nlp.ui.common import fr_int, page_header, require_corpus
+from ess_nlp.ui.common import fr_int, md_escape, page_header, require_corpus
 from ess_nlp.ui.export import csv_bytes
 from ess_nlp.ui.highlight import kwic_html
 from ess_nlp.ui.nav import link_to_cahier
@@ -20,7 +21,7 @@ def page() -> None:
         "Rechercher",
         "Les accents et les majuscules sont ignorés (« cooperative » trouve « coopérative ») ; "
         "avec les formes apparentées, « coopératives » trouve aussi « coopérative ». "
-        "Un astérisque cherche un début de mot : « mutuali* ».",
+        "Un astérisque cherche un début de mot d’au moins trois lettres : « mutuali* » (cinq au plus par recherche, 50 mots en tout).",
     )
     ready = require_corpus()
     if ready is None:
@@ -32,16 +33,23 @@ def page() -> None:
     if not query.strip():
         st.info("Tapez un ou plusieurs mots : les phrases qui les contiennent tous s'afficheront ici.")
         return
-    if not queries.valid_query(query):
-        st.warning(f"« {query} » ne contient aucun mot à chercher : tapez des lettres ou des chiffres.")
+    problem = queries.query_problem(query)
+    if problem is None and not queries.valid_query(query):
+        problem = f"« {query} » ne contient aucun mot à chercher : tapez des lettres ou des chiffres."
+    if problem is not None:
+        st.warning(md_escape(problem))
         return
     lemmas = data.query_lemmas(query) if with_lemmas else None
-    hits = data.search(db, token, query, lemmas, MAX_HITS)
+    try:
+        hits = data.search(db, token, query, lemmas, MAX_HITS)
+    except QueryError as err:  # a beginning of word that matches too many words
+        st.warning(md_escape(err))
+        return
     hits = add_labels(hits, data.labels(db, token), data.cahiers(db, token))
     filtered = render_filters(hits)
     render_counts(hits, filtered)
     if filtered.empty:
-        st.info(f"Aucune phrase ne contient « {query} » avec ces filtres.")
+        st.info(f"Aucune phrase ne contient « {md_escape(query)} » avec ces filtres.")
         return
     filtered = filtered.assign(text=masking.mask_texts(filtered["text"]))
     view = st.radio(
@@ -112,7 +120,7 @@ def render_counts(hits: pd.DataFrame, filtered: pd.DataFrame) -> None:
     more = " (au moins ; affinez la recherche)" if len(hits) >= MAX_HITS else ""
     st.markdown(
         f"**{fr_int(len(filtered))}** phrase(s) dans **{fr_int(filtered['cahier'].nunique())}** cahier(s)"
-        + (f" sur {fr_int(len(hits))} trouvée(s){more}" if len(filtered) != len(hits) else more)
+        + (f" sur {fr_int(len(hits))} trouvée(s){md_escape(more)}" if len(filtered) != len(hits) else md_escape(more))
     )
     per_domain = filtered["domaines"].str.split(", ").explode().replace("", "(non classé)").value_counts()
     if len(per_domain):

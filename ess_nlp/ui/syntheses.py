@@ -52,6 +52,7 @@ __all__ = ["add_to_synthesis", "page"]
 
 PAGE_SIZE = 60
 PARAM = "synthese"
+ITEM_MARKERS = {"text": ":material/edit_note:", "initiative": ":material/eco:"}  # icons of items without a number
 
 
 # --- state -----------------------------------------------------------------------------------
@@ -156,12 +157,14 @@ def page() -> None:
             with data.open_store(db) as store:
                 other = get_synthesis(store, int(wanted), user=user)
             if other.deleted:
-                st.warning(f"La synthèse « {other.title} » a été supprimée par {other.deleted_by}.")
-                render_undelete(db, other.id, other.title)
+                st.warning(
+                    f"La synthèse « {md_escape(other.title)} » a été supprimée par {md_escape(other.deleted_by)}."
+                )
+                render_undelete(db, other.id, other.title, where="notice")  # also in the list below
         except AccessDenied as err:
-            st.error(str(err), icon=":material/lock:")
+            st.error(md_escape(err), icon=":material/lock:")
         except EssNlpError as err:
-            st.error(str(err))
+            st.error(md_escape(err))
         wanted = None
     if not mine:
         st.info("Aucune synthèse pour l'instant : créez la première ci-dessus à partir du brouillon proposé.")
@@ -219,7 +222,7 @@ def render_create(db: str, token: data.Token, *, expanded: bool) -> None:
                     doc = draft_synthesis(store, scope) if from_draft else Synthesis(scope.label or scope.value, scope)
                     saved = create_synthesis(store, doc, user=user, group=group or None)
             except EssNlpError as err:
-                st.error(str(err))
+                st.error(md_escape(err))
                 return
             st.query_params[PARAM] = str(saved.id)
             st.session_state["syn_select"] = saved.id
@@ -261,23 +264,23 @@ def render_synthesis(db: str, sid: int) -> None:
             refresh_flags(store, [sid])
             flags = open_flags(store, sid)
     except EssNlpError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         return
     conflict: StaleSaveError | None = st.session_state.get(f"syn_conflict_{sid}")
     if f"syn_doc_{sid}" not in st.session_state:
         _load(sid, stored.doc, stored.version)
     elif stored.version != _base(sid) and conflict is None:
         _load(sid, stored.doc, stored.version)
-        st.toast(f"Synthèse mise à jour : version {stored.version} enregistrée par {stored.updated_by}.")
+        st.toast(f"Synthèse mise à jour : version {stored.version} enregistrée par {md_escape(stored.updated_by)}.")
     doc = _doc(sid)
     error = st.session_state.get(f"syn_error_{sid}")
     if error:
-        st.error(error)
+        st.error(md_escape(error))
     if conflict is not None:
         render_conflict(sid, conflict)
     saved = st.session_state.pop(f"syn_saved_{sid}", None)
     status = f"Version {_base(sid)} · enregistrée par {stored.updated_by} le {stored.updated_at[:16].replace('T', ' ')}"
-    st.caption(("✓ Enregistré. " if saved else "") + status + f" · groupe {stored.group or '—'}")
+    st.caption(("✓ Enregistré. " if saved else "") + md_escape(status) + f" · groupe {md_escape(stored.group or '—')}")
     if flags:
         with st.container(border=True):
             st.warning(
@@ -291,7 +294,9 @@ def render_synthesis(db: str, sid: int) -> None:
                 c = cited.get(f.unit)
                 where = f"« {c.text[:90]}{'…' if len(c.text) > 90 else ''} » ({c.cahier_title})" if c else f.unit
                 lines.append(f"- {md_escape(where)} : {md_escape(f.what)}")
-            st.markdown("\n".join(lines) + (f"\n- … et {len(flags) - 12} autre(s)" if len(flags) > 12 else ""))
+            st.markdown(  # md: lines escaped above
+                "\n".join(lines) + (f"\n- … et {len(flags) - 12} autre(s)" if len(flags) > 12 else "")
+            )
             if st.button("Marquer comme vu", key=_key(sid, "ack")):
                 with data.open_store(db) as store:
                     acknowledge_flags(store, sid, who=user.login)
@@ -327,7 +332,7 @@ def render_document_fields(sid: int, doc: Synthesis) -> None:
         placeholder="Quelques lignes qui présentent le thème et la démarche du groupe.",
     )
     if doc.notes:
-        st.caption(" ".join(doc.notes))
+        st.caption(md_escape(" ".join(doc.notes)))
 
 
 def render_section(sid: int, doc: Synthesis, section: str, numbers: dict[str, str], mask: bool) -> None:
@@ -371,8 +376,7 @@ def render_item(sid: int, item: Item, numbers: dict[str, str], mask: bool, *, de
         cols = st.columns([0.7 + 0.5 * depth, 9, 0.6, 0.6, 0.6], vertical_alignment="top")
         number = numbers.get(item.id, "")
         kind = KIND_NAMES.get(item.kind, item.kind)
-        marker = {"text": ":material/edit_note:", "initiative": ":material/eco:"}.get(item.kind, "•")
-        cols[0].markdown(f"**{md_escape(number)}**" if number else marker)
+        cols[0].markdown(f"**{md_escape(number)}**" if number else ITEM_MARKERS.get(item.kind, "•"))
         with cols[1]:
             if item.kind == "initiative":
                 st.text_input(
@@ -386,7 +390,7 @@ def render_item(sid: int, item: Item, numbers: dict[str, str], mask: bool, *, de
                 if meta:
                     st.caption(md_escape(meta))
             st.text_area(
-                f"Texte ({kind})",
+                f"Texte ({md_escape(kind)})",
                 value=item.text,
                 key=_key(sid, "text", item.id),
                 on_change=_on_text,
@@ -438,7 +442,7 @@ def render_citations(sid: int, item: Item, mask: bool) -> None:
         return
     orgs = ", ".join(dict.fromkeys(c.organisation for c in item.citations if c.organisation))
     label = f"{len(item.citations)} source(s)" + (f" : {orgs[:90]}" if orgs else "")
-    with st.expander(label):
+    with st.expander(md_escape(label)):
         for n, c in enumerate(item.citations):
             passage = masking.mask_text(c.text) if mask else c.text
             st.markdown("> " + md_escape(passage))
@@ -567,14 +571,15 @@ def render_delete(db: str, sid: int, title: str) -> None:
             st.session_state[confirm_key] = True
             st.rerun()
         return
-    st.warning(f"Supprimer la synthèse « {title} » ? Elle disparaîtra des listes ; « Annuler la suppression » la rétablit.")
+    st.warning(
+        f"Supprimer la synthèse « {md_escape(title)} » ? Elle disparaîtra des listes ; « Annuler la suppression » la rétablit.")
     cols = st.columns(2)
     if cols[0].button("Oui, supprimer", key=_key(sid, "delete_yes"), type="primary"):
         try:
             with data.open_store(db) as store:
                 delete_synthesis(store, sid, user=user)
         except EssNlpError as err:
-            st.error(str(err))
+            st.error(md_escape(err))
             return
         st.session_state.pop(confirm_key, None)
         st.session_state["syn_just_deleted"] = sid
@@ -586,13 +591,14 @@ def render_delete(db: str, sid: int, title: str) -> None:
         st.rerun()
 
 
-def render_undelete(db: str, sid: int, title: str) -> None:
-    if st.button(f"Annuler la suppression de « {title} »", key=f"syn_undelete_{sid}", icon=":material/undo:"):
+def render_undelete(db: str, sid: int, title: str, *, where: str = "") -> None:
+    key = f"syn_undelete_{where}_{sid}" if where else f"syn_undelete_{sid}"
+    if st.button(f"Annuler la suppression de « {md_escape(title)} »", key=key, icon=":material/undo:"):
         try:
             with data.open_store(db) as store:
                 undelete_synthesis(store, sid, user=current_user())
         except EssNlpError as err:
-            st.error(str(err))
+            st.error(md_escape(err))
             return
         st.session_state.pop("syn_just_deleted", None)
         st.query_params[PARAM] = str(sid)
@@ -605,19 +611,22 @@ def render_deleted(db: str, deleted: list[Any]) -> None:
     if just is not None:
         gone = next((s for s in deleted if s.id == just), None)
         if gone is not None:
-            st.success(f"Synthèse « {gone.title} » supprimée.")
+            st.success(f"Synthèse « {md_escape(gone.title)} » supprimée.")
             render_undelete(db, gone.id, gone.title)
     others = [s for s in deleted if s.id != just]
     if others:
         with st.expander(f"Synthèses supprimées ({len(others)})", icon=":material/restore_from_trash:"):
             for s in others:
-                st.caption(f"n° {s.id} · {s.title} — supprimée par {s.deleted_by} le {str(s.deleted_at)[:16].replace('T', ' ')}")
+                st.caption(
+                    f"n° {s.id} · {md_escape(s.title)} — supprimée par {md_escape(s.deleted_by)} "
+                    f"le {md_escape(str(s.deleted_at)[:16].replace('T', ' '))}"
+                )
                 render_undelete(db, s.id, s.title)
 
 
 def render_conflict(sid: int, err: StaleSaveError) -> None:
     with st.container(border=True, key=f"syn_conflict_box_{sid}"):
-        st.error(str(err), icon=":material/sync_problem:")
+        st.error(md_escape(err), icon=":material/sync_problem:")
         cols = st.columns(2)
         with cols[0]:
             st.markdown(f"**Modifications de {md_escape(err.theirs.updated_by)}** (version {err.theirs.version})")
@@ -627,7 +636,7 @@ def render_conflict(sid: int, err: StaleSaveError) -> None:
             st.markdown("\n".join(f"- {md_escape(c.what)}" for c in err.my_changes) or "_aucune_")
         merged = err.merge()
         if merged.conflicts:
-            st.caption("Points modifiés des deux côtés : " + " ".join(merged.conflicts))
+            st.caption("Points modifiés des deux côtés : " + md_escape(" ".join(merged.conflicts)))
         b = st.columns(3)
         if b[0].button("Fusionner et enregistrer", key=_key(sid, "merge_conflict"), type="primary"):
             st.session_state[f"syn_base_{sid}"] = err.theirs.version

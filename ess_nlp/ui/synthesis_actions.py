@@ -16,6 +16,7 @@ from ess_nlp.synthesis import StaleSaveError, edit, get_synthesis, item_for, lis
 from ess_nlp.synthesis.records import KIND_NAMES
 from ess_nlp.ui import data
 from ess_nlp.ui.auth import current_user
+from ess_nlp.ui.common import md_escape
 
 TARGET_KEY = "syn_target"
 AS_KINDS = {"": "selon le passage", "constat": "constat", "proposal": "proposition", "initiative": "initiative", "text": "texte libre"}
@@ -73,7 +74,7 @@ def add_to_synthesis(items: pd.DataFrame, key_prefix: str) -> None:
         with data.open_store(db) as store:
             targets = list_syntheses(store, user=user)
     except EssNlpError as err:
-        st.error(str(err))
+        st.error(md_escape(err))
         return
     with st.expander("Ajouter à la synthèse", icon=":material/playlist_add:"):
         if not targets:
@@ -110,10 +111,10 @@ def add_to_synthesis(items: pd.DataFrame, key_prefix: str) -> None:
             try:
                 version = add_items(db, int(target), refs, as_kind=as_kind)
             except EssNlpError as err:
-                st.error(str(err))
+                st.error(md_escape(err))
                 return
             st.session_state[TARGET_KEY] = int(target)
-            st.success(f"{len(refs)} passage(s) ajouté(s) à « {by_id[target].title} » (version {version}).")
+            st.success(f"{len(refs)} passage(s) ajouté(s) à « {md_escape(by_id[target].title)} » (version {version}).")
             st.page_link(_page_path(), label="Ouvrir la synthèse", icon=":material/article:", query_params={"synthese": str(target)})
 
 

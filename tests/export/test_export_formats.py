@@ -234,3 +234,20 @@ def test_script_tag_in_a_cahier_is_inert_everywhere(store: Store, tmp_path: Path
         with zipfile.ZipFile(path) as z:
             xml = z.read("word/footnotes.xml" if fmt == "docx" else "content.xml").decode("utf-8")
         assert "<script>" not in xml and "&lt;script&gt;" in xml
+
+
+def test_a_theme_with_syntheses_from_several_groups_asks_which(store: Store) -> None:
+    from ess_nlp.export import AmbiguousExportError
+
+    draft = export(store, fmt="json", theme="T4").doc
+    first = create_synthesis(store, edit.set_title(draft, "Synthèse du groupe T4"), author="amelie", group="t4")
+    assert export(store, fmt="json", theme="T4").saved == first  # one synthesis: it is the one exported
+    second = create_synthesis(store, edit.set_title(draft, "Autre lecture"), author="sam", group="t5")
+    with pytest.raises(AmbiguousExportError) as caught:
+        export(store, fmt="docx", theme="T4")
+    message = str(caught.value)
+    for s in (first, second):
+        assert f"n° {s.id} « {s.title} » (groupe {s.group}" in message
+    assert "--synthesis" in message and "--theme T4" in message
+    assert export(store, fmt="json", synthesis_id=first.id).doc.title == "Synthèse du groupe T4"
+    assert export(store, fmt="iramuteq", theme="T4").data  # the theme's cahiers: no synthesis to choose

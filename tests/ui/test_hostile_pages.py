@@ -50,3 +50,23 @@ def test_search_that_finds_nothing_on_the_sample(sample_db: Path, monkeypatch: p
     at.text_input(key="search_query").input("zzzz").run()
     no_failure(at)
     assert any("Aucune phrase ne contient « zzzz »" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("a* " * 2000, "au moins 3 lettres"),
+        (" ".join(f"mot{i}" for i in range(60)), "50 au plus"),
+        ("pro* soc* eco* coo* ent* sol*", "5 au plus"),
+        ("![p](http://127.0.0.1:9/t.png) [Reconnectez-vous](http://127.0.0.1:9/x) zzzz", "Aucune phrase ne contient"),
+    ],
+)
+def test_search_beyond_its_bounds_says_why_in_french(
+    sample_db: Path, monkeypatch: pytest.MonkeyPatch, query: str, message: str
+) -> None:
+    at: AppTest = open_app(sample_db, monkeypatch, "search.py")
+    at.text_input(key="search_query").input(query).run()
+    no_failure(at)
+    shown = [str(w.value) for w in at.warning] + [str(i.value) for i in at.info]
+    assert any(message in s for s in shown), shown
+    assert not any("](http" in s for s in shown)  # the query is shown escaped, never as a link

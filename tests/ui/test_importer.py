@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 from streamlit.testing.v1 import AppTest
+from test_pages import shown
 
 import ess_nlp.ui
 from ess_nlp.store import Store
@@ -117,7 +118,7 @@ def test_a_bad_file_does_not_stop_the_others(tmp_path, monkeypatch):
             ("deuxieme.md", ("# Titre\n\n" + GOOD).encode("utf-8"), "text/markdown"),
         ],
     )
-    errors = [e.value for e in at.error]
+    errors = [shown(e.value) for e in at.error]
     assert len(errors) == 1 and errors[0].startswith("Échec de l'import — import/abime.docx : ")
     assert any("2 fichier(s) traité(s)" in s.value for s in at.success)
     assert any("corrigez ceux en échec" in i.value for i in at.info)
@@ -140,7 +141,7 @@ def test_pdf_over_the_page_limit_is_refused_in_french(tmp_path, monkeypatch):
         at,
         [("long.pdf", pdf_bytes(6), "application/pdf"), ("bon.txt", GOOD.encode("utf-8"), "text/plain")],
     )
-    (error,) = [e.value for e in at.error]
+    (error,) = [shown(e.value) for e in at.error]
     assert error.startswith("Échec de l'import — import/long.pdf : ") and "5" in error and "pages" in error
     with Store(tmp_path / "db.sqlite3") as store:
         assert [s["path"] for s in store.sources()] == ["import/bon.txt"]
@@ -155,3 +156,16 @@ def test_a_300_page_pdf_is_imported_with_its_pages(tmp_path):
             "SELECT min(page), max(page) FROM units WHERE level = 'sentence'"
         ).fetchone()
     assert tuple(pages) == (1, 300)
+
+
+def test_every_step_of_the_import_has_a_french_label(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import ess_nlp.pipeline
+    from ess_nlp.ui.importing import run_steps
+
+    assert {name for name, _ in ess_nlp.pipeline.STEPS} <= set(ess_nlp.pipeline.STEP_LABELS)
+    monkeypatch.setattr(ess_nlp.pipeline, "STEPS", (("syntheses", "ess_nlp.synthesis.step:synthesis_step"),))
+    labels: list[str] = []
+    with Store(tmp_path / "db.sqlite3") as store:
+        lines = list(run_steps(store, lambda label, done, total: labels.append(label)))
+    assert lines and lines[0].startswith("Synthèses : ") and "syntheses" not in lines[0]
+    assert set(labels) <= {"Synthèses"}

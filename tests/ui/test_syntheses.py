@@ -8,12 +8,16 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from test_pages import shown
 
 import ess_nlp.ui
 from ess_nlp.access import UsersFile
 from ess_nlp.store import Store
 from ess_nlp.synthesis import (
+    Scope,
+    Synthesis,
     create_synthesis,
+    delete_synthesis,
     draft_synthesis,
     edit,
     get_synthesis,
@@ -97,7 +101,7 @@ def test_second_session_sees_the_conflict_and_merges(db: Path, monkeypatch: pyte
         save_synthesis(store, sid, edit.set_title(other.doc, "Financer autrement"), base_version=1, author="bruno")
     at.text_area(key=f"syn_w_{sid}_doc_introduction").set_value("Notre introduction.").run()
     assert not at.exception
-    messages = [e.value for e in at.error]
+    messages = [shown(e.value) for e in at.error]
     assert any("modifiée par bruno (version 2)" in m for m in messages), messages
     assert any("Titre" in m.value for m in at.markdown)  # their changes are listed
     at.button(key=f"syn_w_{sid}_merge_conflict").click().run()
@@ -256,3 +260,17 @@ def test_openid_connect_login_maps_the_email_to_a_user(db: Path, monkeypatch: py
     other.run()
     ok(other)
     assert other.title[0].value == "Synthèses"
+
+
+def test_opening_a_deleted_synthesis_by_its_address(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``?synthese=ID`` of a deleted synthesis: the notice and the list of deleted ones both offer
+    to restore it (a duplicate widget key raised before)."""
+    with Store(db) as store:
+        live = create_synthesis(store, Synthesis("Vivante", Scope("theme", "T4")), author="sam")
+        gone = create_synthesis(store, Synthesis("Supprimée [x](http://127.0.0.1:9/x)", Scope("theme", "T5")), author="sam")
+        delete_synthesis(store, gone.id, author="sam")
+    at = open_page(db, monkeypatch, synthese=str(gone.id))
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("a été supprimée par sam" in shown(w.value) for w in at.warning)
+    assert not any("](http" in w.value for w in at.warning)
+    assert live.id

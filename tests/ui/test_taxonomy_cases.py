@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
+from test_pages import shown
 
 import ess_nlp.ui
 from ess_nlp.taxonomy import default_taxonomy_path
@@ -43,6 +44,6 @@ def test_a_broken_taxonomy_file(tmp_path, labelled_db, monkeypatch):
     path = tmp_path / "cassee.yaml"
     path.write_text("facets: [ {id: domains, labels: ", encoding="utf-8")
     at = overview(labelled_db, monkeypatch, path)
-    error = next(e.value for e in at.error)
+    error = shown(next(e.value for e in at.error))
     assert error.startswith("La taxonomie n'a pas pu être lue") and "cassee.yaml" in error
     assert at.get("plotly_chart")  # the page still works with the default names
