@@ -147,6 +147,12 @@ def _insert_version(store: Store, sid: int, version: int, content: str, author: 
     )
 
 
+def _check_title(title: str) -> None:
+    """Creation and every save refuse a blank title (spaces alone included)."""
+    if not title.strip():
+        raise ConfigError("Le titre de la synthèse ne peut pas être vide.")
+
+
 def create_synthesis(
     store: Store,
     doc: Synthesis,
@@ -159,8 +165,7 @@ def create_synthesis(
     if user is not None:
         require_create(user, group)
     who = _author(author, user)
-    if not doc.title.strip():
-        raise ConfigError("Le titre de la synthèse ne peut pas être vide.")
+    _check_title(doc.title)
     content, at = _dump(doc), _now()
     with store.transaction() as conn:
         cursor = conn.execute(
@@ -219,6 +224,7 @@ def save_synthesis(
     """Save ``doc`` as a new version if ``base_version`` is still the current one; raise
     :class:`StaleSaveError` otherwise. Saving an unchanged document adds no version."""
     who = _author(author, user)
+    _check_title(doc.title)
     content = _dump(doc)
     with store.transaction() as conn:
         row = conn.execute("SELECT * FROM syntheses WHERE id = ?", (int(synthesis_id),)).fetchone()

@@ -127,3 +127,12 @@ def test_author_required(store: Store) -> None:
     doc = draft_synthesis(store, resolve_scope(store, "domain", "consommer"))
     with pytest.raises(ConfigError, match="auteur vide"):
         create_synthesis(store, doc, author=" ")
+
+
+def test_a_blank_title_is_refused_on_save_as_on_creation(store: Store, saved) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    for blank in ("", "   ", "\t\n"):
+        with pytest.raises(ConfigError, match="titre de la synthèse ne peut pas être vide"):
+            save_synthesis(store, saved.id, replace(saved.doc, title=blank), base_version=1, user=AMELIE)
+    assert get_synthesis(store, saved.id).title == saved.title and get_synthesis(store, saved.id).version == 1
