@@ -19,7 +19,7 @@ import threading
 import time
 from pathlib import Path
 
-from ess_nlp.access import MAX_CONCURRENT_VERIFICATIONS, LoginBusyError, UsersFile, _users
+from ess_nlp.access import MAX_CONCURRENT_VERIFICATIONS, LoginBusyError, LoginLockedError, UsersFile, _users
 
 
 def rss_mb() -> float:
@@ -34,11 +34,15 @@ def attack(users: UsersFile, logins: int) -> tuple[float, float, dict[str, int]]
     outcomes: dict[str, int] = {}
     lock = threading.Lock()
 
-    def one() -> None:
+    def one(n: int) -> None:
+        # one login per thread (unknown logins cost one verification too): the per-account
+        # lockout would otherwise turn most tries away before any verification
         try:
-            outcome = "refusé" if users.authenticate("amelie", "mauvais mot de passe") is None else "accepté"
+            outcome = "refusé" if users.authenticate(f"amelie{n}", "mauvais mot de passe") is None else "accepté"
         except LoginBusyError:
             outcome = "« trop de tentatives »"
+        except LoginLockedError:
+            outcome = "verrouillé"
         with lock:
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
 
@@ -53,7 +57,7 @@ def attack(users: UsersFile, logins: int) -> tuple[float, float, dict[str, int]]
     sampler = threading.Thread(target=sample)
     sampler.start()
     t0 = time.perf_counter()
-    threads = [threading.Thread(target=one) for _ in range(logins)]
+    threads = [threading.Thread(target=one, args=(n,)) for n in range(logins)]
     for t in threads:
         t.start()
     for t in threads:

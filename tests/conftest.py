@@ -34,3 +34,12 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"real data not available: {SHARED_DATA} is absent (it sits beside the project in CI)")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Failed logins are counted for the whole process (ess_nlp.access.THROTTLE): each test
+    starts with no failure counted, so one test's wrong passwords never lock another's account."""
+    from ess_nlp.access import LoginThrottle, _users
+
+    monkeypatch.setattr(_users, "THROTTLE", LoginThrottle())

@@ -35,6 +35,7 @@ from ess_nlp.access._serving import (
     oidc_configured,
     secrets_path,
 )
+from ess_nlp.access._throttle import LoginLockedError, LoginThrottle
 from ess_nlp.access._users import (
     DEFAULT_USERS_PATH,
     LOCAL_USER,
@@ -60,6 +61,8 @@ __all__ = [
     "AccessDenied",
     "Group",
     "LoginBusyError",
+    "LoginLockedError",
+    "LoginThrottle",
     "Role",
     "ServingMode",
     "User",

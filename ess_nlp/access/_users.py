@@ -19,7 +19,6 @@ The file is written atomically (temporary file, then rename) with mode 0600.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -34,6 +33,7 @@ from typing import Any, Literal
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from ess_nlp.access._throttle import LoginThrottle
 from ess_nlp.errors import ConfigError, EssNlpError
 
 Role = Literal["facilitateur", "chercheur", "equipe"]
@@ -50,6 +50,8 @@ MAX_CONCURRENT_VERIFICATIONS = 2
 #: Seconds a login waits for its turn before being told to try again.
 VERIFICATION_WAIT = 10.0
 _verifications = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFICATIONS)
+# Failed logins per account and per address, for the whole serving process.
+THROTTLE = LoginThrottle()
 
 
 class LoginBusyError(EssNlpError):
@@ -80,11 +82,17 @@ _hasher = PasswordHasher()  # argon2id, random 16-byte salt per hash
 # Verified when the login is unknown, so a wrong login costs as long as a wrong password.
 
 
-@functools.cache
+_DUMMY: list[str] = []
+_DUMMY_LOCK = threading.Lock()
+
+
 def _dummy_hash() -> str:
     """A hash to verify against when the login is unknown (same cost, so timing tells nothing);
-    computed at the first login, not at import."""
-    return _hasher.hash("ess-nlp: no such user")
+    computed once, at the first such login, not at import."""
+    with _DUMMY_LOCK:
+        if not _DUMMY:
+            _DUMMY.append(_hasher.hash("ess-nlp: no such user"))
+        return _DUMMY[0]
 
 
 def users_path() -> Path:
@@ -192,24 +200,33 @@ class UsersFile:
 
     # --- authentication ----------------------------------------------------------------------
 
-    def authenticate(self, login: str, password: str) -> User | None:
+    def authenticate(self, login: str, password: str, *, address: str | None = None) -> User | None:
         """The user when ``password`` is theirs, else None (same cost for an unknown login).
 
         At most :data:`MAX_CONCURRENT_VERIFICATIONS` verifications run at once in the process
         (each takes 64 MiB); a login that waits longer than :data:`VERIFICATION_WAIT` seconds
-        for its turn raises :class:`LoginBusyError` (a French sentence)."""
+        for its turn raises :class:`LoginBusyError` (a French sentence). Failures are counted
+        per account and per ``address`` (:data:`THROTTLE`): past its bound an account or an
+        address is locked for a while and :class:`LoginLockedError` is raised, even for the
+        right password."""
         login = login.strip().lower()
+        THROTTLE.check(login, address)
         stored = self.hashes.get(login)
-        dummy = _dummy_hash() if stored is None else ""
         if not _verifications.acquire(timeout=VERIFICATION_WAIT):
             raise LoginBusyError()
         try:
-            _hasher.verify(stored or dummy, password)
+            # the dummy hash is made under the cap too: made by 20 first logins at once it took 1.3 GB
+            _hasher.verify(stored or _dummy_hash(), password)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
+            THROTTLE.failed(login, address)
             return None
         finally:
             _verifications.release()
-        return self.users.get(login) if stored else None
+        if not stored:
+            THROTTLE.failed(login, address)
+            return None
+        THROTTLE.succeeded(login)
+        return self.users.get(login)
 
     def by_email(self, email: str) -> User | None:
         """The user an OpenID Connect login (its e-mail) maps to."""

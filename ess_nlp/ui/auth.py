@@ -18,6 +18,7 @@ from ess_nlp.access import (
     LOCAL_USER,
     ROLE_NAMES,
     LoginBusyError,
+    LoginLockedError,
     User,
     UsersFile,
     is_loopback,
@@ -119,8 +120,8 @@ def _password_form(users: UsersFile) -> None:
         submitted = st.form_submit_button("Se connecter")
     if submitted:
         try:
-            user = users.authenticate(login, password)
-        except LoginBusyError as err:  # many logins at once: each verification takes 64 MiB
+            user = users.authenticate(login, password, address=st.context.ip_address)
+        except (LoginBusyError, LoginLockedError) as err:  # many logins at once, or too many failures
             st.error(md_escape(err))
             return
         if user is None:
