@@ -14,12 +14,17 @@ the users file or OpenID Connect (:func:`check_serving`).
 from __future__ import annotations
 
 from ess_nlp.access._policy import (
+    ACTION_NAMES,
+    ACTION_ROLES,
     AccessDenied,
+    Action,
+    can,
     can_create,
     can_edit,
     can_export,
     can_export_corpus,
     can_view,
+    require,
     require_create,
     require_edit,
     require_export,
@@ -52,6 +57,8 @@ from ess_nlp.access._users import (
 )
 
 __all__ = [
+    "ACTION_NAMES",
+    "ACTION_ROLES",
     "DEFAULT_USERS_PATH",
     "LOCAL_USER",
     "MAX_CONCURRENT_VERIFICATIONS",
@@ -59,6 +66,7 @@ __all__ = [
     "ROLES",
     "ROLE_NAMES",
     "AccessDenied",
+    "Action",
     "Group",
     "LoginBusyError",
     "LoginLockedError",
@@ -67,6 +75,7 @@ __all__ = [
     "ServingMode",
     "User",
     "UsersFile",
+    "can",
     "can_create",
     "can_edit",
     "can_export",
@@ -77,6 +86,7 @@ __all__ = [
     "login_forced",
     "login_required",
     "oidc_configured",
+    "require",
     "require_create",
     "require_edit",
     "require_export",

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ess_nlp.access import User, require_export
+from ess_nlp.access import User, require, require_export
 from ess_nlp.errors import ConfigError
 from ess_nlp.export._model import Prepared, prepare
 from ess_nlp.privacy import Masker
@@ -212,6 +212,10 @@ def export(
     When several syntheses of the scope are visible to ``user`` (several working groups wrote
     one), :class:`AmbiguousExportError` lists them: pass ``synthesis_id`` to choose."""
     fmt = _check_format(fmt)
+    if user is not None and not mask:
+        require(user, "unmask")
+    if user is not None and fmt == "iramuteq" and synthesis_id is None:
+        require(user, "export_corpus")
     given = [x for x in (synthesis_id, theme, domain, topic) if x is not None]
     if len(given) != 1:
         raise ConfigError(

@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from ess_nlp.access import User, require
 from ess_nlp.errors import ConfigError, EssNlpError
 from ess_nlp.records import SECTION_KINDS, Unit
 from ess_nlp.store import Store
@@ -484,12 +485,14 @@ def load_run(store: Store, model: str, run_id: int | None = None) -> TopicResult
     )
 
 
-def edit_topics(store: Store, model: str, edit: Edit) -> EditOutcome:
+def edit_topics(store: Store, model: str, edit: Edit, *, user: User | None = None) -> EditOutcome:
     """Apply ``edit`` to the latest run of ``model`` now, and log it (replayed by later runs).
 
     A bad edit (unknown topic or unit, empty name) raises ConfigError in French and changes
-    nothing.
+    nothing. ``user`` (when given) must be allowed ``edit_topics`` (researchers and staff).
     """
+    if user is not None:
+        require(user, "edit_topics")
     if not edit.who.strip():
         raise ConfigError("Une modification de thème doit dire qui la fait (champ « who » vide).")
     with store.transaction() as conn:

@@ -9,8 +9,10 @@ import html
 import pandas as pd
 import streamlit as st
 
+from ess_nlp.access import can
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ui import annotations, data, queries, retraining
+from ess_nlp.ui.auth import current_user
 from ess_nlp.ui.common import fr_int, md_escape, page_header, require_corpus
 from ess_nlp.ui.detached import render_detached
 from ess_nlp.ui.nav import link_to_cahier
@@ -267,6 +269,14 @@ def render_retrain(db: str, token: data.Token) -> None:
         key="annotate_train_level",
     )
     min_examples = cols[2].number_input("Exemples minimum par étiquette", 1, 100, 5, key="annotate_train_min")
+    user = current_user()
+    if not can(user, "retrain"):
+        st.info(
+            "Le réentraînement du classifieur est réservé aux chercheur·ses et à l'équipe : "
+            "vos annotations sont enregistrées et serviront au prochain réentraînement."
+        )
+        render_versions(db, token)
+        return
     if st.button("Réentraîner et évaluer", type="primary", disabled=not facets, key="annotate_retrain"):
         bar = st.progress(0.0, text="Entraînement…")
         try:
@@ -279,6 +289,7 @@ def render_retrain(db: str, token: data.Token) -> None:
                     progress=lambda done, total: bar.progress(
                         min(done / max(total, 1), 1.0), text="Entraînement…"
                     ),
+                    user=user,
                 )
         except EssNlpError as err:
             bar.empty()
@@ -295,7 +306,12 @@ def render_retrain(db: str, token: data.Token) -> None:
         )
         return
     render_comparison(result)
-    if st.button(
+    if not can(user, "make_current"):
+        st.caption(
+            "Rendre courant un modèle change les étiquettes de tout le monde : c'est l'équipe qui le décide, "
+            "au vu de cette comparaison."
+        )
+    elif st.button(
         f"Rendre courant le modèle {md_escape(result.name)} version {result.version}", key="annotate_make_current"
     ):
         bar = st.progress(0.0, text="Enregistrement du modèle…")
@@ -307,6 +323,7 @@ def render_retrain(db: str, token: data.Token) -> None:
                     progress=lambda done, total: bar.progress(
                         min(done / max(total, 1), 1.0), text=f"Nouveau classement des unités : {done}/{total}"
                     ),
+                    user=user,
                 )
         except EssNlpError as err:
             st.error(md_escape(err))

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ui import actions, data, queries
+from ess_nlp.ui.auth import current_user
 from ess_nlp.ui.common import fr_int, md_escape, md_quote, page_header, require_corpus
 from ess_nlp.ui.nav import link_to_cahier, reader_url
 from ess_nlp.ui.synthesis_actions import units_frame
@@ -339,7 +340,7 @@ def apply_topic_edit(
         edit = topics_lib.move_edit(moved, target, who=who, why=why)
     try:
         with data.open_store(db) as store:
-            outcome = topics_lib.edit_topics(store, model, edit)
+            outcome = topics_lib.edit_topics(store, model, edit, user=current_user())
     except EssNlpError as err:
         st.error(md_escape(err))
         return

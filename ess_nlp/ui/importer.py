@@ -9,8 +9,10 @@ import os
 
 import streamlit as st
 
+from ess_nlp.access import can
 from ess_nlp.ingest import SUPPORTED_EXTENSIONS, Limits
 from ess_nlp.ui import data
+from ess_nlp.ui.auth import current_user
 from ess_nlp.ui.common import fr_int, md_escape, page_header
 from ess_nlp.ui.importing import IMPORT_PREFIX, ImportResult, import_upload, run_steps
 from ess_nlp.ui.nav import page_file
@@ -47,6 +49,13 @@ def page() -> None:
         + f". Jusqu'à {limits.max_file_bytes // MB} Mo et {fr_int(limits.max_pdf_pages)} pages par fichier. "
         "Un fichier déjà importé sous le même nom est remplacé s'il a changé.",
     )
+    user = current_user()
+    if not can(user, "import"):
+        st.info(
+            "L'import et le remplacement de documents sont réservés à l'équipe : ils changent ce que tous les "
+            "groupes voient. Demandez-lui d'ajouter vos fichiers."
+        )
+        return
     path = data.db_path()
     st.caption(f"Base : {md_escape(path)}" + ("" if path.exists() else " (elle sera créée au premier import)"))
     uploads = st.file_uploader(
@@ -74,7 +83,7 @@ def do_import(db: str, files: list[tuple[str, bytes]], run_all: bool, limits: Li
     with data.open_store(db) as store:
         for i, (name, payload) in enumerate(files, start=1):
             bar.progress((i - 1) / len(files), text=f"Lecture et découpage de « {name} » ({i}/{len(files)})…")
-            results.append(import_upload(store, name, payload, limits=limits))
+            results.append(import_upload(store, name, payload, limits=limits, user=current_user()))
         bar.progress(1.0, text=f"{len(files)} fichier(s) lus.")
         if run_all and any(r.outcome in ("added", "replaced") for r in results):
             step_bar = st.progress(0.0, text="Traitements…")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from ess_nlp import ingest
+from ess_nlp.access import User, require
 from ess_nlp.errors import EssNlpError
 from ess_nlp.ingest import Limits
 from ess_nlp.pipeline import ingest_bytes
@@ -38,9 +39,14 @@ def source_name(filename: str) -> str:
     return IMPORT_PREFIX + ingest.source_name(PurePath(filename.replace("\\", "/")).name)
 
 
-def import_upload(store: Store, filename: str, payload: bytes, *, limits: Limits | None = None) -> ImportResult:
+def import_upload(
+    store: Store, filename: str, payload: bytes, *, limits: Limits | None = None, user: User | None = None
+) -> ImportResult:
     """Read, split and store one uploaded file (``ess_nlp.pipeline.ingest_bytes``); a bad file
-    gives a "failed" result whose message says why, in French."""
+    gives a "failed" result whose message says why, in French. ``user`` (when given) must be
+    allowed ``import`` (staff): importing or replacing a file changes what everyone sees."""
+    if user is not None:
+        require(user, "import")
     report = ingest_bytes(payload, source_name(filename), store, limits=limits)
     return ImportResult(filename, report.outcome, report.message, cahiers=report.cahiers, units=report.units)
 

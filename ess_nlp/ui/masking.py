@@ -24,13 +24,29 @@ HELP = (
 
 
 def render_toggle() -> None:
-    """The option, in the sidebar (drawn by the app's frame on every page)."""
+    """The option, in the sidebar (drawn by the app's frame on every page); only staff may turn
+    it off when the app is served to others."""
+    if _forced():
+        st.sidebar.toggle(LABEL, value=True, disabled=True, key=KEY + "_forced", help=HELP + " " + FORCED)
+        return
     st.sidebar.toggle(LABEL, value=enabled(), key=KEY, help=HELP)
 
 
+FORCED = "Seule l'équipe peut afficher les données personnelles non masquées."
+
+
+def _forced() -> bool:
+    if not login_required():
+        return False
+    from ess_nlp.access import can
+    from ess_nlp.ui.auth import current_user
+
+    return not can(current_user(), "unmask")
+
+
 def enabled() -> bool:
-    """Whether the pages mask what they show."""
-    return bool(st.session_state.get(KEY, login_required()))
+    """Whether the pages mask what they show (always, for a served app's non-staff user)."""
+    return _forced() or bool(st.session_state.get(KEY, login_required()))
 
 
 @st.cache_resource(show_spinner=False)

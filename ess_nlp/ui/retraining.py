@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ess_nlp.access import User, require
 from ess_nlp.store import Store
 
 # Models trained in the app get their own name, so the shipped default model stays the
@@ -85,6 +86,7 @@ def retrain(
     min_examples: int = 5,
     seed: int = 0,
     progress: Progress | None = None,
+    user: User | None = None,
 ) -> Candidate:
     """Train a new version of :data:`APP_MODEL_NAME` on the stored annotations of ``facets``
     (units of ``level``, or every level) and measure the current model on the same data.
@@ -92,6 +94,8 @@ def retrain(
     Raises ``ConfigError`` (French) when the annotations cannot train a model (too few
     examples of a label, a single label…).
     """
+    if user is not None:
+        require(user, "retrain")
     from ess_nlp.classify import annotations_training_data, evaluate_model, train_model
     from ess_nlp.classify.model import next_version
     from ess_nlp.classify.step import current_model
@@ -138,9 +142,14 @@ def retrain(
     )
 
 
-def make_current(store: Store, candidate: Candidate, *, progress: Progress | None = None) -> Path:
+def make_current(
+    store: Store, candidate: Candidate, *, progress: Progress | None = None, user: User | None = None
+) -> Path:
     """Save the candidate as ``models/<name>/<version>/``, make it the database's current model
-    (a new row of ``model_versions``) and score every unit with it; returns the folder."""
+    (a new row of ``model_versions``) and score every unit with it; returns the folder.
+    ``user`` (when given) must be allowed ``make_current`` (staff)."""
+    if user is not None:
+        require(user, "make_current")
     from ess_nlp.classify import classify_step, load_model, models_root, save_model
     from ess_nlp.classify.step import register_model
 

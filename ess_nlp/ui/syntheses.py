@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from ess_nlp.access import AccessDenied, UsersFile, can_export_corpus, users_path
+from ess_nlp.access import AccessDenied, UsersFile, can, can_export_corpus, users_path
 from ess_nlp.errors import EssNlpError
 from ess_nlp.export import EXTENSIONS, FORMAT_NAMES, FORMATS, MIME_TYPES, export, export_synthesis, slug
 from ess_nlp.synthesis import (
@@ -492,7 +492,14 @@ def render_export(sid: int, doc: Synthesis) -> None:
     fmt = cols[0].selectbox(
         "Format", [f for f in FORMATS if f != "iramuteq"] + ["iramuteq"], format_func=lambda f: FORMAT_NAMES[f], key="syn_export_fmt"
     )
-    mask = cols[1].checkbox("Masquer les données personnelles", value=True, key="syn_export_mask")
+    unmask = can(current_user(), "unmask")
+    mask = cols[1].checkbox(
+        "Masquer les données personnelles",
+        value=True,
+        key="syn_export_mask",
+        disabled=not unmask,
+        help=None if unmask else "Seule l'équipe peut exporter sans masquer les données personnelles.",
+    ) or not unmask
     db, _ = data.current()
 
     current, version = doc, _base(sid)  # captured now: the file is built outside this run

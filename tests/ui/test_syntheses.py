@@ -274,3 +274,28 @@ def test_opening_a_deleted_synthesis_by_its_address(db: Path, monkeypatch: pytes
     assert any("a été supprimée par sam" in shown(w.value) for w in at.warning)
     assert not any("](http" in w.value for w in at.warning)
     assert live.id
+
+
+def test_a_facilitator_cannot_import_retrain_or_unmask(db: Path, monkeypatch: pytest.MonkeyPatch, users: Path) -> None:
+    """Served with accounts, a facilitateur's pages offer none of the actions the role lacks
+    (issue 18); the library refuses them too (tests/access/test_permissions.py)."""
+    sources = sqlite_count(db, "sources")
+    monkeypatch.setenv("ESS_NLP_DB", str(db))
+    at = AppTest.from_file(MAIN, default_timeout=180).run()
+    login(at, "amelie", "mot de passe d'amélie")
+    at.switch_page("importer.py").run()
+    assert not at.exception
+    assert any("réservés à l'équipe" in i.value for i in at.info)
+    assert not at.get("file_uploader") and not [b for b in at.button if b.key == "importer_go"]
+    assert at.toggle(key="mask_personal_forced").value is True  # personal data stay masked
+    at.switch_page("annotate.py").run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key in ("annotate_retrain", "annotate_make_current")]
+    assert sqlite_count(db, "sources") == sources
+
+
+def sqlite_count(db: Path, table: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
