@@ -166,9 +166,10 @@ def test_build_from_the_explorer_reorder_and_export_docx(browser, team, artifact
             saved = get_synthesis(store, sid)
         assert [i.id for i in saved.doc.constats[:2]] == [second, first]
         shot(page, artifacts, "syntheses-03-reordonnee")
-        # export DOCX (personal data shown as written, to compare with the store) and read the file
-        key(page, "syn_export_mask").get_by_text("Masquer les données personnelles", exact=True).click()
-        wait_idle(page)
+        # export DOCX and read the file: a facilitateur may not export personal data unmasked
+        # (issue 18), so the box stays ticked and disabled and the texts are the masked ones
+        mask_box = key(page, "syn_export_mask").get_by_role("checkbox")
+        assert mask_box.is_checked() and mask_box.is_disabled()
         download_button = page.get_by_role("button", name=re.compile("^Télécharger"))
         download_button.scroll_into_view_if_needed()
         with page.expect_download() as info:
@@ -184,7 +185,10 @@ def test_build_from_the_explorer_reorder_and_export_docx(browser, team, artifact
         start = paragraphs.index(("Heading 1", "Nous constatons"))
         end = next(i for i in range(start + 1, len(paragraphs)) if paragraphs[i][0].startswith("Heading"))
         exported = [text for _, text in paragraphs[start + 1 : end]]
-        assert exported == [i.text for i in saved.doc.constats]  # in the new order
+        from ess_nlp.export._model import masked_doc
+        from ess_nlp.privacy import Masker
+
+        assert exported == [i.text for i in masked_doc(saved.doc, Masker()).constats]  # in the new order
         with zipfile.ZipFile(path) as z:
             notes = z.read("word/footnotes.xml").decode("utf-8")
         assert notes.count("<w:footnote ") == count + 2  # one per constat, plus the two separators
