@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from ess_nlp._folders import atomic_folder
+from ess_nlp._model_meta import META_FILE, read_model_meta
 from ess_nlp._provenance import file_sha256
 from ess_nlp._provenance import package_versions as _package_versions
 from ess_nlp.classify._records import Evidence, Explanation, Prediction, SentenceEvidence
@@ -47,7 +48,6 @@ FORMAT_VERSION = 1
 """Version of the folder layout this code writes and the newest it reads."""
 
 MODEL_FILE = "model.skops"
-META_FILE = "meta.json"
 TAXONOMY_FILE = "taxonomy.yaml"
 CARD_FILE = "README.md"
 DEFAULT_MODEL_NAME = "ess-default"
@@ -328,25 +328,7 @@ def load_model(folder: str | Path, *, taxonomy: Taxonomy | None = None) -> Class
     import skops.io as sio
 
     folder = Path(folder)
-    meta_path = folder / META_FILE
-    if not folder.is_dir():
-        raise ModelError(f"{folder} : dossier de modèle introuvable.")
-    if not meta_path.is_file():
-        raise ModelError(f"{folder} : pas de fichier {META_FILE} ; ce dossier n'est pas un modèle ess-nlp.")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelError(f"{meta_path} : fichier illisible ou JSON invalide ({err}).") from err
-    version = meta.get("format_version")
-    if not isinstance(version, int):
-        raise ModelError(
-            f"{meta_path} : champ « format_version » absent ou invalide (un entier est attendu)."
-        )
-    if version > FORMAT_VERSION:
-        raise ModelError(
-            f"{folder} : modèle au format {version}, plus récent que celui que lit cette version d'ess-nlp "
-            f"(format {FORMAT_VERSION} au plus) ; mettez ess-nlp à jour."
-        )
+    meta = read_model_meta(folder, what="un modèle ess-nlp", max_version=FORMAT_VERSION)
     try:
         own = load_taxonomy(folder / TAXONOMY_FILE)
     except ConfigError as err:
@@ -379,7 +361,7 @@ def load_model(folder: str | Path, *, taxonomy: Taxonomy | None = None) -> Class
                 blends[facet] = Blend.from_json(info["blend"])
             except (KeyError, TypeError, ValueError) as err:
                 raise ModelError(
-                    f"{meta_path} : poids du mélange de la facette « {facet} » invalides ({err})."
+                    f"{folder / META_FILE} : poids du mélange de la facette « {facet} » invalides ({err})."
                 ) from err
     return ClassificationModel(
         own if taxonomy is None else taxonomy, classifiers, meta=meta, path=folder, blends=blends

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from ess_nlp._folders import atomic_folder
+from ess_nlp._model_meta import META_FILE, read_model_meta
 from ess_nlp._provenance import file_sha256, package_versions
 from ess_nlp.errors import ModelError
 from ess_nlp.extract.kinds.estimator import SentenceKindClassifier
@@ -32,7 +33,6 @@ from ess_nlp.extract.kinds.estimator import SentenceKindClassifier
 FORMAT_VERSION = 1
 MODEL_NAME = "sentence-kinds"
 MODEL_FILE = "model.skops"
-META_FILE = "meta.json"
 CARD_FILE = "README.md"
 ENV_VAR = "ESS_NLP_KIND_MODEL"
 """A model folder to use instead of the shipped one, or ``none`` to extract with the rules alone."""
@@ -156,17 +156,7 @@ def load_kind_model(folder: str | Path | None = None) -> KindModel:
             raise ModelError(f"Aucun modèle de types de phrases dans {models_root() / MODEL_NAME} "
                              f"(ou {ENV_VAR}=none) : l'extraction s'en tient aux règles.")
     folder = Path(folder)
-    meta_path = folder / META_FILE
-    if not meta_path.is_file():
-        raise ModelError(f"{folder} : pas de fichier {META_FILE} ; ce dossier n'est pas un modèle de types de phrases.")
-    try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise ModelError(f"{meta_path} : fichier illisible ou JSON invalide ({err}).") from err
-    version = meta.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
-        raise ModelError(f"{meta_path} : format {version!r} illisible par cette version d'ess-nlp "
-                         f"(format {FORMAT_VERSION} au plus attendu).")
+    meta = read_model_meta(folder, what="un modèle de types de phrases", max_version=FORMAT_VERSION)
     path = folder / MODEL_FILE
     expected = meta.get("files", {}).get(MODEL_FILE)
     if not path.is_file() or not expected:
