@@ -15,13 +15,13 @@ import json
 import logging
 import re
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ess_nlp.errors import ConfigError
 from ess_nlp.store import Store, views
 from ess_nlp.synthesis.records import Citation, Item, Scope, ScopeKind, new_id
+from ess_nlp.text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -56,11 +56,6 @@ def extraction_available(store: Store) -> bool:
         conn.execute("SELECT 1 FROM proposals LIMIT 1").fetchone() is not None
         or conn.execute("SELECT 1 FROM constats LIMIT 1").fetchone() is not None
     )
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # --- scopes ---------------------------------------------------------------------------------

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from ess_nlp.text import fold
 
 __all__ = ["LabelSource", "UnitLabel", "current_model_id", "unit_labels"]
 
@@ -162,17 +163,12 @@ def _predictions(
         )
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 def _form_domains(conn: sqlite3.Connection, units: Sequence[str] | None) -> Iterator[tuple[str, str]]:
     from ess_nlp.taxonomy import load_taxonomy
 
     names = {label.id: label.name for label in load_taxonomy().facet("domains").labels}
-    by_fold = {_fold(name): key for key, name in names.items()}
-    by_fold.update({_fold(key.replace("_", " ")): key for key in names})
+    by_fold = {fold(name): key for key, name in names.items()}
+    by_fold.update({fold(key.replace("_", " ")): key for key in names})
     for ids in _chunks(units):
         ids_sql, ids_params = _in(ids, "id")
         for unit_id, value in conn.execute(
@@ -181,7 +177,7 @@ def _form_domains(conn: sqlite3.Connection, units: Sequence[str] | None) -> Iter
             ids_params,
         ):
             for key in dict.fromkeys(
-                by_fold.get(_fold(part)) for part in str(value).replace(";", ",").split(",")
+                by_fold.get(fold(part)) for part in str(value).replace(";", ",").split(",")
             ):
                 if key:
                     yield unit_id, key
