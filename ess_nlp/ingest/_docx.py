@@ -36,7 +36,8 @@ def _w(name: str) -> str:
 def _val(el: etree._Element | None, attr: str = "val") -> str | None:
     if el is None:
         return None
-    return el.get(_w(attr))
+    value = el.get(_w(attr))
+    return None if value is None else str(value)
 
 
 def _int(value: str | None, default: int) -> int:
@@ -259,7 +260,7 @@ class _DocxReader:
                 if rel.get("Type", "").endswith("/officeDocument"):
                     target = rel.get("Target", "").lstrip("/")
                     if target in self.names:
-                        return target
+                        return str(target)
         if "word/document.xml" in self.names:
             return "word/document.xml"
         raise IngestError(
