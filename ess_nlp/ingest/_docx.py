@@ -377,7 +377,9 @@ class _DocxReader:
                 if choice is not None:
                     yield self._inline(choice, builder, deferred)
 
-    def _run(self, r: etree._Element, builder: TextBuilder, deferred: list[etree._Element]) -> Walk:
+    def _run(  # noqa: C901 - one branch per kind of run content WordprocessingML allows
+        self, r: etree._Element, builder: TextBuilder, deferred: list[etree._Element]
+    ) -> Walk:
         rpr = r.find(_w("rPr"))
         hidden = rpr is not None and _on(rpr.find(_w("vanish")))
         for child in r:
