@@ -37,7 +37,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "corpus" / "sample"
 SHARED = Path(os.environ.get("ESS_NLP_SHARED_DATA", ROOT.parent / "shared" / "data"))
-MAIN = str(ROOT / "ess_nlp" / "app" / "main.py")
+MAIN = str(ROOT / "ess_nlp" / "streamlit_app.py")
 BUILD_VERSION = "1"  # bump when the way the databases are built changes
 
 

@@ -1,9 +1,9 @@
 """The app's frame: page set-up, the database check, and the navigation between pages.
 
-``ess-nlp app`` (or ``streamlit run app.py``) runs ``ess_nlp/app/main.py``, which calls
-:func:`main`. Each page is a module of this package run as a page script; it reads its state
-from widgets and query parameters (``?cahier=<id>``), asks ``data.py`` for computed objects
-and hands them to its render functions.
+``ess-nlp app`` (or ``streamlit run app.py``) runs ``ess_nlp/streamlit_app.py``, which calls
+:func:`main`. Each page is a script of ``pages/`` run by the navigation; it reads its state
+from widgets and query parameters (``?cahier=<id>``), asks ``cache.py`` for computed objects
+and hands them to its render functions; pieces pages share are in ``components/``.
 """
 
 from __future__ import annotations

@@ -159,9 +159,9 @@ def streamlit_options() -> dict[str, object]:
 
 
 def app_command(host: str, port: int) -> list[str]:
-    """``python -m streamlit run ess_nlp/app/main.py`` with the address, the port and every
+    """``python -m streamlit run ess_nlp/streamlit_app.py`` with the address, the port and every
     option of :func:`streamlit_options` as flags (whatever the working folder holds)."""
-    command = [sys.executable, "-m", "streamlit", "run", str(APP_DIR / "main.py")]
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_DIR.parent / "streamlit_app.py")]
     options: dict[str, object] = {**streamlit_options(), "server.address": host, "server.port": port}
     for name, value in options.items():
         command += [f"--{name}", str(value).lower() if isinstance(value, bool) else str(value)]

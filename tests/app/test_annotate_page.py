@@ -14,14 +14,14 @@ from ess_nlp.annotate import queue as queue
 from ess_nlp.store import Store
 from ess_nlp.store.views import corpus as corpus_view
 
-MAIN = str(Path(ess_nlp.app.__file__).resolve().parent / "main.py")
+MAIN = str(Path(ess_nlp.app.__file__).resolve().parents[1] / "streamlit_app.py")
 
 
 def annotate_page(db: Path, monkeypatch: pytest.MonkeyPatch, name: str = "Claire") -> AppTest:
     monkeypatch.setenv("ESS_NLP_DB", str(db))
     at = AppTest.from_file(MAIN, default_timeout=600)
     at.run()
-    at.switch_page("pages/annotate.py").run()
+    at.switch_page("app/pages/annotate.py").run()
     at.text_input(key="annotate_annotator").input(name).run()
     assert not at.exception, [e.value for e in at.exception]
     return at

@@ -11,7 +11,7 @@ import ess_nlp.app
 from ess_nlp.store import Store
 from ess_nlp.topics import latest_run_id, list_edits, topic_models
 
-MAIN = str(Path(ess_nlp.app.__file__).resolve().parent / "main.py")
+MAIN = str(Path(ess_nlp.app.__file__).resolve().parents[1] / "streamlit_app.py")
 pytestmark = pytest.mark.slow  # clusters the sample corpus when the pipeline did not
 
 
@@ -19,7 +19,7 @@ def open_explorer(db: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("ESS_NLP_DB", str(db))
     at = AppTest.from_file(MAIN, default_timeout=300)
     at.run()
-    at.switch_page("pages/explorer.py").run()
+    at.switch_page("app/pages/explorer.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

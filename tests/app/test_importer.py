@@ -14,7 +14,7 @@ import ess_nlp.app
 from ess_nlp.store import Store
 from ess_nlp.uploads import import_upload, source_name
 
-MAIN = str(Path(ess_nlp.app.__file__).resolve().parent / "main.py")
+MAIN = str(Path(ess_nlp.app.__file__).resolve().parents[1] / "streamlit_app.py")
 GOOD = "Une épicerie solidaire\n\nConstat :\n\nLes prix montent.\n\nNos propositions\n\n1. De créer un fonds."
 
 
@@ -92,7 +92,7 @@ def importer(db: Path, monkeypatch: pytest.MonkeyPatch, **env: str) -> AppTest:
         monkeypatch.setenv(key, value)
     at = AppTest.from_file(MAIN, default_timeout=600)
     at.run()
-    at.switch_page("pages/importer.py").run()
+    at.switch_page("app/pages/importer.py").run()
     return at
 
 

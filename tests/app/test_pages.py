@@ -19,7 +19,7 @@ from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views import items as items_view
 from ess_nlp.text import fold
 
-MAIN = str(Path(ess_nlp.app.__file__).resolve().parent / "main.py")
+MAIN = str(Path(ess_nlp.app.__file__).resolve().parents[1] / "streamlit_app.py")
 PAGES = [
     "overview.py",
     "explorer.py",
@@ -37,7 +37,7 @@ def open_app(db: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None,
     at = AppTest.from_file(MAIN, default_timeout=180)
     at.run()
     if page is not None:
-        at.switch_page(f"pages/{page}")
+        at.switch_page(f"app/pages/{page}")
         for key, value in params.items():
             at.query_params[key] = value
         at.run()
@@ -333,7 +333,7 @@ def test_the_sidebar_option_masks_personal_data_on_every_page(edge_db, monkeypat
     assert "marie.dupont@exemple.fr" not in body and "06 12 34 56 78" not in body and "Dupont" not in body
     assert "[courriel]" in body and "[téléphone]" in body
     assert "fours à pain" in body  # the rest of the text is untouched
-    at.switch_page("pages/search.py")
+    at.switch_page("app/pages/search.py")
     at.run()
     at.text_input(key="search_query").input("contact").run()
     no_failure(at)

@@ -27,7 +27,7 @@ from ess_nlp.synthesis import (
     save_synthesis,
 )
 
-MAIN = str(Path(ess_nlp.app.__file__).resolve().parent / "main.py")
+MAIN = str(Path(ess_nlp.app.__file__).resolve().parents[1] / "streamlit_app.py")
 dbfixtures = sys.modules["ess_ui_dbfixtures"]
 
 
@@ -40,7 +40,7 @@ def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = "syntheses.
     monkeypatch.setenv("ESS_NLP_DB", str(db))
     at = AppTest.from_file(MAIN, default_timeout=180)
     at.run()
-    at.switch_page(f"pages/{page}")
+    at.switch_page(f"app/pages/{page}")
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -209,7 +209,7 @@ def test_login_required_and_groups_only_see_their_syntheses(db: Path, monkeypatc
     login(at, "bruno", "faux")
     assert any("incorrect" in e.value for e in at.error)
     login(at, "bruno", "mot de passe de bruno")
-    at.switch_page("pages/syntheses.py")
+    at.switch_page("app/pages/syntheses.py")
     at.query_params["synthese"] = str(sid)
     at.run()
     assert not at.exception
@@ -217,7 +217,7 @@ def test_login_required_and_groups_only_see_their_syntheses(db: Path, monkeypatc
     assert not any(s.label == "Synthèse" for s in at.selectbox)  # nothing of t4 listed
     other = AppTest.from_file(MAIN, default_timeout=180).run()
     login(other, "amelie", "mot de passe d'amélie")
-    other.switch_page("pages/syntheses.py")
+    other.switch_page("app/pages/syntheses.py")
     other.query_params["synthese"] = str(sid)
     other.run()
     ok(other)
@@ -257,7 +257,7 @@ def test_openid_connect_login_maps_the_email_to_a_user(db: Path, monkeypatch: py
     other = AppTest.from_file(MAIN, default_timeout=180)
     other.user = {"is_logged_in": True, "email": "SAM@exemple.org"}
     other.run()
-    other.switch_page("pages/syntheses.py")
+    other.switch_page("app/pages/syntheses.py")
     other.run()
     ok(other)
     assert other.title[0].value == "Synthèses"
@@ -284,12 +284,12 @@ def test_a_facilitator_cannot_import_retrain_or_unmask(db: Path, monkeypatch: py
     monkeypatch.setenv("ESS_NLP_DB", str(db))
     at = AppTest.from_file(MAIN, default_timeout=180).run()
     login(at, "amelie", "mot de passe d'amélie")
-    at.switch_page("pages/importer.py").run()
+    at.switch_page("app/pages/importer.py").run()
     assert not at.exception
     assert any("réservés à l'équipe" in i.value for i in at.info)
     assert not at.get("file_uploader") and not [b for b in at.button if b.key == "importer_go"]
     assert at.toggle(key="mask_personal_forced").value is True  # personal data stay masked
-    at.switch_page("pages/annotate.py").run()
+    at.switch_page("app/pages/annotate.py").run()
     assert not at.exception
     assert not [b for b in at.button if b.key in ("annotate_retrain", "annotate_make_current")]
     assert sqlite_count(db, "sources") == sources

@@ -12,7 +12,7 @@ from test_pages import shown
 import ess_nlp.app
 from ess_nlp.taxonomy import default_taxonomy_path
 
-MAIN = str(Path(ess_nlp.app.__file__).resolve().parent / "main.py")
+MAIN = str(Path(ess_nlp.app.__file__).resolve().parents[1] / "streamlit_app.py")
 
 
 def overview(db: Path, monkeypatch: pytest.MonkeyPatch, taxonomy: Path) -> AppTest:
@@ -20,7 +20,7 @@ def overview(db: Path, monkeypatch: pytest.MonkeyPatch, taxonomy: Path) -> AppTe
     monkeypatch.setenv("ESS_NLP_TAXONOMY", str(taxonomy))
     at = AppTest.from_file(MAIN, default_timeout=300)
     at.run()
-    at.switch_page("pages/overview.py").run()
+    at.switch_page("app/pages/overview.py").run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -15,11 +15,11 @@ from ess_nlp.app import cache
 from ess_nlp.app.components import actions
 from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import fr_int, md_escape, md_quote, page_header, require_corpus
+from ess_nlp.app.components.filters import label_filter
 from ess_nlp.app.components.synthesis_actions import units_frame
 from ess_nlp.app.nav import link_to_cahier, reader_url
 from ess_nlp.errors import EssNlpError
 from ess_nlp.store.views import corpus as corpus_view
-from ess_nlp.store.views import names as label_names_view
 
 if TYPE_CHECKING:
     from ess_nlp.topics import TopicResult
@@ -48,23 +48,9 @@ def page() -> None:
 
 
 def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    domain_names = label_names_view.label_names("domains")
-    theme_names = label_names_view.label_names("themes")
     cols = st.columns(5)
-    domain = cols[0].multiselect(
-        "Domaines",
-        list(domain_names),
-        format_func=lambda d: domain_names.get(d, d),
-        placeholder="Tous",
-        key="explorer_domains",
-    )
-    theme = cols[1].multiselect(
-        "Thèmes",
-        list(theme_names),
-        format_func=lambda t: theme_names.get(t, t),
-        placeholder="Tous",
-        key="explorer_themes",
-    )
+    domain = label_filter(cols[0], "domains", key="explorer_domains")
+    theme = label_filter(cols[1], "themes", key="explorer_themes")
     territory = cols[2].multiselect(
         "Territoires",
         sorted(t for t in set(cahiers["territory"]) if t),

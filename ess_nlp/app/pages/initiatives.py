@@ -12,9 +12,9 @@ from ess_nlp.app import cache
 from ess_nlp.app.components import actions, masking
 from ess_nlp.app.components.common import fr_int, md_escape, md_quote, page_header, require_corpus
 from ess_nlp.app.components.export import csv_bytes
+from ess_nlp.app.components.filters import label_filter, selected_row
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.store.views import corpus as corpus_view
-from ess_nlp.store.views import names as label_names_view
 from ess_nlp.store.views import search as search_view
 
 COLUMNS = {
@@ -58,10 +58,10 @@ def page() -> None:
         selection_mode="single-row",
         key="initiatives_table",
     )
-    rows = event.selection.get("rows", []) if event else []
-    if rows and rows[0] < len(filtered):
-        render_card(filtered.iloc[rows[0]])
-        actions.item_actions_panel(filtered.iloc[[rows[0]]], key_prefix="initiatives")
+    chosen = selected_row(event, filtered)
+    if chosen is not None:
+        render_card(chosen)
+        actions.item_actions_panel(filtered.loc[[chosen.name]], key_prefix="initiatives")
     st.download_button(
         "Exporter le tableau (CSV)",
         csv_bytes(display_frame(filtered)),
@@ -88,14 +88,7 @@ def render_filters(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     places = sorted({p for v in table["places"] for p in str(v).split("; ") if p})
     place = cols[2].multiselect("Lieu", places, placeholder="Tous", key="initiatives_places")
     with_figures = cols[3].toggle("Avec des chiffres", value=False, key="initiatives_figures")
-    domain_names = label_names_view.label_names("domains")
-    domain = st.multiselect(
-        "Domaines",
-        list(domain_names),
-        format_func=lambda d: domain_names.get(d, d),
-        placeholder="Tous",
-        key="initiatives_domains",
-    )
+    domain = label_filter(st.container(), "domains", key="initiatives_domains")
     out = table
     if words.strip():
         needle = search_view.fold_with_map(words.strip())[0]

@@ -12,9 +12,9 @@ from ess_nlp.app import cache
 from ess_nlp.app.components import actions, masking
 from ess_nlp.app.components.common import fr_int, md_quote, page_header, require_corpus
 from ess_nlp.app.components.export import csv_bytes
+from ess_nlp.app.components.filters import label_filter, selected_row
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.store.views import corpus as corpus_view
-from ess_nlp.store.views import names as label_names_view
 from ess_nlp.store.views import search as search_view
 
 
@@ -62,24 +62,10 @@ def with_labels(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
 
 
 def render_filters(table: pd.DataFrame) -> pd.DataFrame:
-    domain_names = label_names_view.label_names("domains")
-    theme_names = label_names_view.label_names("themes")
     cols = st.columns([2, 1, 1, 1])
     words = cols[0].text_input("Contient", key="proposals_contains", placeholder="ex. : commande publique")
-    domain = cols[1].multiselect(
-        "Domaines",
-        list(domain_names),
-        format_func=lambda d: domain_names.get(d, d),
-        placeholder="Tous",
-        key="proposals_domains",
-    )
-    theme = cols[2].multiselect(
-        "Thèmes",
-        list(theme_names),
-        format_func=lambda t: theme_names.get(t, t),
-        placeholder="Tous",
-        key="proposals_themes",
-    )
+    domain = label_filter(cols[1], "domains", key="proposals_domains")
+    theme = label_filter(cols[2], "themes", key="proposals_themes")
     top = int(table["group_cahiers"].max()) if not table.empty else 1
     at_least = cols[3].number_input(
         "Proposée par au moins N cahiers",
@@ -130,11 +116,7 @@ def render_table(filtered: pd.DataFrame) -> pd.Series | None:
             "proposée par (cahiers)": st.column_config.NumberColumn(format="%d"),
         },
     )
-    rows = event.selection.get("rows", []) if event else []
-    if rows and rows[0] < len(filtered):
-        chosen: pd.Series = filtered.iloc[rows[0]]
-        return chosen
-    return None
+    return selected_row(event, filtered)
 
 
 def render_selected(db: str, token: cache.Token, row: pd.Series, table: pd.DataFrame) -> None:

@@ -10,6 +10,7 @@ from ess_nlp.app import cache
 from ess_nlp.app.components import masking
 from ess_nlp.app.components.common import fr_int, md_escape, page_header, require_corpus
 from ess_nlp.app.components.export import csv_bytes
+from ess_nlp.app.components.filters import selected_row
 from ess_nlp.app.components.highlight import kwic_html
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.store import QueryError
@@ -152,11 +153,7 @@ def render_table(filtered: pd.DataFrame, *, compact: bool) -> pd.Series | None:
         key="search_table",
         height=250 if compact else 450,
     )
-    rows = event.selection.get("rows", []) if event else []
-    if rows and rows[0] < len(filtered):
-        chosen: pd.Series = filtered.iloc[rows[0]]
-        return chosen
-    return None
+    return selected_row(event, filtered)
 
 
 def export_frame(filtered: pd.DataFrame, query: str) -> pd.DataFrame:
