@@ -26,11 +26,9 @@ from ess_nlp.access import (
     oidc_configured,
     users_path,
 )
+from ess_nlp.app import state
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.errors import EssNlpError
-
-_USER_KEY = "ess_user"
-_FAILED_KEY = "ess_login_failures"
 
 
 def login_required() -> bool:
@@ -48,15 +46,15 @@ def login_required() -> bool:
 def nav_position() -> Literal["sidebar", "hidden"]:
     """Hide the page list until someone is logged in (the page asked for stays in the URL, so
     the login leads to it)."""
-    if login_required() and not isinstance(st.session_state.get(_USER_KEY), User):
+    if login_required() and state.logged_in_user() is None:
         return "hidden"
     return "sidebar"
 
 
 def current_user() -> User:
     """The logged-in user (the local staff user when no login is required)."""
-    user = st.session_state.get(_USER_KEY)
-    if isinstance(user, User):
+    user = state.logged_in_user()
+    if user is not None:
         return user
     return LOCAL_USER
 
@@ -76,7 +74,7 @@ def _sidebar(user: User, *, oidc: bool) -> None:
         role = ROLE_NAMES.get(user.role, user.role)
         st.caption(f"Connecté·e : **{md_escape(user.display)}** — {md_escape(role)} ({md_escape(groups)})")
         if st.button("Se déconnecter", key="auth_logout", icon=":material/logout:"):
-            st.session_state.pop(_USER_KEY, None)
+            state.set_logged_in_user(None)
             if oidc:
                 st.logout()
             st.rerun()
@@ -93,8 +91,8 @@ def gate() -> User:
     except EssNlpError as err:
         st.error(md_escape(err))
         st.stop()
-    user = st.session_state.get(_USER_KEY)
-    if isinstance(user, User):
+    user = state.logged_in_user()
+    if user is not None:
         _sidebar(user, oidc=oidc)
         return user
     if oidc:
@@ -125,13 +123,13 @@ def _password_form(users: UsersFile) -> None:
             st.error(md_escape(err))
             return
         if user is None:
-            failures = int(st.session_state.get(_FAILED_KEY, 0)) + 1
-            st.session_state[_FAILED_KEY] = failures
+            failures = state.login_failures() + 1
+            state.set_login_failures(failures)
             time.sleep(min(0.5 * failures, 5.0))  # slows down password guessing
             st.error("Identifiant ou mot de passe incorrect.")
             return
-        st.session_state[_USER_KEY] = user
-        st.session_state[_FAILED_KEY] = 0
+        state.set_logged_in_user(user)
+        state.set_login_failures(0)
         st.rerun()
 
 
@@ -152,6 +150,6 @@ def _oidc_gate(users: UsersFile | None) -> User:
         st.button("Se déconnecter", key="auth_oidc_logout", on_click=st.logout)
         st.stop()
         raise AssertionError  # pragma: no cover
-    st.session_state[_USER_KEY] = user
+    state.set_logged_in_user(user)
     _sidebar(user, oidc=True)
     return user

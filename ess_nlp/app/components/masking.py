@@ -11,11 +11,12 @@ from collections.abc import Iterable
 
 import streamlit as st
 
+from ess_nlp.app import state
 from ess_nlp.app.components.auth import login_required
 from ess_nlp.app.components.highlight import Mark
 from ess_nlp.privacy import Masker
 
-KEY = "mask_personal"
+KEY = state.MASK
 LABEL = "Masquer les données personnelles"
 HELP = (
     "Courriels, téléphones, noms de personnes et adresses remplacés à l'affichage par [courriel], "

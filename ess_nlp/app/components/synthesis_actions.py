@@ -11,14 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ess_nlp.app import cache
+from ess_nlp.app import cache, state
 from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.errors import EssNlpError
 from ess_nlp.synthesis import StaleSaveError, edit, get_synthesis, item_for, list_syntheses, save_synthesis
 from ess_nlp.synthesis.records import KIND_NAMES
 
-TARGET_KEY = "syn_target"
 AS_KINDS = {"": "selon le passage", "constat": "constat", "proposal": "proposition", "initiative": "initiative", "text": "texte libre"}
 SYNTHESES_PAGE = "pages/syntheses.py"
 
@@ -92,7 +91,7 @@ def add_to_synthesis(items: pd.DataFrame, key_prefix: str) -> None:
             placeholder="Choisissez un ou plusieurs passages",
         )
         by_id = {s.id: s for s in targets}
-        remembered = st.session_state.get(TARGET_KEY)
+        remembered = state.synthesis_target()
         index = list(by_id).index(remembered) if remembered in by_id else 0
         cols = st.columns([3, 2, 1])
         target = cols[0].selectbox(
@@ -113,7 +112,7 @@ def add_to_synthesis(items: pd.DataFrame, key_prefix: str) -> None:
             except EssNlpError as err:
                 st.error(md_escape(err))
                 return
-            st.session_state[TARGET_KEY] = int(target)
+            state.set_synthesis_target(int(target))
             st.success(f"{len(refs)} passage(s) ajouté(s) à « {md_escape(by_id[target].title)} » (version {version}).")
             st.page_link(_page_path(), label="Ouvrir la synthèse", icon=":material/article:", query_params={"synthese": str(target)})
 
