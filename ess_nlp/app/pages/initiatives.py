@@ -15,7 +15,7 @@ from ess_nlp.app.components.export import csv_bytes
 from ess_nlp.app.components.filters import label_filter, selected_row
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.store.views import corpus as corpus_view
-from ess_nlp.store.views import search as search_view
+from ess_nlp.text import fold_with_map
 
 COLUMNS = {
     "name": "initiative",
@@ -91,7 +91,7 @@ def render_filters(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     domain = label_filter(st.container(), "domains", key="initiatives_domains")
     out = table
     if words.strip():
-        needle = search_view.fold_with_map(words.strip())[0]
+        needle = fold_with_map(words.strip())[0]
         out = out[out["folded"].str.contains(needle, regex=False)]
     if form:
         out = out[[bool(set(str(v).split("; ")) & set(form)) for v in out["legal_forms"]]]

@@ -22,7 +22,7 @@ from ess_nlp.app.components.common import md_escape, page_header, require_corpus
 from ess_nlp.app.components.synthesis_actions import add_to_synthesis
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.errors import EssNlpError
-from ess_nlp.export import EXTENSIONS, FORMAT_NAMES, FORMATS, MIME_TYPES, export, export_synthesis, slug
+from ess_nlp.export import EXTENSIONS, FORMAT_NAMES, FORMATS, MIME_TYPES, export, export_synthesis
 from ess_nlp.store.views import names as label_names_view
 from ess_nlp.synthesis import (
     SECTION_TITLES,
@@ -49,6 +49,7 @@ from ess_nlp.synthesis import (
     unsourced_items,
 )
 from ess_nlp.synthesis.records import KIND_NAMES, SCOPE_NAMES
+from ess_nlp.text import slug
 
 __all__ = ["add_to_synthesis", "page"]
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 import pandas as pd
 
 from ess_nlp.store import QueryError, Store, fts_query
+from ess_nlp.text import fold_with_map
 
 __all__ = ["concordance", "fold_with_map", "query_problem", "search_frame", "valid_query"]
 
@@ -45,18 +45,6 @@ def query_problem(query: str) -> str | None:
 def valid_query(query: str) -> bool:
     """Whether ``query`` has a word to look for (and stays within the bounds of a search)."""
     return query_problem(query) is None and bool(fts_query(query))
-
-
-def fold_with_map(text: str) -> tuple[str, list[int]]:
-    """``text`` lowercased without accents, and for each folded character its index in ``text``."""
-    folded: list[str] = []
-    index: list[int] = []
-    for i, char in enumerate(text):
-        for c in unicodedata.normalize("NFKD", char.lower()):
-            if not unicodedata.combining(c):
-                folded.append(c)
-                index.append(i)
-    return "".join(folded), index
 
 
 def concordance(text: str, query: str, *, width: int = 60) -> tuple[str, str, str]:
