@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from ess_nlp import ingest
 from ess_nlp.access import User, require
-from ess_nlp.errors import EssNlpError
+from ess_nlp.errors import EssNlpError, system_error
 from ess_nlp.ingest import Limits
 from ess_nlp.pipeline import ingest_bytes
 from ess_nlp.store import Store
@@ -71,6 +71,10 @@ def run_steps(store: Store, progress: Callable[[str, int, int], None] | None = N
             yield f"{label} : échec — {err}"
             continue
         except Exception as err:
+            found = system_error(err, label)
+            if found is not None:  # disk full, read-only disk…: the French sentence, no traceback
+                yield f"{label} : échec — {found}"
+                continue
             logger.exception("step %s failed", name)
             yield f"{label} : erreur inattendue ({type(err).__name__} : {err})"
             continue

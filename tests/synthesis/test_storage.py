@@ -194,3 +194,22 @@ def test_two_people_reordering_at_once_is_a_reported_conflict(store: Store, save
     assert merged.conflicts == ("Ordre de « Nous proposons » modifié des deux côtés ; votre ordre est gardé.",)
     assert [p.id for p in merged.doc.proposals] == [p.id for p in mine.proposals]
     assert [p.id for p in get_synthesis(store, saved.id).doc.proposals] == list(reversed(ids))  # theirs stays saved
+
+
+def test_a_save_on_a_full_disk_is_a_french_sentence_and_loses_nothing(store: Store, saved) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's real "database or disk is full" (the file may not grow: ``max_page_count``): the
+    save raises StorageError in French naming the base, and version 1 is still there, whole."""
+    from ess_nlp.errors import StorageError
+
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    long_intro = " ".join(f"Phrase {n} de l'introduction du groupe de travail." for n in range(20000))
+    with pytest.raises(StorageError, match="disque plein") as caught:
+        save_synthesis(store, saved.id, edit.set_introduction(saved.doc, long_intro), base_version=1, user=AMELIE)
+    assert str(store.path) in str(caught.value) and "intact" in str(caught.value)
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    again = get_synthesis(store, saved.id)
+    assert again.version == 1 and again.doc == saved.doc and [v.version for v in history(store, saved.id)] == [1]
+    done = save_synthesis(store, saved.id, edit.set_introduction(saved.doc, "Courte."), base_version=1, user=AMELIE)
+    assert done.version == 2  # the store is usable again once there is room

@@ -338,3 +338,28 @@ def test_a_blank_title_is_refused_and_the_field_shows_the_stored_one(db: Path, m
     assert at.text_input(key=f"syn_w_{sid}_doc_title").value == title
     with Store(db) as store:
         assert get_synthesis(store, sid).title == title and get_synthesis(store, sid).version == 1
+
+
+def test_autosave_on_a_full_disk_says_so_in_french(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database may not grow (SQLite's real "database or disk is full"): typing an
+    introduction shows one French sentence, no traceback, and the stored version is untouched."""
+    sid = make(db)
+    at = open_page(db, monkeypatch, synthese=str(sid))
+    ok(at)
+    original = Store.__init__
+
+    def capped(self: Store, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+        self.conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    monkeypatch.setattr(Store, "__init__", capped)
+    long_intro = " ".join(f"Phrase {n} de l'introduction du groupe." for n in range(20000))
+    at.text_area(key=f"syn_w_{sid}_doc_introduction").set_value(long_intro).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [shown(e.value) for e in at.error]
+    assert any("disque plein" in e and "intact" in e for e in errors), errors
+    monkeypatch.setattr(Store, "__init__", original)
+    with Store(db) as store:
+        saved = get_synthesis(store, sid)
+    assert saved.version == 1 and saved.doc.introduction == ""
