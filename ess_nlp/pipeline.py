@@ -60,6 +60,9 @@ class SourceReport:
     message: str = ""
     cahiers: int = 0
     units: int = 0
+    columns: str = ""
+    """For a form export (.csv, .xlsx): how its columns were read (text columns, short answers
+    kept, columns left as metadata), one French line."""
 
 
 @dataclass(frozen=True)
@@ -191,7 +194,8 @@ def _store_result(request: FileRequest, store: Store, nlp: Language | None) -> S
     elif outcome == "replaced":
         message = annotations_message(source, store.last_annotations)
     cahiers = sum(1 for u in result.units if u.level == "cahier")
-    return SourceReport(source, outcome, message, cahiers=cahiers, units=len(result.units))
+    columns = str(result.document.metadata.get("columns", "")) if outcome in ("added", "replaced") else ""
+    return SourceReport(source, outcome, message, cahiers=cahiers, units=len(result.units), columns=columns)
 
 
 def annotations_message(source: str, kept: AnnotationOutcome) -> str:

@@ -199,6 +199,8 @@ def _print_source(r: SourceReport, json_output: bool) -> None:
         typer.echo(f"{_OUTCOME_WORDS[r.outcome]} : {r.path} ({r.cahiers} cahier(s), {r.units} unités)")
     else:
         typer.echo(f"{_OUTCOME_WORDS.get(r.outcome, r.outcome)} : {r.path}")
+    if r.columns and not json_output:  # a form export: how its columns were read
+        typer.echo(f"  {r.columns}")
 
 
 def _print_sources(reports: list[SourceReport], json_output: bool) -> None:
