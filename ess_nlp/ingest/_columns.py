@@ -270,13 +270,16 @@ def mapping_summary(mapping: ColumnMapping, header: Sequence[str], rows: Sequenc
     texts = []
     for col in mapping.text:
         median = median_length(col.column)
-        short = f", réponses courtes : médiane {median:g} caractères" if 0 < median < _TEXT_MIN_MEDIAN else ""
+        shown = f"{median:g}".replace(".", ",")
+        short = f", réponses courtes : médiane {shown} caractères" if 0 < median < _TEXT_MIN_MEDIAN else ""
         texts.append(f"« {col.column} » ({col.kind}{short})")
     parts = [("colonnes de texte : " + ", ".join(texts)) if texts else "aucune colonne de texte"]
     if mapping.title:
         parts.append(f"titre : « {mapping.title} »")
     if mapping.organisation:
         parts.append(f"organisation : « {mapping.organisation} »")
+    if mapping.territory:
+        parts.append("territoire : " + ", ".join(f"« {t} »" for t in mapping.territory))
     used = set(mapping.columns_used())
     rest = [label for label in header if label not in used]
     if rest:

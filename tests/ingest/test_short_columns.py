@@ -46,6 +46,8 @@ def test_short_answers_are_kept_as_text_and_reported(tmp_path: Path) -> None:
     median = statistics.median(len(p) for p in proposals)
     assert summary.startswith("Colonnes devinées d'après l'en-tête")
     assert f"« Vos propositions » (proposition, réponses courtes : médiane {median:g} caractères)" in summary
+    assert "« Un mot pour finir ? » (autre, réponses courtes : médiane 15,5 caractères)" in summary
+    assert "territoire : « Commune »" in summary
     assert "« Présentation de l'initiative » (initiative)" in summary
     # a name column and repeated workshop labels stay metadata, named in the summary, not in the text
     assert "gardées en métadonnées : « Atelier », « Nom du contact »" in summary
