@@ -188,7 +188,7 @@ def create_synthesis(
     who = _author(author, user)
     _check_title(doc.title)
     content, at = _dump(doc), _now()
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         cursor = conn.execute(
             "INSERT INTO syntheses(scope_kind, scope, title, group_id, version, content, created_by, created_at,"
             " updated_by, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
@@ -250,7 +250,7 @@ def save_synthesis(
     who = _author(author, user)
     _check_title(doc.title)
     content = _dump(doc)
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         row = conn.execute("SELECT * FROM syntheses WHERE id = ?", (int(synthesis_id),)).fetchone()
         if row is None:
             raise ConfigError(f"Synthèse n° {synthesis_id} introuvable dans la base « {store.path} ».")
@@ -331,7 +331,7 @@ def delete_synthesis(store: Store, synthesis_id: int, *, author: str | None = No
     saved = get_synthesis(store, synthesis_id, user=user)
     if user is not None:
         require_edit(user, saved.group, saved.title)
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         conn.execute(
             "UPDATE syntheses SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
             (_now(), who, synthesis_id),
@@ -344,7 +344,7 @@ def undelete_synthesis(store: Store, synthesis_id: int, *, author: str | None = 
     saved = get_synthesis(store, synthesis_id, user=user)
     if user is not None:
         require_edit(user, saved.group, saved.title)
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         conn.execute("UPDATE syntheses SET deleted_at = NULL, deleted_by = NULL WHERE id = ?", (synthesis_id,))
     logger.info("synthesis %d restored by %s", synthesis_id, who)
     return get_synthesis(store, synthesis_id)
@@ -355,7 +355,7 @@ def set_group(store: Store, synthesis_id: int, group: str | None, *, user: User 
     if user is not None and not user.staff:
         raise AccessDenied(f"Seule l'équipe peut changer le groupe d'une synthèse ({user.display} est {user.role}).")
     get_synthesis(store, synthesis_id)
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         conn.execute("UPDATE syntheses SET group_id = ? WHERE id = ?", (group, synthesis_id))
     return get_synthesis(store, synthesis_id)
 
