@@ -54,11 +54,12 @@ def run_cli(args: list[str]) -> tuple[int, str]:
 
     err = io.StringIO()
     code = 0
-    with contextlib.redirect_stderr(err):
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()) as out:
         try:
             main(args)
         except SystemExit as exit_:
             code = int(exit_.code or 0)
+    run_cli.stdout = out.getvalue()  # type: ignore[attr-defined]
     return code, err.getvalue()
 
 
@@ -108,7 +109,7 @@ def test_each_processing_step_on_a_full_disk(name: str, tmp_path: Path, monkeypa
 
             if failing:
                 with store.transaction() as conn:  # half a step written, then the disk is full
-                    conn.execute("DELETE FROM units_fts")
+                    conn.execute("UPDATE sources SET ingested_at = 'demi-étape'")
                     raise sqlite3.OperationalError("database or disk is full")
             return StepReport("ok", "rien à faire")
 
@@ -116,9 +117,11 @@ def test_each_processing_step_on_a_full_disk(name: str, tmp_path: Path, monkeypa
     code, stderr = run_cli(["run", str(tmp_path / "avant"), "--db", str(db), "--quiet"])
     assert code == 1
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM units_fts").fetchone()[0] > 0  # rolled back
+        assert conn.execute("SELECT count(*) FROM sources WHERE ingested_at = 'demi-étape'").fetchone()[0] == 0  # rolled back
     assert intact(db) == [str(tmp_path / "avant" / "a.txt")]
     assert "Traceback" not in stderr and "erreur inattendue" not in stderr, stderr
+    line = next(li for li in run_cli.stdout.splitlines() if li.startswith(STEP_LABELS[name]))  # type: ignore[attr-defined]
+    assert "échec" in line and "disque plein" in line and str(db) in line, line
 
 
 @pytest.mark.parametrize(
