@@ -81,7 +81,8 @@ def ingest(
     """Ingère des fichiers (ou dossiers, récursivement) dans la base : lecture, découpage, stockage.
 
     Une ligne par fichier dès qu'il est traité (un fichier en échec : une phrase sur la sortie
-    d'erreur, et la suite continue), puis un bilan. Chaque fichier est lu dans un processus à
+    d'erreur, et la suite continue ; un export de formulaire .csv/.xlsx : une seconde ligne dit
+    comment ses colonnes ont été lues), puis un bilan. Chaque fichier est lu dans un processus à
     part, dans des limites de taille, de temps et de mémoire (--limit pour les changer).
     """
     limits = cli_limits(limit)
