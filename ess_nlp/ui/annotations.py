@@ -108,7 +108,7 @@ def save_annotation(
             )
     chosen = sorted(dict.fromkeys(labels))
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         if conn.execute("SELECT 1 FROM units WHERE id = ?", (unit,)).fetchone() is None:
             raise AnnotationError(
                 f"L'unité « {unit} » n'existe plus dans la base (son fichier a été ré-importé ou retiré) : "

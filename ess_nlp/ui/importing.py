@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 from ess_nlp import ingest
 from ess_nlp.access import User, require
-from ess_nlp.errors import EssNlpError
+from ess_nlp.errors import EssNlpError, system_error
 from ess_nlp.ingest import Limits
 from ess_nlp.pipeline import ingest_bytes
 from ess_nlp.store import Store
@@ -31,6 +31,7 @@ class ImportResult:
     message: str = ""
     cahiers: int = 0
     units: int = 0
+    columns: str = ""  # a form export: how its columns were read
 
 
 def source_name(filename: str) -> str:
@@ -48,7 +49,9 @@ def import_upload(
     if user is not None:
         require(user, "import")
     report = ingest_bytes(payload, source_name(filename), store, limits=limits)
-    return ImportResult(filename, report.outcome, report.message, cahiers=report.cahiers, units=report.units)
+    return ImportResult(
+        filename, report.outcome, report.message, cahiers=report.cahiers, units=report.units, columns=report.columns
+    )
 
 
 def run_steps(store: Store, progress: Callable[[str, int, int], None] | None = None) -> Iterator[str]:
@@ -71,6 +74,10 @@ def run_steps(store: Store, progress: Callable[[str, int, int], None] | None = N
             yield f"{label} : échec — {err}"
             continue
         except Exception as err:
+            found = system_error(err, label)
+            if found is not None:  # disk full, read-only disk…: the French sentence, no traceback
+                yield f"{label} : échec — {found}"
+                continue
             logger.exception("step %s failed", name)
             yield f"{label} : erreur inattendue ({type(err).__name__} : {err})"
             continue
