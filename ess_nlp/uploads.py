@@ -30,6 +30,7 @@ class ImportResult:
     message: str = ""
     cahiers: int = 0
     units: int = 0
+    columns: str = ""  # a form export: how its columns were read
 
 
 def source_name(filename: str) -> str:
@@ -47,7 +48,9 @@ def import_upload(
     if user is not None:
         require(user, "import")
     report = ingest_bytes(payload, source_name(filename), store, limits=limits)
-    return ImportResult(filename, report.outcome, report.message, cahiers=report.cahiers, units=report.units)
+    return ImportResult(
+        filename, report.outcome, report.message, cahiers=report.cahiers, units=report.units, columns=report.columns
+    )
 
 
 def run_steps(store: Store, progress: Callable[[str, int, int], None] | None = None) -> Iterator[str]:

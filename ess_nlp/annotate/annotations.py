@@ -67,11 +67,6 @@ def _row(row: object) -> Annotation:
     )
 
 
-def _has_table(conn: object, name: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,))  # type: ignore[attr-defined]
-    return row.fetchone() is not None
-
-
 def latest_revision(store: Store, unit: str, facet: str) -> int:
     """The latest revision saved on ``(unit, facet)`` by anyone (0: none)."""
     row = store.conn.execute(
@@ -108,7 +103,7 @@ def save_annotation(
             )
     chosen = sorted(dict.fromkeys(labels))
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         if conn.execute("SELECT 1 FROM units WHERE id = ?", (unit,)).fetchone() is None:
             raise AnnotationError(
                 f"L'unité « {unit} » n'existe plus dans la base (son fichier a été ré-importé ou retiré) : "
@@ -124,7 +119,7 @@ def save_annotation(
             (unit, facet, who, json.dumps(chosen, ensure_ascii=False), seen, now),
         )
         saved = Annotation(int(cursor.lastrowid or 0), unit, facet, who, tuple(chosen), now)
-        if facet != KIND_FACET and _has_table(conn, "annotations"):
+        if facet != KIND_FACET:
             # The classifier trains from its own table (migration 0002): one row per label,
             # 1 for the labels chosen and 0 for the others of the facet when they are known.
             values = {label: 1 for label in chosen}

@@ -81,7 +81,8 @@ def ingest(
     """Ingère des fichiers (ou dossiers, récursivement) dans la base : lecture, découpage, stockage.
 
     Une ligne par fichier dès qu'il est traité (un fichier en échec : une phrase sur la sortie
-    d'erreur, et la suite continue), puis un bilan. Chaque fichier est lu dans un processus à
+    d'erreur, et la suite continue ; un export de formulaire .csv/.xlsx : une seconde ligne dit
+    comment ses colonnes ont été lues), puis un bilan. Chaque fichier est lu dans un processus à
     part, dans des limites de taille, de temps et de mémoire (--limit pour les changer).
     """
     limits = cli_limits(limit)
@@ -199,6 +200,8 @@ def _print_source(r: SourceReport, json_output: bool) -> None:
         typer.echo(f"{_OUTCOME_WORDS[r.outcome]} : {r.path} ({r.cahiers} cahier(s), {r.units} unités)")
     else:
         typer.echo(f"{_OUTCOME_WORDS.get(r.outcome, r.outcome)} : {r.path}")
+    if r.columns and not json_output:  # a form export: how its columns were read
+        typer.echo(f"  {r.columns}")
 
 
 def _print_sources(reports: list[SourceReport], json_output: bool) -> None:

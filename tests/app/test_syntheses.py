@@ -300,3 +300,67 @@ def sqlite_count(db: Path, table: str) -> int:
 
     with sqlite3.connect(db) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def test_an_introduction_typed_during_a_deletion_comes_back_with_restore(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Someone deletes the synthesis while it is open here; the introduction typed next is kept:
+    the page renders (no duplicate key), says so with the restore button, and restoring shows
+    the synthesis with that introduction (issue 18)."""
+    live = make(db)
+    sid = make(db)
+    at = open_page(db, monkeypatch, synthese=str(sid))
+    ok(at)
+    with Store(db) as store:
+        delete_synthesis(store, sid, author="sam")
+    at.text_area(key=f"syn_w_{sid}_doc_introduction").set_value("Notre introduction.").run()
+    assert not at.exception, [e.value for e in at.exception]
+    notices = [shown(w.value) for w in at.warning]
+    assert any("supprimée par sam pendant que vous la modifiiez" in n and "gardée" in n for n in notices), notices
+    with Store(db) as store:
+        kept = get_synthesis(store, sid)
+    assert kept.deleted and kept.doc.introduction == "Notre introduction."
+    at.button(key=f"syn_undelete_notice_{sid}").click().run()
+    ok(at)
+    with Store(db) as store:
+        back = get_synthesis(store, sid)
+    assert not back.deleted and back.doc.introduction == "Notre introduction."
+    assert at.text_area(key=f"syn_w_{sid}_doc_introduction").value == "Notre introduction."
+    assert live != sid
+
+
+def test_a_blank_title_is_refused_and_the_field_shows_the_stored_one(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sid = make(db)
+    with Store(db) as store:
+        title = get_synthesis(store, sid).title
+    at = open_page(db, monkeypatch, synthese=str(sid))
+    at.text_input(key=f"syn_w_{sid}_doc_title").set_value("   ").run()
+    assert not at.exception
+    assert any("ne peut pas être vide" in shown(e.value) for e in at.error)
+    assert at.text_input(key=f"syn_w_{sid}_doc_title").value == title
+    with Store(db) as store:
+        assert get_synthesis(store, sid).title == title and get_synthesis(store, sid).version == 1
+
+
+def test_autosave_on_a_full_disk_says_so_in_french(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database may not grow (SQLite's real "database or disk is full"): typing an
+    introduction shows one French sentence, no traceback, and the stored version is untouched."""
+    sid = make(db)
+    at = open_page(db, monkeypatch, synthese=str(sid))
+    ok(at)
+    original = Store.__init__
+
+    def capped(self: Store, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        pages = self.conn.execute("PRAGMA page_count").fetchone()[0]
+        self.conn.execute(f"PRAGMA max_page_count = {pages}")
+
+    monkeypatch.setattr(Store, "__init__", capped)
+    long_intro = " ".join(f"Phrase {n} de l'introduction du groupe." for n in range(20000))
+    at.text_area(key=f"syn_w_{sid}_doc_introduction").set_value(long_intro).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [shown(e.value) for e in at.error]
+    assert any("disque plein" in e and "intact" in e for e in errors), errors
+    monkeypatch.setattr(Store, "__init__", original)
+    with Store(db) as store:
+        saved = get_synthesis(store, sid)
+    assert saved.version == 1 and saved.doc.introduction == ""

@@ -109,6 +109,8 @@ def render_results(results: list[ImportResult]) -> None:
             st.error(f"Échec de l'import — {md_escape(r.message)}")
         else:
             st.markdown(f"- **{md_escape(r.name)}** : {md_escape(label)}" + (f", {r.cahiers} cahier(s)" if r.cahiers else ""))
+            if r.columns:
+                st.caption(md_escape(r.columns))
     if failed and ok:
         st.info(
             "Les autres fichiers ont bien été importés ; corrigez ceux en échec puis déposez-les à nouveau."

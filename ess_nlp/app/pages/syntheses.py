@@ -30,6 +30,7 @@ from ess_nlp.synthesis import (
     Item,
     StaleSaveError,
     Synthesis,
+    SynthesisDeletedError,
     acknowledge_flags,
     contributors,
     create_synthesis,
@@ -83,6 +84,12 @@ def _load(sid: int, doc: Synthesis, version: int) -> None:
         del st.session_state[key]
 
 
+def _forget_widgets(sid: int) -> None:
+    prefix = f"syn_w_{sid}_doc_"
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
+        del st.session_state[key]
+
+
 def _commit(sid: int, doc: Synthesis, note: str = "") -> None:
     """Autosave: save ``doc`` on the version this session is based on."""
     db, _ = cache.current()
@@ -93,6 +100,9 @@ def _commit(sid: int, doc: Synthesis, note: str = "") -> None:
     except StaleSaveError as err:
         st.session_state[f"syn_doc_{sid}"] = doc
         st.session_state[f"syn_conflict_{sid}"] = err
+        return
+    except SynthesisDeletedError as err:  # deleted meanwhile: the edit is kept in its history
+        st.session_state["syn_deleted_notice"] = (sid, str(err))
         return
     except EssNlpError as err:
         st.session_state[f"syn_error_{sid}"] = str(err)
@@ -108,6 +118,7 @@ def _apply(sid: int, change: Any, *args: Any, note: str = "") -> None:
         doc = change(_doc(sid), *args)
     except EssNlpError as err:
         st.session_state[f"syn_error_{sid}"] = str(err)
+        _forget_widgets(sid)  # the fields show the stored values again (e.g. a refused blank title)
         return
     _commit(sid, doc, note)
 
@@ -155,12 +166,16 @@ def page() -> None:
     wanted = st.query_params.get(PARAM)
     ids = [s.id for s in mine]
     render_create(db, token, expanded=not mine)
+    kept = _kept_notice(deleted)
+    if kept is not None:  # an edit was saved here while someone deleted the synthesis
+        st.warning(md_escape(kept[1]), icon=":material/restore_page:")
+        render_undelete(db, kept[0].id, kept[0].title, where="notice")  # also in the list below
     if wanted is not None and wanted.isdigit() and int(wanted) not in ids:
         # a synthesis this user may not see (or a deleted one): say why
         try:
             with cache.open_store(db) as store:
                 other = get_synthesis(store, int(wanted), user=user)
-            if other.deleted:
+            if other.deleted and (kept is None or kept[0].id != other.id):
                 st.warning(
                     f"La synthèse « {md_escape(other.title)} » a été supprimée par {md_escape(other.deleted_by)}."
                 )
@@ -189,6 +204,19 @@ def page() -> None:
     st.query_params[PARAM] = str(sid)
     render_synthesis(db, int(sid))
     render_deleted(db, deleted)
+
+
+def _kept_notice(deleted: list[Any]) -> tuple[Any, str] | None:
+    """The deleted synthesis this session saved an edit into, with the message, while it is
+    still deleted (the notice stays until it is restored)."""
+    notice = st.session_state.get("syn_deleted_notice")
+    if notice is None:
+        return None
+    gone = next((s for s in deleted if s.id == notice[0]), None)
+    if gone is None:
+        st.session_state.pop("syn_deleted_notice", None)
+        return None
+    return gone, str(notice[1])
 
 
 def render_create(db: str, token: cache.Token, *, expanded: bool) -> None:
@@ -611,6 +639,7 @@ def render_undelete(db: str, sid: int, title: str, *, where: str = "") -> None:
             st.error(md_escape(err))
             return
         st.session_state.pop("syn_just_deleted", None)
+        st.session_state.pop("syn_deleted_notice", None)
         st.query_params[PARAM] = str(sid)
         st.session_state["syn_select"] = sid
         st.rerun()
