@@ -37,7 +37,7 @@ PAGES: dict[str, list[PageSpec]] = {
         PageSpec("pages/annotate.py", "Annoter", ":material/edit_note:", "annoter"),
         PageSpec("pages/importer.py", "Importer", ":material/upload_file:", "importer"),
     ],
-    "Synthèses": [PageSpec("pages/syntheses.py", "Synthèses", ":material/article:", "syntheses")],
+    "Synthèses": [PageSpec("pages/syntheses/page.py", "Synthèses", ":material/article:", "syntheses")],
 }
 
 

@@ -36,7 +36,7 @@ def db(sample_db: Path, tmp_path: Path) -> Path:
     return dbfixtures.copy_db(sample_db, tmp_path / "app.sqlite3")
 
 
-def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = "syntheses.py", **params: str) -> AppTest:
+def open_page(db: Path, monkeypatch: pytest.MonkeyPatch, page: str = "syntheses/page.py", **params: str) -> AppTest:
     monkeypatch.setenv("ESS_NLP_DB", str(db))
     at = AppTest.from_file(MAIN, default_timeout=180)
     at.run()
@@ -209,7 +209,7 @@ def test_login_required_and_groups_only_see_their_syntheses(db: Path, monkeypatc
     login(at, "bruno", "faux")
     assert any("incorrect" in e.value for e in at.error)
     login(at, "bruno", "mot de passe de bruno")
-    at.switch_page("app/pages/syntheses.py")
+    at.switch_page("app/pages/syntheses/page.py")
     at.query_params["synthese"] = str(sid)
     at.run()
     assert not at.exception
@@ -217,7 +217,7 @@ def test_login_required_and_groups_only_see_their_syntheses(db: Path, monkeypatc
     assert not any(s.label == "Synthèse" for s in at.selectbox)  # nothing of t4 listed
     other = AppTest.from_file(MAIN, default_timeout=180).run()
     login(other, "amelie", "mot de passe d'amélie")
-    other.switch_page("app/pages/syntheses.py")
+    other.switch_page("app/pages/syntheses/page.py")
     other.query_params["synthese"] = str(sid)
     other.run()
     ok(other)
@@ -257,7 +257,7 @@ def test_openid_connect_login_maps_the_email_to_a_user(db: Path, monkeypatch: py
     other = AppTest.from_file(MAIN, default_timeout=180)
     other.user = {"is_logged_in": True, "email": "SAM@exemple.org"}
     other.run()
-    other.switch_page("app/pages/syntheses.py")
+    other.switch_page("app/pages/syntheses/page.py")
     other.run()
     ok(other)
     assert other.title[0].value == "Synthèses"

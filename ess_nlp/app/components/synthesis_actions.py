@@ -19,7 +19,7 @@ from ess_nlp.synthesis import StaleSaveError, edit, get_synthesis, item_for, lis
 from ess_nlp.synthesis.records import KIND_NAMES
 
 AS_KINDS = {"": "selon le passage", "constat": "constat", "proposal": "proposition", "initiative": "initiative", "text": "texte libre"}
-SYNTHESES_PAGE = "pages/syntheses.py"
+SYNTHESES_PAGE = "pages/syntheses/page.py"
 
 
 def units_frame(units: list[str], texts: dict[str, str], cahier_of: dict[str, str]) -> pd.DataFrame:
