@@ -308,7 +308,7 @@ _NOT_PERSON_WORDS = frozenset(
         "ehpad",
     ]
 )
-# Words before a capitalised sequence that make it a place or an organisation named after someone.
+# Words naming a place or an organisation.
 _PLACE_WORDS = (
     r"rue|avenue|av|bd|boulevard|place|allée|allées|impasse|chemin|quai|cours|square|esplanade|"
     r"parvis|passage|route|résidence|cité|quartier|collège|lycée|école|université|institut|centre|"
@@ -317,9 +317,13 @@ _PLACE_WORDS = (
     r"pont|gare|station|ensemble|groupe|cabinet|agence|institution|établissement|social|socioculturel|"
     r"jeunes|scolaires?|collèges|lycées|écoles"
 )
+# Words before a capitalised sequence that make it a place or an organisation named after someone
+# (and a postal code: the commune follows it, « 49170 ST MARTIN DE FOUILLOUX »).
 _NAMED_AFTER = re.compile(
-    r"(?:\b(?:" + _PLACE_WORDS + r"|saint|sainte|abbé|général|maréchal|président|colonel|municipal|européen|"
-    r"européenne|ville de|commune de|à))\s+$|\b(?:av|bd|st|ste)\.\s+$",
+    r"(?:\b(?:"
+    + _PLACE_WORDS
+    + r"|saint|sainte|st|ste|abbé|général|maréchal|président|colonel|municipal|européen|"
+    r"européenne|ville de|commune de|à))\s+$|\b(?:av|bd|st|ste)\.\s+$|\b\d{2}\s?\d{3}\s+$",
     re.IGNORECASE,
 )
 # A name inside a list of places: « les groupes scolaires Saint-Exupéry, Albert Camus et Jules
@@ -546,7 +550,7 @@ def _named_after(text: str, start: int) -> bool:
     )  # « Multi-accueil Irène et Marie Curie », « rue René et Émile Fage »
     if pair and _fold(pair.group(1)) in first_names():
         return True
-    line = text[max(0, start - 200) : start].rsplit("\n", 1)[-1]
+    line = text[max(0, start - 500) : start].rsplit("\n", 1)[-1]
     return bool(_PLACE_LIST.search(line))
 
 
