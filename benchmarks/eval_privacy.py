@@ -106,13 +106,14 @@ def main() -> int:
     print(f"gold: {len(docs)} documents, {len(personal)} personal spans, {len(keep)} never-mask spans "
           f"({time.time() - started:.0f} s)")  # fmt: skip
     masker = Masker(model=args.ner_model) if args.ner_model else Masker()
-    started = time.time()
+    masker.mask("M. Dupont")  # loads the pipeline: not timed
+    started, cpu = time.perf_counter(), time.process_time()
     ids = list(docs)
     spans = masker.spans_many([docs[d] for d in ids])
     masked = dict(zip(ids, spans, strict=True))
-    elapsed = time.time() - started
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"masked {len(ids)} documents ({sum(len(t) for t in docs.values()):,} characters) in {elapsed:.1f} s: "
-          f"{len(ids) / elapsed:.1f} texts/s (model loading included)")  # fmt: skip
+          f"{len(ids) / elapsed:.1f} texts/s ({len(ids) / cpu:.1f} texts per CPU second)")  # fmt: skip
     for name, parts in (("dev", ("dev",)), ("test", ("test",)), ("all", ("dev", "test"))):
         if args.part and args.part != name:
             continue

@@ -512,7 +512,7 @@ def _address_span(text: str, match: re.Match[str]) -> tuple[int, int, str] | Non
         return None
     words = value.split()
     after = text[start + len(value) :]
-    code = re.match(r"\s*,?\s*\d{2}\s?\d{3}\b[ \t]*(?:(?:cedex|CEDEX)\b[ \t]*)?([^\W\d][\w’'-]*)?", after)
+    code = re.match(r"\s*,?\s*\d{2}\s?\d{3}\b[ \t,]*(?:(?:cedex|CEDEX)\b[ \t]*)?([^\W\d][\w’'-]*)?", after)
     if code and len(words) > 2:
         # « Rue Jules Verne Plessé, 44630 » (no commune after the code) and « 35 avenue Victor Hugo
         # … Condom 32100 Condom »: the word before the postal code is the commune, left visible.

@@ -94,6 +94,7 @@ def test_person_variants(text: str, expected: str) -> None:
             "Mail : [adresse] Condom 32100 Condom",
         ),
         ("9 rue René et Émile Fage 19000 Tulle", "[adresse] 19000 Tulle"),
+        ("1 avenue Louise Michelet 33028, Bordeaux", "[adresse] 33028, Bordeaux"),
     ],
 )
 def test_postal_address_variants(text: str, expected: str) -> None:
