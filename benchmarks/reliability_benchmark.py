@@ -81,7 +81,7 @@ def count_annotations(store: Store) -> tuple[int, int]:
 
 
 def annotate(store: Store, source: str) -> int:
-    from ess_nlp.ui.annotations import save_annotation
+    from ess_nlp.annotate.annotations import save_annotation
 
     units = list(store.units(source=source))
     cahiers = [u for u in units if u.level == "cahier"]
@@ -95,7 +95,7 @@ def annotate(store: Store, source: str) -> int:
 def reingest_row(work: Path, files: int) -> dict[str, Any]:
     from ess_nlp.access import User
     from ess_nlp.pipeline import ingest_paths
-    from ess_nlp.ui.importing import import_upload
+    from ess_nlp.uploads import import_upload
 
     staff = User("sam", "Sam", "equipe")
     rng = random.Random(SEED)
@@ -160,12 +160,13 @@ MATRIX = {
 def matrix_row(work: Path) -> dict[str, Any]:
     import hashlib
 
+    from ess_nlp import uploads as importing
     from ess_nlp.access import AccessDenied, User, can
+    from ess_nlp.annotate import retraining
     from ess_nlp.export import export
     from ess_nlp.records import Document
     from ess_nlp.segment import split_document
     from ess_nlp.topics import edit_topics, rename_edit
-    from ess_nlp.ui import importing, retraining
 
     users = {
         "facilitateur": User("amelie", "Amélie", "facilitateur", ("t4",)),

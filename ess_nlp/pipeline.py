@@ -23,6 +23,7 @@ from ess_nlp.errors import EssNlpError, system_error
 from ess_nlp.ingest import Limits, iter_source_files, source_name
 from ess_nlp.ingest._limits import DEFAULT_LIMITS
 from ess_nlp.isolation import FileRequest, read_and_split, shared_worker
+from ess_nlp.steps import Progress, Step, StepReport
 from ess_nlp.store import AnnotationOutcome, Store
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
 # on_file(source, report): called before a file is read (report None) and after it is stored.
 FileCallback = Callable[[str, "SourceReport | None"], None]
 
@@ -63,19 +63,6 @@ class SourceReport:
     columns: str = ""
     """For a form export (.csv, .xlsx): how its columns were read (text columns, short answers
     kept, columns left as metadata), one French line."""
-
-
-@dataclass(frozen=True)
-class StepReport:
-    """What a processing step did: a one-line French ``summary`` and counts; ``failed`` when the
-    step stopped on an error (the summary then says why); ``seconds`` it took (set by
-    :func:`run_steps`)."""
-
-    name: str
-    summary: str
-    counts: dict[str, int] = field(default_factory=dict)
-    failed: bool = False
-    seconds: float = 0.0
 
 
 @dataclass
@@ -266,7 +253,7 @@ def run_steps(
             continue
         module_name, func_name = target.split(":")
         started = time.perf_counter()
-        step = getattr(importlib.import_module(module_name), func_name)
+        step: Step = getattr(importlib.import_module(module_name), func_name)
         try:
             report = step(store, progress=progress(name) if progress else None)
         except EssNlpError as err:

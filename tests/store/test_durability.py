@@ -60,9 +60,9 @@ def test_synthesis_saves_are_durable(tmp_path: Path) -> None:
 def test_annotations_are_durable(tmp_path: Path) -> None:
     import hashlib
 
+    from ess_nlp.annotate.annotations import save_annotation
     from ess_nlp.records import Document
     from ess_nlp.segment import split_document
-    from ess_nlp.ui.annotations import save_annotation
 
     text = "Un cahier\n\nNous proposons de mutualiser les locaux."
     doc = Document(source="a.txt", text=text, format="txt", sha256=hashlib.sha256(text.encode()).hexdigest())
