@@ -127,7 +127,7 @@ _URL = re.compile(
 # A PDF line or column break after a dot inside an address: "https://www.youtube. com/watch…",
 # "www.participation.\nville.fr". The rest starts in lower case and reads as an address's rest.
 _URL_REST = re.compile(rf"[ \t]*\n?[ \t]*([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*(?:\.{_TLDS}\b|(?=/))[^\s<>\"')\]]*)")
-_HOST_END = re.compile(r"\.[a-z]{2,6}$")
+_HOST_END = re.compile(r"\.[a-z]{2,24}$")  # ".fr", ".coop", ".corsica"
 
 
 def url_host(url: str) -> str:

@@ -73,10 +73,12 @@ def test_an_address_cut_after_a_dot_is_joined() -> None:
 def test_addresses_mended_against_the_documents_others() -> None:
     known = ["https://jeparticipe.meu-", "don.fr", "www.jeparticipe.meudon.fr", "jeparticipe.meudon.fr",
              "https://bud-getparticipatif.merignac.com/", "budgetparticipatif.merignac.com",
-             "www.budgetparticipatif.merignac.com", "https://www.youtube", "archipel-habitat.fr"]
+             "www.budgetparticipatif.merignac.com", "https://www.youtube", "archipel-habitat.fr",
+             "www.rete-cuuperativa.corsica"]
     assert repair_urls(known, known) == [
         "jeparticipe.meudon.fr", "www.jeparticipe.meudon.fr", "https://budgetparticipatif.merignac.com/",
-        "budgetparticipatif.merignac.com", "www.budgetparticipatif.merignac.com", "archipel-habitat.fr"]
+        "budgetparticipatif.merignac.com", "www.budgetparticipatif.merignac.com", "archipel-habitat.fr",
+        "www.rete-cuuperativa.corsica"]
     assert url_host("HTTPS://www.Exemple.fr:8080/a?b") == "exemple.fr"
 
 
