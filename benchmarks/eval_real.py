@@ -21,7 +21,10 @@ of the test parts (``--part test``, the default).
    commune with the INSEE code.
 
 Usage: .venv/bin/python benchmarks/eval_real.py [--only an|gdn|decider|pdcn|apriles] [--part test|dev|both]
-       [--gdn-reports N] [--json FILE] [--no-kinds] [-v]
+       [--gdn-reports N] [--json FILE] [--no-kinds] [--proposes-signals] [-v]
+
+``--proposes-signals`` adds, on the development part of ``an`` only, how far "proposes a new
+measure" can be read from a contribution's text at all (see :func:`proposes_signals`).
 Everything is skipped, with a one-line reason, when ../shared/data is absent.
 """
 
@@ -165,6 +168,64 @@ def evaluate_an(nlp: Any, parts: tuple[str, ...], use_kinds: bool, verbose: bool
               f"extraction P {p:.3f} R {r:.3f} F1 {f:.3f}; answering always yes F1 {always[2]:.3f}")
         record(f"an.{part}.proposes", {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
                                        "always_yes_f1": round(always[2], 4), "n": len(chosen)})
+
+
+def proposes_signals(verbose: bool) -> None:
+    """How far the "proposes a new measure" label can be read from a contribution's text, on the
+    DEVELOPMENT part only (``--proposes-signals``): how often the volunteers' own label agrees
+    with the majority of the crowd's analyses of the same contribution, and a TF-IDF + logistic
+    regression trained on whole contributions (the crowd's share of "new measures" as a soft
+    label, the development contributions of ``crowdsource_resultat_analyses.csv``), scored by
+    5-fold cross-validation with its threshold chosen in the training folds."""
+    import csv
+
+    import numpy as np
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score, roc_auc_score
+    from sklearn.pipeline import make_pipeline, make_union
+
+    try:
+        contributions = [c for c in real.an_contributions(SHARED) if c.part == "dev"]
+        path = SHARED / "an-consultation-egalite-fh-2016" / "exploitation" / "crowdsource_resultat_analyses.csv"
+        csv.field_size_limit(1 << 30)
+        with path.open(encoding="utf-8", newline="") as fh:
+            crowd = [r for r in csv.DictReader(fh) if real.split_part("an", r["document_id"].strip()) == "dev"]
+    except Exception as err:
+        print(f"[an] proposes signals skipped: {err}")
+        return
+    share = {r["document_id"].strip(): float(r["nouvelles mesures"] or 0) for r in crowd}
+    y = np.array([c.proposes for c in contributions])
+    both = [(c.proposes, share[c.id]) for c in contributions if c.id in share]
+    agree = sum(t == (s >= 0.5) for t, s in both) / max(len(both), 1)
+    order = np.random.RandomState(0).permutation(len(contributions))
+    fold = {contributions[i].id: k % 5 for k, i in enumerate(order)}
+    score = np.zeros(len(contributions))
+    predicted = np.zeros(len(contributions), dtype=bool)
+    for k in range(5):
+        train = [r for r in crowd if fold.get(r["document_id"].strip(), -1) != k]
+        texts = [r["text"] for r in train]
+        p = np.array([float(r["nouvelles mesures"] or 0) for r in train])
+        model = make_pipeline(
+            make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+                       TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
+                                       max_features=60_000)),
+            LogisticRegression(C=3.0, solver="liblinear"))  # liblinear: no BLAS call
+        model.fit(texts + texts, [1] * len(texts) + [0] * len(texts),
+                  logisticregression__sample_weight=np.concatenate([p, 1 - p]) + 1e-6)
+        inside = np.array([fold[c.id] != k for c in contributions])
+        seen = model.predict_proba([c.text for c, i in zip(contributions, inside, strict=True) if i])[:, 1]
+        cut = max(np.unique(np.round(seen, 3)), key=lambda t: (f1_score(y[inside], seen >= t), -t))
+        score[~inside] = model.predict_proba([c.text for c, i in zip(contributions, inside, strict=True) if not i])[:, 1]
+        predicted[~inside] = score[~inside] >= cut
+    always = 2 * y.mean() / (1 + y.mean())
+    f1 = f1_score(y, predicted)
+    print(f"[an] dev: proposes-a-measure signals ({len(contributions)} contributions, {int(y.sum())} do): the "
+          f"volunteers' label agrees with the crowd's majority on {agree:.3f} of {len(both)}; TF-IDF+LR on whole "
+          f"contributions (crowd shares of {len(crowd)} dev contributions) AUC {roc_auc_score(y, score):.3f}, "
+          f"F1 {f1:.3f} (threshold chosen in the training folds); answering always yes F1 {always:.3f}")
+    record("an.dev.proposes_signals", {"agreement": round(agree, 4), "auc": round(float(roc_auc_score(y, score)), 4),
+                                       "f1": round(float(f1), 4), "always_yes_f1": round(float(always), 4)})
 
 
 def _kind_model() -> Any:
@@ -390,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-kinds", action="store_true", help="leave the sentence-kind model out (rules only)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--model", default="fr_core_news_sm")
+    parser.add_argument("--proposes-signals", action="store_true",
+                        help="with the an set: how far its dev contributions' « proposes a measure » label can be "
+                             "read from their text (agreement, a whole-contribution TF-IDF+LR by cross-validation)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
@@ -405,6 +469,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     if "an" in only:
         evaluate_an(nlp, parts, not args.no_kinds, args.verbose)
+        if args.proposes_signals:
+            proposes_signals(args.verbose)
     if "gdn" in only:
         evaluate_gdn(nlp, parts, args.gdn_reports, args.verbose)
     if "decider" in only:

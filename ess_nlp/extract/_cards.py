@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Span
 
 from ess_nlp.extract._context import sentences
 from ess_nlp.extract._resources import data_path, norm_name, read_jsonl
-from ess_nlp.extract.figures import find_figures, find_urls
+from ess_nlp.extract.figures import find_figures, find_urls, repair_urls, url_host
 from ess_nlp.extract.initiatives import LEGAL_KEY, ORGS_KEY, PLACES_KEY
 from ess_nlp.extract.places import departements_in, place_index, postal_commune
 from ess_nlp.extract.records import Initiative, Place
@@ -149,7 +149,8 @@ _NOT_NAME = re.compile(r"(?i)^(?:contact|tél|tel|téléphone|courriel|e-mail|ma
 def _name_line(line: str, title: str) -> bool:
     words = line.split()
     return (0 < len(words) <= 12 and any(c.isupper() for c in line[:3]) and not _STREET.match(line)
-            and not _NOT_NAME.match(line) and not find_urls(line) and norm_name(line) != norm_name(title)
+            and not _NOT_NAME.match(line) and "@" not in line and not find_urls(line)
+            and norm_name(line) != norm_name(title)
             and not line.rstrip().endswith((".", ";", ":", "?", "!")))
 
 
@@ -174,24 +175,62 @@ def read_header(view: CahierView) -> Header:
     return Header(urls=_head_urls(view, head))
 
 
-def _host(url: str) -> str:
-    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0]
-    return host[4:] if host.startswith("www.") else host
+# "Site de la commune, meudon.fr", "site internet de la métropole : …": the institution's own site,
+# which a fiche lists beside the initiative's.
+_INSTITUTION_SITE = re.compile(
+    r"(?i)\bsites?\s+(?:internet\s+|web\s+)?(?:officiel\s+)?(?:de\s+la\s+|du\s+|de\s+l['’]\s*|des\s+)?"
+    r"(?:commune|ville|collectivit[ée]|m[ée]tropole|d[ée]partement|r[ée]gion|agglom[ée]ration|mairie|"
+    r"communaut[ée]\s+(?:de\s+communes|d['’]\s*agglom[ée]ration|urbaine)|conseil\s+(?:d[ée]partemental|r[ée]gional))"
+    r"\s*[,:–-]?\s*$"
+)
+# Sites that host everyone's pages (videos, social networks, document viewers, link shorteners):
+# never the initiative's own site when it has one.
+_SHARED_HOSTS = frozenset((
+    "youtube.com", "youtu.be", "dailymotion.com", "vimeo.com", "facebook.com", "fb.com", "twitter.com", "x.com",
+    "instagram.com", "linkedin.com", "flickr.com", "calameo.com", "fr.calameo.com", "issuu.com", "bit.ly",
+    "goo.gl", "google.com", "docs.google.com", "drive.google.com",
+))
+
+
+def _shared(host: str) -> bool:
+    return host in _SHARED_HOSTS or any(host.endswith("." + h) for h in _SHARED_HOSTS)
+
+
+def _institution_hosts(view: CahierView) -> set[str]:
+    """Hosts the cahier introduces as an institution's site ("Site de la commune, meudon.fr")."""
+    found = set()
+    for unit, _ in view.paragraphs:
+        text = unit.text
+        for url in find_urls(text):
+            at = text.find(url)
+            if at > 0 and _INSTITUTION_SITE.search(text[max(0, at - 60) : at]):
+                found.add(url_host(url))
+    return found
+
+
+def _cahier_urls(view: CahierView) -> list[str]:
+    return [url for unit, _ in view.paragraphs for url in find_urls(unit.text)]
 
 
 def _head_urls(view: CahierView, head: list[Unit]) -> tuple[str, ...]:
     """Web addresses of the head, the initiative's before the institution's: a fiche's header
     often gives the institution's site, then the initiative's. A site of which another address
-    of the head is a subdomain ("merignac.com" beside "budgetparticipatif.merignac.com") is the
-    institution's and comes last; then those the rest of the cahier cites again come first."""
-    urls = list(dict.fromkeys(url for unit in head for url in find_urls(unit.text)))
+    of the head is a subdomain ("merignac.com" beside "budgetparticipatif.merignac.com"), or
+    that the cahier introduces as the institution's ("Site de la commune, meudon.fr"), comes
+    last, and a shared host (a video, a social network) after the others; then those the rest
+    of the cahier cites again come first. Addresses a line break cut are mended against the
+    cahier's others (:func:`~ess_nlp.extract.figures.repair_urls`)."""
+    known = _cahier_urls(view)
+    urls = repair_urls(dict.fromkeys(url for unit in head for url in find_urls(unit.text)), known)
     ids = {u.id for u in head}
-    cited = {_host(url) for unit, _ in view.paragraphs if unit.id not in ids for url in find_urls(unit.text)}
+    cited = {url_host(url) for unit, _ in view.paragraphs if unit.id not in ids for url in find_urls(unit.text)}
     body = norm_name(" ".join(unit.text for unit, _ in view.paragraphs if unit.id not in ids))
-    hosts = {_host(url) for url in urls}
+    hosts = {url_host(url) for url in urls}
     institutions = {h for h in hosts if any(other.endswith("." + h) for other in hosts)}
-    return tuple(sorted(urls, key=lambda url: (_host(url) in institutions,
-                                               not (_host(url) in cited or norm_name(_host(url)) in body))))
+    if len(hosts) > 1:
+        institutions |= _institution_hosts(view) & hosts
+    return tuple(sorted(urls, key=lambda url: (_shared(url_host(url)), url_host(url) in institutions,
+                                               not (url_host(url) in cited or norm_name(url_host(url)) in body))))
 
 
 def build_card(view: CahierView) -> Initiative | None:
@@ -220,8 +259,10 @@ def build_card(view: CahierView) -> Initiative | None:
     figures = tuple(f for u, _ in paras for f in find_figures(u.text, offset=u.start))
     legal_forms = _legal_forms(paras, view, name, groups)
     header = read_header(view)
-    urls = tuple(dict.fromkeys((*header.urls, *(url for u, _ in paras for url in find_urls(u.text))))) or tuple(
-        dict.fromkeys(url for u, _ in view.paragraphs for url in find_urls(u.text)))
+    known = _cahier_urls(view)
+    urls = tuple(repair_urls((*header.urls, *(url for u, _ in paras for url in find_urls(u.text))), known)) or tuple(
+        repair_urls(known, known))
+    urls = tuple(sorted(urls, key=lambda url: _shared(url_host(url))))  # stable: the head's order kept
     since = _since(paras, cues.get("SINCE"))
     if not init_sections:
         # No section presents an initiative: a card only for prose that describes one (an

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ess_nlp.errors import ConfigError
@@ -114,18 +116,76 @@ def find_figures(text: str, *, offset: int = 0) -> list[Figure]:
     return figures
 
 
+_TLDS = r"(?:fr|org|com|net|eu|coop|asso\.fr|info)"
+# Not the tail of an e-mail address or of a longer name: "contact@mairie-lille.fr" holds no
+# address "lille.fr".
 _URL = re.compile(
-    r"(?<![@\w.])(?:https?://[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+|"
-    r"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:fr|org|com|net|eu|coop|asso\.fr|info)(?:/[^\s<>\"')\]]*)?)(?![\w@])",
+    r"(?<![@\w.])(?<![\w.@]-)(?:https?://[^\s<>\"')\]]+|www\.[^\s<>\"')\]]+|"
+    rf"[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.{_TLDS}(?:/[^\s<>\"')\]]*)?)(?![\w@-])",
     re.IGNORECASE,
 )
+# A PDF line or column break after a dot inside an address: "https://www.youtube. com/watch…",
+# "www.participation.\nville.fr". The rest starts in lower case and reads as an address's rest.
+_URL_REST = re.compile(rf"[ \t]*\n?[ \t]*([a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*(?:\.{_TLDS}\b|(?=/))[^\s<>\"')\]]*)")
+_HOST_END = re.compile(r"\.[a-z]{2,24}$")  # ".fr", ".coop", ".corsica"
+
+
+def url_host(url: str) -> str:
+    """The site of an address, lowercase, without scheme, ``www.`` or port: ``https://www.A.fr/x``
+    -> ``a.fr``."""
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://", "", url.strip().lower()).split("/", 1)[0].split("?", 1)[0]
+    host = host.split(":", 1)[0]
+    return host[4:] if host.startswith("www.") else host
 
 
 def find_urls(text: str) -> list[str]:
-    """Web addresses as written (trailing punctuation removed), in order, without repeats."""
+    """Web addresses as written (trailing punctuation removed), in order, without repeats.
+
+    An address a line break cut after a dot is joined again ("https://www.youtube. com/watch"
+    -> "https://www.youtube.com/watch")."""
     urls: list[str] = []
-    for match in _URL.finditer(text):
-        url = match.group(0).rstrip(".,;:!?»")
+    pos = 0
+    while match := _URL.search(text, pos):
+        url, pos = match.group(0), match.end()
+        if url.endswith(".") and not _HOST_END.search(url_host(url).rstrip(".")) and (
+                rest := _URL_REST.match(text, pos)):
+            url, pos = url + rest.group(1), rest.end()
+        url = url.rstrip(".,;:!?»")
         if url not in urls:
             urls.append(url)
     return urls
+
+
+def repair_urls(urls: Iterable[str], known: Iterable[str]) -> list[str]:
+    """``urls`` mended against the other addresses of the same document (``known``): a site
+    that a line break cut ("https://jeparticipe.meu-", "https://www.youtube") becomes the one
+    address of the document that completes it, or is dropped; a site with a typesetting hyphen
+    ("bud-getparticipatif.merignac.com") becomes the same site written without it elsewhere;
+    the rest of a cut site found apart ("don.fr" beside "https://jeparticipe.meu-" and
+    "jeparticipe.meudon.fr") is dropped. Order kept, repeats removed."""
+    known = list(known)
+    counts = Counter(url_host(u) for u in known)
+    hosts = list(counts)
+    bare: dict[str, str] = {}
+    for host in sorted(hosts, key=lambda h: (-counts[h], h.count("-"))):
+        if _HOST_END.search(host):
+            bare.setdefault(host.replace("-", ""), host)
+    cut = [h.rstrip("-") for h in hosts if h.endswith("-") and h.rstrip("-")]
+    out: list[str] = []
+    for url in urls:
+        host = url_host(url)
+        if any(stem + host in hosts for stem in cut):
+            continue  # "don.fr", the rest of "https://jeparticipe.meu-" found apart
+        if not _HOST_END.search(host) or host.endswith("-"):
+            stem = host.rstrip("-")
+            whole = [h for h in hosts if h != host and h.startswith(stem) and _HOST_END.search(h)]
+            if len(whole) != 1:
+                continue
+            url = whole[0]
+        elif bare.get(host.replace("-", ""), host) != host:
+            fixed = bare[host.replace("-", "")]
+            at = url.lower().index(host)
+            url = url[:at] + fixed + url[at + len(host):]
+        if url not in out:
+            out.append(url)
+    return out

@@ -89,3 +89,20 @@ def test_decider_fiches_give_porteur_commune_and_web_address(shared_data: Path, 
         assert card.places[0].code == codes[0]
         host = fiche.url.lower().split("//")[-1].removeprefix("www.").split("/")[0]
         assert any(host in url.lower() for url in card.urls)
+
+
+def test_decider_dev_fiches_put_the_initiatives_site_first(shared_data: Path, nlp) -> None:
+    """On development fiches (where the rules were tuned) the card's first address is the CSV's
+    site: the fiches whose header lists the institution's site beside the initiative's, or
+    whose addresses a line break cut."""
+    from ess_nlp.extract.figures import url_host
+    from ess_nlp.ingest import read_document
+
+    fiches = sorted((f for f in real.decider_fiches(shared_data) if f.pdf is not None and f.part == "dev" and f.url),
+                    key=lambda f: f.key)[:4]
+    assert len(fiches) == 4
+    for fiche in fiches:
+        assert fiche.pdf is not None
+        [card, *_] = extract_units(split_document(read_document(fiche.pdf)), nlp=nlp).initiatives
+        assert card.urls and url_host(card.urls[0]) == url_host(fiche.url)
+        assert all("." in url_host(u) and not url_host(u).endswith("-") for u in card.urls)

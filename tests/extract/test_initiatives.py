@@ -7,6 +7,7 @@ from spacy.language import Language
 
 from ess_nlp.extract import find_figures, find_urls
 from ess_nlp.extract._cards import merge_organisations, title_candidates
+from ess_nlp.extract.figures import repair_urls, url_host
 from ess_nlp.extract.places import departements_in, place_index
 
 
@@ -54,6 +55,66 @@ def test_figure_offsets_index_the_text() -> None:
 def test_urls() -> None:
     text = "Voir www.recyclerie-du-marais.fr, https://exemple.org/page. Écrire à contact@exemple.fr."
     assert find_urls(text) == ["www.recyclerie-du-marais.fr", "https://exemple.org/page"]
+
+
+def test_the_tail_of_an_email_address_is_no_web_address() -> None:
+    assert find_urls("Écrire à prenom.nom@mairie-lille.fr ou voir www.lille.fr.") == ["www.lille.fr"]
+    assert find_urls("Contact : accueil@archipel-habitat.fr") == []
+
+
+def test_an_address_cut_after_a_dot_is_joined() -> None:
+    assert find_urls("Ouverture des votes : https://www.youtube. com/watch?v=T8u") == ["https://www.youtube.com/watch?v=T8u"]
+    assert find_urls("Plateforme : www.participation.\nville-exemple.fr/projets") == [
+        "www.participation.ville-exemple.fr/projets"]
+    # a complete address then a new sentence stays two things
+    assert find_urls("Voir www.exemple.fr. la suite") == ["www.exemple.fr"]
+
+
+def test_addresses_mended_against_the_documents_others() -> None:
+    known = ["https://jeparticipe.meu-", "don.fr", "www.jeparticipe.meudon.fr", "jeparticipe.meudon.fr",
+             "https://bud-getparticipatif.merignac.com/", "budgetparticipatif.merignac.com",
+             "www.budgetparticipatif.merignac.com", "https://www.youtube", "archipel-habitat.fr",
+             "www.rete-cuuperativa.corsica"]
+    assert repair_urls(known, known) == [
+        "jeparticipe.meudon.fr", "www.jeparticipe.meudon.fr", "https://budgetparticipatif.merignac.com/",
+        "budgetparticipatif.merignac.com", "www.budgetparticipatif.merignac.com", "archipel-habitat.fr",
+        "www.rete-cuuperativa.corsica"]
+    assert url_host("HTTPS://www.Exemple.fr:8080/a?b") == "exemple.fr"
+
+
+FICHE = """Budget participatif de Bellecombe
+
+Ville de Bellecombe
+Hôtel de ville, 2 place de la Mairie, 72700 Allonnes
+{head}
+
+Présentation du projet
+
+La ville a ouvert en 2019 une plateforme où les habitants proposent des projets et votent. 214 projets ont été
+déposés et 11 réalisés. Vidéo : https://www.youtube.com/watch?v=x1
+
+Liens
+
+Site de la commune, allonnes.fr
+
+Plateforme de participation de la commune, jeparticipe-allonnes.fr
+"""
+
+
+@pytest.mark.parametrize("head", [
+    "www.allonnes.fr www.jeparticipe-allonnes.fr",  # the institution's site, introduced as such, first
+    "https://www.youtube.com/watch?v=x1 www.jeparticipe-allonnes.fr",  # a video first
+])
+def test_the_cards_address_is_the_initiatives_site(extract_text, head: str) -> None:
+    _, _, extraction = extract_text(FICHE.format(head=head))
+    [card] = extraction.initiatives
+    assert card.urls[0] == "www.jeparticipe-allonnes.fr"
+    assert "https://www.youtube.com/watch?v=x1" in card.urls
+
+
+def test_the_institutions_site_alone_stays_the_cards_address(extract_text) -> None:
+    _, _, extraction = extract_text(FICHE.format(head="www.allonnes.fr"))
+    assert extraction.initiatives[0].urls[0] == "www.allonnes.fr"
 
 
 def test_places_have_official_codes() -> None:
