@@ -1,5 +1,5 @@
-"""Streamlit entry point: ``streamlit run app.py`` (or ``ess-nlp app``). The pages live in ess_nlp.ui."""
+"""Streamlit entry point: ``streamlit run app.py`` (or ``ess-nlp app``). The pages live in ess_nlp/app/pages."""
 
-from ess_nlp.ui.app import main
+from ess_nlp.app.frame import main
 
 main()

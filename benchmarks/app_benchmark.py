@@ -37,7 +37,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_DIR = ROOT / "corpus" / "sample"
 SHARED = Path(os.environ.get("ESS_NLP_SHARED_DATA", ROOT.parent / "shared" / "data"))
-MAIN = str(ROOT / "ess_nlp" / "ui" / "main.py")
+MAIN = str(ROOT / "ess_nlp" / "streamlit_app.py")
 BUILD_VERSION = "1"  # bump when the way the databases are built changes
 
 
@@ -90,7 +90,7 @@ def with_steps(base: Path) -> Callable[[Path], None]:
 
     def build(db: Path) -> None:
         from ess_nlp.store import Store
-        from ess_nlp.ui.importing import run_steps
+        from ess_nlp.uploads import run_steps
 
         started = time.perf_counter()
         with Store(db) as dst:
@@ -146,10 +146,10 @@ FILTERS = ["commande publique", "fonds", "formation", "logement", "banque", "ter
 def first_ids(db: Path, n: int) -> list[str]:
     """The ``n`` cahiers with the most proposals (the reader's heaviest pages)."""
     from ess_nlp.store import Store
-    from ess_nlp.ui import queries
+    from ess_nlp.store.views.items import items_frame
 
     with Store(db) as store:
-        proposals = queries.items_frame(store, "proposal")
+        proposals = items_frame(store, "proposal")
         if proposals.empty:
             return [u.id for u, _ in zip(store.units("cahier"), range(n), strict=False)]
         return [str(c) for c in proposals["cahier"].value_counts().index[:n]]

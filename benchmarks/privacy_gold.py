@@ -22,7 +22,8 @@ Never-mask gold (``keep``), each occurrence outside a personal span:
 - ``commune``: the CSV's communes and, in the sheets, the word after a postal code;
 - ``organisation``: the CSV's project holders and the sheets' last field (the holder);
 - ``legal_form``: legal forms (association, SCOP, SCIC, mutuelle…);
-- ``common_noun``: capitalised words at the start of a line whose lowercase form also occurs;
+- ``common_noun``: capitalised words at the start of a line whose lowercase form also occurs (a
+  street type opening a postal address, « Place de l'Hôtel de Ville 75196 Paris », is not one);
 - ``named_after``: organisations and places named after someone, hand-checked (``FIXED``).
 
 Development and test parts: by fiche (a PDF and its CSV row go together) and by sheet, seeded
@@ -316,6 +317,15 @@ def _never_mask(shared: Path, docs: dict[str, str]) -> list[Span]:
     return spans
 
 
+# « Place de l'Hôtel de Ville 75196 Paris »: a street type opening a line is the start of a postal
+# address (personal data to mask), not a common noun.
+_STREET_START = re.compile(
+    r"(?:rue|avenue|boulevard|place|allée|quai|chemin|route|impasse|cours|square|esplanade)\s+"
+    r"(?:(?:de|du|des|la|le|les|l['’]|d['’])\s*)*[A-ZÀ-Þ][^\n]{0,60}?\b\d{2}\s?\d{3}\b",
+    re.IGNORECASE,
+)
+
+
 def _common_nouns(docs: dict[str, str]) -> list[Span]:
     lower: set[str] = set()
     for text in docs.values():
@@ -323,7 +333,7 @@ def _common_nouns(docs: dict[str, str]) -> list[Span]:
     spans = []
     for doc, text in docs.items():
         for m in re.finditer(r"(?m)^[^\w\n]*([A-ZÀ-Þ][a-zà-ÿ-]{3,})\b", text):
-            if m.group(1).lower() in lower:
+            if m.group(1).lower() in lower and not _STREET_START.match(text, m.start(1)):
                 spans.append(Span(doc, m.start(1), m.end(1), "keep", "common_noun"))
     return spans
 

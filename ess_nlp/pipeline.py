@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ess_nlp._provenance import file_sha256
-from ess_nlp.errors import EssNlpError
+from ess_nlp.errors import EssNlpError, system_error
 from ess_nlp.ingest import Limits, iter_source_files, source_name
 from ess_nlp.ingest._limits import DEFAULT_LIMITS
 from ess_nlp.isolation import FileRequest, read_and_split, shared_worker
+from ess_nlp.steps import Progress, Step, StepReport
 from ess_nlp.store import AnnotationOutcome, Store
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[int, int], None]
 # on_file(source, report): called before a file is read (report None) and after it is stored.
 FileCallback = Callable[[str, "SourceReport | None"], None]
 
@@ -60,19 +60,9 @@ class SourceReport:
     message: str = ""
     cahiers: int = 0
     units: int = 0
-
-
-@dataclass(frozen=True)
-class StepReport:
-    """What a processing step did: a one-line French ``summary`` and counts; ``failed`` when the
-    step stopped on an error (the summary then says why); ``seconds`` it took (set by
-    :func:`run_steps`)."""
-
-    name: str
-    summary: str
-    counts: dict[str, int] = field(default_factory=dict)
-    failed: bool = False
-    seconds: float = 0.0
+    columns: str = ""
+    """For a form export (.csv, .xlsx): how its columns were read (text columns, short answers
+    kept, columns left as metadata), one French line."""
 
 
 @dataclass
@@ -179,6 +169,10 @@ def _store_result(request: FileRequest, store: Store, nlp: Language | None) -> S
     except EssNlpError as err:
         return SourceReport(source, "failed", f"{source} : {err}")
     except Exception as err:  # a storage bug must not stop the batch nor lose other files
+        found = system_error(err, source)
+        if found is not None:  # disk full, read-only disk…: one French sentence, no traceback
+            logger.info("%s", found)
+            return SourceReport(source, "failed", str(found))
         logger.exception("unexpected error while storing %s", source)
         return SourceReport(source, "failed", f"{source} : erreur inattendue ({type(err).__name__} : {err})")
     message = ""
@@ -187,7 +181,8 @@ def _store_result(request: FileRequest, store: Store, nlp: Language | None) -> S
     elif outcome == "replaced":
         message = annotations_message(source, store.last_annotations)
     cahiers = sum(1 for u in result.units if u.level == "cahier")
-    return SourceReport(source, outcome, message, cahiers=cahiers, units=len(result.units))
+    columns = str(result.document.metadata.get("columns", "")) if outcome in ("added", "replaced") else ""
+    return SourceReport(source, outcome, message, cahiers=cahiers, units=len(result.units), columns=columns)
 
 
 def annotations_message(source: str, kept: AnnotationOutcome) -> str:
@@ -258,12 +253,17 @@ def run_steps(
             continue
         module_name, func_name = target.split(":")
         started = time.perf_counter()
-        step = getattr(importlib.import_module(module_name), func_name)
+        step: Step = getattr(importlib.import_module(module_name), func_name)
         try:
             report = step(store, progress=progress(name) if progress else None)
         except EssNlpError as err:
             report = StepReport(name, f"échec : {err}", failed=True)
         except Exception as err:  # one step's bug must not lose the others' work
+            found = system_error(err, STEP_LABELS.get(name, name))
+            if found is not None:  # disk full, read-only disk…: one French sentence, no traceback
+                logger.info("step %s: %s", name, found)
+                reports.append(StepReport(name, f"échec : {found}", failed=True))
+                continue
             logger.exception("step %s failed", name)
             report = StepReport(name, f"erreur inattendue ({type(err).__name__} : {err})", failed=True)
         reports.append(replace(report, seconds=round(time.perf_counter() - started, 3)))

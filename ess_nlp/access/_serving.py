@@ -11,7 +11,6 @@ login is required and neither is configured, the app refuses to start (:func:`ch
 from __future__ import annotations
 
 import ipaddress
-import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import Literal
 
 from ess_nlp.access._users import UsersFile, users_path
 from ess_nlp.errors import ConfigError
+from ess_nlp.settings import settings
 
 LoginMode = Literal["none", "password", "oidc"]
 
@@ -39,7 +39,7 @@ def is_loopback(host: str | None) -> bool:
 
 
 def login_forced() -> bool:
-    return os.environ.get("ESS_NLP_LOGIN", "") == "1"
+    return settings().login_forced
 
 
 def login_required(host: str | None) -> bool:
@@ -48,7 +48,7 @@ def login_required(host: str | None) -> bool:
 
 def secrets_path() -> Path:
     """Streamlit's project secrets file (``.streamlit/secrets.toml`` in the working folder)."""
-    return Path(os.environ.get("ESS_NLP_SECRETS", ".streamlit/secrets.toml"))
+    return settings().secrets_path
 
 
 def oidc_configured(path: Path | None = None) -> bool:

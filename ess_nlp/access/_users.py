@@ -35,6 +35,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from ess_nlp.access._throttle import LoginThrottle
 from ess_nlp.errors import ConfigError, EssNlpError
+from ess_nlp.settings import settings
 
 Role = Literal["facilitateur", "chercheur", "equipe"]
 ROLES: tuple[Role, ...] = ("facilitateur", "chercheur", "equipe")
@@ -97,7 +98,7 @@ def _dummy_hash() -> str:
 
 def users_path() -> Path:
     """The users file: ``$ESS_NLP_USERS`` or ``var/users.toml``."""
-    return Path(os.environ.get("ESS_NLP_USERS", str(DEFAULT_USERS_PATH)))
+    return settings().users_path
 
 
 @dataclass(frozen=True)

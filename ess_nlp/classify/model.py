@@ -22,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -409,10 +408,9 @@ def check_same_taxonomy(own: Taxonomy, wanted: Taxonomy, folder: Path | str) -> 
 
 def models_root() -> Path:
     """Where shipped and trained models live: ``$ESS_NLP_MODELS`` or the project's ``models/``."""
-    env = os.environ.get("ESS_NLP_MODELS")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[2] / "models"
+    from ess_nlp.settings import settings
+
+    return settings().models_dir
 
 
 def latest_version(name: str, root: Path | None = None) -> Path | None:

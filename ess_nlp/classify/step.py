@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from ess_nlp.classify._text import LemmatizedText, unit_text
 from ess_nlp.classify.model import ClassificationModel, default_model_path, load_model
 from ess_nlp.errors import ModelError
 from ess_nlp.records import Unit
+from ess_nlp.steps import Progress, StepReport
+from ess_nlp.store import Store
 from ess_nlp.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -99,10 +101,8 @@ def current_model(store: Any) -> ClassificationModel:
     return load_model(path) if path is not None else zero_shot_model()
 
 
-def classify_step(store: Any, *, progress: Callable[[int, int], None] | None = None) -> Any:
+def classify_step(store: Store, *, progress: Progress | None = None) -> StepReport:
     """Score the stored cahiers, sections and sentences with the current model (pipeline step)."""
-    from ess_nlp.pipeline import StepReport
-
     pending = _pending_units(store)
     if pending == 0:
         # Every unit already has predictions of the current model: nothing to load or score.

@@ -2,17 +2,21 @@
 
 Each area registers its commands from a module of its own (``_corpus``, ``_classify``…):
 a module defines ``register(app: typer.Typer) -> None`` and is listed in ``COMMAND_MODULES``.
-Library errors (``EssNlpError``) become one line on stderr and a non-zero exit status.
+Library errors (``EssNlpError``) become one line on stderr and a non-zero exit status; so do
+errors of the operating system and of SQLite (disk full, no permission, read-only disk), in
+French through :func:`ess_nlp.errors.system_error`, without a traceback.
 """
 
 from __future__ import annotations
 
 import importlib
+import sqlite3
 import sys
+from collections.abc import Sequence
 
 import typer
 
-from ess_nlp.errors import EssNlpError
+from ess_nlp.errors import EssNlpError, system_error
 
 COMMAND_MODULES: tuple[str, ...] = (
     "ess_nlp.cli._corpus",
@@ -36,10 +40,19 @@ for _name in COMMAND_MODULES:
     importlib.import_module(_name).register(app)
 
 
-def main() -> None:
-    """Entry point of the ``ess-nlp`` script: a library error is one line on stderr, exit 1."""
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point of the ``ess-nlp`` script: a library error, or a disk full, a refused write,
+    a read-only disk (OS or SQLite), is one French line on stderr and exit status 1."""
+    args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app()
+        app(args=args, prog_name="ess-nlp")
     except EssNlpError as err:
         typer.echo(str(err), err=True)
+        sys.exit(1)
+    except (OSError, sqlite3.Error) as err:
+        command = next((a for a in args if not a.startswith("-")), "")
+        found = system_error(err, f"ess-nlp {command}".strip())
+        if found is None:
+            raise
+        typer.echo(str(found), err=True)
         sys.exit(1)

@@ -81,7 +81,8 @@ def ingest(
     """Ingère des fichiers (ou dossiers, récursivement) dans la base : lecture, découpage, stockage.
 
     Une ligne par fichier dès qu'il est traité (un fichier en échec : une phrase sur la sortie
-    d'erreur, et la suite continue), puis un bilan. Chaque fichier est lu dans un processus à
+    d'erreur, et la suite continue ; un export de formulaire .csv/.xlsx : une seconde ligne dit
+    comment ses colonnes ont été lues), puis un bilan. Chaque fichier est lu dans un processus à
     part, dans des limites de taille, de temps et de mémoire (--limit pour les changer).
     """
     limits = cli_limits(limit)
@@ -148,20 +149,20 @@ def serve_app(
     raise typer.Exit(subprocess.call(command, env=env))
 
 
-UI_DIR = Path(__file__).resolve().parents[1] / "ui"
+APP_DIR = Path(__file__).resolve().parents[1] / "app"
 
 
 def streamlit_options() -> dict[str, object]:
-    """The app's Streamlit options (``ess_nlp/ui/streamlit.toml``: offline serving, no usage
+    """The app's Streamlit options (``ess_nlp/app/streamlit.toml``: offline serving, no usage
     statistics, no start-up banner that looks up the external address), by dotted name."""
-    data = tomllib.loads((UI_DIR / "streamlit.toml").read_text(encoding="utf-8"))
+    data = tomllib.loads((APP_DIR / "streamlit.toml").read_text(encoding="utf-8"))
     return {f"{section}.{key}": value for section, table in data.items() for key, value in table.items()}
 
 
 def app_command(host: str, port: int) -> list[str]:
-    """``python -m streamlit run ess_nlp/ui/main.py`` with the address, the port and every
+    """``python -m streamlit run ess_nlp/streamlit_app.py`` with the address, the port and every
     option of :func:`streamlit_options` as flags (whatever the working folder holds)."""
-    command = [sys.executable, "-m", "streamlit", "run", str(UI_DIR / "main.py")]
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_DIR.parent / "streamlit_app.py")]
     options: dict[str, object] = {**streamlit_options(), "server.address": host, "server.port": port}
     for name, value in options.items():
         command += [f"--{name}", str(value).lower() if isinstance(value, bool) else str(value)]
@@ -169,9 +170,9 @@ def app_command(host: str, port: int) -> list[str]:
 
 
 def _db_path(db: Path | None) -> Path:
-    from ess_nlp.store import DEFAULT_DB_PATH
+    from ess_nlp.settings import resolve_db
 
-    return db if db is not None else Path(os.environ.get("ESS_NLP_DB", DEFAULT_DB_PATH))
+    return resolve_db(db)
 
 
 _OUTCOME_WORDS = {
@@ -199,6 +200,8 @@ def _print_source(r: SourceReport, json_output: bool) -> None:
         typer.echo(f"{_OUTCOME_WORDS[r.outcome]} : {r.path} ({r.cahiers} cahier(s), {r.units} unités)")
     else:
         typer.echo(f"{_OUTCOME_WORDS.get(r.outcome, r.outcome)} : {r.path}")
+    if r.columns and not json_output:  # a form export: how its columns were read
+        typer.echo(f"  {r.columns}")
 
 
 def _print_sources(reports: list[SourceReport], json_output: bool) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -30,9 +29,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _db_path(db: Path | None) -> Path:
-    from ess_nlp.store import DEFAULT_DB_PATH
+    from ess_nlp.settings import resolve_db
 
-    return db if db is not None else Path(os.environ.get("ESS_NLP_DB", DEFAULT_DB_PATH))
+    return resolve_db(db)
 
 
 def _open_store(db: Path | None):  # type: ignore[no-untyped-def]

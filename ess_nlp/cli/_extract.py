@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast
 
 import typer
 
@@ -84,8 +84,8 @@ def _line(data: dict[str, object]) -> str:
         return f"[proposition] {child}{number}{_short(data['text'])}"
     if kind == "constat":
         return f"[constat] {_short(data['text'])}"
-    places = ", ".join(str(p["name"]) for p in data.get("places", []))  # type: ignore[union-attr]
-    figures = ", ".join(str(f["text"]) for f in data.get("figures", []))  # type: ignore[union-attr]
+    places = ", ".join(str(p["name"]) for p in cast("list[dict[str, object]]", data.get("places", [])))
+    figures = ", ".join(str(f["text"]) for f in cast("list[dict[str, object]]", data.get("figures", [])))
     parts = [f"[initiative] {data.get('name') or '(sans nom)'}"]
     if places:
         parts.append(f"lieux : {places}")

@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 
 from ess_nlp.cli._common import DbOption
-from ess_nlp.store import DEFAULT_DB_PATH, Store
+from ess_nlp.settings import resolve_db
+from ess_nlp.store import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -17,11 +18,10 @@ def register(app: typer.Typer) -> None:
 
 
 def _open(db: Path | None) -> Store:
-    import os
 
     from ess_nlp.errors import ConfigError
 
-    path = db if db is not None else Path(os.environ.get("ESS_NLP_DB", DEFAULT_DB_PATH))
+    path = resolve_db(db)
     if not path.is_file():
         raise ConfigError(f"{path} : base introuvable ; indiquez-la avec --db ou ESS_NLP_DB.")
     return Store(path)

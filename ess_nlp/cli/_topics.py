@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,9 +18,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _db_path(db: Path | None) -> Path:
-    from ess_nlp.store import DEFAULT_DB_PATH
+    from ess_nlp.settings import resolve_db
 
-    return db if db is not None else Path(os.environ.get("ESS_NLP_DB", DEFAULT_DB_PATH))
+    return resolve_db(db)
 
 
 def read_table(path: Path, text_col: str, id_col: str | None) -> tuple[list[str], list[str]]:
@@ -30,11 +29,11 @@ def read_table(path: Path, text_col: str, id_col: str | None) -> tuple[list[str]
 
     if not path.is_file():
         raise ConfigError(f"{path} : fichier introuvable (un fichier CSV, TSV ou XLSX est attendu).")
+    frame: pd.DataFrame | None = None
     try:
         if path.suffix.lower() in {".xlsx", ".xlsm"}:
             frame = pd.read_excel(path, dtype=str).fillna("")
         else:
-            frame = None
             for encoding in ("utf-8-sig", "cp1252"):
                 try:
                     with path.open(encoding=encoding) as handle:
@@ -55,6 +54,7 @@ def read_table(path: Path, text_col: str, id_col: str | None) -> tuple[list[str]
         raise ConfigError(
             f"{path} : tableau illisible ({err}) ; un CSV avec une ligne d'en-tête est attendu."
         ) from None
+    assert frame is not None  # read above, or a ConfigError was raised
     for column in (text_col, id_col):
         if column is not None and column not in frame.columns:
             raise ConfigError(

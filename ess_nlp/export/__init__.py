@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ess_nlp.access import User, require, require_export
-from ess_nlp.errors import ConfigError
+from ess_nlp.errors import ConfigError, reason_text
 from ess_nlp.export._model import Prepared, prepare
 from ess_nlp.privacy import Masker
 from ess_nlp.store import Store
@@ -43,6 +42,7 @@ from ess_nlp.synthesis.records import (
     unsourced_items,
 )
 from ess_nlp.synthesis.storage import SavedSynthesis, get_synthesis, list_syntheses
+from ess_nlp.text import slug
 
 __all__ = [
     "EXTENSIONS",
@@ -168,13 +168,6 @@ class ExportResult:
         return MIME_TYPES[self.fmt]
 
 
-def slug(text: str) -> str:
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "synthese"
-
-
 class AmbiguousExportError(ConfigError):
     """A theme, domain or topic has several syntheses: ``str(err)`` lists them (id, title,
     group, last change) and says how to choose one (``--synthesis ID``)."""
@@ -289,12 +282,12 @@ def write_export(result: ExportResult, out: str | Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as err:
         raise ConfigError(
-            f"{out} : le dossier de l'export ne peut pas être créé ({err.strerror or err})."
+            f"{out} : le dossier de l'export ne peut pas être créé ({reason_text(err)})."
         ) from err
     try:
         fd, tmp = tempfile.mkstemp(prefix=".export-", dir=out.parent)
     except OSError as err:
-        raise ConfigError(f"{out} : l'export n'a pas pu être écrit ({err.strerror or err}).") from err
+        raise ConfigError(f"{out} : l'export n'a pas pu être écrit ({reason_text(err)}).") from err
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(result.data)
@@ -302,7 +295,7 @@ def write_export(result: ExportResult, out: str | Path) -> Path:
     except OSError as err:  # disk full, read-only folder…: nothing was replaced
         Path(tmp).unlink(missing_ok=True)
         raise ConfigError(
-            f"{out} : l'export n'a pas pu être écrit ({err.strerror or err}) ; rien n'a été remplacé."
+            f"{out} : l'export n'a pas pu être écrit ({reason_text(err)}) ; rien n'a été remplacé."
         ) from err
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

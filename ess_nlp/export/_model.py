@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import PurePath
 from typing import Literal
@@ -157,7 +158,9 @@ def prepare(doc: Synthesis, *, mask: bool = True, masker: Masker | None = None) 
     return Prepared(doc.title, tuple(blocks), tuple(notes), tuple(found), doc, mask)
 
 
-def _proposal_blocks(item: Item, depth: int, numbers: dict[str, str], blocks: list[Block], note_for) -> None:
+def _proposal_blocks(
+    item: Item, depth: int, numbers: dict[str, str], blocks: list[Block], note_for: Callable[[Item], int | None]
+) -> None:
     blocks.append(
         Block(
             "proposal",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 
 from docx import Document as new_document
+from docx.document import Document as DocxDocument
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
@@ -59,10 +60,10 @@ def _footnotes_xml(notes: tuple[Note, ...]) -> bytes:
         etree.SubElement(rpr, w + "sz", {w + "val": "18"})
         t = etree.SubElement(run, w + "t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
         t.text = " " + clean_text(note.text)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
-def _block(document, block: Block) -> None:
+def _block(document: DocxDocument, block: Block) -> None:
     text = clean_text(block.text)
     if block.kind == "title":
         paragraph = document.add_heading(text, level=0)

@@ -19,11 +19,11 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 
 from ess_nlp.privacy import Masker
 from ess_nlp.store import Store, views
+from ess_nlp.text import strip_accents
 
 __all__ = ["iramuteq_corpus", "sanitise_modality", "sanitise_name", "sanitise_text"]
 
@@ -31,8 +31,7 @@ _CHUNK = 400
 
 
 def _ascii(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(str(text).casefold())
 
 
 def sanitise_name(name: str) -> str:

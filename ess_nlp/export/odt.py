@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 from odf import teletype
+from odf.element import Element
 from odf.opendocument import OpenDocumentText
 from odf.style import ParagraphProperties, Style, TextProperties
 from odf.text import H, Note, NoteBody, NoteCitation, P, Span
@@ -110,7 +111,7 @@ def write_odt(prepared: Prepared) -> bytes:
     return out.getvalue()
 
 
-def _meta_title(title: str):
+def _meta_title(title: str) -> Element:
     from odf.dc import Title
 
     return Title(text=clean_text(title))

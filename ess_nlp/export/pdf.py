@@ -15,7 +15,6 @@ a warning is logged.
 from __future__ import annotations
 
 import logging
-import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from ess_nlp.export._model import UNSOURCED, Prepared, clean_text
+from ess_nlp.settings import settings
 
 logger = logging.getLogger(__name__)
 
@@ -63,10 +63,10 @@ class PdfFont:
 
 def find_font() -> PdfFont:
     """The Unicode font to embed (see module docstring)."""
-    env = os.environ.get("ESS_NLP_PDF_FONT")
-    if env and Path(env).is_file():
-        bold = os.environ.get("ESS_NLP_PDF_FONT_BOLD")
-        return PdfFont(Path(env), Path(bold) if bold and Path(bold).is_file() else Path(env))
+    chosen = settings()
+    env, env_bold = chosen.pdf_font, chosen.pdf_font_bold
+    if env and env.is_file():
+        return PdfFont(env, env_bold if env_bold and env_bold.is_file() else env)
     if env:
         logger.warning("ESS_NLP_PDF_FONT=%s is not a file; looking for a system font", env)
     for regular, bold in _CANDIDATES:

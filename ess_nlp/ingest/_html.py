@@ -17,8 +17,8 @@ from __future__ import annotations
 import contextlib
 import re
 
-from bs4 import BeautifulSoup, NavigableString, Tag
-from bs4.element import Comment, Declaration, Doctype, ProcessingInstruction
+from bs4 import BeautifulSoup
+from bs4.element import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
 from lxml import etree
 
 from ess_nlp.ingest._build import Note, TextBuilder, clean_inline

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import math
-import os
 import re
 import zipfile
 from collections.abc import Iterable
@@ -68,7 +67,9 @@ class Limits:
     @classmethod
     def from_env(cls) -> Limits:
         """The defaults changed by ``$ESS_NLP_LIMITS`` ("max_seconds=120,max_file_bytes=200MB")."""
-        return cls().replace(os.environ.get(LIMITS_ENV, ""))
+        from ess_nlp.settings import settings
+
+        return cls().replace(settings().limits)
 
     def replace(self, assignments: str | Iterable[str]) -> Limits:
         """A copy with ``NAME=VALUE`` assignments applied (a comma-separated string or a list).

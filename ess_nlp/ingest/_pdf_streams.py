@@ -106,8 +106,9 @@ class _BoundedZlib:
 def _install() -> None:
     import pdfminer.pdftypes
 
-    if not isinstance(pdfminer.pdftypes.zlib, _BoundedZlib):
-        pdfminer.pdftypes.zlib = _BoundedZlib()  # type: ignore[assignment]
+    # pdfminer reads ``zlib`` as a module attribute of pdftypes: replacing it bounds every inflate.
+    if not isinstance(getattr(pdfminer.pdftypes, "zlib", None), _BoundedZlib):
+        setattr(pdfminer.pdftypes, "zlib", _BoundedZlib())  # noqa: B010
 
 
 @contextlib.contextmanager

@@ -246,7 +246,7 @@ def _atx_title(text: str) -> str:
     return text
 
 
-def md_paragraphs(lines: list[str]) -> list[str]:
+def md_paragraphs(lines: list[str]) -> list[str]:  # noqa: C901 - a line-by-line state machine
     """Markdown blocks to paragraphs: soft-wrapped lines joined, headings, list items and
     table rows on their own, markup removed (emphasis, links, images, code, HTML tags)."""
     paragraphs: list[str] = []

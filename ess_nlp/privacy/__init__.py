@@ -6,17 +6,30 @@ with a readable placeholder: ``[courriel]``, ``[téléphone]``, ``[adresse]`` (t
 number, street type and name, post-office box; the postal code and the commune stay) and
 ``[personne]``. Civilities and roles stay (« M. [personne], maire »), so the text reads on.
 
-- E-mails, phones and street addresses are found by patterns.
+- E-mails, phones and street addresses are found by patterns: e-mails also when obfuscated
+  (« arobase », « (at) », « [at] … [dot] », spaces around « @ »); phones in every common French
+  writing ((+33) 6…, +33 (0)6…, 0033…, 06.…, 06-…, 0655…, spaced groups); street addresses with or
+  without a number, in capitals, « lieu-dit », post-office boxes.
 - Person names: the French spaCy pipeline's entity recogniser (``PER`` entities of
-  ``fr_core_news_sm``; only its ``ner`` component runs) and capitalised word sequences are
-  candidates; a candidate is masked when something says it is a person: a first name of the
-  packaged list (``first_names.txt``), a civility before it (M., Mme, Madame…), a role after it
-  (« , maire », « , chargée de mission »), or the local part of an e-mail address of the same
-  text (``prenom.nom@…``). A candidate that follows a word naming a place or an organisation
-  (rue, collège, fondation, centre social…) is a place or organisation named after someone and
-  is kept, as are the names the caller passes in ``keep`` (the cahiers' organisations).
+  ``fr_core_news_sm``, loaded through :mod:`ess_nlp.nlp`; only its ``ner`` component runs) and
+  capitalised word sequences are candidates; a candidate is masked when something says it is a
+  person: a first name of the packaged list (``first_names.txt``; « MARIE DUPONT » and « DUPONT
+  Marie » in capitals too), a civility or title before it (M., Mme, Madame, Dr, Docteur…; then a
+  single word is enough: « M. Dupont »), a role after it (« , maire », « , chargée de mission »), a
+  role or a cue before it (« Contact : », « Responsable : », « Signé : », a closing « Cordialement, »),
+  or the local part of an e-mail address of the same text (``prenom.nom@…``). Names written in
+  lowercase are masked when a first name of the list (not an everyday word such as « rose » or
+  « pierre ») is followed by a word that is no function word and follows no article. Once a name
+  is masked, its surname alone is masked elsewhere in the same text (« … Dupont rappelle »).
+- Kept: a candidate that follows a word naming a place or an organisation (rue, collège,
+  fondation, centre social…; « rue du Docteur Roux »), a name inside a list of places
+  (« Collèges : Jean Lurçat à Sarcelles, … »), a pair of first names after a place (« école
+  Pierre et Marie Curie »), words that are services, fields or legal forms (« Conseillère
+  Technique Evaluation des Politiques Sociales », SCIC, SARL), communes with « -sur- », « Saint- »…,
+  and the names the caller passes in ``keep`` (the cahiers' organisations).
 
-Measured on real text by ``benchmarks/eval_privacy.py`` (gold from ``../shared/data``). Exports
+Measured on real text by ``benchmarks/eval_privacy.py`` (gold from ``../shared/data``) and on
+every writing through every export format by ``benchmarks/pii_variants_benchmark.py``. Exports
 mask by default; the app masks what it shows when the option is on.
 """
 
@@ -24,12 +37,14 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from ess_nlp.nlp import DEFAULT_PIPELINE
+from ess_nlp.text import strip_accents
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +69,11 @@ PERSON_TOKEN = "[personne]"
 TOKENS = {"email": EMAIL_TOKEN, "phone": PHONE_TOKEN, "address": ADDRESS_TOKEN, "person": PERSON_TOKEN}
 """The placeholder of each kind of personal data."""
 
+# jean.dupont@exemple.fr and its obfuscated writings: « jean.dupont (at) exemple.fr »,
+# « jean.dupont [at] exemple [dot] fr », « jean.dupont arobase exemple.fr », « jean.dupont @ exemple.fr ».
 EMAIL = re.compile(
-    r"(?<![\w.+-])[\w.+-]+(?:@|\s?[\[(](?:at|arobase)[\])]\s?)[\w-]+(?:(?:\.|\s?[\[(](?:dot|point)[\])]\s?)[\w-]+)+",
+    r"(?<![\w.+-])[\w.+-]+(?:\s?@\s?|\s?[\[(](?:at|arobase)[\])]\s?|\s+arobase\s+)[\w-]+"
+    r"(?:(?:\.|\s?[\[(](?:dot|point)[\])]\s?|\s+point\s+(?=[a-z]{2,4}\b))[\w-]+)+",
     re.IGNORECASE,
 )
 # 01 23 45 67 89, 01.23.45.67.89, 01-23-45-67-89, 0123456789, 01 23 45 67 89, +33 1 23 45 67 89,
@@ -90,6 +108,8 @@ ADDRESS = re.compile(
     + _STREET_TYPES
     + r")\b"
     + _STREET_NAME
+    + r"|(?<![\w])(?i:lieu-dit|lieudit|lieu dit)\b"
+    + _STREET_NAME
     + r"|(?<![\w])(?:B\.?P\.?|C\.?S\.?)\s?\d{1,6}\b"
 )
 _ADDRESS_CAPITALISED = re.compile(r"(?<![\w])(?:" + _STREET_TYPES + r")\b", re.IGNORECASE)
@@ -112,16 +132,15 @@ def _norm(text: str) -> str:
 
 
 def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(text.casefold())
 
 
 _ROLE_AFTER = re.compile(
-    r"^\s?(?:,|–|-|\()\s?(?:l['’]|le |la |son |sa |notre )?(?:(?:maire|adjoint|conseill|présid|vice-présid|"
-    r"direct|responsable|chargé|chef|cheffe|coordinat|délégu|secrétaire|trésori|cofondat|co-fondat|"
+    r"^\s?(?:,|[–-]\s|\()\s?(?:l['’]|le |la |son |sa |notre )?(?:(?:maire|adjoint|conseill|présid|vice-présid|"
+    r"direct(?:eur|rice)|responsable|chargé|chef|cheffe|coordinat|délégu|secrétaire|trésori|cofondat|co-fondat|"
     r"animat|référent|sociologue|designer|acteur|actrice|auteur|autrice|élu|député|sénat|ministre|"
     r"professeur|enseignant|éducat|psycholog|médecin|bénévole|gérant|assistant|stagiaire)|(?:Maire|Adjoint|"
-    r"Direct|Responsable|Chargé|Chef|Cheffe|Présid|Coordinat|Conseill|Délégu))"
+    r"Direct(?:eur|rice)|Responsable|Chargé|Chef|Cheffe|Présid|Coordinat|Conseill|Délégu))"
 )
 _ROLE_BEFORE = re.compile(
     r"\b(?:maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
@@ -222,21 +241,151 @@ _NOT_PERSON_WORDS = frozenset(
         "présidente",
         "chargée",
         "chargé",
+        # services and fields named in job titles (« Conseillère Technique Evaluation des Politiques Sociales »)
+        "technique",
+        "techniques",
+        "évaluation",
+        "politique",
+        "politiques",
+        "social",
+        "sociale",
+        "sociales",
+        "sociaux",
+        "solidaire",
+        "solidaires",
+        "solidarité",
+        "développement",
+        "projet",
+        "projets",
+        "mission",
+        "communication",
+        "action",
+        "actions",
+        "insertion",
+        "emploi",
+        "jeunesse",
+        "santé",
+        "habitat",
+        "logement",
+        "culture",
+        "culturel",
+        "culturelle",
+        "sport",
+        "sports",
+        "éducation",
+        "formation",
+        "famille",
+        "familles",
+        "enfance",
+        "animation",
+        "économie",
+        "économique",
+        "durable",
+        "environnement",
+        "territoire",
+        "territorial",
+        "territoriale",
+        "ressources",
+        "humaines",
+        "administratif",
+        "administrative",
+        "financier",
+        "financière",
+        "programme",
+        "dispositif",
+        "pays",
+        "coeur",
+        "cœur",
+        "loire",
+        "saint",
+        "sainte",
+        "scop",
+        "scic",
+        "sarl",
+        "sas",
+        "eurl",
+        "gie",
+        "esat",
+        "ehpad",
     ]
 )
-# Words before a capitalised sequence that make it a place or an organisation named after someone.
-_NAMED_AFTER = re.compile(
-    r"(?:\b(?:rue|avenue|av|bd|boulevard|place|allée|allées|impasse|chemin|quai|cours|square|esplanade|"
+# Words naming a place or an organisation.
+_PLACE_WORDS = (
+    r"rue|avenue|av|bd|boulevard|place|allée|allées|impasse|chemin|quai|cours|square|esplanade|"
     r"parvis|passage|route|résidence|cité|quartier|collège|lycée|école|université|institut|centre|"
     r"hôpital|hospitalier|clinique|maison|espace|salle|stade|gymnase|piscine|médiathèque|bibliothèque|"
     r"fondation|association|fédération|foyer|ehpad|pension|prix|musée|écomusée|théâtre|cinéma|parc|jardin|"
     r"pont|gare|station|ensemble|groupe|cabinet|agence|institution|établissement|social|socioculturel|"
-    r"jeunes|docteur|saint|sainte|abbé|général|maréchal|président|colonel|et|municipal|européen|"
-    r"européenne|ville de|commune de|à)\.?)\s+$",
+    r"jeunes|scolaires?|collèges|lycées|écoles"
+)
+# Words before a capitalised sequence that make it a place or an organisation named after someone
+# (and a postal code: the commune follows it, « 49170 ST MARTIN DE FOUILLOUX »).
+_NAMED_AFTER = re.compile(
+    r"(?:\b(?:"
+    + _PLACE_WORDS
+    + r"|saint|sainte|st|ste|abbé|général|maréchal|président|colonel|municipal|européen|"
+    r"européenne|ville de|commune de|à))\s+$|\b(?:av|bd|st|ste)\.\s+$|\b\d{2}\s?\d{3}\s+$",
     re.IGNORECASE,
 )
+# A name inside a list of places: « les groupes scolaires Saint-Exupéry, Albert Camus et Jules
+# Guesde », « Collèges : La Justice à Cergy (95), Jean Lurçat à Sarcelles (95) ».
+_PLACE_LIST = re.compile(
+    r"\b(?:collèges|lycées|écoles|groupes\s+scolaires|établissements|centres|maisons|rues|avenues|places|"
+    r"collège|lycée|école|groupe\s+scolaire|rue|avenue|boulevard|allée|square|quai|impasse)\s*:?(?>[\s,;:]+|\bet\b|\bà\b|\b(?:de|du|des|la|le|les)\b|\b[ld]['’]|"
+    r"(?-i:[A-ZÀ-ÖØ-Þ][\w’'-]*)|\(\d{2,3}\)|[-–•])*+$",
+    re.IGNORECASE,
+)
+# « la maison verte de Françoise Dolto », « le prix littéraire de … »: named after someone.
+_PLACE_OF = re.compile(
+    r"\b(?:maison|centre|espace|salle|fondation|prix|musée|jardin|parc|collège|lycée|école)(?:\s+[a-zà-ÿ]+){0,2}"
+    r"\s+(?:de|d['’])\s*$",
+    re.IGNORECASE,
+)
+# « rue du Docteur Jean Moulin », « hôpital Professeur Debré »: a title after a place word.
+_TITLE_NAMED_AFTER = re.compile(
+    r"\b(?:" + _PLACE_WORDS + r")\.?\s+(?:du\s+|de\s+la\s+|des\s+|de\s+|d['’]\s?)?"
+    r"(?:docteur|dr|professeur|pr|maître|me|président|présidente|général|maréchal)\.?\s+(?:et\s+\w+\.?\s+)?$",
+    re.IGNORECASE,
+)
+# Capitalised words after a civility that are a role, not a name (« Monsieur le Maire »).
+_ROLE_WORDS = frozenset(
+    _fold(w)
+    for w in [
+        "maire",
+        "adjoint",
+        "adjointe",
+        "préfet",
+        "préfète",
+        "ministre",
+        "député",
+        "députée",
+        "sénateur",
+        "sénatrice",
+        "président",
+        "présidente",
+        "directeur",
+        "directrice",
+        "recteur",
+        "rectrice",
+        "juge",
+        "procureur",
+        "procureure",
+        "commissaire",
+        "conseiller",
+        "conseillère",
+        "délégué",
+        "déléguée",
+        "secrétaire",
+        "trésorier",
+        "trésorière",
+        "le",
+        "la",
+        "les",
+        "l",
+    ]
+)
 _ARTICLES = frozenset({"la", "le", "les", "l'", "l’", "un", "une", "des", "du", "au", "aux"})
-_NER_MODEL = "fr_core_news_sm"
+_NER_MODEL = DEFAULT_PIPELINE
 _NER_ONLY = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 
@@ -299,18 +448,25 @@ class Masker:
         if doc is not None:
             candidates |= {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"}
         local_parts = _email_words(text)
-        out = []
+        found: list[tuple[int, int]] = []
         for start, end in sorted(candidates):
             span = _person(text, start, end, local_parts)
-            if span is None:  # « l'interview Apriles de Marie Dupont »: retry from a first name
+            if span is None:  # « l'interview Apriles de Marie Dupont », « CONTACT MARIE DUPONT »
                 for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w’'-]+", text[start + 1 : end]):
-                    lower_before = re.search(r"\b[a-zà-ÿ’']+\s+$", text[: start + 1 + m.start()])
-                    if _fold(m.group(0)) in first_names() and lower_before:
+                    before = text[: start + 1 + m.start()]
+                    cut = re.search(r"\b[a-zà-ÿ’']+\s+$", before) or (
+                        m.group(0).isupper() and re.search(r"\b[A-ZÀ-Þ]{2,}\s+$", before)
+                    )
+                    if _fold(m.group(0)) in first_names() and cut:
                         span = _person(text, start + 1 + m.start(), end, local_parts)
                         break
-            if span is not None and not self._kept(text[span[0] : span[1]]):
-                out.append((span[0], span[1], PERSON_TOKEN))
-        return out
+            if span is not None:
+                found.append(span)
+        found += _after_titles(text)
+        found += _lowercase_names(text)
+        found = [(a, b) for a, b in found if not self._kept(text[a:b])]
+        found += [(a, b) for a, b in _surnames_again(text, found) if not self._kept(text[a:b])]
+        return [(a, b, PERSON_TOKEN) for a, b in found]
 
     def _nlp(self) -> Any:
         from ess_nlp.nlp import load_pipeline
@@ -329,8 +485,8 @@ class Masker:
                     todo, nlp.pipe((texts[i] for i in todo), batch_size=self.batch_size), strict=True
                 ):
                     docs[i] = doc
-                for i in todo:
-                    found[i] += self._name_spans(texts[i], docs[i])
+            for i, text in enumerate(texts):
+                found[i] += self._name_spans(text, docs.get(i))
         return [_no_overlap(spans) for spans in found]
 
     # --- masking ----------------------------------------------------------------------------
@@ -356,9 +512,15 @@ def _address_span(text: str, match: re.Match[str]) -> tuple[int, int, str] | Non
     if not numbered and not any(w[:1].isupper() or w[:1].isdigit() for w in value.split()[1:]):
         return None
     words = value.split()
-    # « Rue Jules Verne Plessé, 44630 »: the word before « , <postal code> » is the commune.
-    if len(words) > 2 and re.match(r"\s*,\s*\d{2}\s?\d{3}\b", text[start + len(value) :]):
-        value = value[: value.rfind(words[-1])].rstrip(" ,")
+    after = text[start + len(value) :]
+    code = re.match(r"\s*,?\s*\d{2}\s?\d{3}\b[ \t,]*(?:(?:cedex|CEDEX)\b[ \t]*)?([^\W\d][\w’'-]*)?", after)
+    if code and len(words) > 2:
+        # « Rue Jules Verne Plessé, 44630 » (no commune after the code) and « 35 avenue Victor Hugo
+        # … Condom 32100 Condom »: the word before the postal code is the commune, left visible.
+        # « 12 rue des Lilas, 75011 Paris »: a commune follows, « Lilas » is the street's.
+        repeated = code.group(1) is not None and _fold(code.group(1)) == _fold(words[-1])
+        if repeated or (code.group(1) is None and words[-2][:1].isupper()):
+            value = value[: value.rfind(words[-1])].rstrip(" ,")
     return (start, start + len(value), ADDRESS_TOKEN)
 
 
@@ -368,13 +530,38 @@ def _email_words(text: str) -> set[str]:
     names = first_names()
     words: set[str] = set()
     for m in EMAIL.finditer(text):
-        local = re.split(r"@|\s?[\[(](?:at|arobase)[\])]", m.group(0), maxsplit=1, flags=re.IGNORECASE)[0]
+        local = re.split(
+            r"\s?@|\s?[\[(](?:at|arobase)[\])]|\s+arobase\s", m.group(0), maxsplit=1, flags=re.I
+        )[0]
         parts = [w for w in re.split(r"[._+-]+", _fold(local)) if w.isalpha()]
         if len(parts) == 2 and (parts[0] in names or len(parts[0]) == 1) and len(parts[1]) >= 3:
             words.update(p for p in parts if len(p) >= 3)
         elif len(parts) == 1 and len(parts[0]) >= 4:
             words.add(parts[0][1:])  # « dpennequin »: an initial and a surname
     return words
+
+
+def _named_after(text: str, start: int) -> bool:
+    """Whether the capitalised words at ``start`` name a place or an organisation after someone."""
+    before = text[max(0, start - 60) : start]
+    if _NAMED_AFTER.search(before) or _TITLE_NAMED_AFTER.search(before) or _PLACE_OF.search(before):
+        return True
+    pair = _FIRST_NAME_AND.search(
+        before
+    )  # « Multi-accueil Irène et Marie Curie », « rue René et Émile Fage »
+    if pair and _fold(pair.group(1)) in first_names():
+        return True
+    line = text[max(0, start - 500) : start].rsplit("\n", 1)[-1]
+    return bool(_PLACE_LIST.search(line))
+
+
+_FIRST_NAME_AND = re.compile(
+    r"(?:[A-ZÀ-ÖØ-Þ][\w’'-]*|\b(?:" + _PLACE_WORDS + r"))\s+([A-ZÀ-ÖØ-Þ][a-zà-ÿ]+)\s+et\s+$"
+)
+# A commune after « de »: « Marie Curie de Bailleul-sur-Thérain » ends before it.
+_PLACE_NAME = re.compile(
+    r"\w-(?:sur|sous|en|lès|les|le|la|de|du|des|aux|et|d['’])-|^(?:Saint|Sainte|St|Ste)-"
+)
 
 
 def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int, int] | None:
@@ -386,6 +573,9 @@ def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int
     if len(value.strip()) < 3 or "@" in value or any(c.isdigit() for c in value) or "\n" in value.strip():
         return None
     words = [w for w in re.split(r"\s+", value.strip()) if w]
+    if len(words) > 1 and _fold(words[0]) in _ARTICLES and words[1].rstrip(".").lower() in _CIVILITY_WORDS:
+        start = text.index(words[1], start + len(words[0]))  # « Le Dr Jean Moulin »
+        words = words[1:]
     while words and words[0].rstrip(".").lower() in _CIVILITY_WORDS:
         start = text.index(words[1], start + len(words[0])) if len(words) > 1 else end
         words = words[1:]
@@ -395,17 +585,20 @@ def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int
         return None
     capitalised = [w for w in words if w[:1].isupper()]
     folded = [_fold(w.strip(".,;:’'")) for w in capitalised]
-    if any(f in _NOT_PERSON_WORDS for f in folded) or all(w.isupper() for w in capitalised):
+    if any(f in _NOT_PERSON_WORDS for f in folded):
         return None
-    before = text[max(0, start - 40) : start]
-    if _NAMED_AFTER.search(before):
+    before = text[max(0, start - 60) : start]
+    if _named_after(text, start):
         return None
     names = first_names()
     first = folded[0] in names or folded[0].split("-")[0] in names
     last = capitalised[0].isupper() and folded[-1] in names  # « DUPONT Marie »
+    if all(w.isupper() for w in capitalised) and not (len(capitalised) > 1 and (first or last)):
+        return None  # « MARIE DUPONT » is a person; « CONTACT », « SCIC », « ÉTAPE 1 » are not
     evidence = (
         first
         or last
+        or bool(_CUE_BEFORE.search(before))
         or bool(_CIVILITY.search(before))
         or bool(_ROLE_AFTER.match(text[end : end + 40]))
         or bool(_ROLE_BEFORE.search(before))
@@ -415,7 +608,166 @@ def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int
         return None
     if len(capitalised) < 2 and not _CIVILITY.search(before):
         return None  # a single capitalised word is a person only after a civility (« Mme Naud »)
+    while len(words) > 2 and words[-2].lower() in ("de", "du", "d’", "d'") and _PLACE_NAME.search(words[-1]):
+        words = words[:-2]
+    if len(words) > 1 and _PLACE_NAME.search(words[-1]):
+        return None
     return start, start + len(" ".join(words)) if text[start:].startswith(" ".join(words)) else end
+
+
+_CUE_BEFORE = re.compile(
+    r"(?:\b(?:contact|contacts|responsable|référente?|interlocut(?:eur|rice)|signé|signataire|rédigé par|"
+    r"rédaction|porteur|porteuse)\s?:|^\s*(?:cordialement|bien à vous|salutations)[ ,.]*\n)\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+_TITLE_NAME = re.compile(
+    r"(?<![\w.’'-])(?:(?:M|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
+    r"[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
+    rf"(?P<name>(?:{_NAME_WORD})(?:\s(?:{_PARTICLE}\s?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
+)
+
+
+def _after_titles(text: str) -> list[tuple[int, int]]:
+    """Names after a civility or a title: « M. Dupont », « Mme BERNARD », « Dr Jean Moulin »,
+    « Madame Sophie Martin »; roles (« Monsieur le Maire ») and places named after a doctor or
+    a professor (« rue du Docteur Roux ») are left."""
+    out = []
+    for m in _TITLE_NAME.finditer(text):
+        words = m.group("name").split()
+        while words and (_fold(words[-1]) in _NOT_PERSON_WORDS or _fold(words[-1]) in _ROLE_WORDS):
+            words = words[:-1]
+        if not words or _fold(words[0]) in _ROLE_WORDS or _fold(words[0]) in _NOT_PERSON_WORDS:
+            continue
+        if _TITLE_NAMED_AFTER.search(text[max(0, m.start() - 40) : m.start("name")]):
+            continue
+        if len(words) == 1 and words[0].isupper() and len(words[0]) < 3:
+            continue
+        start = m.start("name")
+        out.append((start, start + len(" ".join(words))))
+    return out
+
+
+# First names that are also everyday lowercase words: not taken as names when written lowercase.
+_COMMON_WORDS = frozenset(
+    _fold(w)
+    for w in [
+        "ange",
+        "aimé",
+        "aimée",
+        "ambre",
+        "aurore",
+        "blanche",
+        "capucine",
+        "céleste",
+        "claire",
+        "clémence",
+        "clément",
+        "colombe",
+        "constance",
+        "constant",
+        "désiré",
+        "désirée",
+        "fleur",
+        "flore",
+        "france",
+        "franck",
+        "félicité",
+        "germain",
+        "grâce",
+        "honoré",
+        "jade",
+        "jasmin",
+        "line",
+        "lilas",
+        "marguerite",
+        "marin",
+        "marine",
+        "martin",
+        "max",
+        "maxime",
+        "mélodie",
+        "modeste",
+        "noël",
+        "océane",
+        "olive",
+        "olivier",
+        "parfait",
+        "pascal",
+        "patience",
+        "perle",
+        "pierre",
+        "prudence",
+        "romane",
+        "rose",
+        "soleil",
+        "urbain",
+        "valentin",
+        "victoire",
+        "violette",
+    ]
+)
+_LOWER_PAIR = re.compile(
+    r"(?<![\w’'.@/#-])([a-zà-ÿ]{3,}(?:-[a-zà-ÿ]{3,})?)(?=\s([a-zà-ÿ][a-zà-ÿ’'-]{2,})(?![\w’'@-]))"
+)
+_LOWER_BEFORE = re.compile(
+    r"\b(?:le|la|les|l|un|une|des|du|de|d|au|aux|ce|cet|cette|ces|son|sa|ses|mon|ma|mes|ton|ta|notre|votre|"
+    r"leur|leurs|en|très|plus|moins|si|saint|sainte|st|ste)['’\s.-]*$",
+    re.IGNORECASE,
+)
+
+
+@cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.fr.stop_words import STOP_WORDS
+
+    return frozenset(_fold(w) for w in STOP_WORDS)
+
+
+def _lowercase_names(text: str) -> list[tuple[int, int]]:
+    """Names written in lowercase (« contactez marie dupont »): a first name of the list that is
+    no everyday word, after no article, followed by a word that is no function word."""
+    names, stop = first_names(), _stop_words()
+    out = []
+    for m in _LOWER_PAIR.finditer(text):
+        given, family = _fold(m.group(1)), _fold(m.group(2))
+        if given not in names or given in _COMMON_WORDS or given in stop:
+            continue
+        if (
+            family in stop
+            or family in _COMMON_WORDS
+            or _LOWER_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+        ):
+            continue
+        out.append((m.start(), m.end() + 1 + len(m.group(2))))
+    return out
+
+
+def _surnames_again(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A surname alone after the full name in the same text (« Marie Dupont … Dupont rappelle »),
+    written capitalised or in capitals; never a place or organisation named after the person."""
+    names = first_names()
+    surnames: set[str] = set()
+    for a, b in found:
+        words = [w.strip(".,;:") for w in text[a:b].split()]
+        family = [
+            w
+            for w in words
+            if len(w) >= 3 and _fold(w) not in names and w[:1].isalpha() and not _PLACE_NAME.search(w)
+        ]
+        if len(words) == 1 or (family and len(words) > 1):
+            surnames.update(_fold(w) for w in (family or words))
+    surnames -= _NOT_PERSON_WORDS | _ROLE_WORDS | _stop_words()
+    if not surnames:
+        return []
+    out = []
+    pattern = re.compile(r"(?<![\w’'-])[A-ZÀ-ÖØ-Þ][\wÀ-ÿ’'-]*(?![\w’'-])")
+    for m in pattern.finditer(text):
+        if _fold(m.group(0)) not in surnames or any(a <= m.start() < b for a, b in found):
+            continue
+        if _named_after(text, m.start()):
+            continue
+        out.append((m.start(), m.end()))
+    return out
 
 
 def _no_overlap(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

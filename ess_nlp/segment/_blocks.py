@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from ess_nlp.text import fold_words
 
 # A list marker at the start of a block: "1.", "2)", "3 -", "a)", "b.", "iv)", "-", "•"…
 # Letters and roman numerals need a closing "." or ")"; digits may also take " -".
@@ -85,9 +86,7 @@ def _append_lines(blocks: list[Block], text: str, start: int, end: int) -> None:
 
 def fold(text: str) -> str:
     """Lowercase text without accents, typographic apostrophes made straight, spaces squeezed."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("’", "'").replace("œ", "oe"))
-    ascii_text = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", ascii_text.lower()).strip()
+    return fold_words(text)
 
 
 def marker_style(marker: str) -> str:

@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from ess_nlp.errors import EssNlpError
+from ess_nlp.errors import EssNlpError, StorageError, system_error
 from ess_nlp.records import Document, Footnote, Page, Unit
+from ess_nlp.settings import DEFAULT_DB, resolve_db
 from ess_nlp.store._kept import AnnotationOutcome, hold_annotations, restore_annotations
 from ess_nlp.store._migrations import migrate
 from ess_nlp.store._query import MAX_QUERY_TERMS, QueryError, check_prefix_expansion, fts_query
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_DB_PATH",
     "MAX_QUERY_TERMS",
     "AddOutcome",
+    "AnnotationOutcome",
     "QueryError",
     "SearchHit",
     "Store",
@@ -39,7 +41,8 @@ __all__ = [
     "fts_query",
 ]
 
-DEFAULT_DB_PATH = Path(os.environ.get("ESS_NLP_DB", "var/ess_nlp.sqlite3"))
+# The default database when neither a path nor $ESS_NLP_DB is given (see ess_nlp.settings).
+DEFAULT_DB_PATH = DEFAULT_DB
 
 AddOutcome = Literal["added", "unchanged", "replaced", "duplicate"]
 
@@ -79,17 +82,21 @@ class Store:
 
     def __init__(
         self,
-        path: str | Path = DEFAULT_DB_PATH,
+        path: str | Path | None = None,
         *,
         timeout: float = 30.0,
         on_busy: Callable[[], None] | None = None,
     ) -> None:
+        path = resolve_db(path)  # None: $ESS_NLP_DB, else var/ess_nlp.sqlite3
         self.path = Path(path)
         self.timeout = timeout
         self.on_busy = on_busy
-        if str(path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
+        try:
+            if str(path) != ":memory:":
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=timeout)
+        except (OSError, sqlite3.Error) as err:
+            raise self._storage_error(err) from err
         self.conn.row_factory = sqlite3.Row
         self._depth = 0
         self.last_annotations = AnnotationOutcome()  # of the latest replace or removal
@@ -100,11 +107,17 @@ class Store:
                 self.conn.execute("PRAGMA journal_mode = WAL")
             self.conn.execute("PRAGMA synchronous = NORMAL")
             migrate(self.conn)
-        except sqlite3.OperationalError as err:
+        except sqlite3.DatabaseError as err:
             self.conn.close()
-            if _locked(err):
+            if isinstance(err, sqlite3.OperationalError) and _locked(err):
                 raise StoreBusyError(self.path, timeout) from err
-            raise
+            raise self._storage_error(err) from err
+
+    def _storage_error(self, err: BaseException) -> BaseException:
+        """A French :class:`StorageError` naming the database for an OS or SQLite error (disk
+        full, read-only…); ``err`` itself for anything else."""
+        found = system_error(err, f"base {self.path}", kept="ce qui était déjà enregistré est intact")
+        return found if found is not None else err
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -118,28 +131,68 @@ class Store:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One transaction (nested calls become savepoints); rolled back on any exception."""
-        if self._depth == 0:
-            self._begin()
-        else:
-            self.conn.execute(f"SAVEPOINT sp{self._depth}")
+    def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """One transaction (nested calls become savepoints); rolled back on any exception.
+
+        ``durable=True`` is for people's edits (syntheses, annotations, topic edits): the commit
+        runs with ``PRAGMA synchronous = FULL``, so once it returns the edit survives a power
+        cut too; bulk pipeline writes keep ``NORMAL`` (in WAL mode, safe from crashes of the
+        process, durable at the next checkpoint). Measured in ``benchmarks/durability_benchmark.py``
+        and explained in docs/reliability.md. A nested call follows the outermost transaction.
+
+        An operating-system or SQLite error (disk full, read-only disk, I/O error) becomes a
+        :class:`~ess_nlp.errors.StorageError` in French naming the database: the transaction is
+        rolled back and what earlier ones saved stays."""
+        if durable and self._depth == 0:
+            self.conn.execute("PRAGMA synchronous = FULL")
+            try:
+                with self.transaction() as conn:
+                    yield conn
+            finally:
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            return
+        try:
+            if self._depth == 0:
+                self._begin()
+            else:
+                self.conn.execute(f"SAVEPOINT sp{self._depth}")
+        except sqlite3.DatabaseError as err:
+            raise self._storage_error(err) from err
         self._depth += 1
         try:
             yield self.conn
-        except BaseException:
+        except BaseException as err:
             self._depth -= 1
+            self._rollback()
+            if isinstance(err, sqlite3.DatabaseError) and not isinstance(err, StorageError):
+                translated = self._storage_error(err)
+                if translated is not err:
+                    raise translated from err
+            raise
+        self._depth -= 1
+        try:
+            if self._depth == 0:
+                self.conn.execute("COMMIT")
+            else:
+                self.conn.execute(f"RELEASE sp{self._depth}")
+        except sqlite3.DatabaseError as err:  # e.g. the disk filled up while committing
+            self._rollback()
+            raise self._storage_error(err) from err
+
+    def _rollback(self) -> None:
+        """Undo the current level; SQLite may already have rolled everything back by itself
+        (after a full disk), in which case there is nothing left to undo."""
+        if not self.conn.in_transaction:
+            return
+        try:
             if self._depth == 0:
                 self.conn.execute("ROLLBACK")
             else:
                 self.conn.execute(f"ROLLBACK TO sp{self._depth}")
                 self.conn.execute(f"RELEASE sp{self._depth}")
-            raise
-        self._depth -= 1
-        if self._depth == 0:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute(f"RELEASE sp{self._depth}")
+        except sqlite3.OperationalError:
+            if self._depth == 0 and self.conn.in_transaction:
+                raise
 
     def _begin(self) -> None:
         """BEGIN IMMEDIATE; when another process is writing, say so (``on_busy``) and wait."""
@@ -294,7 +347,11 @@ class Store:
                 copy.close()
             os.replace(partial, target)
         except (OSError, sqlite3.Error) as err:
-            partial.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                partial.unlink(missing_ok=True)
+            found = system_error(err, f"sauvegarde {target}", kept="la base n'a pas changé")
+            if found is not None:
+                raise found from err
             raise ConfigError(f"{target} : la sauvegarde n'a pas pu être écrite ({err}) ; la base n'a pas changé.") from err
         return target
 
@@ -306,7 +363,7 @@ class Store:
 
     def review_detached(self, detached_id: int, who: str) -> None:
         """Mark a detached annotation as seen by ``who`` (it stays stored)."""
-        with self.transaction() as conn:
+        with self.transaction(durable=True) as conn:
             conn.execute(
                 "UPDATE detached_annotations SET reviewed_at = ?, reviewed_by = ? WHERE id = ?",
                 (dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), who, detached_id),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import unicodedata
 
 from ess_nlp.errors import EssNlpError
+from ess_nlp.text import strip_accents
 
 MAX_QUERY_TERMS = 50
 MAX_PREFIXES = 5
@@ -61,8 +61,7 @@ def fts_query(text: str) -> str:
 
 def fold(word: str) -> str:
     """``word`` as the index stores it (lower case, accents removed: ``unicode61 remove_diacritics 2``)."""
-    decomposed = unicodedata.normalize("NFD", word.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return strip_accents(word.lower())
 
 
 def check_prefix_expansion(conn: sqlite3.Connection, text: str) -> None:

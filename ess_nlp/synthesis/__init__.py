@@ -14,7 +14,9 @@ the cahiers it came from.
         saved = save_synthesis(store, saved.id, doc, base_version=saved.version, author="amelie")
 
 A save based on an old version raises :class:`StaleSaveError` (with the differences and a
-merge helper); every version is kept (:func:`history`, :func:`restore_version`); deleting can
+merge helper, which reports as conflicts what both sides changed: a field, a text, the order of
+a section); a save on a synthesis deleted meanwhile is kept and raises
+:class:`SynthesisDeletedError`; every version is kept (:func:`history`, :func:`restore_version`); deleting can
 be undone; :func:`refresh_flags` flags syntheses whose cited passages changed labels.
 Exports live in :mod:`ess_nlp.export`.
 """
@@ -51,6 +53,7 @@ from ess_nlp.synthesis.records import (
 from ess_nlp.synthesis.storage import (
     SavedSynthesis,
     StaleSaveError,
+    SynthesisDeletedError,
     VersionInfo,
     create_synthesis,
     delete_synthesis,
@@ -83,6 +86,7 @@ __all__ = [
     "Selection",
     "StaleSaveError",
     "Synthesis",
+    "SynthesisDeletedError",
     "VersionInfo",
     "acknowledge_flags",
     "candidates",

@@ -41,18 +41,9 @@ _MARKER = re.compile(r"^\s*(?:\(?\d{1,3}[.)°]|\(?[a-zA-Z][.)]|[-–—•*▪�
 _CHUNK = 500
 
 
-def has_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?", (name,))
-    return row.fetchone() is not None
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
-
-
 def extraction_available(store: Store) -> bool:
     conn = store.conn
-    return has_table(conn, "proposals") and (
+    return (
         conn.execute("SELECT 1 FROM proposals LIMIT 1").fetchone() is not None
         or conn.execute("SELECT 1 FROM constats LIMIT 1").fetchone() is not None
     )
@@ -81,7 +72,7 @@ def resolve_scope(store: Store | None, kind: ScopeKind | str, value: str) -> Sco
         label = f"{match} — {labels[match]}" if kind == "theme" else labels[match]
         return Scope(kind, match, label)
     if kind == "topic":
-        if store is None or not has_table(store.conn, "topic_identities"):
+        if store is None or store.conn.execute("SELECT 1 FROM topic_identities LIMIT 1").fetchone() is None:
             raise ConfigError(
                 "Aucun thème émergent dans cette base : lancez d'abord « ess-nlp topics »."
             )
@@ -168,8 +159,6 @@ def _select_by_keywords(store: Store, scope: Scope) -> Selection:
 def _select_topic(store: Store, scope: Scope) -> Selection:
     model, _, topic = scope.value.rpartition(":")
     conn = store.conn
-    if not has_table(conn, "topic_runs"):
-        return Selection(how="alors qu'aucun thème émergent n'est en base")
     run = conn.execute("SELECT max(id) FROM topic_runs WHERE model = ?", (model,)).fetchone()[0]
     if run is None:
         return Selection(how=f"alors qu'aucun calcul de thèmes « {model} » n'est en base")
@@ -207,7 +196,7 @@ def cahier_info(store: Store, cahier_ids: Iterable[str | None]) -> dict[str, Cah
             territory = str(meta.get("territory") or meta.get("Commune") or "")
             out[r["id"]] = CahierInfo(str(r["title"] or ""), str(meta.get("organisation") or ""), territory)
     missing = [c for c, i in out.items() if not i.organisation]
-    if missing and has_table(store.conn, "initiatives"):
+    if missing:
         # a cahier without an organisation field: the first organisation its initiative cards name
         for start in range(0, len(missing), _CHUNK):
             chunk = missing[start : start + _CHUNK]
@@ -385,8 +374,6 @@ def _section_rows(store: Store, kind: str) -> list[sqlite3.Row]:
 
 def _duplicate_groups(store: Store) -> dict[str, tuple[int, int]]:
     """``{proposal id: (group id, cahiers carrying the group)}``."""
-    if not has_table(store.conn, "duplicate_members"):
-        return {}
     return {
         r["proposal_id"]: (int(r["group_id"]), int(r["cahiers"]))
         for r in store.conn.execute(

@@ -20,6 +20,7 @@ from ess_nlp.synthesis.records import (
     ItemKind,
     SectionName,
     Synthesis,
+    check_title,
     new_id,
 )
 
@@ -230,10 +231,8 @@ def set_text(doc: Synthesis, item_id: str, text: str) -> Synthesis:
 
 
 def set_title(doc: Synthesis, title: str) -> Synthesis:
-    """Rename the synthesis (the chapter title)."""
-    if not title.strip():
-        raise ConfigError("Le titre de la synthèse ne peut pas être vide.")
-    return replace(doc, title=title.strip())
+    """Rename the synthesis (the chapter title); a blank title raises :class:`ConfigError`."""
+    return replace(doc, title=check_title(title))
 
 
 def set_introduction(doc: Synthesis, text: str) -> Synthesis:

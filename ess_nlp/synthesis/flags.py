@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from ess_nlp.store import Store, views
-from ess_nlp.synthesis.corpus import has_table
 
 __all__ = ["Flag", "acknowledge_flags", "fingerprints", "open_flags", "refresh_flags"]
 
@@ -27,10 +25,6 @@ _CHUNK = 400
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
-    return {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
 
 
 def fingerprints(store: Store, unit_ids: Iterable[str]) -> dict[str, str]:
@@ -51,7 +45,7 @@ def fingerprints(store: Store, unit_ids: Iterable[str]) -> dict[str, str]:
     for kept in views.unit_labels(conn, units=related):
         labels.setdefault(kept.unit, {}).setdefault(kept.facet, set()).add(kept.label)
     topics: dict[str, dict[str, str]] = {}
-    if related and has_table(conn, "topic_runs"):
+    if related:
         runs = conn.execute("SELECT model, max(id) AS run FROM topic_runs GROUP BY model").fetchall()
         for run in runs:
             for start in range(0, len(related), _CHUNK):

@@ -5,7 +5,8 @@ people edited the same synthesis at once.
 :func:`merge_syntheses` merges « mine » and « theirs » from their common base: a change made
 on one side only is kept; an item added on either side is kept; an item deleted on one side
 is deleted unless the other side changed it; a field changed on both sides keeps « mine » (the
-person merging sees both) and is listed as a conflict.
+person merging sees both) and is listed as a conflict, and so is an order of items (a section's,
+or a proposal's sub-items) changed differently on both sides.
 """
 
 from __future__ import annotations
@@ -147,7 +148,9 @@ def _merge_item(base: Item | None, mine: Item | None, theirs: Item | None, confl
                 + (f" (l'autre : « {_short(theirs.text, 80)} »)" if f == "text" else "")
                 + "."
             )
-    values["children"] = _merge_seq(base.children, mine.children, theirs.children, conflicts)
+    values["children"] = _merge_seq(
+        base.children, mine.children, theirs.children, conflicts, f"des sous-éléments de « {_short(mine.text, 50)} »"
+    )
     values["was_cited"] = base.was_cited or mine.was_cited or theirs.was_cited
     return replace(mine, **values)
 
@@ -157,8 +160,9 @@ def _changed(base: Item, other: Item) -> bool:
 
 
 def _merge_seq(
-    base: tuple[Item, ...], mine: tuple[Item, ...], theirs: tuple[Item, ...], conflicts: list[str]
+    base: tuple[Item, ...], mine: tuple[Item, ...], theirs: tuple[Item, ...], conflicts: list[str], where: str
 ) -> tuple[Item, ...]:
+    """Merge one list of sibling items; ``where`` names it in a conflict (« de « Nous proposons » »)."""
     b = {i.id: i for i in base}
     m = {i.id: i for i in mine}
     t = {i.id: i for i in theirs}
@@ -168,6 +172,11 @@ def _merge_seq(
         return [i for i in ids if i in b]
 
     mine_moved = kept_order([i.id for i in mine]) != [i for i in base_ids if i in m]
+    theirs_moved = kept_order([i.id for i in theirs]) != [i for i in base_ids if i in t]
+    if mine_moved and theirs_moved:
+        common = [i for i in base_ids if i in m and i in t]
+        if [i for i in m if i in common] != [i for i in t if i in common]:
+            conflicts.append(f"Ordre {where} modifié des deux côtés ; votre ordre est gardé.")
     skeleton = [i.id for i in mine] if mine_moved else [i.id for i in theirs]
     other = theirs if mine_moved else mine
     order = [i for i in skeleton]
@@ -210,7 +219,10 @@ def merge_syntheses(base: Synthesis, mine: Synthesis, theirs: Synthesis) -> Merg
         if clash:
             conflicts.append(f"{label} modifié des deux côtés ; votre version est gardée.")
     for section in SECTIONS:
-        values[section] = _merge_seq(base.section(section), mine.section(section), theirs.section(section), conflicts)
+        values[section] = _merge_seq(
+            base.section(section), mine.section(section), theirs.section(section), conflicts,
+            f"de « {SECTION_TITLES[section]} »",
+        )  # fmt: skip
     merged = replace(mine, **values)
     # an item moved to another section on one side may now sit in two: keep the first
     seen: set[str] = set()

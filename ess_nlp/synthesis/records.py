@@ -13,6 +13,7 @@ and ``to_json``/``from_json`` round-trip exactly (the database stores the JSON).
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -50,6 +51,19 @@ KIND_NAMES: dict[str, str] = {
 SCOPE_NAMES: dict[str, str] = {"theme": "thème", "domain": "domaine", "topic": "thème émergent"}
 
 FORMAT_VERSION = 1
+
+
+def blank_title(title: str) -> bool:
+    """True for a title with nothing visible: empty, spaces alone, or only invisible characters
+    (zero-width spaces, joiners, control characters)."""
+    return not any(not ch.isspace() and unicodedata.category(ch)[0] not in "CZ" for ch in title)
+
+
+def check_title(title: str) -> str:
+    """The title stripped of surrounding spaces; a blank one raises :class:`ConfigError`."""
+    if blank_title(title):
+        raise ConfigError("Le titre de la synthèse ne peut pas être vide.")
+    return title.strip()
 
 
 def new_id() -> str:

@@ -4,18 +4,13 @@ cited passages changed labels (a retrained model, a new run, a topic edit)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
+from ess_nlp.steps import StepReport
 from ess_nlp.store import Store
 from ess_nlp.synthesis.flags import refresh_flags
 
-if TYPE_CHECKING:
-    from ess_nlp.pipeline import StepReport
-
 
 def synthesis_step(store: Store, *, progress: Callable[[int, int], None] | None = None) -> StepReport:
-    from ess_nlp.pipeline import StepReport
-
     opened = refresh_flags(store)
     if progress is not None:
         progress(1, 1)

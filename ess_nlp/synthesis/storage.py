@@ -5,7 +5,10 @@ Every save names the version it was based on; when someone else saved in between
 is refused with :class:`StaleSaveError`, which carries both sides, the list of differences
 and a :meth:`~StaleSaveError.merge` helper, so nothing anyone wrote is silently overwritten.
 Every version is kept (zlib-compressed JSON) and can be restored (which adds a new version).
-Deleting only marks the synthesis; :func:`undelete_synthesis` brings it back.
+Deleting only marks the synthesis; :func:`undelete_synthesis` brings it back. A save made
+while someone else deleted the synthesis is not dropped: it is stored as a new version of the
+deleted synthesis (so restoring brings it back with that edit) and the save raises
+:class:`SynthesisDeletedError` to tell the person. A blank title is refused on every save.
 
 Functions that take ``user`` check what that user may do (:mod:`ess_nlp.access`); without a
 user (command line, notebooks on the machine holding the database) everything is allowed.
@@ -25,13 +28,14 @@ from ess_nlp.errors import ConfigError, EssNlpError
 from ess_nlp.store import Store
 from ess_nlp.synthesis.flags import sync_citations
 from ess_nlp.synthesis.merge import Change, MergeResult, diff_syntheses, merge_syntheses
-from ess_nlp.synthesis.records import Scope, Synthesis
+from ess_nlp.synthesis.records import Scope, Synthesis, check_title
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
     "SavedSynthesis",
     "StaleSaveError",
+    "SynthesisDeletedError",
     "VersionInfo",
     "create_synthesis",
     "delete_synthesis",
@@ -117,6 +121,24 @@ class StaleSaveError(EssNlpError):
         return merge_syntheses(self.base, self.mine, self.theirs.doc)
 
 
+class SynthesisDeletedError(ConfigError):
+    """A save made on a synthesis someone else deleted meanwhile. The edit was kept: ``saved``
+    is the deleted synthesis with it (a new version), brought back by :func:`undelete_synthesis`."""
+
+    def __init__(self, saved: SavedSynthesis, kept: bool) -> None:
+        self.saved = saved
+        self.kept = kept
+        kept_text = (
+            f"votre modification est gardée (version {saved.version}) et reviendra avec elle si elle est restaurée"
+            if kept
+            else "elle n'a pas changé depuis"
+        )
+        super().__init__(
+            f"La synthèse « {saved.title} » a été supprimée par {saved.deleted_by} pendant que vous la modifiiez : "
+            f"{kept_text} (« Annuler la suppression »)."
+        )
+
+
 def _row_to_saved(row: object) -> SavedSynthesis:
     r = row  # sqlite3.Row
     return SavedSynthesis(
@@ -148,9 +170,8 @@ def _insert_version(store: Store, sid: int, version: int, content: str, author: 
 
 
 def _check_title(title: str) -> None:
-    """Creation and every save refuse a blank title (spaces alone included)."""
-    if not title.strip():
-        raise ConfigError("Le titre de la synthèse ne peut pas être vide.")
+    """Creation and every save refuse a blank title (spaces or invisible characters alone)."""
+    check_title(title)
 
 
 def create_synthesis(
@@ -167,7 +188,7 @@ def create_synthesis(
     who = _author(author, user)
     _check_title(doc.title)
     content, at = _dump(doc), _now()
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         cursor = conn.execute(
             "INSERT INTO syntheses(scope_kind, scope, title, group_id, version, content, created_by, created_at,"
             " updated_by, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
@@ -222,36 +243,42 @@ def save_synthesis(
     note: str = "",
 ) -> SavedSynthesis:
     """Save ``doc`` as a new version if ``base_version`` is still the current one; raise
-    :class:`StaleSaveError` otherwise. Saving an unchanged document adds no version."""
+    :class:`StaleSaveError` otherwise (whatever was changed: text, fields or the order of
+    items). Saving an unchanged document adds no version. On a synthesis deleted meanwhile,
+    the edit is stored as a version of the deleted synthesis, then :class:`SynthesisDeletedError`
+    is raised (see module docstring)."""
     who = _author(author, user)
     _check_title(doc.title)
     content = _dump(doc)
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         row = conn.execute("SELECT * FROM syntheses WHERE id = ?", (int(synthesis_id),)).fetchone()
         if row is None:
             raise ConfigError(f"Synthèse n° {synthesis_id} introuvable dans la base « {store.path} ».")
         current = _row_to_saved(row)
         if user is not None:
             require_edit(user, current.group, current.title)
-        if current.deleted:
-            raise ConfigError(
-                f"La synthèse « {current.title} » a été supprimée par {current.deleted_by} : restaurez-la "
-                "(« Annuler la suppression ») avant de la modifier."
-            )
         if current.version != base_version:
             base = load_version(store, synthesis_id, base_version)
             raise StaleSaveError(current, base_version, base, doc)
-        if row["content"] == content:
+        unchanged = row["content"] == content
+        if unchanged and not current.deleted:
             return current
-        version, at = current.version + 1, _now()
-        conn.execute(
-            "UPDATE syntheses SET version = ?, content = ?, title = ?, scope_kind = ?, scope = ?, updated_by = ?,"
-            " updated_at = ? WHERE id = ?",
-            (version, content, doc.title, doc.scope.kind, doc.scope.value, who, at, synthesis_id),
-        )
-        _insert_version(store, synthesis_id, version, content, who, note, at)
-        sync_citations(store, synthesis_id, (c.unit for c in doc.citations()))
-    return get_synthesis(store, synthesis_id)
+        if not unchanged:
+            version, at = current.version + 1, _now()
+            if current.deleted:
+                note = "; ".join(n for n in (note, "modifiée pendant sa suppression") if n)
+            conn.execute(
+                "UPDATE syntheses SET version = ?, content = ?, title = ?, scope_kind = ?, scope = ?, updated_by = ?,"
+                " updated_at = ? WHERE id = ?",
+                (version, content, doc.title, doc.scope.kind, doc.scope.value, who, at, synthesis_id),
+            )
+            _insert_version(store, synthesis_id, version, content, who, note, at)
+            sync_citations(store, synthesis_id, (c.unit for c in doc.citations()))
+    saved = get_synthesis(store, synthesis_id)
+    if saved.deleted:
+        logger.info("synthesis %d saved by %s while deleted (kept: %s)", synthesis_id, who, not unchanged)
+        raise SynthesisDeletedError(saved, kept=not unchanged)
+    return saved
 
 
 def history(store: Store, synthesis_id: int, *, user: User | None = None) -> list[VersionInfo]:
@@ -304,7 +331,7 @@ def delete_synthesis(store: Store, synthesis_id: int, *, author: str | None = No
     saved = get_synthesis(store, synthesis_id, user=user)
     if user is not None:
         require_edit(user, saved.group, saved.title)
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         conn.execute(
             "UPDATE syntheses SET deleted_at = ?, deleted_by = ? WHERE id = ? AND deleted_at IS NULL",
             (_now(), who, synthesis_id),
@@ -317,7 +344,7 @@ def undelete_synthesis(store: Store, synthesis_id: int, *, author: str | None = 
     saved = get_synthesis(store, synthesis_id, user=user)
     if user is not None:
         require_edit(user, saved.group, saved.title)
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         conn.execute("UPDATE syntheses SET deleted_at = NULL, deleted_by = NULL WHERE id = ?", (synthesis_id,))
     logger.info("synthesis %d restored by %s", synthesis_id, who)
     return get_synthesis(store, synthesis_id)
@@ -328,7 +355,7 @@ def set_group(store: Store, synthesis_id: int, group: str | None, *, user: User 
     if user is not None and not user.staff:
         raise AccessDenied(f"Seule l'équipe peut changer le groupe d'une synthèse ({user.display} est {user.role}).")
     get_synthesis(store, synthesis_id)
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         conn.execute("UPDATE syntheses SET group_id = ? WHERE id = ?", (group, synthesis_id))
     return get_synthesis(store, synthesis_id)
 

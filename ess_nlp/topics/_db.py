@@ -495,7 +495,7 @@ def edit_topics(store: Store, model: str, edit: Edit, *, user: User | None = Non
         require(user, "edit_topics")
     if not edit.who.strip():
         raise ConfigError("Une modification de thème doit dire qui la fait (champ « who » vide).")
-    with store.transaction() as conn:
+    with store.transaction(durable=True) as conn:
         run_id = latest_run_id(store, model)
         result = load_run(store, model, run_id)
         updated, outcome = apply_edit(result, edit)

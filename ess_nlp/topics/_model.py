@@ -191,7 +191,8 @@ def similarities(embeddings: np.ndarray, topics: np.ndarray) -> np.ndarray:
     out = sims.max(axis=1)
     assigned = topics != OUTLIER
     out[assigned] = sims[np.flatnonzero(assigned), [position[int(t)] for t in topics[assigned]]]
-    return np.clip(out, -1.0, 1.0).astype(np.float32)
+    clipped: np.ndarray = np.clip(out, -1.0, 1.0).astype(np.float32)
+    return clipped
 
 
 def reduce_outliers(
@@ -236,7 +237,8 @@ def class_tfidf(class_counts: sparse.csr_matrix, idf: np.ndarray) -> np.ndarray:
     counts = np.asarray(class_counts.toarray(), dtype=np.float64)
     totals = counts.sum(axis=1, keepdims=True)
     totals[totals == 0] = 1.0
-    return np.sqrt(counts / totals) * idf[np.newaxis, :]
+    weights: np.ndarray = np.sqrt(counts / totals) * idf[np.newaxis, :]
+    return weights
 
 
 def topic_keywords(

@@ -8,7 +8,7 @@ and names of the topics it matches and replays every logged edit (see ``_db.run_
 from __future__ import annotations
 
 from ess_nlp.errors import ConfigError
-from ess_nlp.pipeline import Progress, StepReport
+from ess_nlp.steps import Progress, StepReport
 from ess_nlp.store import Store
 from ess_nlp.topics._config import DEFAULT_LEVEL
 from ess_nlp.topics._db import run_topics

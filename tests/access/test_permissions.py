@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from ess_nlp import uploads as importing
 from ess_nlp.access import ACTION_ROLES, AccessDenied, User, can, require
+from ess_nlp.annotate import retraining
 from ess_nlp.export import export
 from ess_nlp.records import Document
 from ess_nlp.segment import split_document
 from ess_nlp.store import Store
 from ess_nlp.topics import edit_topics, rename_edit
-from ess_nlp.ui import importing, retraining
 
 FACILITATEUR = User("amelie", "Amélie", "facilitateur", ("t4",))
 CHERCHEUR = User("bea", "Béa", "chercheur", ("t5",))

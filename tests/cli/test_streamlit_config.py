@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ess_nlp.cli._corpus import UI_DIR, app_command, streamlit_options
+from ess_nlp.cli._corpus import APP_DIR, app_command, streamlit_options
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFLINE = {
@@ -53,6 +53,6 @@ def test_ess_nlp_app_starts_streamlit_offline_from_any_folder(tmp_path: Path) ->
 
 
 def test_streamlit_run_from_the_repository_reads_the_same_options(tmp_path: Path) -> None:
-    assert (ROOT / ".streamlit" / "config.toml").read_text() == (UI_DIR / "streamlit.toml").read_text()
+    assert (ROOT / ".streamlit" / "config.toml").read_text() == (APP_DIR / "streamlit.toml").read_text()
     assert effective(ROOT, tmp_path, {}) == OFFLINE
     assert effective(tmp_path, tmp_path, {}) != OFFLINE  # Streamlit's defaults are not offline

@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 
 if "ess_ui_dbfixtures" not in sys.modules:
     _spec = importlib.util.spec_from_file_location(
-        "ess_ui_dbfixtures", ROOT / "tests" / "ui" / "dbfixtures.py"
+        "ess_ui_dbfixtures", ROOT / "tests" / "app" / "dbfixtures.py"
     )
     assert _spec is not None and _spec.loader is not None
     _module = importlib.util.module_from_spec(_spec)

@@ -34,7 +34,7 @@ def serve_app(
         **os.environ, "ESS_NLP_DB": str(db), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {}),
     }  # fmt: skip
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "ess_nlp" / "ui" / "main.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "ess_nlp" / "streamlit_app.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",

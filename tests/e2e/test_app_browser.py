@@ -9,7 +9,7 @@ import pytest
 from e2e_helpers import shot, wait_idle
 
 from ess_nlp.store import Store
-from ess_nlp.ui import queries
+from ess_nlp.store.views import items as items_view
 
 pytestmark = pytest.mark.browser
 
@@ -48,7 +48,7 @@ def test_overview_and_heatmap_cell(page, app_url, artifacts):
 
 def test_open_a_cahier_from_the_list_and_see_a_highlighted_proposal(page, app_url, artifacts, e2e_db):
     with Store(e2e_db) as store:
-        proposals = queries.items_frame(store, "proposal")
+        proposals = items_view.items_frame(store, "proposal")
         cahier_id = str(proposals["cahier"].value_counts().index[0])
         title = store.unit(cahier_id).title
     open_page(page, f"{app_url}/lire", "Lire un cahier")
@@ -137,7 +137,7 @@ def test_a_link_to_a_passage_scrolls_to_it(page, app_url, artifacts, e2e_db):
     from urllib.parse import urlencode
 
     with Store(e2e_db) as store:
-        proposals = queries.items_frame(store, "proposal")
+        proposals = items_view.items_frame(store, "proposal")
     last = proposals.sort_values("start").groupby("cahier").tail(1).iloc[0]  # the last proposal of a cahier
     page.goto(f"{app_url}/lire?" + urlencode({"cahier": last["cahier"], "unite": last["unit"]}))
     focus = page.locator("mark.ess-focus").first

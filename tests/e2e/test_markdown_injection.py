@@ -21,10 +21,10 @@ import pytest
 from e2e_helpers import free_port, serve_app, shot, wait_idle
 
 from ess_nlp.access import UsersFile
+from ess_nlp.app.components.common import WORD_JOINER
 from ess_nlp.pipeline import ingest_bytes
 from ess_nlp.store import Store
 from ess_nlp.synthesis import Scope, Synthesis, create_synthesis, delete_synthesis
-from ess_nlp.ui.common import WORD_JOINER
 
 pytestmark = pytest.mark.browser
 

@@ -221,8 +221,18 @@ def test_every_format_on_an_empty_synthesis(store: Store) -> None:
     from ess_nlp.synthesis import Scope
 
     empty = Synthesis("Vide", Scope("theme", "T9"))
-    for fmt in FORMATS:
-        assert export_synthesis(empty, fmt, store=store, mask=False) is not None
+    out = {fmt: export_synthesis(empty, fmt, store=store, mask=False) for fmt in FORMATS}
+    for fmt in ("docx", "odt", "xlsx"):  # a zip package that opens
+        with zipfile.ZipFile(io.BytesIO(out[fmt])) as package:
+            assert package.testzip() is None and package.namelist(), fmt
+    assert out["pdf"].startswith(b"%PDF-") and out["pdf"].rstrip().endswith(b"%%EOF")
+    assert "Vide" in out["md"].decode("utf-8")
+    header, *rows = out["csv"].decode("utf-8-sig").splitlines()
+    assert header.startswith("partie;") and not rows  # the columns, and no item
+    document = json.loads(out["json"])
+    assert document["synthesis"]["title"] == "Vide"
+    assert not any(document["synthesis"][part] for part in ("constats", "proposals", "initiatives"))
+    assert out["iramuteq"].decode("utf-8").strip() == ""  # no cited cahier: an empty corpus
 
 
 def test_script_tag_in_a_cahier_is_inert_everywhere(store: Store, tmp_path: Path) -> None:

@@ -75,7 +75,7 @@ def test_a_symlink_loop_and_a_special_file_get_their_sentence(tmp_path: Path) ->
 
 
 def test_upload_names_are_escaped_like_file_names() -> None:
-    from ess_nlp.ui.importing import source_name as upload_name
+    from ess_nlp.uploads import source_name as upload_name
 
     assert upload_name("C:\\Users\\moi\\été.pdf") == "import/été.pdf"
     assert upload_name("ligne\nnouvelle.txt") == "import/ligne\\nnouvelle.txt"

@@ -58,8 +58,9 @@ def test_people_masked_organisations_named_after_people_kept(gold: tuple[dict[st
                      masked, ("dev", "test"))  # fmt: skip
     person = result["person"]
     assert isinstance(person, dict) and person["gold"] >= 15
-    # Regression floor (measured 0.667 here); the issue asks 0.90: see README « Personal data ».
-    assert person["recall"] >= 0.6, person
+    # Regression floor (measured 0.889 here, 0.667 before the variants of issue 18); the issue asks
+    # 0.90 on the test part of the whole gold: see README « Personal data ».
+    assert person["recall"] >= 0.85, person
     never = result["never_mask"]
     assert isinstance(never, dict)
     hit, total = never.get("named_after", (0, 0))

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from ess_nlp.annotate.annotations import save_annotation
 from ess_nlp.pipeline import annotations_message
 from ess_nlp.records import Document
 from ess_nlp.segment import split_document
 from ess_nlp.store import Store
-from ess_nlp.ui.annotations import save_annotation
 
 V1 = (
     "La coopérative des Ateliers du Lac\n\n"

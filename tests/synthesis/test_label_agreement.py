@@ -8,18 +8,19 @@ import sys
 
 import pytest
 
+from ess_nlp.annotate import annotations
 from ess_nlp.export import export
 from ess_nlp.export.iramuteq import sanitise_modality
 from ess_nlp.store import Store, views
+from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.synthesis import draft_synthesis, resolve_scope, select_scope
 from ess_nlp.taxonomy import load_taxonomy
-from ess_nlp.ui import annotations, queries
 
 corpus = sys.modules["ess_synthesis_corpus"]
 
 
 def _overview(store: Store, facet: str) -> dict[str, set[str]]:
-    frame = queries.unit_labels(store, "cahier")
+    frame = corpus_view.unit_labels(store, "cahier")
     out: dict[str, set[str]] = {}
     for row in frame[frame["facet"] == facet].itertuples():
         out.setdefault(row.unit, set()).add(row.label)

@@ -67,3 +67,23 @@ def test_diff_lists_changes_in_french() -> None:
     assert ("added", "n") in kinds and ("removed", "p2") in kinds and ("changed", "p1") in kinds
     assert ("moved", None) in kinds
     assert diff_syntheses(b, b) == []
+
+
+def test_same_reorder_on_both_sides_is_no_conflict_but_different_ones_are() -> None:
+    b = base()
+    same = edit.reorder(b, "proposals", ["p3", "p1", "p2"])
+    assert not merge_syntheses(b, same, same).conflicts
+    other = edit.reorder(b, "proposals", ["p2", "p1", "p3"])
+    merged = merge_syntheses(b, same, other)
+    assert [p.id for p in merged.doc.proposals] == ["p3", "p1", "p2"]
+    assert merged.conflicts == ("Ordre de « Nous proposons » modifié des deux côtés ; votre ordre est gardé.",)
+
+
+def test_sub_items_reordered_on_both_sides_is_a_conflict() -> None:
+    kids = tuple(Item(f"k{i}", "proposal", f"sous-élément {i}") for i in range(3))
+    b = edit.update_item(base(), "p1", lambda p: replace(p, children=kids))
+    mine = edit.move_item(b, "k0", -1)
+    theirs = edit.move_item(b, "k2", 0)
+    merged = merge_syntheses(b, mine, theirs)
+    assert [k.id for k in merged.doc.proposals[0].children] == ["k1", "k2", "k0"]
+    assert merged.conflicts == ("Ordre des sous-éléments de « proposition 1 » modifié des deux côtés ; votre ordre est gardé.",)

@@ -137,3 +137,79 @@ def test_a_blank_title_is_refused_on_save_as_on_creation(store: Store, saved) ->
         with pytest.raises(ConfigError, match="titre de la synthèse ne peut pas être vide"):
             save_synthesis(store, saved.id, replace(saved.doc, title=blank), base_version=1, user=AMELIE)
     assert get_synthesis(store, saved.id).title == saved.title and get_synthesis(store, saved.id).version == 1
+
+
+def test_invisible_titles_are_refused_everywhere(store: Store, saved) -> None:  # type: ignore[no-untyped-def]
+    """Creation, rename (edit.set_title), save and restore of a version all refuse a title with
+    nothing visible: spaces, tabs, no-break and zero-width spaces."""
+    from dataclasses import replace
+
+    blanks = ("", "   ", "\t\n", "\u00a0\u2009", "\u200b\u200d", " \ufeff ")
+    for blank in blanks:
+        with pytest.raises(ConfigError, match="titre de la synthèse ne peut pas être vide"):
+            edit.set_title(saved.doc, blank)
+        with pytest.raises(ConfigError, match="titre de la synthèse ne peut pas être vide"):
+            create_synthesis(store, replace(saved.doc, title=blank), user=AMELIE, group="t4")
+        with pytest.raises(ConfigError, match="titre de la synthèse ne peut pas être vide"):
+            save_synthesis(store, saved.id, replace(saved.doc, title=blank), base_version=1, user=AMELIE)
+    assert edit.set_title(saved.doc, " \u200bFinancer ").title == "\u200bFinancer"  # something visible: kept
+    assert len(list_syntheses(store)) == 1 and get_synthesis(store, saved.id).version == 1
+
+
+def test_an_edit_made_while_someone_deleted_the_synthesis_is_kept(store: Store, saved) -> None:  # type: ignore[no-untyped-def]
+    """Amélie types an introduction on the version she opened while Sam deletes the synthesis:
+    her save is stored (a new version of the deleted synthesis), she is told in French, and
+    restoring brings the synthesis back with her introduction."""
+    from ess_nlp.synthesis import SynthesisDeletedError
+
+    opened = get_synthesis(store, saved.id, user=AMELIE)
+    delete_synthesis(store, saved.id, user=STAFF)
+    mine = edit.set_introduction(opened.doc, "Les banques se retirent des territoires.")
+    with pytest.raises(SynthesisDeletedError, match="supprimée par sam pendant que vous la modifiiez") as caught:
+        save_synthesis(store, saved.id, mine, base_version=opened.version, user=AMELIE)
+    assert "votre modification est gardée (version 2)" in str(caught.value)
+    assert caught.value.saved.deleted and caught.value.saved.version == 2
+    assert list_syntheses(store) == []  # still deleted until someone restores it
+    back = undelete_synthesis(store, saved.id, user=AMELIE)
+    assert not back.deleted and back.version == 2
+    assert back.doc.introduction == "Les banques se retirent des territoires."
+    assert "modifiée pendant sa suppression" in history(store, saved.id)[0].note
+
+
+def test_two_people_reordering_at_once_is_a_reported_conflict(store: Store, saved) -> None:  # type: ignore[no-untyped-def]
+    """Both reorder « Nous proposons » from version 1: the second save is refused as stale, its
+    changes and theirs are listed, and the merge says the order was changed on both sides
+    (before, one order was dropped with no notice)."""
+    ids = [p.id for p in saved.doc.proposals]
+    assert len(ids) >= 3
+    theirs = edit.reorder(saved.doc, "proposals", list(reversed(ids)))
+    mine = edit.move_item(saved.doc, ids[0], 1)
+    save_synthesis(store, saved.id, theirs, base_version=1, author="bruno")
+    with pytest.raises(StaleSaveError) as caught:
+        save_synthesis(store, saved.id, mine, base_version=1, author="amelie")
+    err = caught.value
+    assert any(c.kind == "moved" and "Nous proposons" in c.what for c in err.their_changes)
+    assert any(c.kind == "moved" and "Nous proposons" in c.what for c in err.my_changes)
+    merged = err.merge()
+    assert merged.conflicts == ("Ordre de « Nous proposons » modifié des deux côtés ; votre ordre est gardé.",)
+    assert [p.id for p in merged.doc.proposals] == [p.id for p in mine.proposals]
+    assert [p.id for p in get_synthesis(store, saved.id).doc.proposals] == list(reversed(ids))  # theirs stays saved
+
+
+def test_a_save_on_a_full_disk_is_a_french_sentence_and_loses_nothing(store: Store, saved) -> None:  # type: ignore[no-untyped-def]
+    """SQLite's real "database or disk is full" (the file may not grow: ``max_page_count``): the
+    save raises StorageError in French naming the base, and version 1 is still there, whole."""
+    from ess_nlp.errors import StorageError
+
+    pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+    store.conn.execute(f"PRAGMA max_page_count = {pages}")
+    long_intro = " ".join(f"Phrase {n} de l'introduction du groupe de travail." for n in range(20000))
+    with pytest.raises(StorageError, match="disque plein") as caught:
+        save_synthesis(store, saved.id, edit.set_introduction(saved.doc, long_intro), base_version=1, user=AMELIE)
+    assert str(store.path) in str(caught.value) and "intact" in str(caught.value)
+    store.conn.execute("PRAGMA max_page_count = 1073741823")
+    assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    again = get_synthesis(store, saved.id)
+    assert again.version == 1 and again.doc == saved.doc and [v.version for v in history(store, saved.id)] == [1]
+    done = save_synthesis(store, saved.id, edit.set_introduction(saved.doc, "Courte."), base_version=1, user=AMELIE)
+    assert done.version == 2  # the store is usable again once there is room

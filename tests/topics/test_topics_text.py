@@ -89,5 +89,7 @@ def test_labels_built_from_any_text_are_clean(texts: list[str]) -> None:
     forms = surface_forms(texts, analyzer)
     keywords = sorted(forms.values())
     label = make_label(keywords)
+    # A label exactly when there is a keyword to make it from, and every label made is clean.
+    assert bool(label) == bool(keywords)
     if label:
         assert_clean_label(label)

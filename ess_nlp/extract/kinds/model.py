@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +28,7 @@ from ess_nlp._model_meta import META_FILE, read_model_meta
 from ess_nlp._provenance import file_sha256, package_versions
 from ess_nlp.errors import ModelError
 from ess_nlp.extract.kinds.estimator import SentenceKindClassifier
+from ess_nlp.settings import settings
 
 FORMAT_VERSION = 1
 MODEL_NAME = "sentence-kinds"
@@ -113,7 +113,7 @@ def models_root() -> Path:
 
 def default_kind_model_path() -> Path | None:
     """``$ESS_NLP_KIND_MODEL`` when set (None for ``none``), else the newest shipped version."""
-    env = os.environ.get(ENV_VAR, "").strip()
+    env = settings().kind_model
     if env:
         return None if env.lower() == "none" else Path(env)
     from ess_nlp.classify.model import latest_version

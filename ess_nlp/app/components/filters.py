@@ -1,0 +1,32 @@
+"""Filter widgets several pages share (domains and themes by their taxonomy names) and the row a
+person selected in a table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from streamlit.delta_generator import DeltaGenerator
+
+from ess_nlp.app.components.common import md_escape
+from ess_nlp.store.views import names as label_names_view
+
+
+def label_filter(target: DeltaGenerator, facet: str, *, key: str) -> list[str]:
+    """A multiselect of the labels of ``facet`` (``domains`` or ``themes``) shown by their names
+    (« Domaines » / « Thèmes de travail »); nothing chosen means all."""
+    names = label_names_view.label_names(facet)
+    title = {"domains": "Domaines", "themes": "Thèmes de travail"}.get(facet, facet)
+    chosen: list[str] = target.multiselect(
+        md_escape(title), list(names), format_func=lambda x: names.get(x, x), placeholder="Tous", key=key
+    )
+    return chosen
+
+
+def selected_row(event: Any, frame: pd.DataFrame) -> pd.Series | None:
+    """The row of ``frame`` selected in a single-row ``st.dataframe`` (its ``event``), or None."""
+    rows = event.selection.get("rows", []) if event else []
+    if rows and rows[0] < len(frame):
+        chosen: pd.Series = frame.iloc[rows[0]]
+        return chosen
+    return None

@@ -1,0 +1,38 @@
+"""The app's frame: page set-up, the database check, and the navigation between pages.
+
+``ess-nlp app`` (or ``streamlit run app.py``) runs ``ess_nlp/streamlit_app.py``, which calls
+:func:`main`. Each page is a script of ``pages/`` run by the navigation; it reads its state
+from widgets and query parameters (``?cahier=<id>``), asks ``cache.py`` for computed objects
+and hands them to its render functions; pieces pages share are in ``components/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from ess_nlp.app.components import auth, masking
+from ess_nlp.app.nav import PAGES
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> None:
+    # An emoji icon: the browser draws it (a data: URL); a ":material/…:" icon would be fetched
+    # from fonts.gstatic.com by the page, and the app is served offline.
+    st.set_page_config(page_title="ESS — cahiers d'espérance", page_icon="📖", layout="wide")
+    st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button: the app is not for deploying
+    pages = {
+        section: [
+            st.Page(
+                HERE / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.default
+            )
+            for spec in specs
+        ]
+        for section, specs in PAGES.items()
+    }
+    current = st.navigation(pages, position=auth.nav_position())
+    auth.gate()  # login when served to others (part 2: ess_nlp/app/components/auth.py); keeps the page asked for
+    masking.render_toggle()
+    current.run()

@@ -1,5 +1,0 @@
-"""Streamlit entry point (``ess-nlp app`` runs this file; ``app.py`` at the top level does the same)."""
-
-from ess_nlp.ui.app import main
-
-main()

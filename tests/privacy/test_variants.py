@@ -1,0 +1,130 @@
+"""The writings of personal data that a default mask must catch (issue 18's audit), and the words
+next to them that it must leave alone (issue 13): each case asserts the whole masked text."""
+
+from __future__ import annotations
+
+import pytest
+
+from ess_nlp.privacy import Masker, mask_text
+
+PHONES = [
+    "(+33) 6 55 44 33 22",
+    "+33 (0)6 55 44 33 22",
+    "+33 6 55 44 33 22",
+    "+33655443322",
+    "0033 6 55 44 33 22",
+    "06 55 44 33 22",
+    "06.55.44.33.22",
+    "06-55-44-33-22",
+    "0655443322",
+    "06 55 443 322",
+]
+
+EMAILS = [
+    "jean.moulin@exemple.fr",
+    "JEAN.MOULIN@EXEMPLE.FR",
+    "jean.moulin arobase exemple.fr",
+    "jean.moulin (at) exemple.fr",
+    "jean.moulin [at] exemple [dot] fr",
+    "jean.moulin(arobase)exemple.fr",
+    "jean.moulin @ exemple.fr",
+]
+
+
+@pytest.mark.parametrize("phone", PHONES)
+def test_phone_writings(phone: str) -> None:
+    assert mask_text(f"Tél. : {phone}, le matin.") == "Tél. : [téléphone], le matin."
+
+
+def test_two_phones_in_a_row() -> None:
+    assert mask_text("Tél : 06 55 44 33 22 / 07 11 22 33 44.") == "Tél : [téléphone] / [téléphone]."
+
+
+@pytest.mark.parametrize("email", EMAILS)
+def test_email_writings(email: str) -> None:
+    assert mask_text(f"Écrire à {email} pour s'inscrire.") == "Écrire à [courriel] pour s'inscrire."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # lower case and capitals
+        ("Contact : marie dupont, présidente.", "Contact : [personne], présidente."),
+        ("jean moulin et marie dupont ont signé.", "[personne] et [personne] ont signé."),
+        ("Contact : MARIE DUPONT, présidente.", "Contact : [personne], présidente."),
+        ("Responsable : DUPONT Marie", "Responsable : [personne]"),
+        # titles
+        ("Le Dr Jean Moulin a reçu les familles.", "Le Dr [personne] a reçu les familles."),
+        ("Le Docteur Jean Moulin a reçu les familles.", "Le Docteur [personne] a reçu les familles."),
+        ("M. Dupont a ouvert la séance.", "M. [personne] a ouvert la séance."),
+        ("Mme Bernard a ouvert la séance.", "Mme [personne] a ouvert la séance."),
+        ("Madame Sophie Martin a ouvert la séance.", "Madame [personne] a ouvert la séance."),
+        ("Monsieur DUPONT a ouvert la séance.", "Monsieur [personne] a ouvert la séance."),
+        ("Jardin prêté par M. et Mme Naud.", "Jardin prêté par M. et Mme [personne]."),
+        # a surname alone after the full name in the same text
+        (
+            "Marie Dupont préside l'association. Dupont rappelle que le projet avance.",
+            "[personne] préside l'association. [personne] rappelle que le projet avance.",
+        ),
+        (
+            "Nous avons rencontré Karim Benali. Selon BENALI, il faut agir.",
+            "Nous avons rencontré [personne]. Selon [personne], il faut agir.",
+        ),
+        # cues
+        ("Signé : Paul Durand", "Signé : [personne]"),
+        ("Cordialement,\nClaire Fontaine", "Cordialement,\n[personne]"),
+    ],
+)
+def test_person_variants(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Siège : 12 rue des Lilas, 75011 Paris", "Siège : [adresse], 75011 Paris"),
+        ("Siège : 12, rue de la Paix 75002 Paris", "Siège : [adresse] 75002 Paris"),
+        ("Siège : 3 bis avenue Victor Hugo 63300 Thiers", "Siège : [adresse] 63300 Thiers"),
+        ("Siège : 12 RUE DE LA PAIX 75002 PARIS", "Siège : [adresse] 75002 PARIS"),
+        ("Adresse : 5 chemin des Vignes, 84120 Pertuis", "Adresse : [adresse], 84120 Pertuis"),
+        ("Adresse : lieu-dit Les Granges 12000 Rodez", "Adresse : [adresse] 12000 Rodez"),
+        ("Adresse : BP 1234, 68000 Colmar", "Adresse : [adresse], 68000 Colmar"),
+        (
+            "Mail : 35 avenue Victor Hugo Carmel de Condom 32100 Condom",
+            "Mail : [adresse] Condom 32100 Condom",
+        ),
+        ("9 rue René et Émile Fage 19000 Tulle", "[adresse] 19000 Tulle"),
+        ("1 avenue Louise Michelet 33028, Bordeaux", "[adresse] 33028, Bordeaux"),
+    ],
+)
+def test_postal_address_variants(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salariés et bénévoles de Thiers se sont associés à France Active.",
+        "Salariés\n\nLes salariés de Thiers ont repris l'usine.",
+        "Active, l'association de Tours, travaille avec France Active Auvergne.",
+        "Une SCOP à Thiers, une SCIC à Lyon, une SARL et une EURL à Clermont-Ferrand.",
+        "La SARL Moulin Vert et la SCIC Bois Local travaillent à Saint-Étienne.",
+        "Les habitants de Marie-Galante et de Saint-Jean-de-Luz.",
+        "Le centre de santé de la rue du Docteur Jean Moulin ouvre le lundi.",
+        "Le lycée Marie Curie et l'école Jules Ferry accueillent les ateliers.",
+        "L'école Pierre et Marie Curie de Bailleul-sur-Thérain ouvre un jardin.",
+        "Collèges : Jean Lurçat à Sarcelles (95), Claude Monet à Argenteuil (95).",
+        "Monsieur le Maire et Madame la Préfète ont inauguré la halle.",
+        "la pierre angulaire du projet, une rose rouge, un jean bleu.",
+        "MAISON DE L'EMPLOI ET DE LA FORMATION DE THIERS",
+        "Conseillère Technique Evaluation des Politiques Sociales, Responsable Evaluation du dispositif.",
+    ],
+)
+def test_never_masked_variants(text: str) -> None:
+    assert mask_text(text) == text
+
+
+def test_kept_organisation_named_like_a_person() -> None:
+    masker = Masker(keep=["Association Marie Dupont"])
+    text = "L'Association Marie Dupont et Paul Durand, trésorier."
+    assert masker.mask(text) == "L'Association Marie Dupont et [personne], trésorier."
