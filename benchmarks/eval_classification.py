@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/eval_classification.py            # all figures
     .venv/bin/python benchmarks/eval_classification.py --skip-embeddings   # faster
     .venv/bin/python benchmarks/eval_classification.py --only sample --facet themes --blend-only
-        # the shipped blend's leave-one-cahier-out F1 and ECE on one facet (about 11 min)
+        # the shipped blend's leave-one-cahier-out F1 and ECE on one facet (1 to 4 min)
 
 Protocols (explicit seeds everywhere):
 1. Reference: TF-IDF word 1-2 grams + LogisticRegression(C=10, class_weight="balanced"), 5-fold
@@ -68,7 +68,7 @@ def main() -> int:
     parser.add_argument("--facet", choices=["domains", "themes"], nargs="*",
                         help="sample gold: only these facets (default both)")  # fmt: skip
     parser.add_argument("--blend-only", action="store_true",
-                        help="sample gold: only the shipped blend's leave-one-cahier-out figures (about 11 min a facet)")  # fmt: skip
+                        help="sample gold: only the shipped blend's leave-one-cahier-out figures (1 to 4 min a facet on 2 cores)")  # fmt: skip
     args = parser.parse_args()
     wanted = set(args.only or ["reference", "ours", "multilabel", "zeroshot", "blend", "cis", "pdcn", "sample"])
     warnings.filterwarnings("ignore", category=UserWarning)
