@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/eval_classification.py            # all figures
     .venv/bin/python benchmarks/eval_classification.py --skip-embeddings   # faster
+    .venv/bin/python benchmarks/eval_classification.py --only sample --facet themes --blend-only
+        # the shipped blend's leave-one-cahier-out F1 and ECE on one facet (1 to 4 min)
 
 Protocols (explicit seeds everywhere):
 1. Reference: TF-IDF word 1-2 grams + LogisticRegression(C=10, class_weight="balanced"), 5-fold
@@ -14,6 +16,11 @@ Protocols (explicit seeds everywhere):
    Débat report with themes and a proposals text.
 4. Zero-shot with ``benchmarks/taxonomies/grand_debat.yaml`` (names and descriptions only):
    macro-F1 on the single-theme reports (best label), micro/macro-F1 multi-label on all.
+   Blend (``--only blend``): ``train_model(blend=True)`` on Vrai Débat (taxonomy of its theme names)
+   and the Grand Débat single-theme reports, 5-fold CV.
+   CIS (``--only cis``): the 14 themes of La France s'Engage, zero-shot against a keyword baseline,
+   then retrained (5-fold CV) with the shipped small-data estimator, ``TextClassifier()`` and
+   ``TextClassifier`` with MiniLM embeddings, each alone and blended with the zero-shot scorer.
 5. Sample corpus gold (``corpus/gold/sample.jsonl``): domain and theme F1 and expected calibration
    error (ECE, ten bins) of the default
    estimator under leave-one-cahier-out (at threshold 0.5, and at the threshold ``train_model``
@@ -28,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import sys
@@ -54,16 +62,21 @@ def main() -> int:
     )
     parser.add_argument("--skip-embeddings", action="store_true", help="leave out the MiniLM variant")
     parser.add_argument(
-        "--only", choices=["reference", "ours", "multilabel", "zeroshot", "cis", "pdcn", "sample"], nargs="*"
+        "--only", choices=["reference", "ours", "multilabel", "zeroshot", "blend", "cis", "pdcn", "sample"],
+        nargs="*",
     )
+    parser.add_argument("--facet", choices=["domains", "themes"], nargs="*",
+                        help="sample gold: only these facets (default both)")  # fmt: skip
+    parser.add_argument("--blend-only", action="store_true",
+                        help="sample gold: only the shipped blend's leave-one-cahier-out figures (1 to 4 min a facet on 2 cores)")  # fmt: skip
     args = parser.parse_args()
-    wanted = set(args.only or ["reference", "ours", "multilabel", "zeroshot", "cis", "pdcn", "sample"])
+    wanted = set(args.only or ["reference", "ours", "multilabel", "zeroshot", "blend", "cis", "pdcn", "sample"])
     warnings.filterwarnings("ignore", category=UserWarning)
 
     t0 = time.time()
     if not SHARED.is_dir():
         print(f"SKIP real-data figures: {SHARED} is absent (it sits beside the project)")
-    elif wanted & {"reference", "ours", "multilabel", "zeroshot"}:
+    elif wanted & {"reference", "ours", "multilabel", "zeroshot", "blend"}:
         data = load_shared()
         if "reference" in wanted:
             reference(data)
@@ -73,12 +86,14 @@ def main() -> int:
             multilabel(data)
         if "zeroshot" in wanted:
             zeroshot(data)
+        if "blend" in wanted:
+            blend_single(data)
     if SHARED.is_dir() and "cis" in wanted:
         cis()
     if SHARED.is_dir() and "pdcn" in wanted:
         pdcn()
     if "sample" in wanted:
-        sample()
+        sample(facets=args.facet, blend_only=args.blend_only)
     print(f"total time {time.time() - t0:.0f} s")
     return 0
 
@@ -264,7 +279,41 @@ def zeroshot(data: dict[str, Any]) -> None:
     )
 
 
-def sample() -> None:
+def blend_single(data: dict[str, Any]) -> None:
+    """The blended model kind (``train_model(blend=True)``, default ``TextClassifier``) on the
+    single-label sets: Vrai Débat with a taxonomy of its nine theme names (nothing else), Grand
+    Débat with ``grand_debat.yaml`` made single-label. Figures: the cross-fitted out-of-fold
+    scores of ``train_model``'s 5-fold cross-validation (the blend never saw the text it scores)."""
+    import yaml
+
+    from ess_nlp.classify import TextClassifier
+    from ess_nlp.classify.data import FacetLabels, TrainingData
+    from ess_nlp.classify.train import train_model
+    from ess_nlp.taxonomy import parse_taxonomy
+
+    gd = yaml.safe_load(GD_TAXONOMY.read_text("utf-8"))
+    gd["facets"][0]["multi_label"] = False
+    names = sorted(set(data["vd_y"]))
+    vd = {"name": "vrai-debat", "facets": [{"id": "themes", "name": "Thèmes", "multi_label": False, "labels": [
+        {"id": f"v{k}", "name": name} for k, name in enumerate(names)]}]}  # fmt: skip
+    vd_ids = {name: f"v{k}" for k, name in enumerate(names)}
+    for name, spec, items, y in (
+        ("Vrai Débat (theme names only)", vd, data["vd_items"], [vd_ids[v] for v in data["vd_y"]]),
+        ("GD single-theme (grand_debat.yaml)", gd, data["gd_single_items"], list(data["gd_single_y"])),
+    ):
+        started = time.time()
+        taxonomy = parse_taxonomy(yaml.safe_dump(spec, allow_unicode=True), source=name)
+        labelled = FacetLabels("themes", "themes", [(label,) for label in y], False)
+        model = train_model(TrainingData(list(items), {"themes": labelled}, name, "-"), taxonomy,
+                            estimator=TextClassifier(random_state=SEED), seed=SEED, blend=True)  # fmt: skip
+        info = model.meta["facets"]["themes"]
+        show(f"blend (supervised + zero-shot), {name}, 5-fold CV, macro-F1", info["cv"]["macro_f1"], started,
+             f"(top-1 {info['cv']['accuracy']:.3f}, ECE {info['reliability']['ece']:.3f}; "
+             f"alone: supervised {info['blend_sources']['supervised_macro_f1']}, "
+             f"zero-shot {info['blend_sources']['zero_shot_macro_f1']})")  # fmt: skip
+
+
+def sample(facets: list[str] | None = None, *, blend_only: bool = False) -> None:
     from ess_nlp.classify import ClassificationModel
     from ess_nlp.classify.blend import indicator, reliability
     from ess_nlp.classify.evaluation import decide_all, label_metrics
@@ -281,7 +330,13 @@ def sample() -> None:
     print(f"sample corpus: {len(data)} gold cahiers read and split in {time.time() - started:.0f} s")
     zero = ClassificationModel(taxonomy)
     for facet_id, labelled in data.facets.items():
+        if facets and facet_id not in facets:
+            continue
         facet = taxonomy.facet(facet_id)
+        Y = indicator(labelled.labels, facet.label_ids)
+        if blend_only:
+            shipped_blend(data, taxonomy, facet_id, zero, Y)
+            continue
         started = time.time()
         texts = data.facet_texts(facet_id)
 
@@ -292,7 +347,6 @@ def sample() -> None:
         m = label_metrics(labelled.labels, tuned, facet.label_ids)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, tuned threshold, micro-F1", m["micro_f1"], started)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, tuned threshold, macro-F1", m["macro_f1"], started)
-        Y = indicator(labelled.labels, facet.label_ids)
         show(f"sample gold, leave-one-cahier-out, {facet_id}, supervised, ECE", reliability(oof, Y)["ece"], started)
         started = time.time()
         zproba = zero.predict_proba(texts, facet_id)
@@ -300,18 +354,27 @@ def sample() -> None:
         show(f"sample gold, zero-shot default taxonomy, {facet_id}, micro-F1", z["micro_f1"], started)
         show(f"sample gold, zero-shot default taxonomy, {facet_id}, macro-F1", z["macro_f1"], started)
         show(f"sample gold, zero-shot default taxonomy, {facet_id}, ECE", reliability(zproba, Y)["ece"], started)
-        started = time.time()
-        # The shipped recipe: the blend chosen by the inner cross-validation of each training set.
-        blended, decided = leave_one_out(data, taxonomy, facet_id, blend=True, zero_shot=zero.zero_shot)
-        m = label_metrics(labelled.labels, decided, facet.label_ids)
-        show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), micro-F1", m["micro_f1"], started)
-        show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), macro-F1", m["macro_f1"], started)
-        curve = reliability(blended, Y)
-        show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), ECE", curve["ece"], started,
-             "(target <= 0.08)")  # fmt: skip
-        print("    reliability (bin: n, mean score, observed): " + "; ".join(
-            f"{b['low']:.1f}-{b['high']:.1f}: {b['n']}, {b['mean_score']:.2f}, {b['observed']:.2f}" for b in curve["bins"]
-        ))  # fmt: skip
+        shipped_blend(data, taxonomy, facet_id, zero, Y)
+
+
+def shipped_blend(data: Any, taxonomy: Any, facet_id: str, zero: Any, Y: np.ndarray) -> None:
+    """The shipped recipe: the blend chosen by the inner cross-validation of each training set."""
+    from ess_nlp.classify.blend import reliability
+    from ess_nlp.classify.evaluation import label_metrics
+
+    labelled = data.facets[facet_id]
+    facet = taxonomy.facet(facet_id)
+    started = time.time()
+    blended, decided = leave_one_out(data, taxonomy, facet_id, blend=True, zero_shot=zero.zero_shot)
+    m = label_metrics(labelled.labels, decided, facet.label_ids)
+    show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), micro-F1", m["micro_f1"], started)
+    show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), macro-F1", m["macro_f1"], started)
+    curve = reliability(blended, Y)
+    show(f"sample gold, leave-one-cahier-out, {facet_id}, blend (shipped), ECE", curve["ece"], started,
+         "(target <= 0.08)")  # fmt: skip
+    print("    reliability (bin: n, mean score, observed): " + "; ".join(
+        f"{b['low']:.1f}-{b['high']:.1f}: {b['n']}, {b['mean_score']:.2f}, {b['observed']:.2f}" for b in curve["bins"]
+    ))  # fmt: skip
 
 
 def leave_one_out(data: Any, taxonomy: Any, facet_id: str, **options: Any) -> tuple[np.ndarray, list[list[str]]]:
@@ -417,12 +480,21 @@ def cis() -> None:
     zproba = zero.predict_proba(texts, "themes")
     report("zero-shot (names and descriptions only)", decide_all(zproba, facet, facet.threshold), zproba)
     data = TrainingData(texts, {"themes": FacetLabels("themes", "themes", gold, True)}, "cis", "-")
-    for name, blend in (("retrained, supervised", False), ("retrained, blend with zero-shot", True)):
+    from ess_nlp.classify import TextClassifier, TextFeatures
+
+    estimators = [
+        ("", small_data_estimator(SEED)),
+        (" [TextClassifier()]", TextClassifier(random_state=SEED)),
+        (" [+ MiniLM, --embeddings minilm]",
+         TextClassifier(features=TextFeatures(embeddings="minilm"), random_state=SEED)),
+    ]  # fmt: skip
+    for (label, estimator), (name, blend) in itertools.product(
+        estimators, (("retrained, supervised", False), ("retrained, blend with zero-shot", True))
+    ):
         started = time.time()
-        model = train_model(data, taxonomy, estimator=small_data_estimator(SEED), seed=SEED, blend=blend,
-                            zero_shot=zero)  # fmt: skip
+        model = train_model(data, taxonomy, estimator=estimator, seed=SEED, blend=blend, zero_shot=zero)
         cv = model.meta["facets"]["themes"]["cv"]
-        show(f"CIS {name}, 5-fold CV, macro-F1", cv["macro_f1"], started,
+        show(f"CIS {name}{label}, 5-fold CV, macro-F1", cv["macro_f1"], started,
              f"(micro {cv['micro_f1']:.3f}, threshold {model.threshold('themes')} chosen on the same folds; target >= 0.60)")  # fmt: skip
         if blend:
             curve = model.meta["facets"]["themes"]["reliability"]

@@ -37,7 +37,7 @@ from ess_nlp.classify._records import Evidence, Explanation, Prediction, Sentenc
 from ess_nlp.classify._text import LemmatizedText, with_lemmas
 from ess_nlp.classify.blend import Blend
 from ess_nlp.classify.estimator import TextClassifier
-from ess_nlp.classify.zeroshot import ZeroShotScorer
+from ess_nlp.classify.zeroshot import ZeroShotScorer, content_lemmas
 from ess_nlp.errors import ConfigError, ModelError
 from ess_nlp.taxonomy import Taxonomy, dump_taxonomy, load_taxonomy
 
@@ -254,7 +254,12 @@ class ClassificationModel:
         clf = self.classifiers[facet]
         if label not in [str(c) for c in clf.classes_]:
             return [Explanation() for _ in items]
-        terms = clf.term_contributions(items, label, top=top)
+        # Words that carry no meaning on their own (« parce », « m² », « de la ») also get
+        # weights; a reader is shown the content words only.
+        terms = [
+            [(term, weight) for term, weight in found if _readable(term)][:top]
+            for found in clf.term_contributions(items, label, top=top * 4)
+        ]
         # Sentence evidence: score each sentence of multi-sentence texts on its own.
         sentences = [
             (i, s) for i, item in enumerate(items) if len(item.sentences) > 1 for s in item.sentences
@@ -271,6 +276,12 @@ class ClassificationModel:
             ranked = sorted(best.get(i, []), key=lambda e: (-e.score, e.start))[:2]
             explanations.append(Explanation(tuple(Evidence(t, w) for t, w in found), tuple(ranked)))
         return explanations
+
+
+def _readable(term: str) -> bool:
+    """A lemma n-gram worth showing as evidence: every word of it is a content lemma."""
+    words = term.split()
+    return bool(words) and len(content_lemmas(term)) == len(words)
 
 
 # --- folders ---------------------------------------------------------------------------------

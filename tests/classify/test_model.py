@@ -152,3 +152,23 @@ def test_versions(tmp_path: Path, mini_taxonomy: Taxonomy) -> None:
         save_model(ClassificationModel(mini_taxonomy), tmp_path / "m" / version)
     assert latest_version("m", tmp_path) == tmp_path / "m" / "10"
     assert next_version("m", tmp_path) == "11"
+
+
+def test_explanations_show_content_words_only(
+    mini_taxonomy: Taxonomy, single_label_data: tuple[list[str], list[str]]
+) -> None:
+    texts, labels = single_label_data
+    # Every housing text also says « parce que » and « m² »: the classifier weighs them too.
+    texts = [
+        t + " Parce que 40 m² suffisent." if y == "logement" else t
+        for t, y in zip(texts, labels, strict=True)
+    ]
+    clf = TextClassifier(features=TextFeatures(char_ngrams=None), random_state=0).fit(texts, labels)
+    model = ClassificationModel(mini_taxonomy, {"sujets": clf})
+    text = "Parce que le loyer du logement de 40 m² augmente."
+    raw = [term for term, _ in clf.term_contributions([text], "logement", top=20)[0]]
+    assert {"parce", "m²"} & {w for term in raw for w in term.split()}  # the classifier does use them
+    [prediction] = model.predict([text], explain=True)
+    shown = [e.term for e in prediction.explanations["sujets"]["logement"].terms]
+    assert shown and "logement" in shown
+    assert not {"parce", "que", "m²", "40", "de"} & {w for term in shown for w in term.split()}
