@@ -28,7 +28,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d,
 from ess_nlp.classify.features import TextFeatures
 
 
-class TextClassifier(ClassifierMixin, BaseEstimator):
+class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # sklearn: untyped bases
     """Linear classifier over text features with probability scores.
 
     Parameters

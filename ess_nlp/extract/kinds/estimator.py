@@ -41,7 +41,7 @@ def _cue_string(text: Any) -> str:
     return " ".join(text.cues) if isinstance(text, CuedText) else ""
 
 
-class KindFeatures(TransformerMixin, BaseEstimator):
+class KindFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]  # sklearn: untyped bases
     """Sentences -> sparse features (see the module docstring).
 
     Parameters
@@ -129,7 +129,7 @@ class KindFeatures(TransformerMixin, BaseEstimator):
         return sparse.hstack(parts, format="csr")
 
 
-class SentenceKindClassifier(ClassifierMixin, BaseEstimator):
+class SentenceKindClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # sklearn: untyped bases
     """Sentences -> kinds (``proposal``, ``constat``, ``description``, ``other``).
 
     Parameters
