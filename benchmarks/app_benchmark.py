@@ -166,7 +166,7 @@ def scenarios(cahier: str, attempt: int) -> dict[str, list[Step]]:
 
     def page(name: str, **params: str) -> Callable[[object], bool]:
         def go(at: object) -> bool:
-            at.switch_page(name)  # type: ignore[attr-defined]
+            at.switch_page(f"app/pages/{name}")  # type: ignore[attr-defined]
             for key, value in params.items():
                 at.query_params[key] = value  # type: ignore[attr-defined]
             return True
