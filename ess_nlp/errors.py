@@ -52,6 +52,7 @@ _ERRNO_REASONS: dict[int, tuple[str, str]] = {
     errno.EIO: ("erreur d'entrée-sortie du disque", "vérifiez le disque (il est peut-être défectueux ou débranché)"),
     errno.ENOENT: ("fichier ou dossier introuvable", "vérifiez le chemin"),
     errno.ENOTDIR: ("un élément du chemin n'est pas un dossier", "vérifiez le chemin"),
+    errno.ELOOP: ("lien symbolique qui tourne en boucle", "corrigez ou retirez le lien"),
     errno.EISDIR: ("c'est un dossier", "indiquez un fichier"),
     errno.ENAMETOOLONG: ("nom trop long", "choisissez un chemin plus court"),
     errno.EMFILE: ("trop de fichiers ouverts", "relancez la commande"),

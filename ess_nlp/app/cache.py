@@ -12,11 +12,10 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
-from spacy.language import Language
 
 from ess_nlp.annotate import queue as queue
 from ess_nlp.nlp import DEFAULT_PIPELINE, load_pipeline
@@ -26,6 +25,9 @@ from ess_nlp.store import Store
 from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views import items as items_view
 from ess_nlp.store.views import search as search_view
+
+if TYPE_CHECKING:
+    from spacy.language import Language  # spaCy itself loads when a page first needs it
 
 Token = tuple[int, ...]
 

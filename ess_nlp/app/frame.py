@@ -13,7 +13,9 @@ from pathlib import Path
 import streamlit as st
 
 from ess_nlp.app.components import auth, masking
+from ess_nlp.app.components.common import md_escape
 from ess_nlp.app.nav import PAGES
+from ess_nlp.errors import ConfigError
 
 HERE = Path(__file__).resolve().parent
 
@@ -32,7 +34,10 @@ def main() -> None:
         ]
         for section, specs in PAGES.items()
     }
-    current = st.navigation(pages, position=auth.nav_position())
-    auth.gate()  # login when served to others (part 2: ess_nlp/app/components/auth.py); keeps the page asked for
-    masking.render_toggle()
-    current.run()
+    try:
+        current = st.navigation(pages, position=auth.nav_position())
+        auth.gate()  # login when served to others (ess_nlp/app/components/auth.py); keeps the page asked for
+        masking.render_toggle()
+        current.run()
+    except ConfigError as err:  # a mistyped ESS_NLP_* variable or settings file: one French sentence
+        st.error(md_escape(err))

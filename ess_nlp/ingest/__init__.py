@@ -49,7 +49,6 @@ naming the file and the reason.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import logging
 import os
@@ -57,7 +56,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ess_nlp.errors import ConfigError, IngestError
+from ess_nlp.errors import ConfigError, IngestError, system_reason
 from ess_nlp.ingest._build import Built, Note
 from ess_nlp.ingest._columns import (
     SIDECAR_SUFFIX,
@@ -216,13 +215,9 @@ def read_bytes(
 
 
 def _os_reason(exc: OSError) -> str:
-    if exc.errno in (errno.EACCES, errno.EPERM):
-        return "droits insuffisants"
-    if exc.errno == errno.ENAMETOOLONG:
-        return "nom trop long"
-    if exc.errno == errno.ELOOP:
-        return "lien symbolique qui tourne en boucle"
-    return f"erreur système {errno.errorcode.get(exc.errno or 0, exc.errno)}"
+    """The French reason of an operating-system error (:func:`ess_nlp.errors.system_reason`)."""
+    found = system_reason(exc)
+    return found[0] if found else str(exc)
 
 
 def _check_extension(filename: str, source: str) -> None:

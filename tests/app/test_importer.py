@@ -169,3 +169,13 @@ def test_every_step_of_the_import_has_a_french_label(tmp_path: Path, monkeypatch
         lines = list(run_steps(store, lambda label, done, total: labels.append(label)))
     assert lines and lines[0].startswith("Synthèses : ") and "syntheses" not in lines[0]
     assert set(labels) <= {"Synthèses"}
+
+
+@pytest.mark.parametrize(("name", "value"), [("ESS_NLP_APP_MAX_MB", "cinquante"), ("ESS_NLP_LIMITS", "max_seconds=-1")])
+def test_a_mistyped_setting_is_one_french_sentence_on_the_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    at = importer(tmp_path / "db.sqlite3", monkeypatch, **{name: value})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.error) == 1 and "invalide" in at.error[0].value
+    assert not at.get("file_uploader")  # nothing is imported with limits no one chose

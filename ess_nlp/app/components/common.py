@@ -36,6 +36,10 @@ def empty_db_message(path: Path) -> str:
     )
 
 
+def _import_link() -> None:
+    st.page_link(str(page_file("pages/importer.py")), label="Importer des fichiers", icon=":material/upload_file:")
+
+
 def require_corpus() -> tuple[str, cache.Token] | None:
     """``(db, token)`` when the database holds at least one cahier; otherwise explain what to do
     (in French, with a link to the import page) and return None."""
@@ -43,11 +47,7 @@ def require_corpus() -> tuple[str, cache.Token] | None:
     if not path.exists():
         st.info(missing_db_message(path),  # md: path escaped inside
         icon=":material/info:")
-        st.page_link(
-            str(page_file("pages/importer.py")),
-            label="Importer des fichiers",
-            icon=":material/upload_file:",
-        )
+        _import_link()
         return None
     db, token = cache.current()
     try:
@@ -59,11 +59,7 @@ def require_corpus() -> tuple[str, cache.Token] | None:
     if size.empty:
         st.info(empty_db_message(path),  # md: path escaped inside
         icon=":material/info:")
-        st.page_link(
-            str(page_file("pages/importer.py")),
-            label="Importer des fichiers",
-            icon=":material/upload_file:",
-        )
+        _import_link()
         return None
     return db, token
 

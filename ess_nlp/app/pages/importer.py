@@ -41,7 +41,7 @@ OUTCOMES = {
 
 
 def page() -> None:
-    limits = app_limits()
+    limits = app_limits()  # a mistyped limit is said by the frame (ess_nlp/app/frame.py)
     page_header(
         "Importer",
         "Déposez des cahiers : "
