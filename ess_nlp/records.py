@@ -20,6 +20,9 @@ LEVELS: tuple[Level, ...] = ("cahier", "section", "paragraph", "sentence")
 SectionKind = Literal["constat", "proposition", "initiative", "contexte", "autre"]
 SECTION_KINDS: tuple[SectionKind, ...] = ("constat", "proposition", "initiative", "contexte", "autre")
 
+NOT_FILLED = "(non renseigné)"
+"""What users read for a value a cahier does not give and nothing could find (its territory)."""
+
 
 @dataclass(frozen=True)
 class Page:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 
 from ess_nlp.privacy import Masker
 from ess_nlp.store import Store, views
+from ess_nlp.store.views.territories import territories_frame
 from ess_nlp.text import strip_accents
 
 __all__ = ["iramuteq_corpus", "sanitise_modality", "sanitise_name", "sanitise_text"]
@@ -93,6 +94,7 @@ def iramuteq_corpus(
     rows.sort(key=lambda r: (r["path"], r["ord"]))
     labels = _labels(store, [r["cahier_id"] or r["id"] for r in rows] + [r["id"] for r in rows])
     texts = [r["text"] for r in rows]
+    places = territories_frame(store).set_index("cahier").to_dict("index")
     if mask:
         masker = masker or Masker()
         masker.add_keep(
@@ -114,12 +116,15 @@ def iramuteq_corpus(
             variables.append(("theme", themes[0]))
             if len(themes) > 1:
                 variables.append(("themes", "_".join(themes)))
-        territory = meta.get("Commune") or str(meta.get("territory") or "").split(",")[0]
+        place = places.get(r["cahier_id"] or r["id"], {})
+        territory = place.get("commune") or place.get("departement") or place.get("region")
         if territory:
             variables.append(("territoire", str(territory)))
-        for key, name in (("Département", "departement"), ("Région", "region"), ("legal_form", "statut")):
-            if meta.get(key):
-                variables.append((name, str(meta[key])))
+        for key, name in (("departement", "departement"), ("region", "region")):  # current régions
+            if place.get(key):
+                variables.append((name, str(place[key])))
+        if meta.get("legal_form"):
+            variables.append(("statut", str(meta["legal_form"])))
         variables.append(("format", str(r["format"])))
         star = "**** " + " ".join(f"*{sanitise_name(k)}_{sanitise_modality(v)}" for k, v in variables)
         body = sanitise_text(text)

@@ -21,7 +21,13 @@ from ess_nlp.extract._context import sentences
 from ess_nlp.extract._resources import data_path, norm_name, read_jsonl
 from ess_nlp.extract.figures import find_figures, find_urls, repair_urls, url_host
 from ess_nlp.extract.initiatives import LEGAL_KEY, ORGS_KEY, PLACES_KEY
-from ess_nlp.extract.places import departements_in, place_index, postal_commune
+from ess_nlp.extract.places import (
+    departements_in,
+    place_index,
+    places_in_label,
+    postal_commune,
+    title_communes,
+)
 from ess_nlp.extract.records import Initiative, Place
 from ess_nlp.records import Unit
 
@@ -459,15 +465,9 @@ def _places(paras: list[tuple[Unit, Doc]], view: CahierView) -> tuple[Place, ...
             found.append((rank, unit.start + span.start_char, place))
     territory = view.cahier.metadata.get("territory") if view.cahier.metadata else None
     if territory:
-        found.extend((0, -1, p) for p in _places_in_label(territory))
+        found.extend((0, -1, p) for p in places_in_label(territory))
     if view.cahier.title:
-        for m in re.finditer(r"(?:\bà|\bau|\ben|\bde)\s+((?:Saint-|Sainte-|Le |La |Les )?[A-ZÀ-Ö][\w'’-]+)",
-                             view.cahier.title):
-            if index.area(m.group(1)) is not None:
-                continue
-            commune = index.resolve_commune(m.group(1), context)
-            if commune is not None:
-                found.append((1, view.cahier.start, commune))
+        found.extend((1, view.cahier.start, c) for c in title_communes(view.cahier.title, context))
     ordered = sorted(found, key=lambda t: (_LEVEL_ORDER.get(t[2].level, 3), t[0], t[1]))
     unique: dict[tuple[str, str], Place] = {}
     for _, _, place in ordered:
@@ -482,24 +482,6 @@ def _regions_in(view: CahierView) -> set[str]:
         for span in doc.spans.get(PLACES_KEY, [])
         if span.label_ == "region" and span.kb_id_
     }
-
-
-def _places_in_label(value: str) -> list[Place]:
-    index = place_index()
-    deps = departements_in(value)
-    places = []
-    for part in re.split(r"\s*[,;/()]\s*|\s+-\s+", value):
-        part = part.strip()
-        if not part or part.isdigit():
-            continue
-        area = index.area(part)
-        if area is not None:
-            places.append(Place(part, area.level, area.code))
-            continue
-        commune = index.resolve_commune(part, deps)
-        if commune is not None:
-            places.append(commune)
-    return places
 
 
 def _partners(paras: list[tuple[Unit, Doc]], groups: list[list[str]], name: str | None,

@@ -30,6 +30,7 @@ from ess_nlp.extract.kinds import component as _kinds
 from ess_nlp.extract.kinds.combine import apply_kinds
 from ess_nlp.extract.kinds.model import Decision, default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
+from ess_nlp.extract.territory import Territory, decide, text_mentions
 from ess_nlp.nlp import DEFAULT_PIPELINE, new_pipeline
 from ess_nlp.records import Unit
 from ess_nlp.segment import section_role
@@ -53,6 +54,8 @@ class Extraction:
     """French sentences about the document as a whole (one that is only a table of contents)."""
     measure: float | None = None
     """The score from which a proposal makes the document "propose a measure" (None: rules alone)."""
+    territories: tuple[tuple[str, Territory], ...] = ()
+    """Each cahier's territory by cahier id (:mod:`ess_nlp.extract.territory`)."""
 
     @property
     def proposes(self) -> bool:
@@ -191,7 +194,24 @@ def extraction_from(
     proposals = _proposal_records(paras, sentences, by_id)
     constats = _constat_records(paras, sentences, proposals)
     initiatives = _initiative_records(units, paras, proposals, constats)
-    return Extraction(tuple(proposals), tuple(constats), tuple(initiatives), _notes(units, paras), measure)
+    return Extraction(tuple(proposals), tuple(constats), tuple(initiatives), _notes(units, paras), measure,
+                      _territories(units, paras))
+
+
+def _cahier_name(cahier: Unit) -> str:
+    title = (cahier.title or "").strip()
+    return f"{cahier.source}, cahier « {title[:80]} »" if title else cahier.source
+
+
+def _territories(units: Sequence[Unit], paras: list[_Para]) -> tuple[tuple[str, Territory], ...]:
+    by_cahier: dict[str, list[tuple[Unit, Doc]]] = defaultdict(list)
+    for para in paras:
+        if para.unit.cahier and para.doc is not None and para.role != SOMMAIRE:
+            by_cahier[para.unit.cahier].append((para.unit, para.doc))
+    return tuple(
+        (c.id, decide(c.metadata, text_mentions(c, by_cahier.get(c.id, [])), name=_cahier_name(c)))
+        for c in units if c.level == "cahier"
+    )
 
 
 def _notes(units: Sequence[Unit], paras: list[_Para]) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ import functools
 import logging
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ess_nlp.extract._resources import load_rows, norm_name
 from ess_nlp.extract.records import Place
@@ -32,6 +32,8 @@ class _Area:
     region: str | None = None
     prefecture: str | None = None
     former_region: str | None = None
+    current: str | None = None
+    """For a région before 2016 (level region): the code of the current région it joined."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,27 @@ class PlaceIndex:
     regions: dict[str, _Area]
     communes: dict[str, tuple[str, ...]]
     prefectures: frozenset[str]
+    by_code: dict[str, _Area] = field(default_factory=dict)
+    """Départements by code, and current régions by code (key ``"region:<code>"``)."""
 
     def area(self, name: str) -> _Area | None:
         key = norm_name(name)
         key = re.sub(r"^(?:departement|region|dept|dpt)\s+(?:de |du |des |d )?(?:la |l )?", "", key)
         return self.departements.get(key) or self.regions.get(key)
+
+    def departement_by_code(self, code: str) -> _Area | None:
+        return self.by_code.get(code)
+
+    def current_region(self, region: str) -> _Area | None:
+        """The current région (2016 reform) for a région code or name, current or former:
+        "83" or "Auvergne" -> Auvergne-Rhône-Alpes (84); None when ``region`` is no région."""
+        area = self.by_code.get(f"region:{region}")
+        if area is None:
+            named = self.regions.get(norm_name(region))
+            if named is None:
+                return None
+            area = self.by_code.get(f"region:{named.current or named.code}")
+        return area
 
     def departements_of_region(self, code: str) -> set[str]:
         """Département codes of a région (current or former)."""
@@ -73,6 +91,11 @@ class PlaceIndex:
         return Place(name, "commune", None)
 
 
+def dep_of(commune_code: str) -> str:
+    """The département code of a commune's INSEE code ("59512" -> "59", "97411" -> "974")."""
+    return _dep_of(commune_code)
+
+
 def _dep_of(commune_code: str) -> str:
     return commune_code[:3] if commune_code.startswith("97") else commune_code[:2]
 
@@ -96,12 +119,17 @@ def place_index() -> PlaceIndex:
             if row.get("prefecture"):
                 prefectures.add(row["prefecture"])
         else:
-            regions[norm_name(row["name"])] = _Area("region", row["code"], row["name"])
-    by_code = {a.code: a for a in regions.values() if a.name}
+            current = row.get("current") if row.get("former") else None
+            regions[norm_name(row["name"])] = _Area("region", row["code"], row["name"], current=current)
+    by_code = {a.code: a for a in regions.values() if a.name and a.current is None}
     for alias, code in _ALIASES.items():
         if code in by_code and alias not in regions:
             regions[alias] = by_code[code]
-    return PlaceIndex(departements, regions, _load_communes(), frozenset(prefectures))
+    codes = {a.code: a for a in departements.values()} | {f"region:{c}": a for c, a in by_code.items()}
+    for area in regions.values():  # a former région's code leads to the current one
+        if area.current in by_code:
+            codes.setdefault(f"region:{area.code}", by_code[area.current])
+    return PlaceIndex(departements, regions, _load_communes(), frozenset(prefectures), codes)
 
 
 def _load_communes() -> dict[str, tuple[str, ...]]:
@@ -175,3 +203,45 @@ def postal_commune(line: str) -> Place | None:
                 if codes:
                     return index.resolve_commune(candidate, {dep})
     return None
+
+
+def places_in_label(value: str) -> list[Place]:
+    """The places a form field names, in its order: "Roubaix, Nord, Hauts-de-France",
+    "quartier de Villejean, Rennes (Ille-et-Vilaine)", "Auvergne". Homonymous communes are
+    settled by the départements the same field names."""
+    index = place_index()
+    deps = departements_in(value)
+    places = []
+    for part in re.split(r"\s*[,;/()]\s*|\s+-\s+", value):
+        part = part.strip()
+        if not part or part.isdigit():
+            continue
+        area = index.area(part)
+        if area is not None:
+            places.append(Place(part, area.level, area.code))
+            continue
+        commune = index.resolve_commune(part, deps)
+        if commune is not None:
+            places.append(commune)
+    return places
+
+
+_TITLE_PLACE = re.compile(r"(?:\bà|\bau|\ben|\bde)\s+((?:Saint-|Sainte-|Le |La |Les )?[A-ZÀ-Ö][\w'’-]+)")
+
+
+def title_communes(title: str, departements: Iterable[str] = ()) -> list[Place]:
+    """Communes a title names after "à", "au", "en" or "de" ("… à Grenoble", "… au Havre"), not
+    départements or régions of the same name; ``departements`` settle homonyms."""
+    index = place_index()
+    wanted = set(departements)
+    found = []
+    for m in _TITLE_PLACE.finditer(title):
+        name = m.group(1)
+        if index.area(name) is not None:
+            continue
+        commune = index.resolve_commune(name, wanted)
+        if commune is None and m.group(0).startswith("au"):
+            commune = index.resolve_commune(f"Le {name}", wanted)  # "au Havre": Le Havre
+        if commune is not None:
+            found.append(commune)
+    return found

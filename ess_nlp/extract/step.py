@@ -34,11 +34,17 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
         (row["id"], row["path"], row["sha256"])
         for row in store.conn.execute(
             "SELECT s.id, s.path, s.sha256 FROM sources s LEFT JOIN extracted_sources e ON e.source_id = s.id"
-            " WHERE e.source_id IS NULL OR e.sha256 != s.sha256 OR e.version != ? ORDER BY s.path",
+            " WHERE e.source_id IS NULL OR e.sha256 != s.sha256 OR e.version != ?"
+            # a cahier without its territory (a database from before migration 0011)
+            " OR EXISTS (SELECT 1 FROM units u LEFT JOIN cahier_territories t ON t.cahier_id = u.id"
+            "  WHERE u.source_id = s.id AND u.level = 'cahier' AND t.cahier_id IS NULL)"
+            " ORDER BY s.path",
             (version,),
         )
     ]
-    counts = {"sources": 0, "proposals": 0, "constats": 0, "initiatives": 0, "groups": 0, "notes": 0}
+    counts = {"sources": 0, "proposals": 0, "constats": 0, "initiatives": 0, "groups": 0, "notes": 0,
+              "territories": 0}
+    territory_notes: list[str] = []
     nlp = extraction_pipeline(model) if todo else None
     for done, (source_id, path, sha256) in enumerate(todo, start=1):
         units = list(store.units(source=path))
@@ -55,6 +61,8 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
         counts["constats"] += len(extraction.constats)
         counts["initiatives"] += len(extraction.initiatives)
         counts["notes"] += len(extraction.notes)
+        counts["territories"] += sum(t.filled for _, t in extraction.territories)
+        territory_notes.extend(t.note for _, t in extraction.territories if t.note)
         for note in extraction.notes:
             logger.warning("%s", note)
         if progress is not None:
@@ -69,6 +77,8 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
         f"{counts['groups']} groupe(s) de propositions proches"
         + (f" ; {counts['notes']} document(s) sans contenu exploitable (table des matières seule)"
            if counts["notes"] else "")
+        + (f" ; {counts['territories']} cahier(s) situé(s)" if todo else "")
+        + ("." + "".join(f" {note}" for note in territory_notes) if territory_notes else "")
     )
     return StepReport("extract", summary, counts)
 
@@ -96,6 +106,12 @@ def save_extraction(store: Store, source_id: int, unit_ids: list[str], extractio
             "INSERT INTO constats(id, unit_id, cahier_id, section_id, start, end, text, cue, kind_score)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_constat_row(c) for c in extraction.constats],
+        )
+        conn.executemany(
+            "INSERT OR REPLACE INTO cahier_territories(cahier_id, commune, commune_code, departement,"
+            " departement_code, region, region_code, origin, evidence, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(cahier, t.commune, t.commune_code, t.departement, t.departement_code, t.region, t.region_code,
+              t.origin, t.evidence, t.note) for cahier, t in extraction.territories],
         )
         conn.executemany(
             "INSERT INTO initiatives(id, unit_id, cahier_id, section_id, start, end, name, text, what, since,"

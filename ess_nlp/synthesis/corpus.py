@@ -189,11 +189,20 @@ def cahier_info(store: Store, cahier_ids: Iterable[str | None]) -> dict[str, Cah
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start : start + _CHUNK]
         rows = store.conn.execute(
-            f"SELECT id, title, metadata FROM units WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            "SELECT u.id, u.title, u.metadata, t.commune, t.departement, t.region FROM units u"
+            " LEFT JOIN cahier_territories t ON t.cahier_id = u.id"
+            f" WHERE u.id IN ({','.join('?' * len(chunk))})",
+            chunk,
         )
         for r in rows:
             meta = json.loads(r["metadata"] or "{}")
-            territory = str(meta.get("territory") or meta.get("Commune") or "")
+            # the stored territory (current région); the metadata's where extraction did not run
+            territory = ", ".join(x for x in (r["commune"], r["departement"], r["region"]) if x)
+            if r["region"] is None and meta:
+                from ess_nlp.extract.territory import decide
+
+                found = decide(meta, [])
+                territory = found.label if found.filled else ""
             out[r["id"]] = CahierInfo(str(r["title"] or ""), str(meta.get("organisation") or ""), territory)
     missing = [c for c, i in out.items() if not i.organisation]
     if missing:

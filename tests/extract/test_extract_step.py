@@ -79,3 +79,45 @@ def test_step_reextracts_a_changed_source(tmp_path, cahier: str) -> None:
         assert report.counts["sources"] == 1
         texts = [r[0] for r in store.conn.execute("SELECT text FROM proposals")]
         assert any("chaque région" in t for t in texts) and not any("chaque département" in t for t in texts)
+
+
+ABROAD = """Le Fournil solidaire : du pain et des emplois
+
+Territoire : Genève, Suisse
+
+Structure porteuse : Le Fournil solidaire (SCOP), 4 rue du Four, 86000 Poitiers.
+
+Présentation de l'initiative
+
+Le Fournil solidaire emploie 9 salariés et livre aussi des boulangeries à Lyon.
+
+Nos propositions
+
+1. Réduire la TVA sur le pain bio.
+"""
+
+
+def test_step_stores_each_cahiers_territory_and_reruns_keep_it(tmp_path, cahier: str) -> None:
+    with Store(tmp_path / "db.sqlite3") as store:
+        add(store, cahier, "a.txt")
+        add(store, ABROAD, "b.txt")
+        report = extract_step(store)
+        conn = store.conn
+        rows = {r["source"]: dict(r) for r in conn.execute(
+            "SELECT s.path AS source, t.* FROM cahier_territories t JOIN units u ON u.id = t.cahier_id"
+            " JOIN sources s ON s.id = u.source_id")}
+        assert rows["a.txt"]["commune_code"] == "79191" and rows["a.txt"]["region"] == "Nouvelle-Aquitaine"
+        assert rows["a.txt"]["origin"] == "text" and not rows["a.txt"]["note"]
+        # A metadata territory that is not in France: the text's is kept, and the report says so.
+        assert (rows["b.txt"]["commune"], rows["b.txt"]["origin"]) == ("Poitiers", "text")
+        assert report.counts["territories"] == 2
+        assert "b.txt, cahier « Le Fournil solidaire : du pain et des emplois » : le territoire indiqué" in report.summary
+        assert "(« Genève, Suisse ») n'est pas un lieu français" in report.summary
+        # A re-run with nothing new keeps every territory.
+        again = extract_step(store)
+        assert again.counts["sources"] == 0
+        assert conn.execute("SELECT count(*) FROM cahier_territories").fetchone()[0] == 2
+        # A database from before the territories (no row for a cahier) gets them on the next run.
+        conn.execute("DELETE FROM cahier_territories WHERE commune = 'Poitiers'")
+        assert extract_step(store).counts["sources"] == 1
+        assert conn.execute("SELECT count(*) FROM cahier_territories").fetchone()[0] == 2

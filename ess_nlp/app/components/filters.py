@@ -1,5 +1,5 @@
-"""Filter widgets several pages share (domains and themes by their taxonomy names) and the row a
-person selected in a table."""
+"""Filter widgets several pages share (domains and themes by their taxonomy names, territories by
+région, département and commune) and the row a person selected in a table."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.store.views import names as label_names_view
+from ess_nlp.store.views import territories as territories_view
 
 
 def label_filter(target: DeltaGenerator, facet: str, *, key: str) -> list[str]:
@@ -19,6 +20,22 @@ def label_filter(target: DeltaGenerator, facet: str, *, key: str) -> list[str]:
     title = {"domains": "Domaines", "themes": "Thèmes de travail"}.get(facet, facet)
     chosen: list[str] = target.multiselect(
         md_escape(title), list(names), format_func=lambda x: names.get(x, x), placeholder="Tous", key=key
+    )
+    return chosen
+
+
+def territory_filter(target: DeltaGenerator, frame: pd.DataFrame, *, key: str) -> list[str]:
+    """A multiselect « Territoires » over the cahiers' territories in ``frame`` (current régions,
+    their départements and communes, "(non renseigné)"), each with its number of rows; apply the
+    choice with :func:`~ess_nlp.store.views.territories.filter_territories`. Nothing chosen
+    means all."""
+    options = territories_view.territory_options(frame) if "territory" in frame.columns else {}
+    chosen: list[str] = target.multiselect(
+        "Territoires",
+        list(options),
+        format_func=lambda x: options.get(x, x),
+        placeholder="Tous",
+        key=key,
     )
     return chosen
 

@@ -15,11 +15,12 @@ from ess_nlp.app import cache
 from ess_nlp.app.components import actions
 from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import fr_int, md_escape, md_quote, page_header, require_corpus
-from ess_nlp.app.components.filters import label_filter
+from ess_nlp.app.components.filters import label_filter, territory_filter
 from ess_nlp.app.components.synthesis_actions import units_frame
 from ess_nlp.app.nav import link_to_cahier, reader_url
 from ess_nlp.errors import EssNlpError
 from ess_nlp.store.views import corpus as corpus_view
+from ess_nlp.store.views.territories import filter_territories
 
 if TYPE_CHECKING:
     from ess_nlp.topics import TopicResult
@@ -51,12 +52,7 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     cols = st.columns(5)
     domain = label_filter(cols[0], "domains", key="explorer_domains")
     theme = label_filter(cols[1], "themes", key="explorer_themes")
-    territory = cols[2].multiselect(
-        "Territoires",
-        sorted(t for t in set(cahiers["territory"]) if t),
-        placeholder="Tous",
-        key="explorer_territories",
-    )
+    territory = territory_filter(cols[2], cahiers, key="explorer_territories")
     forms = cols[3].multiselect(
         "Type d'organisation",
         sorted(f for f in set(cahiers["legal_form"]) if f),
@@ -73,8 +69,7 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     if theme:
         keep = {c for t in theme for c in corpus_view.cahiers_in_cell(labels, None, t)}
         out = out[out["id"].isin(keep)]
-    if territory:
-        out = out[out["territory"].isin(territory)]
+    out = filter_territories(out, territory)
     if forms:
         out = out[out["legal_form"].isin(forms)]
     if sources:

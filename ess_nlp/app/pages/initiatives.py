@@ -12,9 +12,10 @@ from ess_nlp.app import cache
 from ess_nlp.app.components import actions, masking
 from ess_nlp.app.components.common import fr_int, md_escape, md_quote, page_header, require_corpus
 from ess_nlp.app.components.export import csv_bytes
-from ess_nlp.app.components.filters import label_filter, selected_row
+from ess_nlp.app.components.filters import label_filter, selected_row, territory_filter
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.store.views import corpus as corpus_view
+from ess_nlp.store.views.territories import filter_territories
 from ess_nlp.text import fold_with_map
 
 COLUMNS = {
@@ -89,6 +90,7 @@ def render_filters(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     place = cols[2].multiselect("Lieu", places, placeholder="Tous", key="initiatives_places")
     with_figures = cols[3].toggle("Avec des chiffres", value=False, key="initiatives_figures")
     domain = label_filter(st.container(), "domains", key="initiatives_domains")
+    territory = territory_filter(st.container(), table, key="initiatives_territories")
     out = table
     if words.strip():
         needle = fold_with_map(words.strip())[0]
@@ -102,6 +104,7 @@ def render_filters(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     if domain:
         by_cahier = corpus_view.labels_wide(labels, "domains")
         out = out[[bool(set(by_cahier.get(c, [])) & set(domain)) for c in out["cahier"]]]
+    out = filter_territories(out, territory)
     return out.reset_index(drop=True)
 
 

@@ -19,6 +19,7 @@ from ess_nlp.app.components.common import (
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views import names as label_names_view
+from ess_nlp.store.views import territories as territories_view
 
 MAX_LISTED = 40
 
@@ -222,12 +223,7 @@ def render_counts(
     st.plotly_chart(charts.count_bars(frame, label_col, "cahiers", names), key=key, width="stretch")
 
 
-TERRITORY_LEVELS = {
-    "region": "Région",
-    "departement": "Département",
-    "commune": "Commune",
-    "territory": "Tel qu'écrit",
-}
+TERRITORY_LEVELS = territories_view.LEVELS  # current régions (2016), départements, communes
 
 
 def render_territories(cahiers: pd.DataFrame) -> None:
@@ -238,10 +234,10 @@ def render_territories(cahiers: pd.DataFrame) -> None:
         horizontal=True,
         key="overview_territory_level",
     )
-    territory = cahiers[level].replace("", "(non renseigné)")
+    territory = cahiers[level].replace("", territories_view.NOT_FILLED)
     counts = territory.value_counts().rename_axis("territoire").reset_index(name="cahiers")
-    if (counts["territoire"] == "(non renseigné)").all():
-        st.info("Aucun cahier ne précise son territoire dans un champ « Commune : » ou « Territoire : ».")
+    if (counts["territoire"] == territories_view.NOT_FILLED).all():
+        st.info("Aucun cahier ne donne son territoire, ni dans ses métadonnées ni dans son texte.")
         return
     st.plotly_chart(
         charts.count_bars(counts.head(30), "territoire", "cahiers"),

@@ -12,9 +12,10 @@ from ess_nlp.app import cache
 from ess_nlp.app.components import actions, masking
 from ess_nlp.app.components.common import fr_int, md_quote, page_header, require_corpus
 from ess_nlp.app.components.export import csv_bytes
-from ess_nlp.app.components.filters import label_filter, selected_row
+from ess_nlp.app.components.filters import label_filter, selected_row, territory_filter
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.store.views import corpus as corpus_view
+from ess_nlp.store.views.territories import filter_territories
 from ess_nlp.text import fold_with_map
 
 
@@ -66,6 +67,7 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
     words = cols[0].text_input("Contient", key="proposals_contains", placeholder="ex. : commande publique")
     domain = label_filter(cols[1], "domains", key="proposals_domains")
     theme = label_filter(cols[2], "themes", key="proposals_themes")
+    territory = territory_filter(st.container(), table, key="proposals_territories")
     top = int(table["group_cahiers"].max()) if not table.empty else 1
     at_least = cols[3].number_input(
         "Proposée par au moins N cahiers",
@@ -84,6 +86,7 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
         out = out[[bool(set(t) & set(theme)) for t in out["themes"]]]
     if at_least > 1:
         out = out[out["group_cahiers"] >= at_least]
+    out = filter_territories(out, territory)
     # Proposals several cahiers make come first (then in source order).
     out = out.sort_values("group_cahiers", ascending=False, kind="stable")
     return out.reset_index(drop=True)

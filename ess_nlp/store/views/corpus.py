@@ -19,6 +19,7 @@ import pandas as pd
 from ess_nlp.records import Unit
 from ess_nlp.store import Store
 from ess_nlp.store.views import labels as label_rule
+from ess_nlp.store.views.territories import territories_frame
 
 __all__ = [
     "CorpusSize",
@@ -93,18 +94,16 @@ def sources_frame(store: Store) -> pd.DataFrame:
 
 
 def cahiers_frame(store: Store) -> pd.DataFrame:
-    """One row per cahier: id, title, source, format, page, organisation, legal form, territory,
-    the domain written in the cahier (form field), sections, sentences, words."""
+    """One row per cahier: id, title, source, format, page, organisation, legal form, the domain
+    written in the cahier (form field), its territory (the columns of
+    :data:`~ess_nlp.store.views.territories.TERRITORY_COLUMNS`: commune, département and current
+    région with their INSEE codes), sections, sentences, words."""
     frame = query_frame(
         store.conn,
         "SELECT u.id, coalesce(u.title, '') AS title, s.path AS source, s.format, u.page,"
         " coalesce(json_extract(u.metadata, '$.organisation'), '') AS organisation,"
         " coalesce(json_extract(u.metadata, '$.legal_form'), '') AS legal_form,"
-        " coalesce(json_extract(u.metadata, '$.territory'), '') AS territory,"
         " coalesce(json_extract(u.metadata, '$.domain'), '') AS domain_field,"
-        " coalesce(json_extract(u.metadata, '$.Commune'), '') AS commune,"
-        " coalesce(json_extract(u.metadata, '$.\"Département\"'), '') AS departement,"
-        " coalesce(json_extract(u.metadata, '$.\"Région\"'), '') AS region,"
         " u.end - u.start AS chars"
         " FROM units u JOIN sources s ON s.id = u.source_id"
         " WHERE u.level = 'cahier' ORDER BY s.path, u.ord",
@@ -118,42 +117,8 @@ def cahiers_frame(store: Store) -> pd.DataFrame:
     for column in ("sections", "sentences"):
         frame[column] = frame[column].fillna(0).astype(int)
     frame["title"] = [t or f"(sans titre) {i}" for t, i in zip(frame["title"], frame["id"], strict=True)]
-    # "Commune, Département, Région" written in one field fills the missing levels.
-    for i, territory in enumerate(frame["territory"]):
-        parts = [p.strip() for p in str(territory).split(",")]
-        if len(parts) == 3:
-            for column, value in zip(("commune", "departement", "region"), parts, strict=True):
-                if not frame.at[i, column]:
-                    frame.at[i, column] = value
-    _fill_places_from_initiatives(store, frame)
-    return frame
-
-
-def _fill_places_from_initiatives(store: Store, frame: pd.DataFrame) -> None:
-    """Cahiers that name no territory in a form field take the first place of each level named
-    in their initiative cards (extraction)."""
-    if not extraction_available(store) or frame.empty:
-        return
-    missing = frame["territory"] == ""
-    if not missing.any():
-        return
-    found: dict[str, dict[str, str]] = {}
-    for cahier, places in store.conn.execute("SELECT cahier_id, places FROM initiatives ORDER BY start"):
-        for place in json.loads(places or "[]"):
-            level = {"commune": "commune", "departement": "departement", "region": "region"}.get(
-                place.get("level")
-            )
-            if level and place.get("name"):
-                found.setdefault(cahier, {}).setdefault(level, place["name"])
-    for i in frame.index[missing]:
-        places = found.get(str(frame.at[i, "id"]), {})
-        for column, value in places.items():
-            if not frame.at[i, column]:
-                frame.at[i, column] = value
-        if places:
-            frame.at[i, "territory"] = ", ".join(
-                places[k] for k in ("commune", "departement", "region") if k in places
-            )
+    places = territories_frame(store).rename(columns={"cahier": "id"})
+    return frame.merge(places, on="id", how="left")
 
 
 def cahier_units(store: Store, cahier: str) -> list[Unit]:

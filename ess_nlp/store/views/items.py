@@ -10,6 +10,7 @@ import pandas as pd
 
 from ess_nlp.store import Store
 from ess_nlp.store.views.corpus import extraction_available, query_frame
+from ess_nlp.store.views.territories import territories_frame
 from ess_nlp.text import fold
 
 __all__ = [
@@ -90,7 +91,8 @@ def items_frame(store: Store, kind: str, *, cahier: str | None = None) -> pd.Dat
 
 def proposals_table(store: Store) -> pd.DataFrame:
     """Every proposal with its cahier and near-duplicate group: ``id, text, number, cahier,
-    cahier_title, organisation, territory, source, unit, group_id, group_label, group_cahiers``."""
+    cahier_title, organisation, territory, source, unit, group_id, group_label, group_cahiers``, and
+    the cahier's territory columns (:data:`~ess_nlp.store.views.territories.TERRITORY_COLUMNS`)."""
     base = items_frame(store, "proposal")
     conn = store.conn
     if not base.empty:
@@ -112,10 +114,10 @@ def _with_cahier_columns(store: Store, frame: pd.DataFrame) -> pd.DataFrame:
     info = query_frame(
         store.conn,
         "SELECT id AS cahier, coalesce(title, '') AS cahier_title,"
-        " coalesce(json_extract(metadata, '$.organisation'), '') AS organisation,"
-        " coalesce(json_extract(metadata, '$.territory'), '') AS territory"
+        " coalesce(json_extract(metadata, '$.organisation'), '') AS organisation"
         " FROM units WHERE level = 'cahier'",
     )
+    info = info.merge(territories_frame(store), on="cahier", how="left")
     return frame.merge(info, on="cahier", how="left")
 
 
