@@ -112,3 +112,9 @@ def test_document_round_trip(tmp_path):
         store.add_document(doc, make_units(doc))
         assert store.document("a.txt") == doc
         assert store.document("absent.txt") is None
+
+
+def test_shipped_migrations_are_numbered_once_each_without_gaps():
+    """Two branches adding the same number would make the runner apply one file and skip the other."""
+    versions = [version for version, _, _ in available_migrations()]
+    assert versions == list(range(1, len(versions) + 1)), versions
