@@ -60,6 +60,14 @@ def scores(groups: list[DuplicateGroup], rows: list[dict[str, str]], split: str)
     return {"precision": p, "recall": r_, "f1": f, "pairs": tp + fp + fn}
 
 
+def digest(groups: list[DuplicateGroup]) -> str:
+    """A short fingerprint of the groups (compare runs with OPENBLAS_CORETYPE set and unset)."""
+    import hashlib
+
+    text = "\n".join(",".join(g.members) + ":" + ",".join(f"{s:.4f}" for s in g.similarities) for g in groups)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
 def line(name: str, sc: dict[str, float]) -> str:
     return f"P {sc['precision']:.3f}  R {sc['recall']:.3f}  F1 {sc['f1']:.3f}  ({name})"
 
@@ -100,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     after = groups_from_similarity(semantic, pool, owners, threshold=SEMANTIC_THRESHOLD)
     print(f"threshold picked on dev (best F1 with P >= {MIN_DEV_PRECISION}): {chosen:.2f}; "
           f"shipped: {SEMANTIC_THRESHOLD:.2f}")
+    print(f"groups: before {len(before)} (fingerprint {digest(before)}), after {len(after)} "
+          f"(fingerprint {digest(after)})")
     for split in ("dev", "test"):
         print(f"[{split}] before  " + line(f"lexical, threshold {LEXICAL_THRESHOLD:.2f}", scores(before, rows, split)))
         print(f"[{split}] after   " + line(f"semantic, threshold {SEMANTIC_THRESHOLD:.2f}", scores(after, rows, split)))
