@@ -14,7 +14,8 @@ import logging
 from collections.abc import Callable, Iterator
 
 from ess_nlp.extract._run import DEFAULT_MODEL, Extraction, extract_units, extraction_pipeline
-from ess_nlp.extract.duplicates import DEFAULT_THRESHOLD, group_duplicates
+from ess_nlp.extract.duplicates import DEFAULT_METHOD, Method, group_duplicates
+from ess_nlp.extract.group_edits import StoredGroup, replay_edits, write_groups
 from ess_nlp.extract.kinds.model import default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
 from ess_nlp.steps import StepReport
@@ -142,23 +143,17 @@ def _initiative_row(i: Initiative) -> tuple[object, ...]:
     )
 
 
-def rebuild_duplicate_groups(store: Store, *, threshold: float = DEFAULT_THRESHOLD) -> int:
-    """Recompute the groups of near-duplicate proposals over every stored proposal."""
+def rebuild_duplicate_groups(store: Store, *, threshold: float | None = None, method: Method = DEFAULT_METHOD) -> int:
+    """Recompute the groups of proposals making the same demand over every stored proposal,
+    then replay people's « fusionner / séparer » edits (:mod:`ess_nlp.extract.group_edits`)."""
     rows = store.conn.execute(
         "SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id"
     ).fetchall()
-    groups = group_duplicates([(r["id"], r["text"], r["cahier_id"]) for r in rows], threshold=threshold)
-    texts = {r["id"]: r["text"] for r in rows}
-    with store.transaction() as conn:
-        conn.execute("DELETE FROM duplicate_groups")
-        for group in groups:
-            cursor = conn.execute(
-                "INSERT INTO duplicate_groups(label, size, cahiers) VALUES (?, ?, ?)",
-                (texts[group.centre], len(group.members), group.cahiers),
-            )
-            conn.executemany(
-                "INSERT INTO duplicate_members(group_id, proposal_id, similarity) VALUES (?, ?, ?)",
-                [(cursor.lastrowid, m, s) for m, s in zip(group.members, group.similarities, strict=True)],
-            )
-    logger.info("%d groups of near-duplicate proposals", len(groups))
-    return len(groups)
+    groups = group_duplicates([(r["id"], r["text"], r["cahier_id"]) for r in rows], threshold=threshold,
+                              method=method)
+    automatic = [StoredGroup(list(g.members), list(g.similarities)) for g in groups]
+    known = {r[0] for r in store.conn.execute("SELECT id FROM proposals")}
+    edits = store.conn.execute("SELECT action, proposal_id, other_id FROM duplicate_edits ORDER BY id").fetchall()
+    written = write_groups(store, replay_edits(automatic, edits, known))
+    logger.info("%d groups of proposals making the same demand (%d edits replayed)", written, len(edits))
+    return written

@@ -1,5 +1,12 @@
 """The draft a synthesis starts from: the strongest constats, the proposal groups ranked by
-how many cahiers carry them, and the initiatives with the richest cards.
+relevance to the scope then by how many cahiers carry them, and the initiatives with the
+richest cards.
+
+Proposals (issue 16): a group's relevance is the best, over its in-scope members, of the mean
+of the scope's score of the passage (its unit or section) and of its cahier; groups are ranked
+by relevance (to one decimal), then by the number of cahiers carrying them; at most
+``per_cahier`` items come from one cahier and ``per_territory`` from one territory, so the
+draft spans the field. Each proposal item's ``note`` says in French why it was chosen.
 
 « Nous constatons » takes findings: a constat the sentence-kind model reads as a description of
 activity ("Sa mission est de…", "L'association accompagne 40 familles") rather than a finding is
@@ -15,6 +22,7 @@ every item already carries its citations.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from ess_nlp.access import User
@@ -35,6 +43,7 @@ class DraftLimits:
     proposals: int = 12
     initiatives: int = 5
     per_cahier: int = 2
+    per_territory: int = 4
     min_constat_score: float = 0.3
     """A constat whose sentence-kind score of "constat" is below this is a description, not a
     finding (constats extracted without the model have no score and are kept)."""
@@ -102,6 +111,49 @@ def _capped(ranked: list[Candidate], limit: int, per_cahier: int) -> list[Candid
     return kept
 
 
+def _ranked_proposals(
+    store: Store,
+    proposals: list[Candidate],
+    children_of: dict[str, list[Candidate]],
+    relevance: Callable[[Candidate], tuple[float, float, float]],
+    scope: Scope,
+    limits: DraftLimits,
+) -> list[Item]:
+    """Proposal items ranked by relevance then convergence, capped per cahier and territory."""
+    in_scope = {c.id for c in proposals}
+    scored = []
+    for group in proposal_groups(store, proposals):
+        best = max((relevance(m) for m in group.members if m.id in in_scope), default=(0.0, 0.0, 0.0))
+        scored.append((best, group))
+    scored.sort(key=lambda x: (-round(x[0][0], 1), -x[1].cahiers))  # stable: ties keep proposal_groups' order
+    items: list[Item] = []
+    by_cahier: Counter[str] = Counter()
+    by_territory: Counter[str] = Counter()
+    for (rel, passage, cahier_score), group in scored:
+        centre = group.centre
+        key = centre.citation.cahier or centre.citation.source
+        territory = centre.citation.territory
+        if by_cahier[key] >= limits.per_cahier or (territory and by_territory[territory] >= limits.per_territory):
+            continue
+        by_cahier[key] += 1
+        if territory:
+            by_territory[territory] += 1
+        citations = [centre.citation] + [m.citation for m in group.members if m.id != centre.id]
+        organisations = {m.citation.organisation or m.citation.cahier or m.citation.source for m in group.members}
+        where = sorted({m.citation.territory for m in group.members if m.citation.territory})
+        note = (
+            f"Retenue pour sa pertinence {rel:.2f} pour « {scope.label or scope.value} » (passage {passage:.2f}, "
+            f"cahier {cahier_score:.2f}) ; portée par {group.cahiers} cahier(s) et {len(organisations)} "
+            f"organisation(s)" + (f" ; territoire(s) : {', '.join(where[:4])}" if where else "") + "."
+        )
+        item = replace(candidate_item(centre, citations=citations), note=note)
+        kids = tuple(candidate_item(k) for k in children_of.get(centre.id, []))
+        items.append(replace(item, children=kids) if kids else item)
+        if len(items) >= limits.proposals:
+            break
+    return items
+
+
 def draft_synthesis(store: Store, scope: Scope, *, limits: DraftLimits | None = None) -> Synthesis:
     """A draft synthesis for ``scope`` from what the store holds (see module docstring)."""
     limits = limits or DraftLimits()
@@ -115,6 +167,15 @@ def draft_synthesis(store: Store, scope: Scope, *, limits: DraftLimits | None = 
         s = selection.scores
         return max(s.get(c.citation.unit, 0.0), s.get(c.section or "", 0.0), s.get(c.citation.cahier or "", 0.0))
 
+    def proposal_relevance(c: Candidate) -> tuple[float, float, float]:
+        """``(relevance, passage score, cahier score)`` of a proposal for the scope."""
+        s = selection.scores
+        passage = max(s.get(c.citation.unit, 0.0), s.get(c.section or "", 0.0))
+        cahier = s.get(c.citation.cahier or "", 0.0)
+        if c.citation.cahier in selection.cahiers and not s:
+            cahier = 1.0
+        return (passage + cahier) / 2, passage, cahier
+
     constats = [c for c in candidates(store, "constat", selection)
                 if c.kind_score is None or c.kind_score >= limits.min_constat_score]
     ranked = sorted(
@@ -127,19 +188,7 @@ def draft_synthesis(store: Store, scope: Scope, *, limits: DraftLimits | None = 
     for c in proposals:
         if c.parent is not None:
             children_of.setdefault(c.parent, []).append(c)
-    proposal_items: list[Item] = []
-    used: Counter[str] = Counter()
-    for group in proposal_groups(store, proposals):
-        key = group.centre.citation.cahier or group.centre.citation.source
-        if group.cahiers == 1 and used[key] >= limits.per_cahier:
-            continue
-        used[key] += 1
-        citations = [group.centre.citation] + [m.citation for m in group.members if m.id != group.centre.id]
-        item = candidate_item(group.centre, citations=citations)
-        kids = tuple(candidate_item(k) for k in children_of.get(group.centre.id, []))
-        proposal_items.append(replace(item, children=kids) if kids else item)
-        if len(proposal_items) >= limits.proposals:
-            break
+    proposal_items = _ranked_proposals(store, proposals, children_of, proposal_relevance, scope, limits)
 
     initiatives = candidates(store, "initiative", selection)
     ranked_init = sorted(initiatives, key=lambda c: (-c.richness, c.citation.source, c.citation.start))

@@ -59,3 +59,45 @@ def test_similarity_by_blocks_equals_the_whole_matrix(monkeypatch) -> None:
     assert (whole > 0).sum() > len(texts)  # some pairs are similar beyond the diagonal
     assert abs(whole - blocked).max() < 1e-6
     assert whole[whole > 0].min() >= 0.3
+
+
+def test_a_group_is_named_by_its_most_central_member() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from ess_nlp.extract.duplicates import groups_from_similarity
+
+    # "hub" has the most neighbours (it becomes the star's centre), but "mid" is the closest to
+    # every other member: the group is named by "mid".
+    ids = ["hub", "mid", "x", "y"]
+    sim = np.array([[1.0, 0.9, 0.5, 0.5], [0.9, 1.0, 0.95, 0.95], [0.5, 0.95, 1.0, 0.0], [0.5, 0.95, 0.0, 1.0]])
+    sim[0, 1:] = sim[1:, 0] = [0.9, 0.6, 0.6]
+    sim[1, 2:] = sim[2:, 1] = [0.95, 0.95]
+    matrix = sparse.csr_matrix(sim)
+    [group] = groups_from_similarity(matrix, ids, ["a", "b", "c", "d"], threshold=0.55)
+    assert group.centre == "mid" and group.members[0] == "mid" and set(group.members) == set(ids)
+    assert group.similarities[0] == 1.0 and group.cahiers == 4
+
+
+def test_semantic_similarity_is_the_rounded_mean_of_words_and_meaning(monkeypatch) -> None:
+    import numpy as np
+
+    from ess_nlp.extract import duplicates
+
+    texts = [
+        "Réduire le nombre de parlementaires.",
+        "Diminuer le nombre de députés et de sénateurs.",
+        "Rendre les transports en commun gratuits.",
+        "Planter des haies dans les exploitations agricoles.",
+        "Supprimer le Sénat.",
+        "Baisser la TVA sur les produits de première nécessité.",
+    ]
+    lexical = duplicates.similarity_matrix(texts).toarray().astype(np.float64)
+    meaning = duplicates.meaning_vectors(texts)
+    assert meaning is not None and meaning.shape == (len(texts), 300)
+    semantic = duplicates.similarity_matrix(texts, method="semantic").toarray()
+    expected = np.round((lexical + np.clip(meaning.astype(np.float64) @ meaning.T, 0, 1)) / 2, duplicates.DECIMALS)
+    assert np.abs(semantic - expected).max() < 2e-4
+    assert semantic[0].argsort()[-2] == 1  # "députés et sénateurs" is the closest to "parlementaires"
+    monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 2 * len(texts))
+    assert np.array_equal(duplicates.similarity_matrix(texts, method="semantic").toarray(), semantic)

@@ -13,6 +13,7 @@ from ess_nlp.app.components import actions, masking
 from ess_nlp.app.components.common import fr_int, md_quote, page_header, require_corpus
 from ess_nlp.app.components.export import csv_bytes
 from ess_nlp.app.components.filters import label_filter, selected_row, territory_filter
+from ess_nlp.app.components.group_actions import group_actions
 from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views.territories import filter_territories
@@ -147,6 +148,7 @@ def render_selected(db: str, token: cache.Token, row: pd.Series, table: pd.DataF
             with cols[1]:
                 link_to_cahier(other.cahier, str(other.cahier_title or other.cahier)[:60], unit=other.unit)
     actions.item_actions_panel(table[table["id"] == row["id"]], key_prefix="proposals")
+    group_actions(db, row, table)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,67 @@
+"""Drafts rank proposals by relevance to the scope, then by convergence, spread across cahiers
+and territories, and say why each proposal was chosen (issue 16), on the sample database."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from ess_nlp.store import Store
+from ess_nlp.synthesis import draft_synthesis, resolve_scope
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample database the app tests use (built once per session, shared)."""
+    if "ess_app_dbfixtures" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("ess_app_dbfixtures", ROOT / "tests" / "app" / "dbfixtures.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["ess_app_dbfixtures"] = module
+    return sys.modules["ess_app_dbfixtures"].shared_sample_db(tmp_path_factory)  # type: ignore[no-any-return]
+
+
+def _gold_themes(sample_gold: list[dict], source: str, cahier: str) -> list[str]:
+    """Gold themes of the cahier a citation comes from (``<source key>:c<n>`` is the n-th cahier
+    of its source, gold ``order`` n-1)."""
+    order = int(cahier.rsplit(":c", 1)[1]) - 1
+    found = [g for g in sample_gold if source.endswith(g["source"]) and g["order"] == order]
+    assert len(found) == 1, (source, cahier)
+    return list(found[0]["themes"])
+
+
+def test_t4_draft_proposals_are_about_t4(sample_db: Path, sample_gold: list[dict]) -> None:
+    with Store(sample_db) as store:
+        doc = draft_synthesis(store, resolve_scope(store, "theme", "T4"))
+    assert len(doc.proposals) >= 8
+    about = [p for p in doc.proposals
+             if "T4" in _gold_themes(sample_gold, p.citations[0].source, p.citations[0].cahier or "")]
+    assert len(about) / len(doc.proposals) >= 0.8, [p.text[:60] for p in doc.proposals if p not in about]
+    for p in doc.proposals:  # each says why it was chosen
+        assert p.note.startswith("Retenue pour sa pertinence") and "cahier(s)" in p.note
+    cahiers = [p.citations[0].cahier for p in doc.proposals]
+    assert max(cahiers.count(c) for c in cahiers) <= 2
+
+
+def test_proposals_are_ranked_by_relevance_first(sample_db: Path) -> None:
+    with Store(sample_db) as store:
+        doc = draft_synthesis(store, resolve_scope(store, "theme", "T4"))
+    relevance = [float(p.note.split("pertinence ", 1)[1].split(" ", 1)[0]) for p in doc.proposals]
+    rounded = [round(r, 1) for r in relevance]
+    assert rounded == sorted(rounded, reverse=True)
+
+
+def test_the_draft_caps_proposals_per_territory(sample_db: Path) -> None:
+    from ess_nlp.synthesis.draft import DraftLimits
+
+    with Store(sample_db) as store:
+        scope = resolve_scope(store, "domain", "financer")
+        doc = draft_synthesis(store, scope, limits=DraftLimits(per_territory=1))
+    territories = [p.citations[0].territory for p in doc.proposals if p.citations[0].territory]
+    assert territories and len(territories) == len(set(territories))
