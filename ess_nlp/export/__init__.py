@@ -9,6 +9,12 @@ theme or domain, in IRaMuTeQ's corpus format with their metadata as star variabl
 Personal data (e-mails, phone numbers, person names) are masked unless ``mask=False``.
 Exporting a theme or a domain without a synthesis exports its draft.
 
+The documents (``docx``, ``odt``, ``pdf``) are made for print: A4, French, a cover (title,
+scope, working group, version and date), initiative cards, clickable links; an organisation's
+logo, fonts and heading colour come from its export template
+(:mod:`ess_nlp.export.template`, ``var/export_template.toml``), whose mistakes are French
+sentences in :attr:`ExportResult.warnings`, never a failed export.
+
 ::
 
     from ess_nlp.export import export
@@ -29,6 +35,7 @@ from typing import Any
 from ess_nlp.access import User, require, require_export
 from ess_nlp.errors import ConfigError, reason_text
 from ess_nlp.export._model import Prepared, prepare
+from ess_nlp.export.template import ExportTemplate, load_template
 from ess_nlp.privacy import Masker
 from ess_nlp.store import Store
 from ess_nlp.synthesis.corpus import resolve_scope, select_scope
@@ -50,8 +57,10 @@ __all__ = [
     "MIME_TYPES",
     "AmbiguousExportError",
     "ExportResult",
+    "ExportTemplate",
     "export",
     "export_synthesis",
+    "load_template",
     "prepare",
     "write_export",
 ]
@@ -108,7 +117,11 @@ def _json(prepared: Prepared, meta: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _writer(fmt: str) -> Callable[[Prepared], bytes]:
+#: The formats laid out with the organisation's export template.
+DOCUMENT_FORMATS: tuple[str, ...] = ("docx", "odt", "pdf")
+
+
+def _writer(fmt: str) -> Callable[[Prepared, ExportTemplate], bytes]:
     if fmt == "docx":
         from ess_nlp.export.docx import write_docx
 
@@ -120,14 +133,15 @@ def _writer(fmt: str) -> Callable[[Prepared], bytes]:
     if fmt == "md":
         from ess_nlp.export.markdown import write_markdown
 
-        return write_markdown
+        return lambda prepared, _template: write_markdown(prepared)
     if fmt == "pdf":
         from ess_nlp.export.pdf import write_pdf
 
-        return write_pdf
+        return lambda prepared, template: write_pdf(prepared, template=template)
     from ess_nlp.export.tables import write_csv, write_xlsx
 
-    return write_csv if fmt == "csv" else write_xlsx
+    table = write_csv if fmt == "csv" else write_xlsx
+    return lambda prepared, _template: table(prepared)
 
 
 def export_synthesis(
@@ -138,8 +152,11 @@ def export_synthesis(
     masker: Masker | None = None,
     meta: dict[str, Any] | None = None,
     store: Store | None = None,
+    template: ExportTemplate | None = None,
 ) -> bytes:
-    """``doc`` in format ``fmt`` (``iramuteq`` needs ``store``: it exports the cited cahiers)."""
+    """``doc`` in format ``fmt`` (``iramuteq`` needs ``store``: it exports the cited cahiers).
+    ``meta`` (``version``, ``group``, ``updated_at``, ``draft``) makes the cover; ``template``
+    lays out DOCX, ODT and PDF (default: :func:`load_template`)."""
     fmt = _check_format(fmt)
     if fmt == "iramuteq":
         if store is None:
@@ -148,10 +165,12 @@ def export_synthesis(
 
         cahiers = list(dict.fromkeys(c.cahier or c.unit for c in doc.citations()))
         return iramuteq_corpus(store, cahiers, mask=mask, masker=masker)
-    prepared = prepare(doc, mask=mask, masker=masker)
+    prepared = prepare(doc, mask=mask, masker=masker, meta=meta)
     if fmt == "json":
         return _json(prepared, meta or {})
-    return _writer(fmt)(prepared)
+    if template is None and fmt in DOCUMENT_FORMATS:
+        template = load_template()
+    return _writer(fmt)(prepared, template or ExportTemplate())
 
 
 @dataclass(frozen=True)
@@ -162,6 +181,9 @@ class ExportResult:
     doc: Synthesis
     draft: bool
     saved: SavedSynthesis | None = None
+    warnings: tuple[str, ...] = ()
+    """French sentences about the export template (a missing logo, an unreadable file…): the
+    export was made with the defaults for what was wrong."""
 
     @property
     def mime(self) -> str:
@@ -233,6 +255,7 @@ def export(
     if saved is not None and user is not None:
         require_export(user, saved.group, saved.title)
     meta: dict[str, Any] = {"draft": draft}
+    template: ExportTemplate | None = None
     if saved is not None:
         meta |= {
             "synthesis_id": saved.id,
@@ -258,9 +281,11 @@ def export(
                 }
         data = iramuteq_corpus(store, sorted(cahiers), mask=mask, masker=masker)
     else:
-        data = export_synthesis(doc, fmt, mask=mask, masker=masker, meta=meta, store=store)
+        template = load_template() if fmt in DOCUMENT_FORMATS else None
+        data = export_synthesis(doc, fmt, mask=mask, masker=masker, meta=meta, store=store, template=template)
     stem = slug(doc.title) + ("-brouillon" if draft else "")
-    return ExportResult(data, stem + EXTENSIONS[fmt], fmt, doc, draft, saved)
+    warnings = template.warnings if template is not None else ()
+    return ExportResult(data, stem + EXTENSIONS[fmt], fmt, doc, draft, saved, warnings)
 
 
 def write_export(result: ExportResult, out: str | Path) -> Path:
