@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -64,6 +65,8 @@ __all__ = [
     "prepare",
     "write_export",
 ]
+
+logger = logging.getLogger(__name__)
 
 FORMATS: tuple[str, ...] = ("docx", "odt", "md", "pdf", "csv", "xlsx", "json", "iramuteq")
 EXTENSIONS: dict[str, str] = {
@@ -170,6 +173,8 @@ def export_synthesis(
         return _json(prepared, meta or {})
     if template is None and fmt in DOCUMENT_FORMATS:
         template = load_template()
+        for warning in template.warnings:  # nobody else will show them
+            logger.warning("%s", warning)
     return _writer(fmt)(prepared, template or ExportTemplate())
 
 

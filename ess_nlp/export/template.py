@@ -14,13 +14,12 @@ another one); paths in it are relative to the file itself::
 
 Every key is optional. Bad input never stops an export: an unreadable file, invalid TOML, an
 unknown key, a missing or unreadable logo or font file, a malformed colour each give one French
-sentence naming the file and the reason (:attr:`ExportTemplate.warnings`, also logged), and the
-export goes on with the defaults for what was wrong.
+sentence naming the file and the reason (:attr:`ExportTemplate.warnings`; the caller shows
+them), and the export goes on with the defaults for what was wrong.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -31,8 +30,6 @@ from ess_nlp.errors import reason_text
 from ess_nlp.settings import DEFAULT_EXPORT_TEMPLATE, settings
 
 __all__ = ["KEYS", "ExportTemplate", "load_template"]
-
-logger = logging.getLogger(__name__)
 
 KEYS: dict[str, str] = {
     "organisation": "nom de l'organisation, en pied de couverture",
@@ -128,7 +125,6 @@ def load_template(path: str | Path | None = None) -> ExportTemplate:
 
     def warn(message: str) -> None:
         warnings.append(message)
-        logger.warning("%s", message)
 
     if not explicit and not file.exists():
         return ExportTemplate()
@@ -143,7 +139,12 @@ def load_template(path: str | Path | None = None) -> ExportTemplate:
         warn(f"Modèle d'export « {file} » illisible (ce n'est pas du texte UTF-8) : l'export garde la mise en page par défaut.")
         return ExportTemplate(source=file, warnings=tuple(warnings))
     except tomllib.TOMLDecodeError as err:
-        warn(f"Modèle d'export « {file} » invalide (TOML : {err}) : l'export garde la mise en page par défaut.")
+        at = re.search(r"line (\d+), column (\d+)", str(err))
+        where = f", ligne {at.group(1)}, colonne {at.group(2)}" if at else ""
+        warn(
+            f"Modèle d'export « {file} » invalide (ce n'est pas du TOML correct{where}) : "
+            "l'export garde la mise en page par défaut."
+        )
         return ExportTemplate(source=file, warnings=tuple(warnings))
     base = file.parent
     values: dict[str, Any] = {}

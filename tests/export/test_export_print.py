@@ -63,6 +63,7 @@ def test_docx_is_a4_french_with_properties_from_the_synthesis(doc: Synthesis) ->
     assert "docProps/thumbnail.jpeg" not in names and "Microsoft" not in app and "ess-nlp" in app
     # the cover: title, scope, working group, version and date, then a page break
     texts = [p.text for p in word.paragraphs]
+    assert (word.paragraphs[0].style.name, texts[0]) == ("Title", "Financer")
     cover = texts[: texts.index("Nous constatons")]
     assert "Financer" in cover and "Domaine : Financer" in cover and "Groupe de travail : t4-banques" in cover
     assert "Version 4 du 3 novembre 2026" in cover

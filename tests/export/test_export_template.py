@@ -68,7 +68,7 @@ def test_a_template_sets_logo_fonts_and_colour_everywhere(tmp_path: Path, small:
         ('logo = "absent.png"\n', {}, ["absent.png", "inutilisable (introuvable)", "sans logo"]),
         ('logo = "faux.png"\n', {"faux.png": b"pas une image"}, ["faux.png", "pas une image lisible"]),
         ('logo = "logo.gif"\n', {"logo.gif": "gif"}, ["logo.gif", "format GIF non pris en charge"]),
-        ("organisation = \n", {}, ["modele.toml", "invalide (TOML", "mise en page par défaut"]),
+        ("organisation = \n", {}, ["modele.toml", "pas du TOML correct, ligne 1", "mise en page par défaut"]),
         ('couleur = "rouge"\n', {}, ["modele.toml", "clé « couleur » inconnue"]),
         ('heading_colour = "bleu"\n', {}, ["modele.toml", "couleur « bleu » invalide"]),
         ('font_file = "police.ttf"\n', {"police.ttf": b"<html>"}, ["police.ttf", "pas une police TrueType"]),
