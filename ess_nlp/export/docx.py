@@ -24,17 +24,15 @@ from docx.enum.text import WD_BREAK
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import Part
+from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
 from ess_nlp.export._model import UNSOURCED, Block, Note, Prepared, clean_text, link_parts
 from ess_nlp.export.template import ExportTemplate
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 LANGUAGE = "fr-FR"
 #: Indent of each list level, in twentieths of a point (567 = 1 cm).
 _STEP = 567
@@ -59,30 +57,36 @@ def _footnote_reference(paragraph: Paragraph, number: int) -> None:
     paragraph._p.append(run)
 
 
-def _footnotes_xml(notes: tuple[Note, ...]) -> bytes:
-    w = f"{{{W_NS}}}"
-    root = etree.Element(w + "footnotes", nsmap={"w": W_NS})
-    for note_id, kind, mark in (("-1", "separator", "separator"), ("0", "continuationSeparator", "continuationSeparator")):
-        fn = etree.SubElement(root, w + "footnote", {w + "type": kind, w + "id": note_id})
-        etree.SubElement(etree.SubElement(etree.SubElement(fn, w + "p"), w + "r"), w + mark)
+def _footnotes_part(document: DocxDocument, notes: tuple[Note, ...]) -> XmlPart:
+    """``word/footnotes.xml``: the two separators, then one footnote per note (its number
+    hanging, web addresses as links related to the footnotes part itself)."""
+    root = parse_xml(f"<w:footnotes {nsdecls('w', 'r')}/>")
+    part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, root, document.part.package)
+    for note_id, kind in (("-1", "separator"), ("0", "continuationSeparator")):
+        root.append(parse_xml(f'<w:footnote {nsdecls("w")} w:type="{kind}" w:id="{note_id}"><w:p><w:r><w:{kind}/></w:r></w:p></w:footnote>'))
+    small = '<w:rPr><w:sz w:val="18"/></w:rPr>'
     for note in notes:
-        fn = etree.SubElement(root, w + "footnote", {w + "id": str(note.number)})
-        p = etree.SubElement(fn, w + "p")
-        ppr = etree.SubElement(p, w + "pPr")
-        etree.SubElement(ppr, w + "spacing", {w + "after": "0"})
-        etree.SubElement(ppr, w + "ind", {w + "left": "284", w + "hanging": "284"})
-        ref_run = etree.SubElement(p, w + "r")
-        rpr = etree.SubElement(ref_run, w + "rPr")
-        etree.SubElement(rpr, w + "vertAlign", {w + "val": "superscript"})
-        etree.SubElement(ref_run, w + "footnoteRef")
-        tab = etree.SubElement(p, w + "r")
-        etree.SubElement(tab, w + "tab")
-        run = etree.SubElement(p, w + "r")
-        rpr = etree.SubElement(run, w + "rPr")
-        etree.SubElement(rpr, w + "sz", {w + "val": "18"})
-        t = etree.SubElement(run, w + "t", {"{http://www.w3.org/XML/1998/namespace}space": "preserve"})
-        t.text = clean_text(note.text)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+        runs = []
+        for piece, target in link_parts(clean_text(note.text)):
+            if not piece:
+                continue
+            run = f'<w:r>{small}<w:t xml:space="preserve">{escape(piece)}</w:t></w:r>'
+            if target is not None:
+                r_id = part.relate_to(target, RT.HYPERLINK, is_external=True)
+                run = (
+                    f'<w:hyperlink r:id="{r_id}" w:history="1"><w:r><w:rPr><w:color w:val="{_LINK_COLOUR}"/>'
+                    f'<w:u w:val="single"/><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">{escape(piece)}</w:t></w:r></w:hyperlink>'
+                )
+            runs.append(run)
+        root.append(
+            parse_xml(
+                f'<w:footnote {nsdecls("w", "r")} w:id="{note.number}"><w:p><w:pPr><w:spacing w:after="0"/>'
+                '<w:ind w:left="284" w:hanging="284"/></w:pPr>'
+                '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteRef/></w:r><w:r><w:tab/></w:r>'
+                f"{''.join(runs)}</w:p></w:footnote>"
+            )
+        )
+    return part
 
 
 def _numbering(document: DocxDocument) -> int:
@@ -297,10 +301,7 @@ def write_docx(prepared: Prepared, template: ExportTemplate | None = None) -> by
         else:
             _block(document, block, num_id, ids)
     if prepared.notes:
-        part = Part(
-            PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, _footnotes_xml(prepared.notes), document.part.package
-        )
-        document.part.relate_to(part, RT.FOOTNOTES)
+        document.part.relate_to(_footnotes_part(document, prepared.notes), RT.FOOTNOTES)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

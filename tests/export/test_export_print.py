@@ -80,6 +80,12 @@ def test_docx_web_addresses_are_hyperlinks(doc: Synthesis) -> None:
     links = {"".join(link.itertext()): targets[link.get(f"{R}id")] for link in body.iter(f"{W}hyperlink")}
     assert links["https://exemple.fr/fonds"] == "https://exemple.fr/fonds"  # the final dot stays out
     assert links["www.epargne-nord.org"] == "https://www.epargne-nord.org"  # the card's web address
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # and in the footnotes (the cited passage)
+        notes = etree.fromstring(z.read("word/footnotes.xml"))
+        note_rels = etree.fromstring(z.read("word/_rels/footnotes.xml.rels"))
+    note_targets = {r.get("Id"): r.get("Target") for r in note_rels}
+    in_notes = {"".join(link.itertext()): note_targets[link.get(f"{R}id")] for link in notes.iter(f"{W}hyperlink")}
+    assert in_notes["www.epargne-nord.org"] == "https://www.epargne-nord.org"
 
 
 def test_odt_is_a4_french_with_real_footnotes_and_links(doc: Synthesis) -> None:
