@@ -214,6 +214,20 @@ class AmbiguousExportError(ConfigError):
         )
 
 
+def _group_name(group: str | None) -> str:
+    """The display name of a working group in the users file (the cover prints it), "" when
+    the group has none or the file cannot be read (the cover then prints the group's id)."""
+    if not group:
+        return ""
+    from ess_nlp.access import UsersFile
+
+    try:
+        found = UsersFile.load(missing_ok=True).groups.get(group)
+    except ConfigError:
+        return ""
+    return found.name if found is not None and found.name != group else ""
+
+
 def export(
     store: Store,
     *,
@@ -268,6 +282,9 @@ def export(
             "group": saved.group,
             "updated_at": saved.updated_at,
         }
+        name = _group_name(saved.group)
+        if name:
+            meta["group_name"] = name
     if fmt == "iramuteq" and scope is not None:
         from ess_nlp.export.iramuteq import iramuteq_corpus
 

@@ -9,6 +9,7 @@ import io
 import re
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -154,11 +155,19 @@ def test_link_parts_only_link_web_addresses() -> None:
     assert "".join(t for t, _ in parts_).startswith("Voir www.a.org, puis")
 
 
-def test_a_saved_synthesis_exports_its_group_and_version(store: Store) -> None:
+def test_a_saved_synthesis_exports_its_group_and_version(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESS_NLP_USERS", str(tmp_path / "absent.toml"))
     draft = export(store, fmt="md", theme="T4").doc
     saved = create_synthesis(store, edit.set_title(draft, "Coopérer en T4"), author="amelie", group="t4")
     text = export(store, fmt="md", synthesis_id=saved.id).data.decode("utf-8")
     head = text.split("## ")[0]
     assert head.startswith("# Coopérer en T4") and "Groupe de travail : t4" in head
     assert re.search(r"Version 1 du \d{1,2}(er)? \w+ 20\d\d", head)
+    users = tmp_path / "users.toml"
+    users.write_text('[groups.t4]\nname = "Coopérer dans les territoires"\n', encoding="utf-8")
+    monkeypatch.setenv("ESS_NLP_USERS", str(users))  # the group's name from the users file
+    head = export(store, fmt="md", synthesis_id=saved.id).data.decode("utf-8").split("## ")[0]
+    assert "Groupe de travail : Coopérer dans les territoires" in head
     assert "Brouillon du" in export(store, fmt="md", domain="consommer").data.decode("utf-8").split("## ")[0]
