@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from ess_nlp.export import export_synthesis
+from ess_nlp.export import export_synthesis, load_template
 from ess_nlp.store import Store
 from ess_nlp.synthesis import draft_synthesis, edit, resolve_scope
 
@@ -41,14 +41,19 @@ def xml_language(path: Path) -> str:
 
 
 def test_docx_and_odt_convert_to_a4_french_pdf(store: Store, tmp_path: Path) -> None:
+    from PIL import Image
     from pypdf import PdfReader
 
     doc = draft_synthesis(store, resolve_scope(store, "domain", "financer"))
     doc = edit.add_item(doc, edit.make_item("proposal", "D'abord en Île-de-France"), parent=doc.proposals[0].id)
     meta = {"draft": False, "version": 2, "group": "t4", "updated_at": "2026-12-01T10:00:00"}
+    Image.new("RGB", (240, 80), (30, 80, 160)).save(tmp_path / "logo.png")
+    (tmp_path / "modele.toml").write_text('logo = "logo.png"\norganisation = "CRESS test"\n', encoding="utf-8")
+    template = load_template(tmp_path / "modele.toml")
+    assert template.warnings == ()
     sources = [tmp_path / "synthese-word.docx", tmp_path / "synthese-libre.odt"]
     for path in sources:
-        path.write_bytes(export_synthesis(doc, path.suffix[1:], mask=False, meta=meta))
+        path.write_bytes(export_synthesis(doc, path.suffix[1:], mask=False, meta=meta, template=template))
     out = tmp_path / "pdf"
     done = subprocess.run(
         [str(SOFFICE), f"-env:UserInstallation={(tmp_path / 'profil').as_uri()}", "--headless", "--norestore",
@@ -65,6 +70,7 @@ def test_docx_and_odt_convert_to_a4_french_pdf(store: Store, tmp_path: Path) -> 
         assert reader.trailer["/Root"].get("/Lang") == "fr-FR", path.name  # LibreOffice read French
         pages = [" ".join(p.extract_text().split()) for p in reader.pages]
         assert len(pages) >= 2 and pages[0].startswith("Financer") and "Nous proposons" not in pages[0]
+        assert "CRESS test" in pages[0] and reader.pages[0].images, path.name  # the template's logo, drawn
         body = " ".join(pages[1:])
         first = " ".join(doc.proposals[0].text.split())
         assert f"1. {first[:40]}" in body and "a) D'abord en Île-de-France" in body, path.name
