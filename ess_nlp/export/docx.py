@@ -115,8 +115,11 @@ def _numbering(document: DocxDocument) -> int:
 
 
 def _number(paragraph: Paragraph, num_id: int, level: int) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    ppr.insert(0, parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+    """Number ``paragraph`` with list ``num_id`` at ``level`` (``w:numPr``, placed where the
+    schema wants it: after the paragraph's style)."""
+    num_pr = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+    num_pr.get_or_add_ilvl().val = level
+    num_pr.get_or_add_numId().val = num_id
 
 
 def _add_text(paragraph: Paragraph, text: str) -> None:
@@ -195,7 +198,8 @@ def _page_setup(document: DocxDocument, title: str) -> None:
 
 
 def _french(document: DocxDocument) -> None:
-    """fr-FR in the document defaults, every style, and the theme's font language."""
+    """fr-FR in the document defaults (every style inherits them), in any style that names its
+    own language, and as the theme's font language."""
     styles = document.styles.element
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
@@ -211,11 +215,7 @@ def _french(document: DocxDocument) -> None:
         rpr_default.append(rpr)
     if rpr.find(qn("w:lang")) is None:
         rpr.append(parse_xml(f"<w:lang {nsdecls('w')}/>"))
-    for style in document.styles:  # a style's own rPr may name a language: French there too
-        style_rpr = style.element.find(qn("w:rPr"))
-        if style_rpr is not None and style_rpr.find(qn("w:lang")) is None and style.type == 1:
-            style_rpr.append(parse_xml(f"<w:lang {nsdecls('w')}/>"))
-    for lang in styles.iter(qn("w:lang")):
+    for lang in styles.iter(qn("w:lang")):  # the defaults, and any style that names a language
         lang.set(qn("w:val"), LANGUAGE)
         lang.set(qn("w:eastAsia"), LANGUAGE)
     settings = document.settings.element
