@@ -147,6 +147,24 @@ def _writer(fmt: str) -> Callable[[Prepared, ExportTemplate], bytes]:
     return lambda prepared, _template: table(prepared)
 
 
+def _saved_meta(meta: dict[str, Any] | None, store: Store | None) -> dict[str, Any] | None:
+    """``meta`` completed from the database when it names a saved synthesis (``synthesis_id``)
+    without its group or date (the app's export button): the cover prints them."""
+    if not meta or store is None or meta.get("synthesis_id") is None or "group" in meta:
+        return meta
+    try:
+        saved = get_synthesis(store, int(meta["synthesis_id"]), include_deleted=True)
+    except (ConfigError, ValueError):
+        return meta
+    extra: dict[str, Any] = {"group": saved.group}
+    if meta.get("version") in (None, saved.version):
+        extra |= {"version": saved.version, "updated_at": saved.updated_at}
+    name = _group_name(saved.group)
+    if name:
+        extra["group_name"] = name
+    return {**meta, **extra}
+
+
 def export_synthesis(
     doc: Synthesis,
     fmt: str,
@@ -168,6 +186,7 @@ def export_synthesis(
 
         cahiers = list(dict.fromkeys(c.cahier or c.unit for c in doc.citations()))
         return iramuteq_corpus(store, cahiers, mask=mask, masker=masker)
+    meta = _saved_meta(meta, store)
     prepared = prepare(doc, mask=mask, masker=masker, meta=meta)
     if fmt == "json":
         return _json(prepared, meta or {})

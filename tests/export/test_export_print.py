@@ -15,7 +15,7 @@ import pytest
 from lxml import etree
 
 from ess_nlp.export import export, export_synthesis, prepare
-from ess_nlp.export._model import card_fields, link_parts
+from ess_nlp.export._model import card_fields, french_date, link_parts
 from ess_nlp.store import Store
 from ess_nlp.synthesis import Item, Synthesis, create_synthesis, draft_synthesis, edit, resolve_scope
 
@@ -170,4 +170,9 @@ def test_a_saved_synthesis_exports_its_group_and_version(
     monkeypatch.setenv("ESS_NLP_USERS", str(users))  # the group's name from the users file
     head = export(store, fmt="md", synthesis_id=saved.id).data.decode("utf-8").split("## ")[0]
     assert "Groupe de travail : Coopérer dans les territoires" in head
+    # the app's button passes the id and version only: the group and the date come from the database
+    meta = {"synthesis_id": saved.id, "version": saved.version}
+    head = export_synthesis(saved.doc, "md", store=store, meta=meta).decode("utf-8").split("## ")[0]
+    day = french_date(dt.date.fromisoformat(saved.updated_at[:10]))
+    assert "Groupe de travail : Coopérer dans les territoires" in head and f"Version 1 du {day}" in head
     assert "Brouillon du" in export(store, fmt="md", domain="consommer").data.decode("utf-8").split("## ")[0]
