@@ -287,6 +287,14 @@ def prepare(
     return Prepared(doc.title, tuple(blocks), tuple(notes), tuple(found), doc, mask, cover=cover)
 
 
+def card_continues(blocks: tuple[Block, ...], at: int) -> bool:
+    """True when ``blocks[at]`` is a line of an initiative card that is not its last (the
+    document formats keep the lines of a card on one page)."""
+    block = blocks[at]
+    following = blocks[at + 1] if at + 1 < len(blocks) else None
+    return block.kind == "field" and following is not None and following.kind == "field" and following.item == block.item
+
+
 def _card_blocks(item: Item, note: int | None) -> list[Block]:
     """An initiative: its title, then one line per card field; the footnote call (and the
     « source à préciser » flag) goes on the « what » line."""

@@ -30,7 +30,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from ess_nlp.export._model import UNSOURCED, Block, Note, Prepared, clean_text, link_parts
+from ess_nlp.export._model import UNSOURCED, Block, Note, Prepared, card_continues, clean_text, link_parts
 from ess_nlp.export.template import ExportTemplate
 
 LANGUAGE = "fr-FR"
@@ -147,7 +147,8 @@ def _styled(document: DocxDocument, style_id: str) -> Paragraph:
     return paragraph
 
 
-def _block(document: DocxDocument, block: Block, num_id: int, ids: dict[str, str]) -> None:
+def _block(document: DocxDocument, block: Block, num_id: int, ids: dict[str, str], *, keep: bool = False) -> None:
+    """One block as a paragraph; ``keep`` keeps it on the page of the next one (a card's lines)."""
     text = clean_text(block.text)
     if block.kind == "heading":
         paragraph = document.add_heading(text, level=1)
@@ -171,7 +172,7 @@ def _block(document: DocxDocument, block: Block, num_id: int, ids: dict[str, str
     elif block.kind == "field":
         paragraph = document.add_paragraph()
         fmt = paragraph.paragraph_format
-        fmt.left_indent, fmt.space_after = Cm(0.4), Pt(2)
+        fmt.left_indent, fmt.space_after, fmt.keep_with_next = Cm(0.4), Pt(2), keep or None
         paragraph.add_run(block.label + " : ").bold = True
         _add_text(paragraph, text)
     else:
@@ -295,11 +296,12 @@ def write_docx(prepared: Prepared, template: ExportTemplate | None = None) -> by
     _properties(document, prepared, template)
     num_id = _numbering(document)
     ids = {name: document.styles[name].style_id for name in ("List Paragraph", "List Bullet")}
-    for block in prepared.blocks:
+    blocks = prepared.blocks
+    for at, block in enumerate(blocks):
         if block.kind == "title":
             _cover(document, prepared, template)
         else:
-            _block(document, block, num_id, ids)
+            _block(document, block, num_id, ids, keep=card_continues(blocks, at))
     if prepared.notes:
         document.part.relate_to(_footnotes_part(document, prepared.notes), RT.FOOTNOTES)
     out = io.BytesIO()

@@ -48,7 +48,7 @@ from odf.text import (
     Span,
 )
 
-from ess_nlp.export._model import UNSOURCED, Block, Prepared, clean_text, link_parts
+from ess_nlp.export._model import UNSOURCED, Block, Prepared, card_continues, clean_text, link_parts
 from ess_nlp.export.template import ExportTemplate
 
 _NUMBER_FORMATS = (("1", "."), ("a", ")"), ("i", ")"), ("1", "."))
@@ -136,11 +136,19 @@ def _styles(doc: OpenDocumentText, template: ExportTemplate, cover_page: MasterP
         "cover": paragraph("Cover_20_line", size="12pt", space_before="0.1cm"),
         "cover_top": paragraph("Cover_20_top", space_before="5cm"),
         "organisation": paragraph("Cover_20_organisation", bold=True, space_before="8cm", breakafter="page"),
-        "heading": paragraph("Heading_20_1", size="15pt", bold=True, outline=1, space_before="0.4cm", heading=True),
-        "subheading": paragraph("Heading_20_2", size="12.5pt", bold=True, outline=2, space_before="0.3cm", heading=True),
+        "heading": paragraph(
+            "Heading_20_1", size="15pt", bold=True, outline=1, space_before="0.4cm", heading=True, keepwithnext="always"
+        ),
+        "subheading": paragraph(
+            "Heading_20_2", size="12.5pt", bold=True, outline=2, space_before="0.3cm", heading=True, keepwithnext="always"
+        ),
         "paragraph": paragraph("Text_20_body"),
         "list": paragraph("List_20_Contents", space_before="0.05cm"),
         "field": paragraph("Initiative_20_card", margin_left="0.4cm", space_before="0cm", space_after="0.05cm"),
+        "field_keep": paragraph(
+            "Initiative_20_card_20_line", margin_left="0.4cm", space_before="0cm", space_after="0.05cm",
+            keepwithnext="always",
+        ),
         "footnote": paragraph(
             "Footnote", size="9pt", margin_left="0.5cm", indent="-0.5cm", space_before="0cm", space_after="0.05cm"
         ),
@@ -312,7 +320,8 @@ class _Writer:
                 return found
         return None
 
-    def block(self, block: Block) -> None:
+    def block(self, block: Block, *, keep: bool = False) -> None:
+        """Write ``block``; ``keep`` keeps it on the page of the next one (a card's lines)."""
         if block.kind != "proposal":
             self.stack = []
         if block.kind != "bullet":
@@ -334,7 +343,8 @@ class _Writer:
             item.addElement(self.paragraph(block, styles["list"]))
             self.bullets.addElement(item)
         elif block.kind == "field":
-            self.doc.text.addElement(self.paragraph(block, styles["field"], label=block.label))
+            style = styles["field_keep" if keep else "field"]
+            self.doc.text.addElement(self.paragraph(block, style, label=block.label))
         else:
             self.doc.text.addElement(self.paragraph(block, styles["paragraph"]))
 
@@ -358,8 +368,8 @@ def write_odt(prepared: Prepared, template: ExportTemplate | None = None) -> byt
     template = template or ExportTemplate()
     doc = OpenDocumentText()
     writer = _Writer(doc, prepared, template)
-    for block in prepared.blocks:
-        writer.block(block)
+    for at, block in enumerate(prepared.blocks):
+        writer.block(block, keep=card_continues(prepared.blocks, at))
     _metadata(doc, prepared, template)
     out = io.BytesIO()
     doc.write(out)

@@ -238,6 +238,17 @@ def _field(pdf: _Pdf, out: _Writer, block: Block, text: str, left: float, width:
     pdf.set_text_color(0, 0, 0)
 
 
+def _card_height(blocks: tuple[Block, ...], at: int) -> float:
+    """The height (mm) of the initiative card whose title is ``blocks[at]``, about: its lines
+    at 10 pt in the value column (75 characters a line); 100 mm at most."""
+    height = 7.0
+    for block in blocks[at + 1 :]:
+        if block.kind != "field" or block.item != blocks[at].item:
+            break
+        height += 6.0 * max(1, -(-len(block.text) // 75))
+    return min(height, 100.0)
+
+
 def write_pdf(prepared: Prepared, *, font: PdfFont | None = None, template: ExportTemplate | None = None) -> bytes:
     """The synthesis as a PDF file (bytes), laid out with ``template`` (defaults if None)."""
     template = template or ExportTemplate()
@@ -256,16 +267,21 @@ def write_pdf(prepared: Prepared, *, font: PdfFont | None = None, template: Expo
     width = pdf.w - pdf.l_margin - pdf.r_margin
     left = pdf.l_margin
     colour = _heading_colour(template)
-    for block in prepared.blocks:
+    blocks = prepared.blocks
+    for at, block in enumerate(blocks):
         text = block.text + (f" {UNSOURCED}" if block.unsourced else "")
         if block.kind == "title":
             _cover(pdf, out, prepared, template)
         elif block.kind == "heading":
+            if pdf.will_page_break(9 + 3 * 5.6):  # a heading never ends a page
+                pdf.add_page()
             pdf.ln(2)
             pdf.set_text_color(*colour)
             out.paragraph(text, left=left, width=width, size=14, style="B", height=7, after=1.5)
             pdf.set_text_color(0, 0, 0)
         elif block.kind == "subheading":
+            if pdf.will_page_break(_card_height(blocks, at)):  # a card is not cut across pages
+                pdf.add_page()
             pdf.set_text_color(*colour)
             out.paragraph(text, left=left, width=width, size=12, style="B", height=6.5, after=0.5)
             pdf.set_text_color(0, 0, 0)

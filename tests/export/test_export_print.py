@@ -176,3 +176,28 @@ def test_a_saved_synthesis_exports_its_group_and_version(
     day = french_date(dt.date.fromisoformat(saved.updated_at[:10]))
     assert "Groupe de travail : Coopérer dans les territoires" in head and f"Version 1 du {day}" in head
     assert "Brouillon du" in export(store, fmt="md", domain="consommer").data.decode("utf-8").split("## ")[0]
+
+
+def test_a_card_is_never_cut_across_pages(doc: Synthesis) -> None:
+    import docx
+    from pypdf import PdfReader
+
+    cards = tuple(
+        Item(f"c{n}", "initiative", f"Action numéro {n} menée dans le quartier. Résultats : {n} emplois, {n + 3} familles.",
+             title=f"Projet {n}", organisation=f"Association {n}", place="Lille", url=f"www.projet{n}.org")
+        for n in range(30)
+    )  # fmt: skip
+    many = edit.set_title(doc, "Cartes")
+    many = Synthesis(many.title, many.scope, initiatives=cards)
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(export_synthesis(many, "pdf", mask=False))).pages]
+    for n in range(30):
+        where = {i for i, text in enumerate(pages) for line in (f"Organisation : Association {n} ", f"www.projet{n}.org")
+                 if line in text + " "}  # fmt: skip
+        assert len(where) == 1, (n, where)
+    word = docx.Document(io.BytesIO(export_synthesis(many, "docx", mask=False)))
+    lines = [p for p in word.paragraphs if p.text.startswith(("Organisation :", "Lieu :", "Ce qu'elle fait :", "Résultats :", "Site web :"))]
+    assert len(lines) == 30 * 5
+    assert [bool(p.paragraph_format.keep_with_next) for p in lines[:5]] == [True, True, True, True, False]
+    (content,) = parts(export_synthesis(many, "odt", mask=False), "content.xml")
+    styles = [p.get(f"{TEXT}style-name") for p in content.iter(f"{TEXT}p") if "".join(p.itertext()).startswith("Organisation :")]
+    assert set(styles) == {"Initiative_20_card_20_line"}  # kept with the next line (keep-with-next in styles.xml)
