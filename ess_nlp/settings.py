@@ -4,21 +4,22 @@
 import), so a test or a notebook that sets one sees it on the next call. Each field says which
 variable sets it and what it is when the variable is absent:
 
-========================  =====================================================================
-variable                  meaning
-========================  =====================================================================
-``ESS_NLP_DB``            the SQLite database (``var/ess_nlp.sqlite3``)
-``ESS_NLP_MODELS``        where shipped and trained models live (the project's ``models/``)
-``ESS_NLP_KIND_MODEL``    the sentence-kind model folder (``none``: cue rules only)
-``ESS_NLP_TAXONOMY``      a taxonomy YAML file the app shows (the package's default taxonomy)
-``ESS_NLP_LIMITS``        reading limits, e.g. ``max_seconds=120,max_file_bytes=200MB``
-``ESS_NLP_APP_MAX_MB``    largest file the app's import page accepts, in Mo (50)
-``ESS_NLP_APP_MAX_PAGES`` most pages of a PDF the app's import page reads (1000)
-``ESS_NLP_USERS``         the users file of the served app (``var/users.toml``)
-``ESS_NLP_SECRETS``       Streamlit's secrets file (``.streamlit/secrets.toml``)
-``ESS_NLP_LOGIN``         ``1`` asks for a login even on this machine
-``ESS_NLP_PDF_FONT``      a TrueType font for PDF exports (``ESS_NLP_PDF_FONT_BOLD``: its bold)
-========================  =====================================================================
+===========================  =====================================================================
+variable                     meaning
+===========================  =====================================================================
+``ESS_NLP_DB``               the SQLite database (``var/ess_nlp.sqlite3``)
+``ESS_NLP_MODELS``           where shipped and trained models live (the project's ``models/``)
+``ESS_NLP_KIND_MODEL``       the sentence-kind model folder (``none``: cue rules only)
+``ESS_NLP_TAXONOMY``         a taxonomy YAML file the app shows (the package's default taxonomy)
+``ESS_NLP_LIMITS``           reading limits, e.g. ``max_seconds=120,max_file_bytes=200MB``
+``ESS_NLP_APP_MAX_MB``       largest file the app's import page accepts, in Mo (50)
+``ESS_NLP_APP_MAX_PAGES``    most pages of a PDF the app's import page reads (1000)
+``ESS_NLP_USERS``            the users file of the served app (``var/users.toml``)
+``ESS_NLP_SECRETS``          Streamlit's secrets file (``.streamlit/secrets.toml``)
+``ESS_NLP_LOGIN``            ``1`` asks for a login even on this machine
+``ESS_NLP_PDF_FONT``         a TrueType font for PDF exports (``ESS_NLP_PDF_FONT_BOLD``: its bold)
+``ESS_NLP_EXPORT_TEMPLATE``  the organisation's export template (``var/export_template.toml``)
+===========================  =====================================================================
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ from pathlib import Path
 
 from ess_nlp.errors import ConfigError
 
-__all__ = ["DEFAULT_DB", "Settings", "resolve_db", "settings"]
+__all__ = ["DEFAULT_DB", "DEFAULT_EXPORT_TEMPLATE", "Settings", "resolve_db", "settings"]
 
 DEFAULT_DB = Path("var/ess_nlp.sqlite3")
 DEFAULT_USERS = Path("var/users.toml")
 DEFAULT_SECRETS = Path(".streamlit/secrets.toml")
+DEFAULT_EXPORT_TEMPLATE = Path("var/export_template.toml")
 PROJECT_MODELS = Path(__file__).resolve().parents[1] / "models"
 
 
@@ -54,6 +56,9 @@ class Settings:
     login_forced: bool = False
     pdf_font: Path | None = None
     pdf_font_bold: Path | None = None
+    export_template: Path | None = None
+    """Set only by the variable; :func:`ess_nlp.export.template.load_template` falls back on
+    ``DEFAULT_EXPORT_TEMPLATE`` (used when it exists)."""
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -90,6 +95,7 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_forced=env.get("ESS_NLP_LOGIN", "") == "1",
         pdf_font=_path(env, "ESS_NLP_PDF_FONT"),
         pdf_font_bold=_path(env, "ESS_NLP_PDF_FONT_BOLD"),
+        export_template=_path(env, "ESS_NLP_EXPORT_TEMPLATE"),
     )
 
 

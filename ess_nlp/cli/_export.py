@@ -67,6 +67,8 @@ def export(
             store, fmt=fmt, synthesis_id=synthesis, theme=theme, domain=domain, topic=topic, mask=not no_mask
         )
         path = write_export(result, out)
+    for warning in result.warnings:  # the export template's mistakes: the file was still written
+        typer.echo(warning, err=True)
     if json_output:
         typer.echo(
             json.dumps(

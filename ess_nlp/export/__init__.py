@@ -9,6 +9,12 @@ theme or domain, in IRaMuTeQ's corpus format with their metadata as star variabl
 Personal data (e-mails, phone numbers, person names) are masked unless ``mask=False``.
 Exporting a theme or a domain without a synthesis exports its draft.
 
+The documents (``docx``, ``odt``, ``pdf``) are made for print: A4, French, a cover (title,
+scope, working group, version and date), initiative cards, clickable links; an organisation's
+logo, fonts and heading colour come from its export template
+(:mod:`ess_nlp.export.template`, ``var/export_template.toml``), whose mistakes are French
+sentences in :attr:`ExportResult.warnings`, never a failed export.
+
 ::
 
     from ess_nlp.export import export
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import tempfile
 from collections.abc import Callable
@@ -29,6 +36,7 @@ from typing import Any
 from ess_nlp.access import User, require, require_export
 from ess_nlp.errors import ConfigError, reason_text
 from ess_nlp.export._model import Prepared, prepare
+from ess_nlp.export.template import ExportTemplate, load_template
 from ess_nlp.privacy import Masker
 from ess_nlp.store import Store
 from ess_nlp.synthesis.corpus import resolve_scope, select_scope
@@ -50,11 +58,15 @@ __all__ = [
     "MIME_TYPES",
     "AmbiguousExportError",
     "ExportResult",
+    "ExportTemplate",
     "export",
     "export_synthesis",
+    "load_template",
     "prepare",
     "write_export",
 ]
+
+logger = logging.getLogger(__name__)
 
 FORMATS: tuple[str, ...] = ("docx", "odt", "md", "pdf", "csv", "xlsx", "json", "iramuteq")
 EXTENSIONS: dict[str, str] = {
@@ -108,7 +120,11 @@ def _json(prepared: Prepared, meta: dict[str, Any]) -> bytes:
     return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _writer(fmt: str) -> Callable[[Prepared], bytes]:
+#: The formats laid out with the organisation's export template.
+DOCUMENT_FORMATS: tuple[str, ...] = ("docx", "odt", "pdf")
+
+
+def _writer(fmt: str) -> Callable[[Prepared, ExportTemplate], bytes]:
     if fmt == "docx":
         from ess_nlp.export.docx import write_docx
 
@@ -120,14 +136,33 @@ def _writer(fmt: str) -> Callable[[Prepared], bytes]:
     if fmt == "md":
         from ess_nlp.export.markdown import write_markdown
 
-        return write_markdown
+        return lambda prepared, _template: write_markdown(prepared)
     if fmt == "pdf":
         from ess_nlp.export.pdf import write_pdf
 
-        return write_pdf
+        return lambda prepared, template: write_pdf(prepared, template=template)
     from ess_nlp.export.tables import write_csv, write_xlsx
 
-    return write_csv if fmt == "csv" else write_xlsx
+    table = write_csv if fmt == "csv" else write_xlsx
+    return lambda prepared, _template: table(prepared)
+
+
+def _saved_meta(meta: dict[str, Any] | None, store: Store | None) -> dict[str, Any] | None:
+    """``meta`` completed from the database when it names a saved synthesis (``synthesis_id``)
+    without its group or date (the app's export button): the cover prints them."""
+    if not meta or store is None or meta.get("synthesis_id") is None or "group" in meta:
+        return meta
+    try:
+        saved = get_synthesis(store, int(meta["synthesis_id"]), include_deleted=True)
+    except (ConfigError, ValueError):
+        return meta
+    extra: dict[str, Any] = {"group": saved.group}
+    if meta.get("version") in (None, saved.version):
+        extra |= {"version": saved.version, "updated_at": saved.updated_at}
+    name = _group_name(saved.group)
+    if name:
+        extra["group_name"] = name
+    return {**meta, **extra}
 
 
 def export_synthesis(
@@ -138,8 +173,11 @@ def export_synthesis(
     masker: Masker | None = None,
     meta: dict[str, Any] | None = None,
     store: Store | None = None,
+    template: ExportTemplate | None = None,
 ) -> bytes:
-    """``doc`` in format ``fmt`` (``iramuteq`` needs ``store``: it exports the cited cahiers)."""
+    """``doc`` in format ``fmt`` (``iramuteq`` needs ``store``: it exports the cited cahiers).
+    ``meta`` (``version``, ``group``, ``updated_at``, ``draft``) makes the cover; ``template``
+    lays out DOCX, ODT and PDF (default: :func:`load_template`)."""
     fmt = _check_format(fmt)
     if fmt == "iramuteq":
         if store is None:
@@ -148,10 +186,15 @@ def export_synthesis(
 
         cahiers = list(dict.fromkeys(c.cahier or c.unit for c in doc.citations()))
         return iramuteq_corpus(store, cahiers, mask=mask, masker=masker)
-    prepared = prepare(doc, mask=mask, masker=masker)
+    meta = _saved_meta(meta, store)
+    prepared = prepare(doc, mask=mask, masker=masker, meta=meta)
     if fmt == "json":
         return _json(prepared, meta or {})
-    return _writer(fmt)(prepared)
+    if template is None and fmt in DOCUMENT_FORMATS:
+        template = load_template()
+        for warning in template.warnings:  # nobody else will show them
+            logger.warning("%s", warning)
+    return _writer(fmt)(prepared, template or ExportTemplate())
 
 
 @dataclass(frozen=True)
@@ -162,6 +205,9 @@ class ExportResult:
     doc: Synthesis
     draft: bool
     saved: SavedSynthesis | None = None
+    warnings: tuple[str, ...] = ()
+    """French sentences about the export template (a missing logo, an unreadable file…): the
+    export was made with the defaults for what was wrong."""
 
     @property
     def mime(self) -> str:
@@ -185,6 +231,20 @@ class AmbiguousExportError(ConfigError):
             f"Indiquez laquelle exporter par son numéro, avec « --synthesis {found[0].id} » par exemple, "
             f"au lieu de « --{scope.kind} {scope.value} »."
         )
+
+
+def _group_name(group: str | None) -> str:
+    """The display name of a working group in the users file (the cover prints it), "" when
+    the group has none or the file cannot be read (the cover then prints the group's id)."""
+    if not group:
+        return ""
+    from ess_nlp.access import UsersFile
+
+    try:
+        found = UsersFile.load(missing_ok=True).groups.get(group)
+    except ConfigError:
+        return ""
+    return found.name if found is not None and found.name != group else ""
 
 
 def export(
@@ -233,6 +293,7 @@ def export(
     if saved is not None and user is not None:
         require_export(user, saved.group, saved.title)
     meta: dict[str, Any] = {"draft": draft}
+    template: ExportTemplate | None = None
     if saved is not None:
         meta |= {
             "synthesis_id": saved.id,
@@ -240,6 +301,9 @@ def export(
             "group": saved.group,
             "updated_at": saved.updated_at,
         }
+        name = _group_name(saved.group)
+        if name:
+            meta["group_name"] = name
     if fmt == "iramuteq" and scope is not None:
         from ess_nlp.export.iramuteq import iramuteq_corpus
 
@@ -258,9 +322,11 @@ def export(
                 }
         data = iramuteq_corpus(store, sorted(cahiers), mask=mask, masker=masker)
     else:
-        data = export_synthesis(doc, fmt, mask=mask, masker=masker, meta=meta, store=store)
+        template = load_template() if fmt in DOCUMENT_FORMATS else None
+        data = export_synthesis(doc, fmt, mask=mask, masker=masker, meta=meta, store=store, template=template)
     stem = slug(doc.title) + ("-brouillon" if draft else "")
-    return ExportResult(data, stem + EXTENSIONS[fmt], fmt, doc, draft, saved)
+    warnings = template.warnings if template is not None else ()
+    return ExportResult(data, stem + EXTENSIONS[fmt], fmt, doc, draft, saved, warnings)
 
 
 def write_export(result: ExportResult, out: str | Path) -> Path:

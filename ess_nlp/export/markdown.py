@@ -35,19 +35,21 @@ def write_markdown(prepared: Prepared) -> bytes:
         listed = block.kind in ("bullet", "proposal")
         if in_list and not listed:
             lines.append("")
+        if block.kind != "field" and lines and lines[-1].endswith("  ") and lines[-1].startswith("**"):
+            lines.append("")  # the end of a card
         in_list = listed
         if block.kind == "title":
             lines += [f"# {text}", ""]
+            cover = prepared.front.lines()
+            if cover:  # scope, working group, version and date
+                lines += ["  \n".join(md_escape(line) for line in cover), ""]
         elif block.kind == "heading":
             lines += [f"## {text}", ""]
         elif block.kind == "subheading":
             lines += [f"### {text}", ""]
-        elif block.kind == "meta":
-            lines += [f"*{text}*", ""]
-        elif block.kind == "link":
-            url = block.text.strip()
-            target = url if re.match(r"^https?://", url) else f"https://{url}"
-            lines += [f"<{target}>" if re.match(r"^https?://[^\s<>\"'`]+$", target) else text, ""]
+        elif block.kind == "field":  # a line of an initiative card
+            value = f"<{block.link}>" if block.link else text
+            lines += [f"**{md_escape(block.label)} :** {value}{tail(block.unsourced, block.note)}  "]
         elif block.kind == "bullet":
             lines.append(f"- {text}{tail(block.unsourced, block.note)}")
         elif block.kind == "proposal":

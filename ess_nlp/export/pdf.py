@@ -1,11 +1,14 @@
-"""PDF export with fpdf2: headings, numbered proposals with superscript note calls, and the
-sources as numbered notes at the end (« Sources »), since fpdf2 has no page footnotes.
+"""PDF export with fpdf2, A4 and French (``/Lang fr-FR``): a cover page (logo, title, scope,
+working group, version and date, organisation), headings, numbered proposals with superscript
+note calls, initiative cards, clickable web addresses, and the sources as numbered notes at the
+end (« Sources »), since fpdf2 has no page footnotes: each passage is printed there once.
 
 French text needs a Unicode TrueType font; the first found of:
 
-1. ``$ESS_NLP_PDF_FONT`` (a .ttf; ``$ESS_NLP_PDF_FONT_BOLD`` for bold, else the same file);
-2. DejaVu Sans (Debian/Ubuntu package ``fonts-dejavu-core``: ``/usr/share/fonts/truetype/dejavu/``);
-3. Liberation Sans, Noto Sans, FreeSans (other Linux packages), Arial on macOS and Windows.
+1. the export template's ``font_file`` (:mod:`ess_nlp.export.template`);
+2. ``$ESS_NLP_PDF_FONT`` (a .ttf; ``$ESS_NLP_PDF_FONT_BOLD`` for bold, else the same file);
+3. DejaVu Sans (Debian/Ubuntu package ``fonts-dejavu-core``: ``/usr/share/fonts/truetype/dejavu/``);
+4. Liberation Sans, Noto Sans, FreeSans (other Linux packages), Arial on macOS and Windows.
 
 With none of them the export still works with the PDF core font Helvetica (no file needed):
 characters outside Latin-1 are replaced by the nearest ones (œ → oe, ’ → ', « … » kept) and
@@ -21,7 +24,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
-from ess_nlp.export._model import UNSOURCED, Prepared, clean_text
+from ess_nlp.export._model import UNSOURCED, Block, Prepared, clean_text, link_parts
+from ess_nlp.export.template import ExportTemplate
 from ess_nlp.settings import settings
 
 logger = logging.getLogger(__name__)
@@ -115,6 +119,8 @@ class _Pdf(FPDF):
         return text if self.font_spec.unicode else latin1(text)
 
     def footer(self) -> None:
+        if self.page_no() == 1:  # the cover
+            return
         self.set_y(-12)
         self.set_font(self.family, "", 8)
         self.cell(0, 6, self.t(f"{self.doc_title[:90]} — page {self.page_no()}"), align="C")
@@ -176,6 +182,7 @@ class _Writer:
             pdf.set_x(left)
             line_width = self.width(line, style, size) if line else 0.0
             pdf.cell(line_width + 0.5, height, line)
+            self.links(line, left, style, size, height)
             if note is not None and n == len(lines) - 1:
                 pdf.set_font(pdf.family, "", size * 0.62)
                 x, y = pdf.get_x(), pdf.get_y()
@@ -185,28 +192,101 @@ class _Writer:
             pdf.ln(height)
         pdf.ln(after)
 
+    def links(self, line: str, left: float, style: str, size: float, height: float) -> None:
+        """Clickable areas over the web addresses of a drawn line."""
+        at = 0.0
+        for piece, target in link_parts(line):
+            w = self.pdf.get_string_width(piece) if piece else 0.0
+            if target is not None:
+                self.pdf.link(left + at, self.pdf.get_y(), w, height, target)
+            at += w
 
-def write_pdf(prepared: Prepared, *, font: PdfFont | None = None) -> bytes:
-    """The synthesis as a PDF file (bytes)."""
+
+def _heading_colour(template: ExportTemplate) -> tuple[int, int, int]:
+    c = template.heading_colour
+    return int(c[0:2], 16), int(c[2:4], 16), int(c[4:6], 16)
+
+
+def _cover(pdf: _Pdf, out: _Writer, prepared: Prepared, template: ExportTemplate) -> None:
+    cover = prepared.front
+    left, width = pdf.l_margin, pdf.w - pdf.l_margin - pdf.r_margin
+    if template.logo is not None:
+        logo_width = 45.0 if template.logo.ratio <= 1 else 45.0 / template.logo.ratio
+        pdf.image(str(template.logo.path), x=left, y=pdf.t_margin, w=logo_width)
+    pdf.set_y(95)
+    pdf.set_text_color(*_heading_colour(template))
+    out.paragraph(cover.title, left=left, width=width, size=24, style="B", height=11, after=3)
+    for n, line in enumerate(cover.lines()):
+        out.paragraph(line, left=left, width=width, size=14 if n == 0 else 12, height=7, after=1)
+        pdf.set_text_color(0, 0, 0)
+    if template.organisation:
+        pdf.set_y(pdf.h - 50)
+        out.paragraph(template.organisation, left=left, width=width, style="B", after=0)
+    pdf.add_page()
+
+
+def _field(pdf: _Pdf, out: _Writer, block: Block, text: str, left: float, width: float) -> None:
+    label = 34.0
+    if pdf.will_page_break(5.6):
+        pdf.add_page()
+    pdf.set_font(pdf.family, "B", 10)
+    pdf.set_x(left + 4)
+    pdf.cell(label, 5.6, pdf.t(block.label + " :"))
+    if block.link:
+        pdf.set_text_color(5, 99, 193)
+    out.paragraph(text, left=left + 4 + label, width=width - 4 - label, size=10, note=block.note, after=0.4)
+    pdf.set_text_color(0, 0, 0)
+
+
+def _card_height(blocks: tuple[Block, ...], at: int) -> float:
+    """The height (mm) of the initiative card whose title is ``blocks[at]``, about: its lines
+    at 10 pt in the value column (75 characters a line); 100 mm at most."""
+    height = 7.0
+    for block in blocks[at + 1 :]:
+        if block.kind != "field" or block.item != blocks[at].item:
+            break
+        height += 6.0 * max(1, -(-len(block.text) // 75))
+    return min(height, 100.0)
+
+
+def write_pdf(prepared: Prepared, *, font: PdfFont | None = None, template: ExportTemplate | None = None) -> bytes:
+    """The synthesis as a PDF file (bytes), laid out with ``template`` (defaults if None)."""
+    template = template or ExportTemplate()
+    if font is None and template.font_file is not None:
+        font = PdfFont(template.font_file, template.font_file_bold or template.font_file)
     pdf = _Pdf(font or find_font(), prepared.title)
+    cover = prepared.front
     pdf.set_title(pdf.t(prepared.title))
+    pdf.set_subject(pdf.t(cover.scope))
+    pdf.set_author(pdf.t(f"Groupe de travail {cover.group}" if cover.group else template.organisation or "ess-nlp"))
+    pdf.set_keywords(pdf.t(cover.version))
     pdf.set_lang("fr-FR")
     pdf.set_creator("ess-nlp")
     pdf.add_page()
     out = _Writer(pdf)
     width = pdf.w - pdf.l_margin - pdf.r_margin
     left = pdf.l_margin
-    for block in prepared.blocks:
+    colour = _heading_colour(template)
+    blocks = prepared.blocks
+    for at, block in enumerate(blocks):
         text = block.text + (f" {UNSOURCED}" if block.unsourced else "")
         if block.kind == "title":
-            out.paragraph(text, left=left, width=width, size=18, style="B", height=8.5, after=3)
+            _cover(pdf, out, prepared, template)
         elif block.kind == "heading":
+            if pdf.will_page_break(9 + 3 * 5.6):  # a heading never ends a page
+                pdf.add_page()
             pdf.ln(2)
+            pdf.set_text_color(*colour)
             out.paragraph(text, left=left, width=width, size=14, style="B", height=7, after=1.5)
+            pdf.set_text_color(0, 0, 0)
         elif block.kind == "subheading":
+            if pdf.will_page_break(_card_height(blocks, at)):  # a card is not cut across pages
+                pdf.add_page()
+            pdf.set_text_color(*colour)
             out.paragraph(text, left=left, width=width, size=12, style="B", height=6.5, after=0.5)
-        elif block.kind == "meta":
-            out.paragraph(text, left=left, width=width, size=10, style="I", height=5.2, after=0.5)
+            pdf.set_text_color(0, 0, 0)
+        elif block.kind == "field":
+            _field(pdf, out, block, text, left, width)
         elif block.kind in ("proposal", "bullet"):
             indent = 8.0 * (block.depth + 1) + (2.0 if block.number == "Ou :" else 0.0)
             lead = block.number if block.kind == "proposal" else "–"
@@ -220,7 +300,9 @@ def write_pdf(prepared: Prepared, *, font: PdfFont | None = None) -> bytes:
             out.paragraph(text, left=left, width=width, note=block.note)
     if prepared.notes:
         pdf.ln(3)
+        pdf.set_text_color(*colour)
         out.paragraph("Sources", left=left, width=width, size=14, style="B", height=7, after=1)
+        pdf.set_text_color(0, 0, 0)
         for note in prepared.notes:
             out.paragraph(f"{note.number}. {note.text}", left=left, width=width, size=8.5, height=4.2, after=0.8)
     return bytes(pdf.output())

@@ -113,3 +113,16 @@ def test_users_commands(tmp_path: Path) -> None:
     assert "argon2" not in listed.output
     assert runner.invoke(app, ["users", "remove", "amelie", "--users", str(users)]).exit_code == 0
     assert "amelie" not in UsersFile.load(users).users
+
+
+def test_a_bad_export_template_is_one_line_on_stderr_and_the_file_is_written(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = tmp_path / "modele.toml"
+    template.write_text('logo = "absent.png"\n', encoding="utf-8")
+    monkeypatch.setenv("ESS_NLP_EXPORT_TEMPLATE", str(template))
+    out = tmp_path / "t.pdf"
+    result = runner.invoke(app, ["export", "--domain", "financer", "-f", "pdf", "-o", str(out), "--db", str(db)])
+    assert result.exit_code == 0 and out.read_bytes().startswith(b"%PDF-")
+    (warning,) = [line for line in result.stderr.splitlines() if line]
+    assert "absent.png" in warning and "sans logo" in warning and "Traceback" not in result.output

@@ -44,6 +44,34 @@ def cited_items(doc: Synthesis) -> list:  # type: ignore[type-arg]
     return [item for _, item in doc.items() if item.citations]
 
 
+def word_numbers(path: Path) -> list[tuple[str, str]]:
+    """(number as Word draws it, text) of each numbered paragraph, computed from numbering.xml."""
+    with zipfile.ZipFile(path) as z:
+        numbering = etree.fromstring(z.read("word/numbering.xml"))
+        body = etree.fromstring(z.read("word/document.xml"))
+    abstract_of = {n.get(f"{W}numId"): n.find(f"{W}abstractNumId").get(f"{W}val") for n in numbering.iter(f"{W}num")}
+    levels = {
+        (a.get(f"{W}abstractNumId"), lvl.get(f"{W}ilvl")): (lvl.find(f"{W}numFmt").get(f"{W}val"), lvl.find(f"{W}lvlText").get(f"{W}val"))
+        for a in numbering.iter(f"{W}abstractNum") for lvl in a.iter(f"{W}lvl")
+    }  # fmt: skip
+    counters: dict[str, list[int]] = {}
+    out = []
+    for p in body.iter(f"{W}p"):
+        num = p.find(f"{W}pPr/{W}numPr")
+        if num is None:
+            continue
+        num_id, level = num.find(f"{W}numId").get(f"{W}val"), int(num.find(f"{W}ilvl").get(f"{W}val"))
+        assert abstract_of.get(num_id) is not None, "a paragraph numbered with an undefined list"
+        count = counters.setdefault(num_id, [0] * 9)
+        count[level] += 1
+        count[level + 1 :] = [0] * (8 - level)
+        fmt, text = levels[(abstract_of[num_id], str(level))]
+        value = count[level]
+        shown = {"decimal": str(value), "lowerLetter": "abcdefghijklmnopqrstuvwxyz"[value - 1], "lowerRoman": "i" * value}[fmt]
+        out.append((text.replace(f"%{level + 1}", shown), "".join(t.text or "" for t in p.iter(f"{W}t"))))
+    return out
+
+
 def test_docx_headings_numbering_and_real_footnotes(store: Store, doc: Synthesis, tmp_path: Path) -> None:
     import docx
 
@@ -56,9 +84,11 @@ def test_docx_headings_numbering_and_real_footnotes(store: Store, doc: Synthesis
     assert ("Heading 1", "Nous constatons") in headings and ("Heading 1", "Nous proposons") in headings
     assert ("Heading 1", "Exemples") in headings and ("Heading 1", "Organisations contributrices") in headings
     texts = [p.text for p in word.paragraphs]
-    assert any(t.startswith("1.\t") for t in texts) and any(t.startswith("2.\t") for t in texts)
-    assert any(t.startswith("a)\tD'abord en Île-de-France") for t in texts)
-    assert any(t.startswith("Ou : Que l'État garantisse") for t in texts)
+    numbered = word_numbers(path)  # the numbers Word draws from numbering.xml, not typed text
+    assert numbered[0] == ("1.", doc.proposals[0].text) and numbered[1] == ("a)", "D'abord en Île-de-France [source à préciser]")
+    assert [n for n, _ in numbered if not n.endswith(")")] == [f"{k}." for k in range(1, len(doc.proposals) + 1)]
+    assert not any(re.match(r"\d+\.\t", t) for t in texts)
+    assert any(t.startswith("Ou :\tQue l'État garantisse") for t in texts)
     assert any(t.endswith("[source à préciser]") for t in texts)
     # footnotes: one per cited item, each holding the exact source passages
     with zipfile.ZipFile(path) as z:
@@ -87,9 +117,9 @@ def test_docx_reads_back_with_the_ingester(doc: Synthesis, tmp_path: Path) -> No
 
 def test_odt_headings_and_footnotes(store: Store, doc: Synthesis, tmp_path: Path) -> None:
     from odf import teletype
-    from odf.namespaces import TEXTNS
+    from odf.namespaces import STYLENS, TEXTNS
     from odf.opendocument import load
-    from odf.text import H, Note, P
+    from odf.text import H, List, ListLevelStyleNumber, Note, P
 
     path = tmp_path / "s.odt"
     path.write_bytes(export_synthesis(doc, "odt", mask=False))
@@ -101,8 +131,22 @@ def test_odt_headings_and_footnotes(store: Store, doc: Synthesis, tmp_path: Path
     assert len(notes) == len(cited_items(doc))
     assert all(n.getAttrNS(TEXTNS, "note-class") == "footnote" for n in notes)
     first_proposal = doc.proposals[0]
+    # proposals are a real list: items of a text:list whose list style numbers 1. then a)
+    lists = [x for x in odt.getElementsByType(List) if x.getAttrNS(TEXTNS, "style-name") == "Propositions"]
+    assert len(lists) == 1
+    items = [i for i in lists[0].childNodes if i.qname == (TEXTNS, "list-item")]
+    assert len(items) == len(doc.proposals)
+    assert teletype.extractText(items[0].childNodes[0]).startswith(first_proposal.text)
+    subs = [x for x in items[0].childNodes if x.qname == (TEXTNS, "list")]
+    assert teletype.extractText(subs[0]).startswith("D'abord en Île-de-France")
+    number_styles = {
+        (s.getAttrNS(TEXTNS, "level"), s.getAttrNS(STYLENS, "num-format"), s.getAttrNS(STYLENS, "num-suffix"))
+        for s in odt.getElementsByType(ListLevelStyleNumber)
+    }
+    assert {("1", "1", "."), ("2", "a", ")")} <= number_styles
     paragraphs = [teletype.extractText(p) for p in odt.getElementsByType(P)]
-    assert any(p.startswith("1. " + first_proposal.text) for p in paragraphs)
+    assert not any(p.startswith("1. ") for p in paragraphs)
+    assert any(p.startswith("Ou : Que l'État garantisse") for p in paragraphs)
     note_texts = [teletype.extractText(n) for n in notes]
     for c in first_proposal.citations:
         assert any(c.text in t for t in note_texts)

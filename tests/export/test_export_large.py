@@ -41,7 +41,7 @@ def test_five_thousand_items_in_every_format(store: Store) -> None:
         notes = z.read("word/footnotes.xml").decode("utf-8")
         body = z.read("word/document.xml").decode("utf-8")
     assert notes.count("<w:footnote ") == N + 2 and body.count("<w:footnoteReference") == N
-    assert f"{N - 200}.</w:t>" in body or f"{N - 200}.\t" in body or f">{N - 200}." in body
+    assert body.count('<w:numId w:val="') >= N - 200  # every proposal numbered by Word's own numbering
     odt = export_synthesis(doc, "odt", mask=False)
     with zipfile.ZipFile(io.BytesIO(odt)) as z:
         assert z.read("content.xml").decode("utf-8").count('text:note-class="footnote"') == N
