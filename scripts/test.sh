@@ -5,27 +5,26 @@
 # Extra arguments go to pytest, e.g. scripts/test.sh -k segment
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Debian packages the browser and export tests need, installed (as root) while pip works: one
+# apt-get call for what is missing. Without them those tests are skipped with their reason.
+system_packages() {
+  local missing=()
+  { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || missing+=(chromium chromium-driver)
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installation des paquets Debian ${missing[*]} pour les tests navigateur et de conversion des exports…" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null) \
+      || echo "Les paquets Debian ${missing[*]} n'ont pas pu être installés : les tests qui en ont besoin seront ignorés." >&2
+  else
+    echo "Paquets Debian absents (${missing[*]}) et pas de droits root : les tests qui en ont besoin seront ignorés." >&2
+  fi
+  return 0
+}
+system_packages &
+system_pid=$!
 scripts/setup.sh --test
-
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installation de chromium et chromium-driver (paquets Debian) pour les tests de bout en bout…" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null) \
-      || echo "chromium n'a pas pu être installé : les tests navigateur seront ignorés." >&2
-  else
-    echo "chromium absent et pas de droits root : les tests navigateur seront ignorés." >&2
-  fi
-fi
-
-if ! command -v soffice >/dev/null 2>&1; then
-  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
-    echo "Installation de LibreOffice (paquet Debian libreoffice-writer-nogui) pour le test des exports DOCX/ODT…" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui >/dev/null) \
-      || echo "LibreOffice n'a pas pu être installé : le test de conversion des exports sera ignoré." >&2
-  else
-    echo "LibreOffice absent et pas de droits root : le test de conversion des exports sera ignoré." >&2
-  fi
-fi
+wait "$system_pid"
 
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0
 .venv/bin/ruff check .
