@@ -319,7 +319,8 @@ def _offset_after_words(text: str, length: int) -> int:
 
 
 _STREET_BEFORE = re.compile(
-    r"\b(?:rue|avenue|boulevard|bd|place|allée|quai|chemin|route|impasse|cours|square)\b[^\n,]{0,20}$",
+    r"\b(?:(?:rue|avenue|boulevard|bd|place|allée|quai|chemin|route|impasse|cours|square|esplanade)\b|"
+    r"(?:pl|av|bd|bld)\.)[^\n,]{0,20}$",  # and abbreviated: « Pl. de l'Hôtel de ville »
     re.IGNORECASE,
 )
 

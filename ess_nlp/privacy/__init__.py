@@ -120,6 +120,17 @@ ADDRESS = re.compile(
     + _STREET_NAME
     + r"|(?<![\w])(?:B\.?P\.?|C\.?S\.?)\s?\d{1,6}\b"
 )
+# A street written in lowercase, right before a postal code and its commune: « Place de la mairie
+# 35000 RENNES », « esplanade Nelson Mandela 72700 Allonnes », « 24 rue du 8 mai 1945 33640 Portets ».
+_ADDRESS_BEFORE_CODE = re.compile(
+    r"(?<![\w’'-])(?:\d{1,4}(?:\s?(?:bis|ter|[a-dA-D])\b)?(?:\s?[-/,]\s?\d{1,4})?,?[^\S\n]+)?(?i:"
+    + _STREET_TYPES
+    + r")(?:[^\S\n]+[\w’'.-]+){1,7}?(?=[^\S\n]*[,–-]?[^\S\n]*(?<!\d)\d{2}\s?\d{3}[^\S\n]+[A-ZÀ-ÖØ-Þ])"
+)
+# « la place du marché accueille 35000 … »: a street type after an article or a preposition is prose.
+_PROSE_BEFORE = re.compile(
+    r"\b(?:la|le|les|l|une?|des|du|au|aux|sur|dans|de|d|par|cette|sa|son|notre)['’\s]+$", re.I
+)
 _WEAK_STREET_TYPES = frozenset(
     ["passage", "faubourg", "cite", "residence", "villa", "voie", "mail", "hameau", "cours", "promenade",
      "sentier", "lotissement", "square", "parvis"]
@@ -517,6 +528,12 @@ class Masker:
             spans += [(m.start(), m.end(), PHONE_TOKEN) for m in PHONE.finditer(text)]
         if self.addresses:
             spans += [span for m in ADDRESS.finditer(text) if (span := _address_span(text, m)) is not None]
+            spans += [
+                _street_before_code(text, m)
+                for m in _ADDRESS_BEFORE_CODE.finditer(text)
+                if m.group(0)[:1].isdigit()
+                or not _PROSE_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+            ]
         return spans
 
     def _kept(self, name: str) -> bool:
@@ -609,6 +626,23 @@ def _address_span(text: str, match: re.Match[str]) -> tuple[int, int, str] | Non
         if repeated or (code.group(1) is None and words[-2][:1].isupper()):
             value = value[: value.rfind(words[-1])].rstrip(" ,")
     return (start, start + len(value), ADDRESS_TOKEN)
+
+
+def _street_before_code(text: str, match: re.Match[str]) -> tuple[int, int, str]:
+    """The street of an :data:`_ADDRESS_BEFORE_CODE` match, without the commune written before the
+    postal code too (« 35 avenue Victor Hugo Carmel de Condom 32100 Condom »: « Condom » stays)."""
+    words = match.group(0).split()
+    commune = re.match(r"\D*\d{2}\s?\d{3}\s+([\w’'-]+)", text[match.end() :])
+    if commune and len(words) > 2 and _fold(words[-1]) == _fold(commune.group(1)):
+        words = words[:-1]
+        if len(words) > 2 and words[-1].lower() in ("de", "d’", "d'", "à"):
+            words = words[:-1]
+        return (
+            match.start(),
+            text.rindex(words[-1], match.start(), match.end()) + len(words[-1]),
+            ADDRESS_TOKEN,
+        )
+    return match.start(), match.end(), ADDRESS_TOKEN
 
 
 def _email_words(text: str) -> set[str]:

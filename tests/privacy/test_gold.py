@@ -10,7 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-from privacy_gold import _STREET_PART, _offset_after_words, _street_pattern
+from privacy_gold import _STREET_BEFORE, _STREET_PART, _offset_after_words, _street_pattern
 
 
 @pytest.mark.parametrize(
@@ -37,3 +37,12 @@ def test_street_part_of_the_address_field(holder: str, field: str, street: str) 
     offset = _offset_after_words(field, len(holder))
     match = _STREET_PART.search(field, offset)
     assert match is not None and match.group(0) == street
+
+
+@pytest.mark.parametrize(
+    ("before", "street"),
+    [("Ville de Marlan\n\nPl. de l'", True), ("12 place de l’", True), ("Av. de la ", True),
+     ("le placement de l'", False), ("un service simple. ", False)],
+)  # fmt: skip
+def test_never_mask_gold_leaves_out_words_of_a_street(before: str, street: bool) -> None:
+    assert bool(_STREET_BEFORE.search(before)) is street

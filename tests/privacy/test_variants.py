@@ -187,3 +187,20 @@ def test_a_person_named_like_a_commune_elsewhere_is_still_masked() -> None:
 )
 def test_weak_street_types_before_a_postal_code(text: str, expected: str) -> None:
     assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a street in lowercase right before a postal code and its commune
+        ("Mairie de Vaux Place de la mairie 35031 VAUX", "Mairie de Vaux [adresse] 35031 VAUX"),
+        ("Ville de Vaux  esplanade Louise Weiss  72700  Vaux", "Ville de Vaux  [adresse]  72700  Vaux"),
+        ("Association 24 rue du 8 mai 1945 33640 PORTETS", "Association [adresse] 33640 PORTETS"),
+        # the commune written before the postal code too stays visible
+        ("Mairie, place de la halle de Vaux 35031 VAUX", "Mairie, [adresse] de Vaux 35031 VAUX"),
+        # prose: a street type after an article is no address
+        ("la place du marché accueille 35000 Habitants", None),
+    ],
+)
+def test_lowercase_street_before_a_postal_code(text: str, expected: str | None) -> None:
+    assert mask_text(text, names=False) == (text if expected is None else expected)
