@@ -11,7 +11,8 @@ number, street type and name, post-office box; the postal code and the commune s
   writing ((+33) 6…, +33 (0)6…, 0033…, 06.…, 06-…, 0655…, spaced groups); street addresses with or
   without a number, in capitals, « lieu-dit », post-office boxes; without a number, a street type
   that also names a neighbourhood or a step (passage, faubourg, cité, hameau, cours…) only before
-  a postal code.
+  a postal code; a street written in lowercase right before a postal code and its commune
+  (« place de la mairie 35000 Rennes »).
 - Person names: the French spaCy pipeline's entity recogniser (``PER`` entities of
   ``fr_core_news_sm``, loaded through :mod:`ess_nlp.nlp`; only its ``ner`` component runs) and
   capitalised word sequences are candidates; a candidate is masked when something says it is a
