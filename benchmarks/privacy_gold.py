@@ -17,7 +17,10 @@ Gold (``build_gold``), per kind:
 - ``email``: every token with an ``@`` between word characters and a dotted domain (checked by hand:
   all are e-mail addresses);
 - ``phone``: every run of ten digits (or +33 and nine digits) with any separators (checked by hand);
-- ``address``: the street field (« ADRESSE_RUE ») of each fiche of the CSV, wherever it occurs.
+- ``address``: the street field (« ADRESSE_RUE ») of each fiche of the CSV, wherever it occurs
+  (either apostrophe), and the post-office boxes of the CSV's address field; where that field
+  writes the street otherwise (another number, « 15/17 », a typo), its street part: from the first
+  number, street type or post-office box after the holder's name to the postal code.
 Never-mask gold (``keep``), each occurrence outside a personal span:
 - ``commune``: the CSV's communes and, in the sheets, the word after a postal code;
 - ``organisation``: the CSV's project holders and the sheets' last field (the holder);
@@ -252,18 +255,34 @@ _PHONE = re.compile(
 )
 
 
+def _street_pattern(street: str) -> str:
+    words = [re.sub(r"['’]", "['’]", re.escape(w)) for w in street.split()]  # either apostrophe
+    return r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+
+
+# The street part of the CSV's address field when its street field is written otherwise there
+# (« 15/17 rue … » for « 15 rue … », another number, a typo): from the first number, street type or
+# post-office box after the holder's name to the postal code.
+_STREET_PART = re.compile(
+    r"(?:\d|\b(?:rue|avenue|boulevard|bd|place|allée|quai|chemin|route|impasse|cours|square|esplanade|"
+    r"passage|BP|CS)\b).*?(?=[\s,–-]*\b\d{2}\s?\d{3}\s+[^\W\d])",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def _addresses(shared: Path, docs: dict[str, str]) -> list[Span]:
     streets: set[str] = set()
+    holders: dict[str, str] = {}
     with (shared / DECIDER / "decider-ensemble-ressources.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
+        for line, row in enumerate(csv.DictReader(fh), start=2):
             street = " ".join(row["ADRESSE_RUE"].split()).strip(" ,")
             if len(street) > 6:
                 streets.add(street)
+            holders[f"csv:{line}:adresse"] = " ".join(row["NOM_PORTEUR_PROJET"].split())
     spans = []
     for doc, text in docs.items():
         for street in streets:
-            words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in street.split()]
-            pattern = r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)"
+            pattern = _street_pattern(street)
             spans += [
                 Span(doc, m.start(), m.end(), "address") for m in re.finditer(pattern, text, re.IGNORECASE)
             ]
@@ -272,11 +291,36 @@ def _addresses(shared: Path, docs: dict[str, str]) -> list[Span]:
             spans += [
                 Span(doc, m.start(), m.end(), "address") for m in re.finditer(r"\b(?:BP|CS)\s?\d+", text)
             ]
+    found = {s.doc for s in spans}
+    for doc, holder in holders.items():
+        field = docs.get(doc, "")
+        if field and doc not in found:  # the street field is written otherwise in the address field
+            offset = _offset_after_words(
+                field, len(holder) if " ".join(field.split()).startswith(holder) else 0
+            )
+            m = _STREET_PART.search(field, offset)
+            if m:
+                spans.append(Span(doc, m.start(), m.end(), "address"))
     return spans
 
 
+def _offset_after_words(text: str, length: int) -> int:
+    """The offset in ``text`` after its first ``length`` characters counted with runs of spaces as one."""
+    seen = i = 0
+    while i < len(text) and seen < length:
+        if text[i].isspace():
+            while i < len(text) and text[i].isspace():
+                i += 1
+            seen += 1
+        else:
+            i += 1
+            seen += 1
+    return i
+
+
 _STREET_BEFORE = re.compile(
-    r"\b(?:rue|avenue|boulevard|bd|place|allée|quai|chemin|route|impasse|cours|square)\b[^\n,]{0,20}$",
+    r"\b(?:(?:rue|avenue|boulevard|bd|place|allée|quai|chemin|route|impasse|cours|square|esplanade)\b|"
+    r"(?:pl|av|bd|bld)\.)[^\n,]{0,20}$",  # and abbreviated: « Pl. de l'Hôtel de ville »
     re.IGNORECASE,
 )
 

@@ -9,15 +9,20 @@ number, street type and name, post-office box; the postal code and the commune s
 - E-mails, phones and street addresses are found by patterns: e-mails also when obfuscated
   (« arobase », « (at) », « [at] … [dot] », spaces around « @ »); phones in every common French
   writing ((+33) 6…, +33 (0)6…, 0033…, 06.…, 06-…, 0655…, spaced groups); street addresses with or
-  without a number, in capitals, « lieu-dit », post-office boxes.
+  without a number, in capitals, « lieu-dit », post-office boxes; without a number, a street type
+  that also names a neighbourhood or a step (passage, faubourg, cité, hameau, cours…) only before
+  a postal code; a street written in lowercase right before a postal code and its commune
+  (« place de la mairie 35000 Rennes »).
 - Person names: the French spaCy pipeline's entity recogniser (``PER`` entities of
   ``fr_core_news_sm``, loaded through :mod:`ess_nlp.nlp`; only its ``ner`` component runs) and
   capitalised word sequences are candidates; a candidate is masked when something says it is a
   person: a first name of the packaged list (``first_names.txt``; « MARIE DUPONT » and « DUPONT
   Marie » in capitals too), a civility or title before it (M., Mme, Madame, Dr, Docteur…; then a
   single word is enough: « M. Dupont »), a role after it (« , maire », « , chargée de mission »), a
-  role or a cue before it (« Contact : », « Responsable : », « Signé : », a closing « Cordialement, »),
-  or the local part of an e-mail address of the same text (``prenom.nom@…``). Names written in
+  role or a profession after it with no comma (« … Martin  professeure de droit »), a role or a cue
+  before it (« Contact : », « Responsable : », « Signé : », « Crédit photo : », a closing
+  « Cordialement, »), or the local part of an e-mail address of the same text (``prenom.nom@…``).
+  Names written in
   lowercase are masked when a first name of the list (not an everyday word such as « rose » or
   « pierre ») is followed by a word that is no function word and follows no article. Once a name
   is masked, its surname alone is masked elsewhere in the same text (« … Dupont rappelle »).
@@ -25,8 +30,12 @@ number, street type and name, post-office box; the postal code and the commune s
   fondation, centre social…; « rue du Docteur Roux »), a name inside a list of places
   (« Collèges : Jean Lurçat à Sarcelles, … »), a pair of first names after a place (« école
   Pierre et Marie Curie »), words that are services, fields or legal forms (« Conseillère
-  Technique Evaluation des Politiques Sociales », SCIC, SARL), communes with « -sur- », « Saint- »…,
-  and the names the caller passes in ``keep`` (the cahiers' organisations).
+  Technique Evaluation des Politiques Sociales », SCIC, SARL), acronyms of social-sector
+  structures before their own name (« GEM … », « MJC … »), communes with « -sur- », « Saint- »…,
+  a commune that the same text names after a postal code, hyphenated or not (« 69310 Pierre
+  Bénite … la Ville de Pierre Bénite »), a name after « A » (« À ») opening a line, and the names
+  the caller passes in ``keep`` (the cahiers' organisations). A name candidate never spans a line
+  break.
 
 Measured on real text by ``benchmarks/eval_privacy.py`` (gold from ``../shared/data``) and on
 every writing through every export format by ``benchmarks/pii_variants_benchmark.py``. Exports
@@ -112,14 +121,31 @@ ADDRESS = re.compile(
     + _STREET_NAME
     + r"|(?<![\w])(?:B\.?P\.?|C\.?S\.?)\s?\d{1,6}\b"
 )
+# A street written in lowercase, right before a postal code and its commune: « Place de la mairie
+# 35000 RENNES », « esplanade Nelson Mandela 72700 Allonnes », « 24 rue du 8 mai 1945 33640 Portets ».
+_ADDRESS_BEFORE_CODE = re.compile(
+    r"(?<![\w’'-])(?:\d{1,4}(?:\s?(?:bis|ter|[a-dA-D])\b)?(?:\s?[-/,]\s?\d{1,4})?,?[^\S\n]+)?(?i:"
+    + _STREET_TYPES
+    + r")(?:[^\S\n]+[\w’'.-]+){1,7}?(?=[^\S\n]*[,–-]?[^\S\n]*(?<!\d)\d{2}\s?\d{3}[^\S\n]+[A-ZÀ-ÖØ-Þ])"
+)
+# « la place du marché accueille 35000 … »: a street type after an article or a preposition is prose.
+_PROSE_BEFORE = re.compile(
+    r"\b(?:la|le|les|l|une?|des|du|au|aux|sur|dans|de|d|par|cette|sa|son|notre)['’\s]+$", re.I
+)
+_WEAK_STREET_TYPES = frozenset(
+    ["passage", "faubourg", "cite", "residence", "villa", "voie", "mail", "hameau", "cours", "promenade",
+     "sentier", "lotissement", "square", "parvis"]
+)  # fmt: skip
 _ADDRESS_CAPITALISED = re.compile(r"(?<![\w])(?:" + _STREET_TYPES + r")\b", re.IGNORECASE)
 
 _CAPITALISED_INSIDE = re.compile(r"\S\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ'’-]+")
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?|[A-ZÀ-ÖØ-Þ]{2,}(?:-[A-ZÀ-ÖØ-Þ]{2,})?"
 _PARTICLE = r"(?:de|du|des|d['’]|van|von|le|la|ben|el)"
-# Capitalised word sequences (two to four words, particles allowed inside): name candidates.
+# Capitalised word sequences (two to four words, particles allowed inside) on one line: name
+# candidates. A line break ends a sequence, so « Credit photo : Marie Le Gall\nRénovation urbaine »
+# yields the name, not four words that a person's name never spans.
 _NAME_SEQUENCE = re.compile(
-    rf"(?<![\w'’-])(?:{_NAME_WORD})(?:\s(?:{_PARTICLE}\s?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
+    rf"(?<![\w'’-])(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
 )
 _CIVILITY = re.compile(
     r"(?:\b(?:M|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
@@ -141,6 +167,11 @@ _ROLE_AFTER = re.compile(
     r"animat|référent|sociologue|designer|acteur|actrice|auteur|autrice|élu|député|sénat|ministre|"
     r"professeur|enseignant|éducat|psycholog|médecin|bénévole|gérant|assistant|stagiaire)|(?:Maire|Adjoint|"
     r"Direct(?:eur|rice)|Responsable|Chargé|Chef|Cheffe|Présid|Coordinat|Conseill|Délégu))"
+    # without a comma, a lowercase profession right after the name: « Jeanne Martin  professeure de droit »
+    r"|^[^\S\n]+(?:maire|adjointe?|conseill(?:er|ère)|président|vice-présid|direct(?:eur|rice)|responsable|"
+    r"chargée?\s+d|coordinat(?:eur|rice)|délégué|secrétaire|trésori(?:er|ère)|cofondat|co-fondat|animat(?:eur|rice)|"
+    r"sociologue|économiste|historien|géographe|juriste|urbaniste|architecte|chercheu(?:r|se)|"
+    r"maître(?:sse)?s?\s+de\s+conférences|professeur|enseignant|député|sénat(?:eur|rice)|ministre|médecin)"
 )
 _ROLE_BEFORE = re.compile(
     r"\b(?:maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
@@ -307,6 +338,32 @@ _NOT_PERSON_WORDS = frozenset(
         "gie",
         "esat",
         "ehpad",
+        # acronyms of social-sector structures, often followed by the structure's own name (« GEM Les
+        # Amis », « MJC Jean Vilar »)
+        "gem",
+        "mjc",
+        "caf",
+        "cpam",
+        "msa",
+        "udaf",
+        "chrs",
+        "cada",
+        "pmi",
+        "ime",
+        "itep",
+        "sessad",
+        "siae",
+        "aci",
+        "cias",
+        "epci",
+        "admr",
+        "mfr",
+        "cress",
+        "cpie",
+        "lalp",
+        "mdph",
+        "clic",
+        "adil",
     ]
 )
 # Words naming a place or an organisation.
@@ -324,9 +381,44 @@ _NAMED_AFTER = re.compile(
     r"(?:\b(?:"
     + _PLACE_WORDS
     + r"|saint|sainte|st|ste|abbé|général|maréchal|président|colonel|municipal|européen|"
-    r"européenne|ville de|commune de|à))\s+$|\b(?:av|bd|st|ste)\.\s+$|\b\d{2}\s?\d{3}\s+$",
+    r"européenne|ville de|commune de|à))\s+$|\b(?:av|bd|st|ste)\.\s+$|\b\d{2}\s?\d{3}\s+$"
+    # « A Lyon », « A Pierre Bénite : … » opening a line or a sentence: « À » written without its accent
+    r"|(?:^|[\n.:;!?»)]\s*)(?-i:A)\s+$",
     re.IGNORECASE,
 )
+# The commune after a postal code (« 69310 Saint Genis Laval Tél : … »): capitalised words and
+# the particles of commune names, up to a form label or the end of the line.
+_COMMUNE_WORD = r"[A-ZÀ-ÖØ-Þ][\w’'-]*"
+_COMMUNE_LINK = r"(?:(?:de|du|des|la|le|les|sur|sous|en|lès|aux)[^\S\n]+|[dl]['’])"
+_COMMUNE_AFTER_CODE = re.compile(
+    rf"(?<!\d)\d{{2}}\s?\d{{3}}[^\S\n]+(?P<commune>{_COMMUNE_WORD}(?:(?:[^\S\n]+{_COMMUNE_LINK}?|[^\S\n]*-)"
+    rf"(?!(?:{_NOT_STREET_WORDS}|Mail|E-mail|Courriel|Site|Web|Téléphone|Portable|Email)\b){_COMMUNE_WORD}){{0,5}})"
+)
+
+
+def _places(text: str) -> list[tuple[str, ...]]:
+    """The communes that ``text`` names after a postal code, as accent-folded words (hyphens
+    split): « 69310 Pierre-Bénite » and « 69310 Pierre Bénite » both give ``("pierre", "benite")``."""
+    return [
+        tuple(re.split(r"[\s’'-]+", _fold(m.group("commune")))) for m in _COMMUNE_AFTER_CODE.finditer(text)
+    ]
+
+
+def _is_place(value: str, places: Sequence[tuple[str, ...]]) -> bool:
+    """Whether the words of ``value`` are a commune of ``places`` or two or more words of one."""
+    words = tuple(w for w in re.split(r"[\s’'-]+", _fold(value)) if w)
+    if not words:
+        return False
+    for place in places:
+        if words == place:
+            return True
+        if len(words) >= 2 and any(
+            place[i : i + len(words)] == words for i in range(len(place) - len(words) + 1)
+        ):
+            return True
+    return False
+
+
 # A name inside a list of places: « les groupes scolaires Saint-Exupéry, Albert Camus et Jules
 # Guesde », « Collèges : La Justice à Cergy (95), Jean Lurçat à Sarcelles (95) ».
 _PLACE_LIST = re.compile(
@@ -437,6 +529,12 @@ class Masker:
             spans += [(m.start(), m.end(), PHONE_TOKEN) for m in PHONE.finditer(text)]
         if self.addresses:
             spans += [span for m in ADDRESS.finditer(text) if (span := _address_span(text, m)) is not None]
+            spans += [
+                _street_before_code(text, m)
+                for m in _ADDRESS_BEFORE_CODE.finditer(text)
+                if m.group(0)[:1].isdigit()
+                or not _PROSE_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+            ]
         return spans
 
     def _kept(self, name: str) -> bool:
@@ -464,7 +562,8 @@ class Masker:
                 found.append(span)
         found += _after_titles(text)
         found += _lowercase_names(text)
-        found = [(a, b) for a, b in found if not self._kept(text[a:b])]
+        places = _places(text)  # « 69493 Pierre Bénite … A Pierre Bénite : » is no person
+        found = [(a, b) for a, b in found if not self._kept(text[a:b]) and not _is_place(text[a:b], places)]
         found += [(a, b) for a, b in _surnames_again(text, found) if not self._kept(text[a:b])]
         return [(a, b, PERSON_TOKEN) for a, b in found]
 
@@ -507,13 +606,19 @@ def _address_span(text: str, match: re.Match[str]) -> tuple[int, int, str] | Non
     """The street part of an address match; None for a capitalised street word alone."""
     start, end = match.start(), match.end()
     value = text[start:end].rstrip(" ,.-’'")
-    # Without a number: a capitalised street type followed by a name (« Place Pey-Berland »).
+    # Without a number: a capitalised street type followed by a name (« Place Pey-Berland »); a
+    # street type that also names a neighbourhood or a step (« Faubourg Duchateau », « Passage de
+    # 3 000 à 10 000 comptes », « Cité Jardin ») only before a postal code.
     numbered = value[:1].isdigit() or re.match(r"(?:B\.?P|C\.?S)", value)
-    if not numbered and not any(w[:1].isupper() or w[:1].isdigit() for w in value.split()[1:]):
-        return None
     words = value.split()
     after = text[start + len(value) :]
     code = re.match(r"\s*,?\s*\d{2}\s?\d{3}\b[ \t,]*(?:(?:cedex|CEDEX)\b[ \t]*)?([^\W\d][\w’'-]*)?", after)
+    if not numbered:
+        commune_next = code is not None and (code.group(1) is None or code.group(1)[:1].isupper())
+        if _fold(words[0]) in _WEAK_STREET_TYPES and not commune_next:
+            return None  # « 10 000 comptes » is no postal code and its commune
+        if not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]):
+            return None  # « Place aux jeunes » is no street; « Place du 8 mai 1945 » is one
     if code and len(words) > 2:
         # « Rue Jules Verne Plessé, 44630 » (no commune after the code) and « 35 avenue Victor Hugo
         # … Condom 32100 Condom »: the word before the postal code is the commune, left visible.
@@ -522,6 +627,23 @@ def _address_span(text: str, match: re.Match[str]) -> tuple[int, int, str] | Non
         if repeated or (code.group(1) is None and words[-2][:1].isupper()):
             value = value[: value.rfind(words[-1])].rstrip(" ,")
     return (start, start + len(value), ADDRESS_TOKEN)
+
+
+def _street_before_code(text: str, match: re.Match[str]) -> tuple[int, int, str]:
+    """The street of an :data:`_ADDRESS_BEFORE_CODE` match, without the commune written before the
+    postal code too (« 35 avenue Victor Hugo Carmel de Condom 32100 Condom »: « Condom » stays)."""
+    words = match.group(0).split()
+    commune = re.match(r"\D*\d{2}\s?\d{3}\s+([\w’'-]+)", text[match.end() :])
+    if commune and len(words) > 2 and _fold(words[-1]) == _fold(commune.group(1)):
+        words = words[:-1]
+        if len(words) > 2 and words[-1].lower() in ("de", "d’", "d'", "à"):
+            words = words[:-1]
+        return (
+            match.start(),
+            text.rindex(words[-1], match.start(), match.end()) + len(words[-1]),
+            ADDRESS_TOKEN,
+        )
+    return match.start(), match.end(), ADDRESS_TOKEN
 
 
 def _email_words(text: str) -> set[str]:
@@ -617,13 +739,14 @@ def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int
 
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:contact|contacts|responsable|référente?|interlocut(?:eur|rice)|signé|signataire|rédigé par|"
-    r"rédaction|porteur|porteuse)\s?:|^\s*(?:cordialement|bien à vous|salutations)[ ,.]*\n)\s*$",
+    r"rédaction|porteur|porteuse|cr[ée]dits?\s+photos?|photos?)\s?:|©\s?|"
+    r"^\s*(?:cordialement|bien à vous|salutations)[ ,.]*\n)\s*$",
     re.IGNORECASE | re.MULTILINE,
 )
 _TITLE_NAME = re.compile(
     r"(?<![\w.’'-])(?:(?:M|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
     r"[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
-    rf"(?P<name>(?:{_NAME_WORD})(?:\s(?:{_PARTICLE}\s?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
+    rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
 )
 
 

@@ -38,12 +38,13 @@ def test_emails_phones_and_addresses_on_real_sheets(gold: tuple[dict[str, str], 
     assert result["email"]["gold"] > 200 and result["email"]["recall"] >= 0.99  # type: ignore[index]
     assert result["phone"]["gold"] > 200 and result["phone"]["recall"] >= 0.99  # type: ignore[index]
     assert result["email"]["precision"] >= 0.99 and result["phone"]["precision"] >= 0.99  # type: ignore[index]
-    assert result["address"]["recall"] >= 0.80  # type: ignore[index]
+    # measured 0.944 and 1.000 (issue 13's precision round; 0.80 before the lowercase streets)
+    assert result["address"]["recall"] >= 0.90 and result["address"]["precision"] >= 0.95  # type: ignore[index]
     never = result["never_mask"]
     assert isinstance(never, dict)
     touched = sum(hit for hit, _ in never.values())
     total = sum(n for _, n in never.values())
-    assert total > 3000 and touched / total <= 0.005, never
+    assert total > 3000 and touched == 0, never
 
 
 def test_people_masked_organisations_named_after_people_kept(gold: tuple[dict[str, str], list, list]) -> None:
@@ -58,10 +59,12 @@ def test_people_masked_organisations_named_after_people_kept(gold: tuple[dict[st
                      masked, ("dev", "test"))  # fmt: skip
     person = result["person"]
     assert isinstance(person, dict) and person["gold"] >= 15
-    # Regression floor (measured 0.889 here, 0.667 before the variants of issue 18); the issue asks
-    # 0.90 on the test part of the whole gold: see README « Personal data ».
-    assert person["recall"] >= 0.85, person
+    # Regression floors (measured R 1.000 P 0.944 here; R 0.889 before issue 13's precision round,
+    # 0.667 before the variants of issue 18); the issue asks R 0.90 at P 0.90 on the test part of the
+    # whole gold: see README « Personal data ».
+    assert person["recall"] >= 0.95 and person["precision"] >= 0.90, person
     never = result["never_mask"]
     assert isinstance(never, dict)
     hit, total = never.get("named_after", (0, 0))
-    assert total >= 20 and hit <= 2, never
+    assert total >= 20 and hit <= 1, never  # a shop named « Mademoiselle … » in a list of partners
+    assert all(h == 0 for group, (h, _) in never.items() if group != "named_after"), never
