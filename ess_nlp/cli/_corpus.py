@@ -146,7 +146,10 @@ def run(
         if workers is not None or scheduler is not None:
             from ess_nlp.parallel import dask_client
 
-            client = stack.enter_context(dask_client(workers=workers, scheduler=scheduler))
+            try:
+                client = stack.enter_context(dask_client(workers=workers, scheduler=scheduler))
+            except EssNlpError as err:
+                fail(str(err))
         store = stack.enter_context(Store(_db_path(db), on_busy=busy_notice()))
         progress = stack.enter_context(step_progress(quiet or json_output))
         report = run_pipeline(paths, store, limits=limits, progress=progress, client=client)
