@@ -22,11 +22,12 @@ from ess_nlp._provenance import file_sha256
 from ess_nlp.errors import EssNlpError, system_error
 from ess_nlp.ingest import Limits, iter_source_files, source_name
 from ess_nlp.ingest._limits import DEFAULT_LIMITS
-from ess_nlp.isolation import FileRequest, read_and_split, shared_worker
+from ess_nlp.isolation import FileRequest, FileResult, read_and_split, shared_worker
 from ess_nlp.steps import Progress, Step, StepReport
 from ess_nlp.store import AnnotationOutcome, Store
 
 if TYPE_CHECKING:
+    from distributed import Client
     from spacy.language import Language
 
 logger = logging.getLogger(__name__)
@@ -98,6 +99,24 @@ def ingest_paths(
     worker = None if nlp is not None else shared_worker()
     if worker is not None:
         worker.start()  # the pipeline loads while the files are listed
+    files, reports = list_files(paths, progress=progress, on_file=on_file)
+    for done, path in enumerate(files, start=1):
+        if on_file is not None:
+            on_file(source_name(path), None)
+        report = ingest_file(path, store, limits=limits, nlp=nlp)
+        reports.append(report)
+        if on_file is not None:
+            on_file(report.path, report)
+        if progress is not None:
+            progress(done, len(files))
+    return reports
+
+
+def list_files(
+    paths: Iterable[str | Path], *, progress: Progress | None = None, on_file: FileCallback | None = None
+) -> tuple[list[Path], list[SourceReport]]:
+    """The files to ingest under ``paths``, and a "failed" report for each symbolic link that
+    leads outside (``on_file`` is told of each; ``progress(0, number of files)``)."""
     outside: list[Path] = []
     files = list(iter_source_files(paths, outside=outside))
     if progress is not None:
@@ -113,16 +132,7 @@ def ingest_paths(
     for report in reports:
         if on_file is not None:
             on_file(report.path, report)
-    for done, path in enumerate(files, start=1):
-        if on_file is not None:
-            on_file(source_name(path), None)
-        report = ingest_file(path, store, limits=limits, nlp=nlp)
-        reports.append(report)
-        if on_file is not None:
-            on_file(report.path, report)
-        if progress is not None:
-            progress(done, len(files))
-    return reports
+    return files, reports
 
 
 def ingest_file(
@@ -161,6 +171,13 @@ def _store_result(request: FileRequest, store: Store, nlp: Language | None) -> S
         result = read_and_split(request, nlp=nlp) if nlp is not None else shared_worker().run(request)
     except EssNlpError as err:
         return SourceReport(source, "failed", f"{source} : {err}")
+    return store_file_result(result, store)
+
+
+def store_file_result(result: FileResult, store: Store) -> SourceReport:
+    """Store one read and split file (its own transaction, a savepoint inside an open one);
+    a failed read or a storage error becomes a "failed" report with its sentence."""
+    source = result.source
     if not result.ok or result.document is None:
         logger.info("failed to ingest %s: %s", source, result.error)
         return SourceReport(source, "failed", result.error)
@@ -215,11 +232,18 @@ def run(
     steps: Sequence[str] | None = None,
     limits: Limits | None = None,
     progress: Callable[[str], Progress | None] | None = None,
+    client: Client | None = None,
 ) -> RunReport:
     """Ingest ``paths`` then run the processing steps (all of ``STEPS`` by default).
 
-    ``progress(step_name)`` may return a callback ``(done, total)`` for that step.
+    ``progress(step_name)`` may return a callback ``(done, total)`` for that step. With a Dask
+    ``client`` (:func:`ess_nlp.parallel.dask_client`), the files are read, split, classified and
+    extracted on its workers (:func:`ess_nlp.parallel.run_parallel`); the database ends the same.
     """
+    if client is not None:
+        from ess_nlp.parallel import run_parallel
+
+        return run_parallel(paths, store, client, steps=steps, limits=limits, progress=progress)
     report = RunReport()
     started = time.perf_counter()
     report.sources = ingest_paths(
@@ -228,6 +252,17 @@ def run(
     report.ingest_seconds = round(time.perf_counter() - started, 3)
     report.steps = run_steps(store, steps=steps, progress=progress)
     return report
+
+
+def wanted_steps(steps: Sequence[str] | None) -> list[str]:
+    """The names of ``steps`` (all of ``STEPS`` when None); an unknown name is a French error."""
+    wanted = [name for name, _ in STEPS] if steps is None else list(steps)
+    unknown = sorted(set(wanted) - {name for name, _ in STEPS})
+    if unknown:
+        raise EssNlpError(
+            f"Étape(s) inconnue(s) : {', '.join(unknown)} ; étapes possibles : {', '.join(n for n, _ in STEPS)}."
+        )
+    return wanted
 
 
 def run_steps(
@@ -241,12 +276,7 @@ def run_steps(
     A step that fails on an error is reported (``failed=True``, the reason in its summary) and
     the next steps still run; what earlier steps saved stays saved.
     """
-    wanted = [name for name, _ in STEPS] if steps is None else list(steps)
-    unknown = sorted(set(wanted) - {name for name, _ in STEPS})
-    if unknown:
-        raise EssNlpError(
-            f"Étape(s) inconnue(s) : {', '.join(unknown)} ; étapes possibles : {', '.join(n for n, _ in STEPS)}."
-        )
+    wanted = wanted_steps(steps)
     reports = []
     for name, target in STEPS:
         if name not in wanted:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Container, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,20 +122,49 @@ def classify_step(store: Store, *, progress: Progress | None = None) -> StepRepo
             "SELECT DISTINCT unit_id FROM predictions WHERE model_id = ?", (model_id,)
         )
     }
+    counts = {level: 0 for level in LEVELS}
+    units = list(store.units())
+    todo = units_to_classify(units, done_ids)
+    for done, rows, batch_counts in prediction_rows(model, units, todo):
+        with store.transaction() as conn:
+            conn.executemany(INSERT_PREDICTION, [(r[0], model_id, *r[1:]) for r in rows])
+        for level, n in batch_counts.items():
+            counts[level] += n
+        if progress is not None:
+            progress(done, len(todo))
+    if progress is not None and not todo:
+        progress(0, 0)
+    return StepReport("classify", classify_summary(model, counts), {**counts, "units": sum(counts.values())})
+
+
+INSERT_PREDICTION = (
+    "INSERT OR REPLACE INTO predictions(unit_id, model_id, facet, label, score, assigned, explanation)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+# One stored prediction without its model id: (unit_id, facet, label, score, assigned, explanation).
+PredictionRow = tuple[str, str, str, float, int, str | None]
+
+
+def units_to_classify(units: Iterable[Unit], done_ids: Container[str] = ()) -> list[Unit]:
+    """The units the step scores: cahiers, sections and sentences with text, not in ``done_ids``."""
+    return [u for u in units if u.level in LEVELS and u.id not in done_ids and u.text.strip()]
+
+
+def prediction_rows(
+    model: ClassificationModel, units: Sequence[Unit], todo: Sequence[Unit]
+) -> Iterator[tuple[int, list[PredictionRow], dict[str, int]]]:
+    """Score ``todo`` (some of ``units``, which give cahiers and sections their sentences) by
+    batches of ``BATCH``: yields (units done so far, the batch's rows, units per level)."""
     sentences_by_cahier: dict[str, list[Unit]] = defaultdict(list)
-    todo: list[Unit] = []
-    for unit in store.units():
+    for unit in units:
         if unit.level == "sentence":
             sentences_by_cahier[unit.cahier or ""].append(unit)
-        if unit.level in LEVELS and unit.id not in done_ids and unit.text.strip():
-            todo.append(unit)
-    items = [_item(unit, sentences_by_cahier) for unit in todo]
-    counts = {level: 0 for level in LEVELS}
-    total = len(todo)
-    for start in range(0, total, BATCH):
+    for start in range(0, len(todo), BATCH):
         batch_units = todo[start : start + BATCH]
-        predictions = model.predict(items[start : start + BATCH], explain=True)
-        rows = []
+        predictions = model.predict([_item(u, sentences_by_cahier) for u in batch_units], explain=True)
+        rows: list[PredictionRow] = []
+        counts: dict[str, int] = defaultdict(int)
         for unit, prediction in zip(batch_units, predictions, strict=True):
             counts[unit.level] += 1
             for facet, scores in prediction.scores.items():
@@ -146,7 +175,6 @@ def classify_step(store: Store, *, progress: Progress | None = None) -> StepRepo
                     rows.append(
                         (
                             unit.id,
-                            model_id,
                             facet,
                             label,
                             min(max(float(score), 0.0), 1.0),
@@ -154,21 +182,17 @@ def classify_step(store: Store, *, progress: Progress | None = None) -> StepRepo
                             json.dumps(explanation.to_json(), ensure_ascii=False) if explanation else None,
                         )
                     )
-        with store.transaction() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO predictions(unit_id, model_id, facet, label, score, assigned, explanation)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                rows,
-            )
-        if progress is not None:
-            progress(min(start + BATCH, total), total)
-    if progress is not None and total == 0:
-        progress(0, 0)
-    summary = (
+        yield start + len(batch_units), rows, dict(counts)
+
+
+def classify_summary(model: ClassificationModel, counts: dict[str, int]) -> str:
+    """The step's French summary line, from the number of units classified per level."""
+    total = sum(counts.get(level, 0) for level in LEVELS)
+    return (
         f"{total} unité(s) classée(s) avec le modèle {model.name} {model.version} "
-        f"({counts['cahier']} cahiers, {counts['section']} sections, {counts['sentence']} phrases)"
+        f"({counts.get('cahier', 0)} cahiers, {counts.get('section', 0)} sections, "
+        f"{counts.get('sentence', 0)} phrases)"
     )
-    return StepReport("classify", summary, {**counts, "units": total})
 
 
 def _pending_units(store: Any) -> int | None:

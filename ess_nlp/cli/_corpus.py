@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -110,13 +111,48 @@ def run(
     json_output: JsonOption = False,
     quiet: QuietOption = False,
     limit: LimitOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Répartit lecture, découpage, classification et extraction sur N processus de ce poste "
+            "(Dask) ; la base obtenue est la même qu'en un seul processus.",
+            show_default=False,
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Adresse d'un ordonnanceur Dask (tcp://HÔTE:8786) dont les processus de calcul, lancés par "
+            "« dask worker », voient les fichiers aux mêmes chemins.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Tâche principale : ingère PATH… puis lance chaque traitement (classification, extraction, thèmes)."""
+    """Tâche principale : ingère PATH… puis lance chaque traitement (classification, extraction, thèmes).
+
+    Avec --workers N ou --scheduler ADRESSE, les fichiers sont traités en parallèle par Dask ;
+    une seule écriture dans la base, dans l'ordre des fichiers ; un traitement interrompu
+    reprend où il s'était arrêté.
+    """
     from ess_nlp.cli._common import step_progress
 
     limits = cli_limits(limit)
-    with Store(_db_path(db), on_busy=busy_notice()) as store, step_progress(quiet or json_output) as progress:
-        report = run_pipeline(paths, store, limits=limits, progress=progress)
+    if workers is not None and scheduler is not None:
+        fail("Choisissez --workers (processus de ce poste) ou --scheduler (une grappe Dask), pas les deux.")
+    if workers is not None and workers < 1:
+        fail(f"--workers doit être un entier positif (au moins 1), et non {workers}.")
+    with contextlib.ExitStack() as stack:
+        client = None
+        if workers is not None or scheduler is not None:
+            from ess_nlp.parallel import dask_client
+
+            try:
+                client = stack.enter_context(dask_client(workers=workers, scheduler=scheduler))
+            except EssNlpError as err:
+                fail(str(err))
+        store = stack.enter_context(Store(_db_path(db), on_busy=busy_notice()))
+        progress = stack.enter_context(step_progress(quiet or json_output))
+        report = run_pipeline(paths, store, limits=limits, progress=progress, client=client)
     _print_sources(report.sources, json_output)
     for step in report.steps:
         if json_output:

@@ -29,9 +29,31 @@ EXTRACTION_VERSION = "2"  # 2: sentence kinds, document roles, porteur (issue 12
 def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = None,
                  model: str = DEFAULT_MODEL) -> StepReport:
     """Run extraction over the sources that need it; return a ``StepReport``."""
+    version = extraction_version(model)
+    todo = sources_to_extract(store, version)
+    counts = new_counts()
+    territory_notes: list[str] = []
+    nlp = extraction_pipeline(model) if todo else None
+    for done, (source_id, path, sha256) in enumerate(todo, start=1):
+        units = list(store.units(source=path))
+        extraction = extract_units(units, nlp=nlp)
+        store_extraction(store, (source_id, sha256, version), [u.id for u in units], extraction, counts,
+                         territory_notes)
+        if progress is not None:
+            progress(done, len(todo))
+    counts["groups"] = refresh_duplicate_groups(store, rebuild=bool(todo))
+    return StepReport("extract", extract_summary(counts, territory_notes), counts)
+
+
+def extraction_version(model: str = DEFAULT_MODEL) -> str:
+    """What an extraction depends on: the code's version, the spaCy model, the kind model."""
     kinds = default_kind_model_path()
-    version = f"{EXTRACTION_VERSION}:{model}:{'kinds-' + kinds.name if kinds is not None else 'rules'}"
-    todo = [
+    return f"{EXTRACTION_VERSION}:{model}:{'kinds-' + kinds.name if kinds is not None else 'rules'}"
+
+
+def sources_to_extract(store: Store, version: str) -> list[tuple[int, str, str]]:
+    """``(id, path, sha256)`` of the sources not yet extracted at ``version``, by path."""
+    return [
         (row["id"], row["path"], row["sha256"])
         for row in store.conn.execute(
             "SELECT s.id, s.path, s.sha256 FROM sources s LEFT JOIN extracted_sources e ON e.source_id = s.id"
@@ -43,45 +65,66 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
             (version,),
         )
     ]
-    counts = {"sources": 0, "proposals": 0, "constats": 0, "initiatives": 0, "groups": 0, "notes": 0,
-              "territories": 0}
-    territory_notes: list[str] = []
-    nlp = extraction_pipeline(model) if todo else None
-    for done, (source_id, path, sha256) in enumerate(todo, start=1):
-        units = list(store.units(source=path))
-        extraction = extract_units(units, nlp=nlp)
-        save_extraction(store, source_id, [u.id for u in units], extraction)
-        with store.transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO extracted_sources(source_id, sha256, version, extracted_at)"
-                " VALUES (?, ?, ?, ?)",
-                (source_id, sha256, version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
-            )
-        counts["sources"] += 1
-        counts["proposals"] += len(extraction.proposals)
-        counts["constats"] += len(extraction.constats)
-        counts["initiatives"] += len(extraction.initiatives)
-        counts["notes"] += len(extraction.notes)
-        counts["territories"] += sum(t.filled for _, t in extraction.territories)
-        territory_notes.extend(t.note for _, t in extraction.territories if t.note)
-        for note in extraction.notes:
-            logger.warning("%s", note)
-        if progress is not None:
-            progress(done, len(todo))
-    if todo or not store.conn.execute("SELECT 1 FROM duplicate_groups LIMIT 1").fetchone():
-        counts["groups"] = rebuild_duplicate_groups(store)
-    else:
-        counts["groups"] = store.conn.execute("SELECT count(*) FROM duplicate_groups").fetchone()[0]
-    summary = (
+
+
+def new_counts() -> dict[str, int]:
+    return {"sources": 0, "proposals": 0, "constats": 0, "initiatives": 0, "groups": 0, "notes": 0,
+            "territories": 0}
+
+
+def store_extraction(
+    store: Store,
+    source: tuple[int, str, str],
+    unit_ids: list[str],
+    extraction: Extraction,
+    counts: dict[str, int],
+    territory_notes: list[str] | None = None,
+) -> None:
+    """Save one source's extraction, mark the source ``(id, sha256, version)`` extracted and
+    add to ``counts``; the territory's notes (metadata that is no French place) go to the log and
+    to ``territory_notes``."""
+    source_id, sha256, version = source
+    save_extraction(store, source_id, unit_ids, extraction)
+    with store.transaction() as conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO extracted_sources(source_id, sha256, version, extracted_at)"
+            " VALUES (?, ?, ?, ?)",
+            (source_id, sha256, version, dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        )
+    counts["sources"] += 1
+    counts["proposals"] += len(extraction.proposals)
+    counts["constats"] += len(extraction.constats)
+    counts["initiatives"] += len(extraction.initiatives)
+    counts["notes"] += len(extraction.notes)
+    counts["territories"] += sum(t.filled for _, t in extraction.territories)
+    for note in extraction.notes:
+        logger.warning("%s", note)
+    for _, territory in extraction.territories:
+        if territory.note:
+            logger.warning("%s", territory.note)
+            if territory_notes is not None:
+                territory_notes.append(territory.note)
+
+
+def refresh_duplicate_groups(store: Store, *, rebuild: bool) -> int:
+    """Rebuild the groups of near-duplicate proposals when ``rebuild`` (something was extracted)
+    or when there are none yet; return how many there are."""
+    if rebuild or not store.conn.execute("SELECT 1 FROM duplicate_groups LIMIT 1").fetchone():
+        return rebuild_duplicate_groups(store)
+    return int(store.conn.execute("SELECT count(*) FROM duplicate_groups").fetchone()[0])
+
+
+def extract_summary(counts: dict[str, int], territory_notes: list[str] | None = None) -> str:
+    """The step's French summary line."""
+    return (
         f"{counts['sources']} source(s) traitée(s) : {counts['proposals']} proposition(s), "
         f"{counts['constats']} constat(s), {counts['initiatives']} initiative(s) ; "
         f"{counts['groups']} groupe(s) de propositions proches"
         + (f" ; {counts['notes']} document(s) sans contenu exploitable (table des matières seule)"
            if counts["notes"] else "")
-        + (f" ; {counts['territories']} cahier(s) situé(s)" if todo else "")
+        + (f" ; {counts['territories']} cahier(s) situé(s)" if counts["sources"] else "")
         + ("." + "".join(f" {note}" for note in territory_notes) if territory_notes else "")
     )
-    return StepReport("extract", summary, counts)
 
 
 def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:

@@ -1,0 +1,580 @@
+"""The main job on Dask (``dask.distributed``): documents read, split, classified and extracted
+on several processes or machines, stored by one writer.
+
+The document-parallel work of one file (read and split it, score its units, extract from them)
+is one Dask task, :func:`process_file`; the task reads the file in the worker's reading
+process (:class:`~ess_nlp.isolation.Worker`, with the same time and memory budgets and the same
+French sentences as ``ess-nlp run`` without Dask) and keeps its models loaded for the life of
+the worker process (:func:`_models`). The driver (this process) is the only writer: it stores
+the results in the database in batches (one transaction each, a savepoint per file), in the
+order of the files, so the database holds the same rows whatever the number of workers.
+Sources stored earlier but not yet scored or extracted (an interrupted run, a new model) are
+processed the same way (:func:`process_stored`). The corpus-wide steps (near-duplicate groups,
+topics, syntheses) then run here, on the driver.
+
+Faults: a worker that dies is restarted (``LocalCluster``) and its tasks run again elsewhere
+(Dask retries a task ``distributed.scheduler.allowed-failures`` times; past that the file gets
+its French sentence and the run goes on). A result is stored once, when the driver writes it;
+a run stopped half-way leaves whole files stored, and running it again goes on from there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ess_nlp.errors import EssNlpError
+from ess_nlp.ingest import Limits, source_name
+from ess_nlp.ingest._limits import DEFAULT_LIMITS
+from ess_nlp.isolation import FileRequest, FileResult, shared_worker
+from ess_nlp.pipeline import (
+    STEPS,
+    FileCallback,
+    RunReport,
+    SourceReport,
+    _unchanged,
+    list_files,
+    run_steps,
+    store_file_result,
+    wanted_steps,
+)
+from ess_nlp.records import Unit
+from ess_nlp.steps import Progress, StepReport
+from ess_nlp.store import Store
+
+if TYPE_CHECKING:
+    from distributed import Client, Future
+
+    from ess_nlp.classify.model import ClassificationModel
+    from ess_nlp.classify.step import PredictionRow
+    from ess_nlp.extract._run import Extraction
+
+__all__ = [
+    "DocumentOutput",
+    "Plan",
+    "dask_client",
+    "memory_peaks",
+    "process_file",
+    "process_stored",
+    "run_parallel",
+]
+
+logger = logging.getLogger(__name__)
+
+# Files stored per transaction by the writer.
+BATCH = 64
+# Seconds to reach a scheduler given by address, and to wait for its first worker.
+CONNECT_SECONDS = 10
+WORKER_WAIT_SECONDS = 60
+DOCUMENT_STEPS = ("classify", "extract")
+
+
+# --- the tasks (run on the workers) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What the tasks do after splitting: score units with the classification model in folder
+    ``model_path`` (None: the zero-shot scorer of the default taxonomy) when ``classify``, and
+    extract with the spaCy pipeline ``extraction_model`` when ``extract``."""
+
+    classify: bool = False
+    model_path: str | None = None
+    extract: bool = False
+    extraction_model: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentOutput:
+    """What a task sends back: the read file (None for units already stored), the prediction
+    rows of its units (None: not scored), units scored per level, its extraction (None: not
+    extracted), the seconds spent per step, and the worker process that ran it."""
+
+    result: FileResult | None
+    predictions: list[PredictionRow] | None = None
+    classified: dict[str, int] = field(default_factory=dict)
+    extraction: Extraction | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    pid: int = 0
+
+
+_loaded: dict[tuple[str, str | None], Any] = {}
+
+
+def _models(plan: Plan) -> tuple[ClassificationModel | None, Any]:
+    """The classification model and the extraction pipeline of ``plan``, loaded once per worker
+    process and kept for its next tasks."""
+    model = nlp = None
+    if plan.classify:
+        key = ("classify", plan.model_path)
+        if key not in _loaded:
+            from ess_nlp.classify.model import load_model
+            from ess_nlp.classify.step import zero_shot_model
+
+            _loaded[key] = load_model(Path(plan.model_path)) if plan.model_path else zero_shot_model()
+        model = _loaded[key]
+    if plan.extract:
+        from ess_nlp.extract._run import extraction_pipeline
+
+        nlp = extraction_pipeline(plan.extraction_model)  # cached by the function itself
+    return model, nlp
+
+
+def process_file(request: FileRequest, plan: Plan) -> DocumentOutput:
+    """Read and split one file in this worker's reading process (time and memory budgets),
+    then score and extract its units as ``plan`` says (a Dask task)."""
+    started = time.perf_counter()
+    try:
+        result = shared_worker().run(request)
+    except EssNlpError as err:  # the reading process could not start
+        result = FileResult(request.source, error=f"{request.source} : {err}")
+    read = time.perf_counter() - started
+    if not result.ok:
+        return DocumentOutput(result, seconds={"ingest": read}, pid=os.getpid())
+    output = process_stored(list(result.units), plan)
+    return replace(output, result=result, seconds={"ingest": read, **output.seconds})
+
+
+def process_stored(units: Sequence[Unit], plan: Plan, todo: Iterable[str] | None = None) -> DocumentOutput:
+    """Score (the units of ``todo``, default all) and extract the units of one source, in source
+    order, as ``plan`` says (a Dask task)."""
+    from ess_nlp.classify.step import prediction_rows, units_to_classify
+    from ess_nlp.extract._run import extract_units
+
+    model, nlp = _models(plan)
+    seconds: dict[str, float] = {}
+    predictions: list[PredictionRow] | None = None
+    classified: dict[str, int] = {}
+    if model is not None:
+        started = time.perf_counter()
+        chosen = None if todo is None else set(todo)
+        wanted = units_to_classify(u for u in units if chosen is None or u.id in chosen)
+        predictions = []
+        for _, rows, counts in prediction_rows(model, units, wanted):
+            predictions.extend(rows)
+            for level, n in counts.items():
+                classified[level] = classified.get(level, 0) + n
+        seconds["classify"] = time.perf_counter() - started
+    extraction = None
+    if nlp is not None:
+        started = time.perf_counter()
+        extraction = extract_units(list(units), nlp=nlp)
+        seconds["extract"] = time.perf_counter() - started
+    return DocumentOutput(None, predictions, classified, extraction, seconds, os.getpid())
+
+
+def memory_peaks() -> dict[str, int]:
+    """Peak resident memory, in bytes, of this process (``process``) and of its reading process
+    (``reader``, when it runs); run on each worker with ``client.run(memory_peaks)``."""
+    peaks = {"process": _peak_bytes("self")}
+    process = shared_worker()._process
+    if process is not None and process.poll() is None:
+        peaks["reader"] = _peak_bytes(str(process.pid))
+    return peaks
+
+
+def _peak_bytes(pid: str) -> int:
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
+# --- the cluster ----------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def dask_client(*, workers: int | None = None, scheduler: str | None = None) -> Iterator[Client]:
+    """A Dask client: on a ``LocalCluster`` of ``workers`` processes (one thread each), or on
+    the scheduler at ``scheduler`` (``tcp://HOST:8786``, its workers started with
+    ``dask worker``). Bad values and an unreachable scheduler raise one French sentence."""
+    if (workers is None) == (scheduler is None):
+        raise EssNlpError("Indiquez soit --workers N (sur ce poste), soit --scheduler ADRESSE (une grappe Dask).")
+    from distributed import Client, LocalCluster
+
+    if workers is not None:
+        if workers < 1:
+            raise EssNlpError(f"--workers doit être un entier positif (au moins 1), et non {workers}.")
+        with (
+            LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # a free port: several runs may share a machine
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster) as client,  # type: ignore[no-untyped-call]
+        ):
+            yield client
+        return
+    assert scheduler is not None
+    try:
+        client = Client(scheduler, timeout=CONNECT_SECONDS)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError, TypeError) as err:
+        logger.info("cannot reach the Dask scheduler %s: %s", scheduler, err)
+        raise EssNlpError(
+            f"Ordonnanceur Dask injoignable à l'adresse « {scheduler} » : vérifiez qu'il est lancé "
+            f"(dask scheduler) et que l'adresse est de la forme tcp://HÔTE:8786."
+        ) from None
+    with client:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT_SECONDS)
+        except (TimeoutError, OSError):
+            raise EssNlpError(
+                f"Aucun processus de calcul n'est connecté à l'ordonnanceur « {scheduler} » après "
+                f"{WORKER_WAIT_SECONDS} s : lancez-en au moins un (dask worker {scheduler})."
+            ) from None
+        yield client
+
+
+def _threads(client: Client) -> int:
+    workers = client.scheduler_info()["workers"].values()
+    return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
+
+
+# --- the writer (the driver) ----------------------------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One source in the writer's queue: a report already known, or the task computing it."""
+
+    source: str
+    report: SourceReport | None = None
+    future: Future[Any] | None = None
+    stored: tuple[int, str, list[Unit]] | None = None  # (source id, sha256, units) for process_stored
+
+
+@dataclass
+class _Totals:
+    classified: dict[str, int] = field(default_factory=dict)
+    extracted: dict[str, int] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, output: DocumentOutput) -> None:
+        for level, n in output.classified.items():
+            self.classified[level] = self.classified.get(level, 0) + n
+        for step, s in output.seconds.items():
+            self.seconds[step] = self.seconds.get(step, 0.0) + s
+
+
+class _Run:
+    """One parallel run over a store: submits tasks ahead, writes their results in order."""
+
+    def __init__(self, client: Client, store: Store, wanted: list[str], batch: int) -> None:
+        self.client, self.store, self.batch = client, store, max(1, batch)
+        self.window = max(16, 4 * _threads(client))
+        self.classify, self.extract = "classify" in wanted, "extract" in wanted
+        self.totals = _Totals()
+        self._plan: Plan | None = None
+        self.model: ClassificationModel | None = None
+        self.model_id = 0
+        self.version = ""
+        if self.extract:
+            from ess_nlp.extract.step import extraction_version, new_counts
+
+            self.version = extraction_version()
+            self.totals.extracted = new_counts()
+
+    def plan(self) -> Plan:
+        """The tasks' plan; the classification model is loaded and registered on first need."""
+        if self._plan is None:
+            model_path = None
+            if self.classify:
+                from ess_nlp.classify.step import current_model, register_model
+
+                self.model = current_model(self.store)
+                self.model_id = register_model(self.store, self.model, current=True)
+                model_path = str(self.model.path) if self.model.path else None
+            from ess_nlp.extract._run import DEFAULT_MODEL
+
+            self._plan = Plan(self.classify, model_path, self.extract, DEFAULT_MODEL)
+        return self._plan
+
+    def ordered(
+        self,
+        entries: Iterator[_Entry],
+        write: Callable[[_Entry, DocumentOutput | BaseException | None], SourceReport | None],
+        done: Callable[[SourceReport | None], None],
+    ) -> None:
+        """Submit the tasks of ``entries`` ahead (at most ``window`` running), and write their
+        results in the order of ``entries``, by batches of ready ones in one transaction."""
+        queue: deque[_Entry] = deque()
+        running = 0
+        exhausted = False
+        while True:
+            while not exhausted and running < self.window:
+                entry = next(entries, None)
+                if entry is None:
+                    exhausted = True
+                    break
+                queue.append(entry)
+                running += entry.future is not None
+            if not queue:
+                return
+            if not _ready(queue[0]):
+                _wait(queue[0].future)
+            ready: list[_Entry] = []
+            while queue and len(ready) < self.batch and _ready(queue[0]):
+                ready.append(queue.popleft())
+            running -= sum(entry.future is not None for entry in ready)
+            reports = []
+            with self.store.transaction():
+                for entry in ready:
+                    reports.append(entry.report or write(entry, _outcome(entry.future)))
+            for entry, report in zip(ready, reports, strict=True):
+                entry.future = None  # the result can go from the worker's memory
+                done(report)
+
+    def store_output(self, output: DocumentOutput, source: tuple[int, str], units: Sequence[Unit]) -> None:
+        """Store the predictions and the extraction of one source ``(id, sha256)``."""
+        self.totals.add(output)
+        if output.predictions:
+            from ess_nlp.classify.step import INSERT_PREDICTION
+
+            with self.store.transaction() as conn:
+                conn.executemany(INSERT_PREDICTION, [(r[0], self.model_id, *r[1:]) for r in output.predictions])
+        if output.extraction is not None:
+            from ess_nlp.extract.step import store_extraction
+
+            ids = [u.id for u in units]
+            store_extraction(self.store, (*source, self.version), ids, output.extraction, self.totals.extracted)
+
+
+def _ready(entry: _Entry) -> bool:
+    return entry.future is None or bool(entry.future.done())  # type: ignore[no-untyped-call]
+
+
+def _wait(future: Future[Any] | None) -> None:
+    from distributed import wait
+
+    try:
+        wait(future)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as err:
+        raise _lost(err) from None
+
+
+def _outcome(future: Future[Any] | None) -> DocumentOutput | BaseException | None:
+    """The task's output, or the exception it ended with (None: no task)."""
+    if future is None:
+        return None
+    if future.status == "finished":
+        output = future.result()
+        assert isinstance(output, DocumentOutput)
+        return output
+    if future.status == "cancelled":
+        raise _lost(None)
+    try:
+        err = future.exception()  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError) as lost:
+        raise _lost(lost) from None
+    return err if isinstance(err, BaseException) else RuntimeError(str(err))
+
+
+def _lost(err: BaseException | None) -> EssNlpError:
+    logger.info("lost the Dask scheduler: %s", err)
+    return EssNlpError(
+        "Connexion perdue avec l'ordonnanceur Dask : le traitement est arrêté ; ce qui est déjà enregistré "
+        "est conservé, relancez la même commande pour reprendre."
+    )
+
+
+def _task_failure(source: str, err: BaseException) -> str:
+    from distributed import KilledWorker
+
+    if isinstance(err, KilledWorker):
+        return (
+            f"{source} : traitement arrêté, les processus de calcul Dask se sont arrêtés brutalement à chaque "
+            "essai sur ce fichier (mémoire dépassée ?) ; relancez la commande pour réessayer"
+        )
+    logger.error("task failed on %s: %r", source, err)
+    return f"{source} : erreur inattendue ({type(err).__name__} : {err})"
+
+
+# --- the job --------------------------------------------------------------------------------------
+
+
+def run_parallel(
+    paths: Sequence[str | Path],
+    store: Store,
+    client: Client,
+    *,
+    steps: Sequence[str] | None = None,
+    limits: Limits | None = None,
+    progress: Callable[[str], Progress | None] | None = None,
+    on_file: FileCallback | None = None,
+    batch: int = BATCH,
+) -> RunReport:
+    """:func:`ess_nlp.pipeline.run` on the workers of ``client``: the same database at the end.
+
+    Files are given to the workers by absolute path: workers on other machines must see them at
+    the same path (a shared folder). ``on_file(source, report)`` is called once a file's result
+    is stored. The classify and extract reports count what the workers did, and their
+    ``seconds`` is the time summed over the workers.
+    """
+    wanted = wanted_steps(steps)
+    job = _Run(client, store, wanted, batch)
+    report = RunReport()
+    started = time.perf_counter()
+    report.sources = _ingest(job, paths, limits or DEFAULT_LIMITS, progress("ingest") if progress else None, on_file)
+    _finish_stored(job, progress("classify") if progress else None)
+    report.ingest_seconds = round(time.perf_counter() - started, 3)
+    report.steps = _document_reports(job)
+    corpus = [name for name, _ in STEPS if name in wanted and name not in DOCUMENT_STEPS]
+    if corpus:
+        report.steps += run_steps(store, steps=corpus, progress=progress)
+    return report
+
+
+def _ingest(
+    job: _Run,
+    paths: Sequence[str | Path],
+    limits: Limits,
+    progress: Progress | None,
+    on_file: FileCallback | None,
+) -> list[SourceReport]:
+    files, reports = list_files(paths, progress=progress, on_file=on_file)
+    links = len(reports)
+
+    def entries() -> Iterator[_Entry]:
+        for path in files:
+            source = source_name(path)
+            with contextlib.suppress(OSError):  # reading reports the file as missing or unreadable
+                if _unchanged(path, source, job.store):
+                    yield _Entry(source, SourceReport(source, "unchanged"))
+                    continue
+            request = FileRequest(source, path=os.path.abspath(path), limits=limits)
+            yield _Entry(source, future=job.client.submit(process_file, request, job.plan(), pure=False))
+
+    def write(entry: _Entry, outcome: DocumentOutput | BaseException | None) -> SourceReport:
+        if isinstance(outcome, BaseException) or outcome is None:
+            return SourceReport(entry.source, "failed", _task_failure(entry.source, outcome or RuntimeError()))
+        assert outcome.result is not None
+        report = store_file_result(outcome.result, job.store)
+        if report.outcome in ("added", "replaced"):
+            row = job.store.conn.execute("SELECT id, sha256 FROM sources WHERE path = ?", (entry.source,)).fetchone()
+            job.store_output(outcome, (int(row["id"]), str(row["sha256"])), outcome.result.units)
+        else:
+            job.totals.seconds["ingest"] = job.totals.seconds.get("ingest", 0.0) + outcome.seconds.get("ingest", 0)
+        return report
+
+    def done(report: SourceReport | None) -> None:
+        assert report is not None
+        reports.append(report)
+        if on_file is not None:
+            on_file(report.path, report)
+        if progress is not None:
+            progress(len(reports) - links, len(files))
+
+    job.ordered(entries(), write, done)
+    return reports
+
+
+def _finish_stored(job: _Run, progress: Progress | None) -> None:
+    """Score and extract the sources stored earlier that lack it (an interrupted run, a new
+    model or extraction version), on the workers too."""
+    todo = _stored_todo(job)
+    if not todo:
+        return
+    if progress is not None:
+        progress(0, len(todo))
+    count = 0
+
+    def entries() -> Iterator[_Entry]:
+        plan = job.plan()
+        for source_id, path, sha256, classify, extract in todo:
+            units = list(job.store.units(source=path))
+            pending = _unscored(job, source_id) if classify else []
+            task_plan = replace(plan, classify=bool(pending), extract=extract)
+            future = job.client.submit(process_stored, units, task_plan, pending, pure=False)
+            yield _Entry(path, future=future, stored=(source_id, sha256, units))
+
+    def write(entry: _Entry, outcome: DocumentOutput | BaseException | None) -> None:
+        if isinstance(outcome, BaseException) or outcome is None:
+            logger.warning("%s", _task_failure(entry.source, outcome or RuntimeError()))
+            return
+        assert entry.stored is not None
+        source_id, sha256, units = entry.stored
+        job.store_output(outcome, (source_id, sha256), units)
+
+    def done(report: SourceReport | None) -> None:
+        nonlocal count
+        count += 1
+        if progress is not None:
+            progress(count, len(todo))
+
+    job.ordered(entries(), write, done)
+
+
+def _stored_todo(job: _Run) -> list[tuple[int, str, str, bool, bool]]:
+    """``(id, path, sha256, needs scores, needs extraction)`` of stored sources, by path."""
+    store = job.store
+    need: dict[int, list[Any]] = {}
+    if job.extract:
+        from ess_nlp.extract.step import sources_to_extract
+
+        for source_id, path, sha256 in sources_to_extract(store, job.version):
+            need[source_id] = [source_id, path, sha256, False, True]
+    if job.classify:
+        from ess_nlp.classify.step import LEVELS, _pending_units
+
+        if _pending_units(store) != 0:
+            job.plan()  # registers the current model
+            marks = ",".join("?" * len(LEVELS))
+            for row in store.conn.execute(
+                f"SELECT DISTINCT s.id, s.path, s.sha256 FROM units u JOIN sources s ON s.id = u.source_id"
+                f" WHERE u.level IN ({marks}) AND trim(u.text, ' ' || char(9, 10, 13)) != ''"
+                " AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.unit_id = u.id AND p.model_id = ?)",
+                (*LEVELS, job.model_id),
+            ):
+                need.setdefault(row["id"], [row["id"], row["path"], row["sha256"], False, False])[3] = True
+    return sorted((tuple(v) for v in need.values()), key=lambda v: v[1])
+
+
+def _unscored(job: _Run, source_id: int) -> list[str]:
+    return [
+        row[0]
+        for row in job.store.conn.execute(
+            "SELECT u.id FROM units u WHERE u.source_id = ?"
+            " AND NOT EXISTS (SELECT 1 FROM predictions p WHERE p.unit_id = u.id AND p.model_id = ?)",
+            (source_id, job.model_id),
+        )
+    ]
+
+
+def _document_reports(job: _Run) -> list[StepReport]:
+    reports = []
+    seconds = job.totals.seconds
+    if job.classify:
+        from ess_nlp.classify.step import LEVELS, classify_summary
+
+        counts = {level: job.totals.classified.get(level, 0) for level in LEVELS}
+        if job.model is None:  # nothing was scored: say with which model everything already is
+            row = job.store.conn.execute("SELECT name, version FROM model_versions WHERE is_current = 1").fetchone()
+            name = f"{row['name']} {row['version']}" if row is not None else "courant"
+            summary = f"0 unité classée : toutes ont déjà les scores du modèle {name}"
+        else:
+            summary = classify_summary(job.model, counts)
+        reports.append(
+            StepReport(
+                "classify", summary, {**counts, "units": sum(counts.values())},
+                seconds=round(seconds.get("classify", 0.0), 3),
+            )
+        )
+    if job.extract:
+        from ess_nlp.extract.step import extract_summary, refresh_duplicate_groups
+
+        counts = job.totals.extracted
+        started = time.perf_counter()
+        counts["groups"] = refresh_duplicate_groups(job.store, rebuild=counts["sources"] > 0)
+        total = seconds.get("extract", 0.0) + time.perf_counter() - started
+        reports.append(StepReport("extract", extract_summary(counts), counts, seconds=round(total, 3)))
+    return reports

@@ -1,0 +1,180 @@
+"""The main job on Dask: the same database whatever the number of workers, on a local cluster
+and on a scheduler with a worker started by ``dask worker``; a killed worker, an interrupted
+run; bad options in French."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ess_nlp.cli import app
+from ess_nlp.parallel import dask_client, run_parallel
+from ess_nlp.pipeline import run
+from ess_nlp.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "corpus" / "sample"
+STEPS = ["classify", "extract"]  # the document steps; topics and syntheses run on the driver either way
+
+# Table contents that must not depend on the number of workers (no timestamps; model ids by name).
+TABLES = {
+    "sources": "SELECT id, path, sha256, format, size, text, pages, metadata FROM sources",
+    "units": "SELECT id, source_id, level, parent_id, cahier_id, section_id, ord, title, kind, start, end,"
+    " page, number, text, lemmas, metadata FROM units",
+    "predictions": "SELECT p.unit_id, m.name, m.version, p.facet, p.label, p.score, p.assigned, p.explanation"
+    " FROM predictions p JOIN model_versions m ON m.id = p.model_id",
+    "proposals": "SELECT * FROM proposals",
+    "constats": "SELECT * FROM constats",
+    "initiatives": "SELECT * FROM initiatives",
+    "duplicate_groups": "SELECT label, size, cahiers FROM duplicate_groups",
+    "duplicate_members": "SELECT g.label, m.proposal_id, m.similarity FROM duplicate_members m"
+    " JOIN duplicate_groups g ON g.id = m.group_id",
+    "extracted_sources": "SELECT source_id, sha256, version FROM extracted_sources",
+}
+
+
+def contents(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    with sqlite3.connect(db) as conn:
+        return {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in TABLES.items()}
+
+
+def small_corpus() -> list[Path]:
+    if not SAMPLE.is_dir():
+        pytest.skip("corpus/sample absent (rendered by corpus/authoring/build.py)")
+    return [SAMPLE / "txt", SAMPLE / "md", SAMPLE / "html"]
+
+
+@pytest.fixture(scope="module")
+def default_db(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[tuple[object, ...]]]:
+    """The database after the default run (one process, no Dask) over the small corpus."""
+    db = tmp_path_factory.mktemp("default") / "base.sqlite3"
+    with Store(db) as store:
+        report = run(small_corpus(), store, steps=STEPS)
+    assert not report.failures
+    found = contents(db)
+    assert found["predictions"] and found["proposals"]  # the comparison compares something
+    return found
+
+
+@pytest.fixture(scope="module")
+def client():
+    with dask_client(workers=2) as client:
+        yield client
+
+
+def test_two_workers_store_the_same_database_as_the_default_run(default_db, client, tmp_path):
+    db = tmp_path / "base.sqlite3"
+    with Store(db) as store:
+        report = run(small_corpus(), store, steps=STEPS, client=client)
+    assert not report.failures
+    assert [s.name for s in report.steps] == STEPS
+    assert report.steps[0].counts["units"] == len({row[0] for row in default_db["predictions"]})
+    assert contents(db) == default_db
+    # Both workers took part (documents are tasks, not one block).
+    pids = {pid for pid in client.run(os.getpid).values()}
+    assert len(pids) == 2
+
+
+def test_an_interrupted_run_resumes_from_what_is_stored(default_db, client, tmp_path):
+    db = tmp_path / "base.sqlite3"
+    stored: list[str] = []
+
+    def stop_after_four(source: str, report: object) -> None:
+        stored.append(source)
+        if len(stored) == 4:
+            raise KeyboardInterrupt  # Ctrl-C once a first batch is written
+
+    with Store(db) as store, pytest.raises(KeyboardInterrupt):
+        run_parallel(small_corpus(), store, client, steps=STEPS, on_file=stop_after_four, batch=4)
+    with sqlite3.connect(db) as conn:
+        kept = conn.execute("SELECT count(*) FROM sources").fetchone()[0]
+        assert 4 <= kept < len(default_db["sources"])  # whole batches: those written before Ctrl-C
+        # A source whose scores and extraction were lost (an older run, a model change): redone.
+        first = conn.execute("SELECT id FROM sources ORDER BY id LIMIT 1").fetchone()[0]
+        conn.execute("DELETE FROM predictions WHERE unit_id IN (SELECT id FROM units WHERE source_id = ?)", (first,))
+        conn.execute("DELETE FROM extracted_sources WHERE source_id = ?", (first,))
+    with Store(db) as store:
+        report = run_parallel(small_corpus(), store, client, steps=STEPS)
+    outcomes = [s.outcome for s in report.sources]
+    assert outcomes.count("unchanged") == kept and "failed" not in outcomes
+    assert contents(db) == default_db
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_scheduler_mode_with_a_dask_worker_killed_during_the_run(default_db, tmp_path):
+    """The README's cluster commands, on this machine: ``dask scheduler`` and ``dask worker`` as
+    processes of their own, then the run given the scheduler's address (as ``--scheduler``);
+    the worker process is killed once the first file is stored: the run finishes and stores
+    every file once."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+    dask = [sys.executable, "-m", "dask"]
+    processes = [
+        subprocess.Popen(
+            [*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", ":0"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+    ]
+    try:
+        time.sleep(1)
+        processes.append(
+            subprocess.Popen(
+                [*dask, "worker", address, "--nworkers", "1", "--nthreads", "1", "--no-dashboard"],
+                env=env, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+        )
+        db = tmp_path / "base.sqlite3"
+        with dask_client(scheduler=address) as client, Store(db) as store:
+            (victim,) = client.run(os.getpid).values()
+            killed: list[int] = []
+
+            def kill_once(source: str, report: object) -> None:
+                if not killed:  # the first file is stored, the others are running or queued
+                    os.kill(victim, signal.SIGKILL)
+                    killed.append(victim)
+
+            report = run_parallel(small_corpus(), store, client, steps=STEPS, on_file=kill_once, batch=1)
+            assert killed and not report.failures
+            # The worker's nanny started a new worker process, and Dask ran its tasks again there.
+            assert victim not in client.run(os.getpid).values()
+        assert contents(db) == default_db  # every file stored once, as without the kill
+    finally:
+        for process in reversed(processes):
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.mark.parametrize("value", ["0", "-3"])
+def test_workers_must_be_positive(value, tmp_path):
+    result = CliRunner().invoke(app, ["run", str(tmp_path), "--db", str(tmp_path / "b.sqlite3"), "--workers", value])
+    assert result.exit_code == 1
+    assert result.output.strip() == f"--workers doit être un entier positif (au moins 1), et non {value}."
+
+
+def test_an_unreachable_scheduler_is_one_french_sentence(tmp_path, monkeypatch):
+    monkeypatch.setattr("ess_nlp.parallel.CONNECT_SECONDS", 2)  # Dask retries until then
+    address = f"tcp://127.0.0.1:{free_port()}"  # nothing listens there
+    result = CliRunner().invoke(app, ["run", str(tmp_path), "--db", str(tmp_path / "b.sqlite3"), "--scheduler", address])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert lines[0].startswith(f"Ordonnanceur Dask injoignable à l'adresse « {address} »")
+    assert not (tmp_path / "b.sqlite3").exists()  # nothing was created before the check
