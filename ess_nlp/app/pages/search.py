@@ -55,7 +55,7 @@ def page() -> None:
         st.warning(md_escape(err))
         return
     if hits.empty:
-        st.info(no_hit_message(query, with_lemmas))
+        st.info(no_hit_message(query, with_lemmas))  # md: the query escaped inside
         return
     hits = add_labels(hits, cache.labels(db, token), cache.cahiers(db, token))
     filtered = render_filters(hits)
