@@ -320,7 +320,7 @@ def topic_models(db: str, token: Token) -> list[dict[str, Any]]:
         return _models(store)
 
 
-@st.cache_resource(show_spinner="Chargement des thèmes…", max_entries=2)
+@st.cache_resource(show_spinner="Chargement des sujets émergents…", max_entries=2)
 def topic_run(db: str, token: Token, model: str):  # type: ignore[no-untyped-def]
     """The latest run of ``model`` (a ``TopicResult``), the texts of its units and their cahiers."""
     from ess_nlp.topics import load_run
