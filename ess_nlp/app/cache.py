@@ -129,9 +129,11 @@ def source_document(db: str, token: Token, source: str):  # type: ignore[no-unty
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def search(db: str, token: Token, query: str, lemmas: str | None, limit: int = 500) -> pd.DataFrame:
+def search(
+    db: str, token: Token, query: str, lemmas: str | None, forms: dict[str, list[str]] | None = None, limit: int = 500
+) -> pd.DataFrame:
     with open_store(db) as store:
-        return search_view.search_frame(store, query, lemmas=lemmas, limit=limit)
+        return search_view.search_frame(store, query, lemmas=lemmas, forms=forms, limit=limit)
 
 
 @st.cache_resource(show_spinner=False)
@@ -145,6 +147,12 @@ def query_lemmas(query: str) -> str:
     nlp = _pipeline(DEFAULT_PIPELINE, ("ner", "parser"))
     doc = nlp(query)
     return " ".join(t.lemma_.lower() for t in doc if not t.is_punct and not t.is_space and t.lemma_.strip())
+
+
+@st.cache_data(show_spinner="Chargement du lexique français…", max_entries=256)
+def query_forms(query: str) -> dict[str, list[str]]:
+    """The inflections of each word of a search query (so « créer » also finds « créent »)."""
+    return search_view.inflected_forms(query)
 
 
 ENTITY_LABELS = ("PER", "ORG", "LOC")
@@ -312,7 +320,7 @@ def topic_models(db: str, token: Token) -> list[dict[str, Any]]:
         return _models(store)
 
 
-@st.cache_resource(show_spinner="Chargement des thèmes…", max_entries=2)
+@st.cache_resource(show_spinner="Chargement des sujets émergents…", max_entries=2)
 def topic_run(db: str, token: Token, model: str):  # type: ignore[no-untyped-def]
     """The latest run of ``model`` (a ``TopicResult``), the texts of its units and their cahiers."""
     from ess_nlp.topics import load_run

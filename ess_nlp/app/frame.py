@@ -12,9 +12,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ess_nlp.app.components import auth, masking
+from ess_nlp.app.components import auth, french, masking
 from ess_nlp.app.components.common import md_escape
-from ess_nlp.app.nav import PAGES
+from ess_nlp.app.nav import HOME, PAGES
 from ess_nlp.errors import ConfigError
 
 HERE = Path(__file__).resolve().parent
@@ -25,17 +25,26 @@ def main() -> None:
     # from fonts.gstatic.com by the page, and the app is served offline.
     st.set_page_config(page_title="ESS — cahiers d'espérance", page_icon="📖", layout="wide")
     st.set_option("client.toolbarMode", "minimal")  # no "Deploy" button: the app is not for deploying
-    pages = {
+    french.render()  # Streamlit's own words (« Upload », « No results »…) in French
+    pages: dict[str, list[st.Page]] = {
         section: [
-            st.Page(
-                HERE / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url, default=spec.default
-            )
-            for spec in specs
+            st.Page(HERE / spec.file, title=spec.title, icon=spec.icon, url_path=spec.url) for spec in specs
         ]
         for section, specs in PAGES.items()
     }
+    home = next(page for specs in pages.values() for page in specs if page.url_path == HOME.url)
+
+    def open_home() -> None:
+        st.switch_page(home)
+
+    # Streamlit serves its default page at "/" and not at its own address: the root is a hidden
+    # page that opens « Vue d'ensemble » at /vue-ensemble (the address the docs give), which the
+    # menu then shows as the current page.
+    root = st.Page(
+        open_home, title=HOME.title, icon=HOME.icon, url_path="accueil", default=True, visibility="hidden"
+    )
     try:
-        current = st.navigation(pages, position=auth.nav_position())
+        current = st.navigation({"": [root], **pages}, position=auth.nav_position())
         auth.gate()  # login when served to others (ess_nlp/app/components/auth.py); keeps the page asked for
         masking.render_toggle()
         current.run()

@@ -18,13 +18,12 @@ class PageSpec:
     title: str
     icon: str
     url: str
-    default: bool = False
 
 
 # Part 2 (syntheses) adds a "Synthèses" section here.
 PAGES: dict[str, list[PageSpec]] = {
     "Explorer le corpus": [
-        PageSpec("pages/overview.py", "Vue d'ensemble", ":material/insights:", "vue-ensemble", default=True),
+        PageSpec("pages/overview.py", "Vue d'ensemble", ":material/insights:", "vue-ensemble"),
         PageSpec("pages/explorer.py", "Explorer", ":material/explore:", "explorer"),
         PageSpec("pages/reader.py", "Lire un cahier", ":material/menu_book:", "lire"),
         PageSpec("pages/search.py", "Rechercher", ":material/search:", "rechercher"),
@@ -39,6 +38,9 @@ PAGES: dict[str, list[PageSpec]] = {
     ],
     "Synthèses": [PageSpec("pages/syntheses/page.py", "Synthèses", ":material/article:", "syntheses")],
 }
+
+
+HOME = PAGES["Explorer le corpus"][0]  # what "/" opens (at its own address, /vue-ensemble)
 
 
 def page_file(name: str) -> Path:

@@ -197,9 +197,15 @@ def streamlit_options() -> dict[str, object]:
 
 def app_command(host: str, port: int) -> list[str]:
     """``python -m streamlit run ess_nlp/streamlit_app.py`` with the address, the port and every
-    option of :func:`streamlit_options` as flags (whatever the working folder holds)."""
+    option of :func:`streamlit_options` as flags (whatever the working folder holds); the upload
+    size follows ``ESS_NLP_APP_MAX_MB``, the import page's own limit."""
+    from ess_nlp.errors import ConfigError
+    from ess_nlp.settings import settings
+
     command = [sys.executable, "-m", "streamlit", "run", str(APP_DIR.parent / "streamlit_app.py")]
     options: dict[str, object] = {**streamlit_options(), "server.address": host, "server.port": port}
+    with contextlib.suppress(ConfigError):  # a mistyped setting: the app's frame says it in French
+        options["server.maxUploadSize"] = settings().app_max_mb
     for name, value in options.items():
         command += [f"--{name}", str(value).lower() if isinstance(value, bool) else str(value)]
     return command

@@ -17,7 +17,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -27,7 +27,13 @@ from ess_nlp.records import Document, Footnote, Page, Unit
 from ess_nlp.settings import DEFAULT_DB, resolve_db
 from ess_nlp.store._kept import AnnotationOutcome, hold_annotations, restore_annotations
 from ess_nlp.store._migrations import migrate
-from ess_nlp.store._query import MAX_QUERY_TERMS, QueryError, check_prefix_expansion, fts_query
+from ess_nlp.store._query import (
+    MAX_QUERY_TERMS,
+    QueryError,
+    check_prefix_expansion,
+    fts_query,
+    fts_query_with_forms,
+)
 
 __all__ = [
     "DEFAULT_DB_PATH",
@@ -438,13 +444,25 @@ class Store:
 
     # --- search -----------------------------------------------------------------------------
 
-    def search(self, query: str, *, lemmas: str | None = None, limit: int = 200) -> list[SearchHit]:
+    def search(
+        self,
+        query: str,
+        *,
+        lemmas: str | None = None,
+        forms: Mapping[str, Sequence[str]] | None = None,
+        limit: int = 200,
+    ) -> list[SearchHit]:
         """Sentences matching every word of ``query`` (accents ignored), or every lemma of
-        ``lemmas`` (the query's lemmas, when the caller has them), best matches first.
+        ``lemmas`` (the query's lemmas, when the caller has them), best matches first (BM25).
+
+        ``forms`` maps a folded word of the query to other folded forms that stand for it in
+        the text, its inflections (:func:`ess_nlp.inflections.Lexicon.inflections`): with
+        them « créer » also finds « crée », « créé » and « créent » whatever lemma the tagger
+        stored for those sentences.
 
         Raises :class:`QueryError` (a French sentence) when the query goes beyond the bounds of
         a search: too many words, a beginning of word (``mot*``) too short or too common."""
-        words = fts_query(query)
+        words = fts_query_with_forms(query, forms) if forms else fts_query(query)
         check_prefix_expansion(self.conn, query)
         clauses = [f"text : ({words})"] if words else []
         lemma_words = _lemma_query(lemmas) if lemmas else ""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from collections.abc import Mapping, Sequence
 
 from ess_nlp.errors import EssNlpError
 from ess_nlp.text import strip_accents
@@ -57,6 +58,24 @@ def fts_query(text: str) -> str:
     within the bounds of :func:`query_words`."""
     words = query_words(text)
     return " AND ".join(f'"{w.rstrip("*")}"' + ("*" if w.endswith("*") else "") for w in words)
+
+
+MAX_FORMS_PER_WORD = 120
+
+
+def fts_query_with_forms(text: str, forms: Mapping[str, Sequence[str]]) -> str:
+    """Like :func:`fts_query`, each whole word standing for itself or any of its ``forms``
+    (folded inflections, keyed by the folded word: « creer » → « cree », « creent »…), at most
+    :data:`MAX_FORMS_PER_WORD` of them; a beginning of word (``mot*``) stays a prefix."""
+    clauses = []
+    for word in query_words(text):
+        if word.endswith("*"):
+            clauses.append(f'"{word.rstrip("*")}"*')
+            continue
+        alternatives = [fold(word)] + [f for f in forms.get(fold(word), ()) if re.fullmatch(r"[\w-]+", f)]
+        unique = list(dict.fromkeys(alternatives))[:MAX_FORMS_PER_WORD]
+        clauses.append("(" + " OR ".join(f'"{f}"' for f in unique) + ")" if len(unique) > 1 else f'"{word}"')
+    return " AND ".join(clauses)
 
 
 def fold(word: str) -> str:

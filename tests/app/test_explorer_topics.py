@@ -36,7 +36,7 @@ def biggest_topic(db: Path) -> tuple[str, int, str]:
 
 def select_topic(at: AppTest, topic: int) -> None:
     table = at.dataframe(key="explorer_topics").value
-    row = next(i for i, name in enumerate(table["thème"]) if name.startswith(f"{topic} · "))
+    row = next(i for i, name in enumerate(table["sujet"]) if name.startswith(f"{topic} · "))
     at.session_state["explorer_topics"] = {"selection": {"rows": [row], "columns": [], "cells": []}}
     at.run()
 
@@ -48,7 +48,7 @@ def test_topics_table_map_and_units(topics_db, monkeypatch):
     _model, topic, name = biggest_topic(topics_db)
     select_topic(at, topic)
     assert not at.exception, [e.value for e in at.exception]
-    header = next(m.value for m in at.markdown if m.value.startswith(f"**Thème {topic} · "))
+    header = next(m.value for m in at.markdown if m.value.startswith(f"**Sujet {topic} · "))
     assert name in header
 
 

@@ -56,3 +56,9 @@ def test_streamlit_run_from_the_repository_reads_the_same_options(tmp_path: Path
     assert (ROOT / ".streamlit" / "config.toml").read_text() == (APP_DIR / "streamlit.toml").read_text()
     assert effective(ROOT, tmp_path, {}) == OFFLINE
     assert effective(tmp_path, tmp_path, {}) != OFFLINE  # Streamlit's defaults are not offline
+
+
+def test_the_upload_size_follows_the_import_pages_limit(monkeypatch) -> None:
+    assert flags_of(app_command("127.0.0.1", 8765))["server.maxUploadSize"] == "50"  # streamlit.toml's, the default
+    monkeypatch.setenv("ESS_NLP_APP_MAX_MB", "80")
+    assert flags_of(app_command("127.0.0.1", 8765))["server.maxUploadSize"] == "80"

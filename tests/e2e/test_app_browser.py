@@ -114,7 +114,8 @@ def test_search_a_word_typed_without_its_accent(page, app_url, artifacts):
     page.locator(".ess-kwic").wait_for()
     wait_idle(page)
     keywords = [k.lower() for k in page.locator(".ess-kwic b").all_inner_texts()]
-    assert keywords and all(k.startswith("coopérativ") for k in keywords), keywords[:5]
+    # every inflection of the adjective: coopératif, coopératifs, coopérative, coopératives
+    assert keywords and all(k.startswith(("coopérativ", "coopératif")) for k in keywords), keywords[:5]
     shot(page, artifacts, "07-rechercher")
 
 

@@ -120,7 +120,7 @@ def test_build_from_the_explorer_reorder_and_export_docx(browser, team, artifact
         box = grid.bounding_box()
         assert box is not None
         page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the selection cell of the first row
-        page.get_by_text(re.compile(r"^Thème \d+ · ")).first.wait_for()
+        page.get_by_text(re.compile(r"^Sujet \d+ · ")).first.wait_for()
         wait_idle(page)
         panel = page.get_by_text("Ajouter à la synthèse")
         panel.scroll_into_view_if_needed()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from pathlib import Path
 
 import streamlit as st
 
@@ -16,24 +16,26 @@ def page_header(title: str, caption: str | None = None) -> None:
     """The page's title and caption: text the project writes (Markdown kept; the scan in
     tests/app/test_markdown_escaping.py checks every call site)."""
     st.html(CSS)
-    st.title(title)  # md: project text
+    st.title(title, anchor=False)  # md: project text
     if caption:
         st.caption(caption)  # md: project text
 
 
-def missing_db_message(path: Path) -> str:
-    return (
-        f"Aucune base de données à l'emplacement « {md_escape(path)} ». Pour commencer, lancez dans un terminal "
-        f"« ess-nlp run corpus/sample --db {md_escape(path)} » (le corpus d'exemple), ou déposez vos fichiers "
-        "sur la page « Importer »."
-    )
-
-
-def empty_db_message(path: Path) -> str:
-    return (
-        f"La base « {md_escape(path)} » ne contient encore aucun cahier. Déposez des fichiers sur la page "
-        f"« Importer », ou lancez « ess-nlp run DOSSIER --db {md_escape(path)} » dans un terminal."
-    )
+# The database's place on disk is never shown: the people using the app are not the ones who
+# serve it, and a path says nothing to them (the terminal that started the app prints it).
+MISSING_DB_MESSAGE = (
+    "Aucune base de données n'a encore été créée. Pour commencer, déposez vos fichiers sur la page "
+    "« Importer », ou demandez à la personne qui a lancé l'application de charger le corpus "
+    "(« ess-nlp run DOSSIER » dans un terminal ; « ess-nlp run corpus/sample » pour le corpus d'exemple)."
+)
+EMPTY_DB_MESSAGE = (
+    "La base de données ne contient encore aucun cahier. Déposez des fichiers sur la page « Importer », "
+    "ou lancez « ess-nlp run DOSSIER » dans un terminal."
+)
+UNREADABLE_DB_MESSAGE = (
+    "La base de données n'a pas pu être ouverte : le fichier désigné n'est pas une base ess-nlp lisible. "
+    "La personne qui a lancé l'application trouvera le détail dans son terminal."
+)
 
 
 def _import_link() -> None:
@@ -45,20 +47,18 @@ def require_corpus() -> tuple[str, cache.Token] | None:
     (in French, with a link to the import page) and return None."""
     path = cache.db_path()
     if not path.exists():
-        st.info(missing_db_message(path),  # md: path escaped inside
-        icon=":material/info:")
+        st.info(MISSING_DB_MESSAGE, icon=":material/info:")
         _import_link()
         return None
     db, token = cache.current()
     try:
         size = cache.corpus_size(db, token)
-    except Exception as err:  # a file that is not one of our databases
-        st.error(
-            f"La base « {md_escape(path)} » n'a pas pu être ouverte : {md_escape(err)}. Vérifiez le chemin passé à --db.")
+    except Exception:  # a file that is not one of our databases: the detail goes to the server's log
+        logging.getLogger(__name__).exception("cannot open the database %s", path)
+        st.error(UNREADABLE_DB_MESSAGE)
         return None
     if size.empty:
-        st.info(empty_db_message(path),  # md: path escaped inside
-        icon=":material/info:")
+        st.info(EMPTY_DB_MESSAGE, icon=":material/info:")
         _import_link()
         return None
     return db, token
@@ -110,7 +110,7 @@ def taxonomy_notes(labels: object) -> None:
         )
     if not isinstance(labels, pd.DataFrame) or labels.empty:
         return
-    for facet, title in (("domains", "domaines"), ("themes", "thèmes")):
+    for facet, title in (("domains", "domaines"), ("themes", "thèmes de travail")):
         names = label_names_view.label_names(facet)
         found = labels.loc[labels["facet"] == facet, "label"]
         _, unknown = label_names_view.names_with_unknown(names, found)

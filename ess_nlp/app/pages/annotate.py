@@ -25,7 +25,7 @@ from ess_nlp.store.views import names as label_names_view
 LEVELS = {"cahier": "Cahiers", "section": "Sections", "sentence": "Phrases"}
 FACETS = {
     "domains": "Domaines",
-    "themes": "Thèmes",
+    "themes": "Thèmes de travail",
     saved.KIND_FACET: "Proposition / constat / initiative",
 }
 

@@ -33,7 +33,7 @@ OUTLIER_LABEL = "Non classé"
 def page() -> None:
     page_header(
         "Explorer",
-        "Filtrez les cahiers, parcourez les thèmes émergents (topics) et ouvrez les passages qui les composent.",
+        "Filtrez les cahiers, parcourez les sujets émergents (regroupements automatiques des passages) et ouvrez les passages qui les composent.",
     )
     ready = require_corpus()
     if ready is None:
@@ -98,20 +98,20 @@ def render_cahier_table(chosen: pd.DataFrame) -> None:
 
 
 def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
-    st.subheader("Thèmes émergents")
+    st.subheader("Sujets émergents")
     models = cache.topic_models(db, token)
     if not models:
         st.info(
-            "Les thèmes émergents (regroupements automatiques des passages) n'ont pas encore été calculés "
+            "Les sujets émergents (regroupements automatiques des passages) n'ont pas encore été calculés "
             "sur cette base : ils apparaîtront ici après « ess-nlp run » (ou « ess-nlp topics »)."
         )
         return
     names = {m["model"]: m for m in models}
     model = st.selectbox(
-        "Modèle de thèmes",
+        "Modèle de sujets",
         list(names),
         format_func=lambda m: (
-            f"{m} ({names[m]['n_topics']} thèmes, {names[m]['n_units']} unités, "
+            f"{m} ({names[m]['n_topics']} sujets, {names[m]['n_units']} unités, "
             f"calculé le {str(names[m]['created_at'])[:10]})"
         ),
         key="explorer_model",
@@ -129,15 +129,15 @@ def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
     shown = topics_subset(result, visible) if filtered else result
     if filtered:
         st.caption(
-            f"Filtres appliqués : {len(visible)} unité(s) sur {len(result.ids)} dans les thèmes ci-dessous."
+            f"Filtres appliqués : {len(visible)} unité(s) sur {len(result.ids)} dans les sujets ci-dessous."
         )
     if not visible:
-        st.info("Aucune unité des cahiers filtrés n'appartient à un thème.")
+        st.info("Aucune unité des cahiers filtrés n'appartient à un sujet émergent.")
         return
     table = topic_table(shown)
     left, right = st.columns([1, 1], gap="large")
     with left:
-        st.markdown("**Thèmes** (sélectionnez une ligne)")
+        st.markdown("**Sujets émergents** (sélectionnez une ligne)")
         event = st.dataframe(
             table.drop(columns=["id"]),
             hide_index=True,
@@ -159,6 +159,8 @@ def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
             on_select="rerun",
             selection_mode=("points", "lasso", "box"),
             width="stretch",
+            # the lasso, the box and the reset are kept (their tooltips in French: components/french.py)
+            config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian"]},
         )
         points = picked.selection.get("points", []) if picked else []
         selected_units = [str(p["customdata"][0]) for p in points if p.get("customdata")]
@@ -167,12 +169,12 @@ def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
         render_units(selected_units, texts, cahier_of, shown)
     elif topic is not None:
         members = shown.members(topic)
-        st.markdown(f"**Thème {md_escape(topic)} · {md_escape(shown.name(topic))}** — {len(members)} unité(s)")
+        st.markdown(f"**Sujet {md_escape(topic)} · {md_escape(shown.name(topic))}** — {len(members)} unité(s)")
         render_units(members, texts, cahier_of, shown)
         render_edits(db, model, shown, topic, members, texts)
     else:
         st.caption(
-            "Choisissez un thème dans le tableau, ou entourez des points sur la carte, pour lister les passages."
+            "Choisissez un sujet dans le tableau, ou entourez des points sur la carte, pour lister les passages."
         )
     render_edit_log(db, token, model)
 
@@ -201,7 +203,7 @@ def topic_table(result: TopicResult) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "id": ids,
-            "thème": [f"{t} · {result.name(t)}" for t in ids],
+            "sujet": [f"{t} · {result.name(t)}" for t in ids],
             "taille": sizes,
             "mots-clés": [", ".join(w for w, _ in result.info[t].keywords[:8]) for t in ids],
         }
@@ -242,16 +244,16 @@ def render_edits(
     """Rename, merge, split, move: each edit asks who and why, and is kept in the edit log."""
     if topic == OUTLIER:
         return
-    with st.expander("Modifier ce thème (renommer, fusionner, scinder, déplacer des unités)"):
+    with st.expander("Modifier ce sujet (renommer, fusionner, scinder, déplacer des unités)"):
         with st.form("explorer_edit_form", clear_on_submit=False):
             action = st.radio(
                 "Modification",
                 ["rename", "merge", "split", "move"],
                 format_func={
                     "rename": "Renommer",
-                    "merge": "Fusionner d'autres thèmes dans celui-ci",
-                    "split": "Scinder en plusieurs thèmes",
-                    "move": "Déplacer des unités vers un autre thème",
+                    "merge": "Fusionner d'autres sujets dans celui-ci",
+                    "split": "Scinder en plusieurs sujets",
+                    "move": "Déplacer des unités vers un autre sujet",
                 }.__getitem__,
                 horizontal=True,
                 key="explorer_edit_action",
@@ -261,7 +263,7 @@ def render_edits(
                 "Nouveau nom (renommer)", value=result.name(topic), key="explorer_edit_name"
             )
             merged = st.multiselect(
-                "Thèmes à fusionner dans celui-ci",
+                "Sujets à fusionner dans celui-ci",
                 others,
                 format_func=lambda t: f"{t} · {result.name(t)}",
                 placeholder="Aucun",
@@ -276,7 +278,7 @@ def render_edits(
                 key="explorer_edit_units",
             )
             target = st.selectbox(
-                "Vers le thème",
+                "Vers le sujet",
                 [*others, OUTLIER],
                 format_func=lambda t: OUTLIER_LABEL if t == OUTLIER else f"{t} · {result.name(t)}",
                 key="explorer_edit_target",
@@ -313,7 +315,7 @@ def apply_topic_edit(
         edit = topics_lib.rename_edit(topic, new_name, who=who, why=why)
     elif action == "merge":
         if not merged:
-            st.error("Choisissez au moins un thème à fusionner dans celui-ci.")
+            st.error("Choisissez au moins un sujet à fusionner dans celui-ci.")
             return
         edit = topics_lib.merge_edit([topic, *merged], into=topic, who=who, why=why)
     elif action == "split":

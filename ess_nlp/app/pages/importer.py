@@ -57,7 +57,8 @@ def page() -> None:
         )
         return
     path = cache.db_path()
-    st.caption(f"Base : {md_escape(path)}" + ("" if path.exists() else " (elle sera créée au premier import)"))
+    if not path.exists():  # where it lies is for whoever serves the app, not for the people using it
+        st.caption("La base de données sera créée au premier import.")
     uploads = st.file_uploader(
         "Fichiers à importer",
         type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS],
@@ -65,7 +66,7 @@ def page() -> None:
         key="importer_files",
     )
     run_all = st.toggle(
-        "Lancer ensuite les traitements (classification, extraction, thèmes)",
+        "Lancer ensuite les traitements (classification, extraction, sujets émergents)",
         value=True,
         key="importer_steps",
     )

@@ -65,7 +65,7 @@ def page() -> None:
         min_cahiers=int(min_cahiers),
         min_proposals=int(min_proposals),
     )
-    st.subheader("Couverture domaines × thèmes")
+    st.subheader("Couverture domaines × thèmes de travail")
     if labels.empty or not (labels["facet"] == "themes").any():
         st.info(
             "Aucun cahier n'est encore classé par domaine et par thème : la classification n'a pas été "
@@ -85,7 +85,7 @@ def page() -> None:
     if domain or theme:
         render_cell_passages(db, token, labels, cahiers, proposals, domain, theme, domain_names, theme_names)
 
-    tabs = st.tabs(["Par domaine", "Par thème", "Par territoire", "Fichiers"])
+    tabs = st.tabs(["Par domaine", "Par thème de travail", "Par territoire", "Fichiers"])
     if not labels.empty and not cache.availability(db, token)["classification"]:
         tabs[0].caption(
             "Comptes d'après les annotations faites dans l'application et le champ « Domaine » que "
@@ -124,8 +124,8 @@ def render_heatmap(
         config={"displayModeBar": False},
     )
     st.caption(
-        "Dans chaque case : cahiers · propositions (p.). Les thèmes marqués ⚠ sont des angles morts. "
-        "Cliquez une case, ou choisissez un domaine et un thème ci-dessous."
+        "Dans chaque case : cahiers · propositions (p.). Les thèmes de travail marqués ⚠ sont des angles morts. "
+        "Cliquez une case, ou choisissez un domaine et un thème de travail ci-dessous."
     )
     points = list(event.selection.get("points", [])) if event else []
     if points:
@@ -150,7 +150,7 @@ def render_heatmap(
         key="overview_domain",
     )
     theme = cols[1].selectbox(
-        "Thème",
+        "Thème de travail",
         [None, *theme_names],
         format_func=lambda t: "(tous)" if t is None else theme_names.get(t, t),
         key="overview_theme",
@@ -220,7 +220,12 @@ def render_counts(
     if no_labels or frame["cahiers"].sum() == 0:
         st.info("Pas encore de classification : ces comptes apparaîtront après « ess-nlp run ».")
         return
-    st.plotly_chart(charts.count_bars(frame, label_col, "cahiers", names), key=key, width="stretch")
+    st.plotly_chart(
+        charts.count_bars(frame, label_col, "cahiers", names),
+        key=key,
+        width="stretch",
+        config={"displayModeBar": False},
+    )
 
 
 TERRITORY_LEVELS = territories_view.LEVELS  # current régions (2016), départements, communes

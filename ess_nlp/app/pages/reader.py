@@ -173,7 +173,7 @@ def render_scores(db: str, token: cache.Token, head: Unit) -> list[Mark]:
     the sentences behind the label chosen to be shown in the text."""
     labels = cache.labels(db, token)
     mine = labels[labels["unit"] == head.id] if not labels.empty else labels
-    st.markdown("**Domaines et thèmes**")
+    st.markdown("**Domaines et thèmes de travail**")
     scores = cache.unit_scores(db, token, head.id)
     if mine.empty and scores.empty:
         st.caption("Pas encore de classification pour ce cahier.")

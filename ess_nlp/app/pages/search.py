@@ -26,7 +26,9 @@ def page() -> None:
     page_header(
         "Rechercher",
         "Les accents et les majuscules sont ignorés (« cooperative » trouve « coopérative ») ; "
-        "avec les formes apparentées, « coopératives » trouve aussi « coopérative ». "
+        "avec les formes apparentées, chaque mot est cherché sous toutes ses formes : « créer » trouve "
+        "« crée », « créé », « créent » ; « coopératives » trouve « coopérative ». "
+        "Les phrases qui contiennent le mot tel qu'il est tapé viennent en premier. "
         "Un astérisque cherche un début de mot d’au moins trois lettres : « mutuali* » (cinq au plus par recherche, 50 mots en tout).",
     )
     ready = require_corpus()
@@ -46,10 +48,14 @@ def page() -> None:
         st.warning(md_escape(problem))
         return
     lemmas = cache.query_lemmas(query) if with_lemmas else None
+    forms = cache.query_forms(query) if with_lemmas else None
     try:
-        hits = cache.search(db, token, query, lemmas, MAX_HITS)
+        hits = cache.search(db, token, query, lemmas, forms, MAX_HITS)
     except QueryError as err:  # a beginning of word that matches too many words
         st.warning(md_escape(err))
+        return
+    if hits.empty:
+        st.info(no_hit_message(query, with_lemmas))  # md: the query escaped inside
         return
     hits = add_labels(hits, cache.labels(db, token), cache.cahiers(db, token))
     filtered = render_filters(hits)
@@ -66,7 +72,7 @@ def page() -> None:
         label_visibility="collapsed",
     )
     if view == "Concordance":
-        rows = [search_view.concordance(text, query) for text in filtered["text"]]
+        rows = [search_view.concordance(text, query, forms=forms) for text in filtered["text"]]
         st.html(kwic_html(rows))
     selected = render_table(filtered, compact=view == "Concordance")
     if selected is not None:
@@ -75,7 +81,7 @@ def page() -> None:
         )
     st.download_button(
         "Exporter les résultats (CSV)",
-        csv_bytes(export_frame(filtered, query)),
+        csv_bytes(export_frame(filtered, query, forms)),
         file_name="recherche.csv",
         mime="text/csv",
         key="search_export",
@@ -156,8 +162,19 @@ def render_table(filtered: pd.DataFrame, *, compact: bool) -> pd.Series | None:
     return selected_row(event, filtered)
 
 
-def export_frame(filtered: pd.DataFrame, query: str) -> pd.DataFrame:
-    left_kw_right = [search_view.concordance(t, query) for t in filtered["text"]]
+def no_hit_message(query: str, with_lemmas: bool) -> str:
+    """What to say when nothing matches: the query as typed (escaped) and what to try next."""
+    tips = (
+        "vérifiez l'orthographe, retirez un mot (toutes les phrases doivent contenir tous les mots) "
+        "ou cherchez un début de mot suivi de « * » (« mutuali* »)"
+    )
+    if not with_lemmas:
+        tips += ", ou activez « Formes apparentées »"
+    return f"Aucune phrase ne contient « {md_escape(query)} » dans le corpus : {tips}."
+
+
+def export_frame(filtered: pd.DataFrame, query: str, forms: dict[str, list[str]] | None = None) -> pd.DataFrame:
+    left_kw_right = [search_view.concordance(t, query, forms=forms) for t in filtered["text"]]
     return pd.DataFrame(
         {
             "cahier": filtered["titre"],
