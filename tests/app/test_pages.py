@@ -5,6 +5,7 @@ shown."""
 from __future__ import annotations
 
 import html
+import json
 import re
 import sys
 from pathlib import Path
@@ -139,6 +140,24 @@ def test_overview_flags_blind_spots(labelled_db, monkeypatch):
     at.number_input(key="overview_min_cahiers").set_value(100).run()
     warning = next(w.value for w in at.warning if w.value.startswith("Angles morts"))
     assert warning.count("- **") == 12  # every theme has fewer than 100 cahiers
+
+
+def test_overview_says_no_blind_spot_only_when_no_crossing_is_empty(labelled_db, monkeypatch):
+    """« Aucun angle mort » was shown while many domain × theme cells were empty."""
+    at = open_app(labelled_db, monkeypatch, "overview.py")
+    at.number_input(key="overview_min_cahiers").set_value(1).run()
+    at.number_input(key="overview_min_proposals").set_value(1).run()
+    no_failure(at)
+    figures = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    [figure] = [f for f in figures if f["data"][0]["type"] == "heatmap"]
+    empty = sum(row.count("—") for row in figure["data"][0]["text"])
+    said_none = any(s.value.startswith("Aucun angle mort") for s in at.success)
+    if empty:
+        assert not said_none
+        warning = next(w.value for w in at.warning if w.value.startswith("Angles morts"))
+        assert f"{empty} croisement(s) domaine × thème de travail sans aucun cahier" in warning
+    else:
+        assert said_none
 
 
 def test_reader_highlights_and_filters_kinds(sample_db, monkeypatch):

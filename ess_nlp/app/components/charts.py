@@ -85,7 +85,8 @@ def coverage_heatmap(
         height=80 + 34 * len(theme_ids),
         margin={"l": 10, "r": 10, "t": 10, "b": 10},
         yaxis={"autorange": "reversed", "automargin": True},
-        xaxis={"side": "top", "automargin": True, "tickangle": 0, "tickfont": {"size": 12}},
+        # slanted domain names: nine of them side by side would run into each other
+        xaxis={"side": "top", "automargin": True, "tickangle": -35, "tickfont": {"size": 12}},
         clickmode="event+select",
         dragmode=False,
     )

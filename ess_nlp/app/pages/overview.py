@@ -81,7 +81,7 @@ def page() -> None:
                 "automatique n'a pas encore tourné sur cette base."
             )
         domain, theme = render_heatmap(cover, domain_names, theme_names)
-        render_blind_spots(cover, theme_names)
+        render_blind_spots(cover, domain_names, theme_names)
     if domain or theme:
         render_cell_passages(db, token, labels, cahiers, proposals, domain, theme, domain_names, theme_names)
 
@@ -158,18 +158,33 @@ def render_heatmap(
     return domain, theme
 
 
-def render_blind_spots(cover: corpus_view.Coverage, theme_names: dict[str, str]) -> None:
+def render_blind_spots(
+    cover: corpus_view.Coverage, domain_names: dict[str, str], theme_names: dict[str, str]
+) -> None:
+    """Themes carried by too few cahiers or proposals, and the domain × theme crossings that no
+    cahier covers: "no blind spot" is said only when there are neither."""
     blind = cover.themes[cover.themes["blind_spot"] != ""]
-    if blind.empty:
-        st.success("Aucun angle mort : chaque thème est porté par assez de cahiers et de propositions.")
-        return
-    st.warning(
-        "Angles morts (thèmes marqués ⚠ sur la carte) :\n"
-        + "\n".join(
-            f"- **{md_escape(theme_names.get(t, t))}** : seulement {md_escape(why)}"
-            for t, why in zip(blind["theme"], blind["blind_spot"], strict=True)
-        )
+    empty = cover.cells[cover.cells["cahiers"] == 0]
+    crossings = (
+        f"{len(empty)} croisement(s) domaine × thème de travail sans aucun cahier (cases « — » de la carte)"
+        if len(empty) else ""
     )
+    if blind.empty and not crossings:
+        st.success("Aucun angle mort : chaque thème de travail est porté par assez de cahiers et de "
+                   "propositions, et chaque croisement domaine × thème a au moins un cahier.")
+        return
+    lines = [
+        f"- **{md_escape(theme_names.get(t, t))}** : seulement {md_escape(why)}"
+        for t, why in zip(blind["theme"], blind["blind_spot"], strict=True)
+    ]
+    if crossings:
+        shown = [
+            f"{domain_names.get(d, d)} × {theme_names.get(t, t)}"
+            for d, t in zip(empty["domain"].head(8), empty["theme"].head(8), strict=True)
+        ]
+        more = " …" if len(empty) > len(shown) else ""
+        lines.append(f"- {crossings} : {md_escape(' ; '.join(shown))}{more}")
+    st.warning("Angles morts (thèmes marqués ⚠ sur la carte, cases vides) :\n" + "\n".join(lines))
 
 
 def render_cell_passages(
