@@ -91,18 +91,43 @@ def test_a_write_locked_database_makes_the_file_fail_in_french_not_crash(tmp_pat
             holder.close()
 
 
-def test_ingest_waits_for_another_writer_and_says_so(tmp_path: Path) -> None:
+def test_ingest_waits_for_another_writer_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ess_nlp.cli import _common, _corpus
+
     folder = lot(tmp_path, 1)
     db = tmp_path / "b.sqlite3"
     Store(db).close()
     holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
     holder.execute("BEGIN IMMEDIATE")
-    release = threading.Timer(3.0, lambda: holder.execute("COMMIT"))
-    release.start()
+    released = threading.Event()
+    releasing = threading.Lock()
+
+    def release() -> None:
+        with releasing:
+            if not released.is_set():
+                released.set()
+                holder.execute("COMMIT")
+
+    # The other writer lets go one second after the command said it waits (whatever the
+    # machine's load), or after 60 s if it never says so (then the test fails below).
+    def busy_notice_then_release(timeout: float = 30.0):
+        notice = _common.busy_notice(timeout)
+
+        def on_busy() -> None:
+            notice()
+            threading.Timer(1.0, release).start()
+
+        return on_busy
+
+    monkeypatch.setattr(_corpus, "busy_notice", busy_notice_then_release)
+    fallback = threading.Timer(60.0, release)
+    fallback.start()
     try:
         result = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--quiet"])
     finally:
-        release.join()
+        fallback.cancel()
+        time.sleep(1.2)  # a release scheduled by the notice has run
+        release()
         holder.close()
     assert result.exit_code == 0, result.output
     assert "Base occupée par un autre traitement : attente de sa fin" in result.stderr
