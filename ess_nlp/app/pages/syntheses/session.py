@@ -14,6 +14,8 @@ from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.errors import EssNlpError
 from ess_nlp.synthesis import (
+    SECTIONS,
+    Item,
     StaleSaveError,
     Synthesis,
     SynthesisDeletedError,
@@ -37,13 +39,46 @@ def base_version(sid: int) -> int:
     return int(st.session_state[f"syn_base_{sid}"])
 
 
+def field_values(sid: int, doc: Synthesis) -> dict[str, object]:
+    """What each editable field of ``doc`` shows, by widget key."""
+    out: dict[str, object] = {
+        widget_key(sid, "doc", "title"): doc.title,
+        widget_key(sid, "doc", "introduction"): doc.introduction,
+        widget_key(sid, "doc", "numbered"): doc.numbered,
+    }
+
+    def walk(items: tuple[Item, ...]) -> None:
+        for item in items:
+            out[widget_key(sid, "text", item.id)] = item.text
+            if item.kind == "initiative":
+                out[widget_key(sid, "title", item.id)] = item.title
+            walk(item.children)
+
+    for section in SECTIONS:
+        walk(doc.section(section))
+    return out
+
+
 def load_into_session(sid: int, doc: Synthesis, version: int) -> None:
-    """Make ``doc`` at ``version`` the working copy and forget the widgets' old values."""
+    """Make ``doc`` at ``version`` the working copy, and reset the fields it changed.
+
+    Only a field whose value in ``doc`` differs from the one it was drawn with (and from what
+    it holds) is reset: a field someone is editing keeps what they typed, so several quick
+    edits, each saved by its own callback in the same run, are all kept."""
+    before = st.session_state.get(f"syn_doc_{sid}")
     st.session_state[f"syn_doc_{sid}"] = doc
     st.session_state[f"syn_base_{sid}"] = version
-    prefix = f"syn_w_{sid}_"
-    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
-        del st.session_state[key]
+    drawn = field_values(sid, before) if isinstance(before, Synthesis) else {}
+    now = field_values(sid, doc)
+    prefix_fields = (f"syn_w_{sid}_doc_", f"syn_w_{sid}_text_", f"syn_w_{sid}_title_")
+    for key in [k for k in st.session_state if str(k).startswith(prefix_fields)]:
+        if key not in now:
+            del st.session_state[key]  # an item no longer there
+        elif now[key] != drawn.get(key, now[key]) and st.session_state[key] != now[key]:
+            del st.session_state[key]  # changed elsewhere (restore, merge, another person): show it
+    if not drawn:  # another synthesis or a fresh load: every widget drawn again from the document
+        for key in [k for k in st.session_state if str(k).startswith(f"syn_w_{sid}_")]:
+            del st.session_state[key]
 
 
 def forget_widgets(sid: int) -> None:
@@ -70,6 +105,8 @@ def commit(sid: int, doc: Synthesis, note: str = "") -> None:
         st.session_state[f"syn_error_{sid}"] = str(err)
         return
     st.session_state.pop(f"syn_conflict_{sid}", None)
+    if saved.version == base_version(sid):
+        st.session_state[f"syn_info_{sid}"] = "Rien à enregistrer : la synthèse est déjà ainsi."
     load_into_session(sid, saved.doc, saved.version)
     st.session_state[f"syn_saved_{sid}"] = saved.version
 
@@ -122,15 +159,29 @@ def render_conflict(sid: int, err: StaleSaveError) -> None:
         if merged.conflicts:
             st.caption("Points modifiés des deux côtés : " + md_escape(" ".join(merged.conflicts)))
         b = st.columns(3)
-        if b[0].button("Fusionner et enregistrer", key=widget_key(sid, "merge_conflict"), type="primary"):
-            st.session_state[f"syn_base_{sid}"] = err.theirs.version
-            commit(sid, merged.doc, note="fusion de modifications simultanées")
-            st.rerun()
-        if b[1].button("Garder ma version", key=widget_key(sid, "keep_mine"), help="L'autre version reste dans l'historique."):
-            st.session_state[f"syn_base_{sid}"] = err.theirs.version
-            commit(sid, err.mine, note="version gardée après un conflit")
-            st.rerun()
-        if b[2].button("Abandonner mes modifications", key=widget_key(sid, "take_theirs")):
-            st.session_state.pop(f"syn_conflict_{sid}", None)
-            load_into_session(sid, err.theirs.doc, err.theirs.version)
-            st.rerun()
+        b[0].button(
+            "Fusionner et enregistrer", key=widget_key(sid, "merge_conflict"), type="primary",
+            on_click=_resolve_conflict, args=(sid, "merge"),
+        )  # fmt: skip
+        b[1].button(
+            "Garder ma version", key=widget_key(sid, "keep_mine"), help="L'autre version reste dans l'historique.",
+            on_click=_resolve_conflict, args=(sid, "mine"),
+        )  # fmt: skip
+        b[2].button("Abandonner mes modifications", key=widget_key(sid, "take_theirs"), on_click=_resolve_conflict, args=(sid, "theirs"))
+
+
+def _resolve_conflict(sid: int, how: str) -> None:
+    """Callback of the conflict's buttons (a callback: the click is never lost to a rerun)."""
+    err: StaleSaveError | None = st.session_state.get(f"syn_conflict_{sid}")
+    if err is None:
+        st.session_state[f"syn_info_{sid}"] = "Ce conflit est déjà résolu."
+        return
+    if how == "theirs":
+        st.session_state.pop(f"syn_conflict_{sid}", None)
+        load_into_session(sid, err.theirs.doc, err.theirs.version)
+        return
+    st.session_state[f"syn_base_{sid}"] = err.theirs.version
+    if how == "merge":
+        commit(sid, err.merge().doc, note="fusion de modifications simultanées")
+    else:
+        commit(sid, err.mine, note="version gardée après un conflit")
