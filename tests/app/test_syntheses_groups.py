@@ -101,6 +101,12 @@ def test_ajouter_adds_to_the_current_synthesis_chosen_once(db: Path, monkeypatch
     assert any("ajouté(s)" in s.value for s in at.success)
     with Store(db) as store:
         assert (get_synthesis(store, t4).version, get_synthesis(store, t5).version) == (2, 1)
+    # passages chosen and « Ajouter » clicked at once (both in one run): the first click adds
+    at.multiselect(key=f"{prefix}_syn_items").set_value([1])
+    at.button(key=f"{prefix}_syn_add").click().run()
+    ok(at)
+    with Store(db) as store:
+        assert (get_synthesis(store, t4).version, get_synthesis(store, t5).version) == (3, 1)
     at.switch_page("app/pages/syntheses/page.py").run()
     ok(at)
     assert at.selectbox(key="syn_select").value == t4  # opened on the current synthesis
@@ -166,3 +172,23 @@ def test_a_click_that_cannot_act_says_why(db: Path, monkeypatch: pytest.MonkeyPa
     assert any("déjà la version en cours" in i.value for i in at.info)
     with Store(db) as store:
         assert get_synthesis(store, sid).version == 1
+
+
+def test_a_session_never_conflicts_with_its_own_saves(db: Path) -> None:
+    """Quick edits whose runs were cut short before they recorded their version: the next save,
+    based on an older version, is merged with this session's own versions; someone else's
+    version in between is still a conflict shown to the person."""
+    from ess_nlp.app.pages.syntheses import session
+    from ess_nlp.synthesis import StaleSaveError, edit, save_synthesis
+
+    sid = make(db)
+    with Store(db) as store:
+        doc = get_synthesis(store, sid).doc
+        a, b = doc.proposals[0].id, doc.proposals[1].id
+        session._save(store, sid, edit.set_text(doc, a, "Texte A."), 1, "")
+        merged = session._save(store, sid, edit.set_text(doc, b, "Texte B."), 1, "")  # still based on 1
+        assert merged.version == 3 and [p.text for p in merged.doc.proposals[:2]] == ["Texte A.", "Texte B."]
+        save_synthesis(store, sid, edit.set_title(merged.doc, "Autre titre"), base_version=3, author="bruno")
+        with pytest.raises(StaleSaveError):
+            session._save(store, sid, edit.set_text(merged.doc, a, "Texte C."), 3, "")
+        assert get_synthesis(store, sid).version == 4

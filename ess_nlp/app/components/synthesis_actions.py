@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_nlp.app import cache, state
+from ess_nlp.app.callbacks import uninterrupted
 from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.errors import EssNlpError
@@ -148,12 +149,14 @@ def add_to_synthesis(items: pd.DataFrame, key_prefix: str) -> None:
                 st.error(md_escape(text))
 
 
+@uninterrupted
 def _choose_target(choose_key: str) -> None:
     chosen = st.session_state.get(choose_key)
     if chosen is not None:
         state.set_synthesis_target(int(chosen))
 
 
+@uninterrupted
 def _add(db: str, rows: pd.DataFrame, key_prefix: str) -> None:
     """Callback of « Ajouter » (a callback: the click is never lost to a rerun)."""
     out = f"{key_prefix}_syn_outcome"

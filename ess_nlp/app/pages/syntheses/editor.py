@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ess_nlp.app.callbacks import uninterrupted
 from ess_nlp.app.components import masking
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.app.nav import link_to_cahier
@@ -75,6 +76,7 @@ def render_section(sid: int, doc: Synthesis, section: str, numbers: dict[str, st
         st.button("Ajouter", key=widget_key(sid, "free_add", section), on_click=_add_free_text, args=(sid, section))
 
 
+@uninterrupted
 def _add_free_text(sid: int, section: str) -> None:
     key = widget_key(sid, "free", section)
     text = str(st.session_state.get(key) or "").strip()
@@ -185,6 +187,7 @@ def render_merge(sid: int, items: tuple[Item, ...], numbers: dict[str, str]) -> 
             st.form_submit_button("Fusionner", on_click=_merge, args=(sid,))
 
 
+@uninterrupted
 def _merge(sid: int) -> None:
     chosen = list(st.session_state.get(widget_key(sid, "merge_chosen")) or [])
     text = str(st.session_state.get(widget_key(sid, "merge_text")) or "").strip()

@@ -9,6 +9,7 @@ from typing import Any
 import streamlit as st
 
 from ess_nlp.app import cache
+from ess_nlp.app.callbacks import uninterrupted
 from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.app.pages.syntheses.session import PARAM, base_version, commit, widget_key
@@ -47,6 +48,7 @@ def render_history(db: str, sid: int) -> None:
             render_compare(db, sid, numbers)
 
 
+@uninterrupted
 def _restore(db: str, sid: int) -> None:
     chosen = st.session_state.get(widget_key(sid, "restore_choice"))
     if chosen is None:
@@ -98,16 +100,25 @@ def render_delete(db: str, sid: int, title: str) -> None:
     if not st.session_state.get(confirm_key):
         st.button(
             "Supprimer la synthèse…", key=widget_key(sid, "delete"), icon=":material/delete_forever:",
-            on_click=st.session_state.__setitem__, args=(confirm_key, True),
+            on_click=_ask_delete, args=(confirm_key, True),
         )  # fmt: skip
         return
     st.warning(
         f"Supprimer la synthèse « {md_escape(title)} » ? Elle disparaîtra des listes ; « Annuler la suppression » la rétablit.")
     cols = st.columns(2)
     cols[0].button("Oui, supprimer", key=widget_key(sid, "delete_yes"), type="primary", on_click=_delete, args=(db, sid))
-    cols[1].button("Non, garder", key=widget_key(sid, "delete_no"), on_click=st.session_state.pop, args=(confirm_key, None))
+    cols[1].button("Non, garder", key=widget_key(sid, "delete_no"), on_click=_ask_delete, args=(confirm_key, False))
 
 
+@uninterrupted
+def _ask_delete(confirm_key: str, ask: bool) -> None:
+    if ask:
+        st.session_state[confirm_key] = True
+    else:
+        st.session_state.pop(confirm_key, None)
+
+
+@uninterrupted
 def _delete(db: str, sid: int) -> None:
     try:
         with cache.open_store(db) as store:
@@ -117,8 +128,8 @@ def _delete(db: str, sid: int) -> None:
         return
     st.session_state.pop(f"syn_confirm_delete_{sid}", None)
     st.session_state["syn_just_deleted"] = sid
-    st.query_params.pop(PARAM, None)
     st.session_state.pop("syn_select", None)
+    st.query_params.pop(PARAM, None)  # last: the address change is sent to the browser
 
 
 def render_undelete(db: str, sid: int, title: str, *, where: str = "") -> None:
@@ -126,6 +137,7 @@ def render_undelete(db: str, sid: int, title: str, *, where: str = "") -> None:
     st.button(f"Annuler la suppression de « {md_escape(title)} »", key=key, icon=":material/undo:", on_click=_undelete, args=(db, sid))
 
 
+@uninterrupted
 def _undelete(db: str, sid: int) -> None:
     try:
         with cache.open_store(db) as store:
@@ -135,8 +147,8 @@ def _undelete(db: str, sid: int) -> None:
         return
     st.session_state.pop("syn_just_deleted", None)
     st.session_state.pop("syn_deleted_notice", None)
-    st.query_params[PARAM] = str(sid)
     st.session_state["syn_select"] = sid
+    st.query_params[PARAM] = str(sid)  # last: the address change is sent to the browser
 
 
 def render_deleted(db: str, deleted: list[Any]) -> None:

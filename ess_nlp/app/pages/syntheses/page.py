@@ -10,6 +10,7 @@ import streamlit as st
 
 from ess_nlp.access import AccessDenied, UsersFile, users_path
 from ess_nlp.app import cache, state
+from ess_nlp.app.callbacks import uninterrupted
 from ess_nlp.app.components import masking
 from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import md_escape, page_header, require_corpus
@@ -24,6 +25,7 @@ from ess_nlp.app.pages.syntheses.lifecycle import (
 from ess_nlp.app.pages.syntheses.session import (
     PARAM,
     base_version,
+    catch_up,
     held_doc,
     load_into_session,
     render_conflict,
@@ -134,7 +136,7 @@ def render_target(sid: int, titles: dict[int, Any]) -> None:
         f"« {md_escape(describe(titles[target]))} »."
     )
     cols[1].button(
-        "En faire ma synthèse courante", key="syn_make_target", on_click=state.set_synthesis_target, args=(sid,),
+        "En faire ma synthèse courante", key="syn_make_target", on_click=uninterrupted(state.set_synthesis_target), args=(sid,),
     )  # fmt: skip
 
 
@@ -196,6 +198,8 @@ def render_create(db: str, token: cache.Token, *, expanded: bool) -> None:
                 on_click=_create, args=(db, kind, value, group, True),
             )  # fmt: skip
             return
+        if pending is not None:  # the scope or the group changed since: the warning no longer applies
+            st.session_state.pop("syn_duplicate", None)
         if existing:
             st.info(
                 f"Ce groupe a déjà une synthèse pour cette portée : « {md_escape(describe(existing[0]))} ».",
@@ -204,14 +208,16 @@ def render_create(db: str, token: cache.Token, *, expanded: bool) -> None:
         st.button("Créer la synthèse", key="syn_create", type="primary", on_click=_create, args=(db, kind, value, group, False))
 
 
+@uninterrupted
 def _open(sid: int | None) -> None:
     st.session_state.pop("syn_duplicate", None)
     if sid is not None:
-        st.query_params[PARAM] = str(sid)
         st.session_state["syn_select"] = sid
         state.set_synthesis_target(sid)
+        st.query_params[PARAM] = str(sid)  # last: the address change is sent to the browser
 
 
+@uninterrupted
 def _create(db: str, kind: str, value: str, group: str, second: bool) -> None:
     """Callback of « Créer la synthèse »: a second synthesis for the same scope and group only
     after the warning naming the existing one, and « Créer quand même »."""
@@ -259,6 +265,7 @@ def _group_choices(db: str) -> dict[str, str]:
     return {g: f"{g} — {known.get(g, g)}" for g in ordered} | {"": "sans groupe (équipe seulement)"}
 
 
+@uninterrupted
 def _acknowledge(db: str, sid: int) -> None:
     try:
         with cache.open_store(db) as store:
@@ -312,6 +319,9 @@ def render_synthesis(db: str, sid: int) -> None:
                 "\n".join(lines) + (f"\n- … et {len(flags) - 12} autre(s)" if len(flags) > 12 else "")
             )
             st.button("Marquer comme vu", key=widget_key(sid, "ack"), on_click=_acknowledge, args=(db, sid))
+    if conflict is None:
+        catch_up(sid)
+        doc = held_doc(sid)
     mask = masking.enabled()  # the sidebar's option, as on every page
     render_document_fields(sid, doc)
     problems = unsourced_items(doc)
