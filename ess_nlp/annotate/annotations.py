@@ -8,6 +8,11 @@ else saved different labels since the form opened, and can adopt them or keep th
 Domain and theme annotations are also written, in the same transaction, to the classifier's
 ``annotations`` table (migration 0002, one row per label with value 1 or 0), which
 ``ess_nlp.classify.annotations_training_data`` trains from.
+
+Each row says where its labels came from (``origin``, migration 0013): chosen by the person,
+the machine's suggestion explicitly confirmed, or the suggestion saved untouched
+(:data:`ORIGINS`). Retraining compares models only on the first two
+(:func:`confirmed_units`): the untouched suggestions would favour the model that made them.
 """
 
 from __future__ import annotations
@@ -30,6 +35,16 @@ KIND_LABELS: dict[str, str] = {
     "constat": "Constat",
     "initiative": "Initiative",
 }
+
+
+#: Where an annotation's labels came from (``app_annotations.origin``; NULL: saved before it was recorded).
+ORIGINS: dict[str, str] = {
+    "person": "choisies par la personne",
+    "confirmed": "suggestion de la machine confirmée",
+    "prefilled": "suggestion de la machine enregistrée sans modification",
+}
+#: The origins that count as a person's judgement (used to compare models).
+CONFIRMED_ORIGINS = ("person", "confirmed")
 
 
 class AnnotationError(EssNlpError, ValueError):
@@ -84,12 +99,18 @@ def save_annotation(
     annotator: str,
     seen: int | None,
     allowed: Sequence[str] | None = None,
+    prefilled: Sequence[str] | None = None,
+    confirmed: bool = False,
 ) -> SaveResult:
     """Append ``annotator``'s ``labels`` for ``(unit, facet)``; report a concurrent save.
 
     ``seen`` is :func:`latest_revision` as it was when the form was shown. If another save on
     the same unit and facet came in since, with other labels, it is returned as the conflict
     (both rows are kept either way).
+
+    ``prefilled`` is the machine's suggestion the form was pre-filled with (None: nothing was
+    pre-filled). Labels equal to it are recorded as ``"prefilled"`` unless the person
+    ``confirmed`` them (``"confirmed"``); other labels as ``"person"``.
     """
     who = annotator.strip()
     if not who:
@@ -102,6 +123,7 @@ def save_annotation(
                 f"attendues : {', '.join(allowed)}."
             )
     chosen = sorted(dict.fromkeys(labels))
+    origin = annotation_origin(chosen, prefilled, confirmed=confirmed)
     now = dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds")
     with store.transaction(durable=True) as conn:
         if conn.execute("SELECT 1 FROM units WHERE id = ?", (unit,)).fetchone() is None:
@@ -114,9 +136,9 @@ def save_annotation(
             (unit, facet, seen or 0),
         ).fetchall()
         cursor = conn.execute(
-            "INSERT INTO app_annotations(unit_id, facet, annotator, labels, seen, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (unit, facet, who, json.dumps(chosen, ensure_ascii=False), seen, now),
+            "INSERT INTO app_annotations(unit_id, facet, annotator, labels, seen, created_at, origin)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (unit, facet, who, json.dumps(chosen, ensure_ascii=False), seen, now, origin),
         )
         saved = Annotation(int(cursor.lastrowid or 0), unit, facet, who, tuple(chosen), now)
         if facet != KIND_FACET:
@@ -130,6 +152,43 @@ def save_annotation(
             )
     conflict = next((_row(r) for r in others if sorted(json.loads(r["labels"])) != chosen), None)
     return SaveResult(saved, conflict)
+
+
+def annotation_origin(labels: Sequence[str], prefilled: Sequence[str] | None, *, confirmed: bool = False) -> str:
+    """``"person"``, ``"confirmed"`` or ``"prefilled"`` (see :data:`ORIGINS`)."""
+    if prefilled is None or sorted(set(labels)) != sorted(set(prefilled)):
+        return "person"
+    return "confirmed" if confirmed else "prefilled"
+
+
+def confirmed_units(store: Store, facets: Sequence[str] | None = None) -> dict[str, set[str]]:
+    """Per facet, the units whose latest annotation (by anyone) is a person's judgement
+    (:data:`CONFIRMED_ORIGINS`), not the machine's suggestion saved untouched nor a row saved
+    before origins were recorded."""
+    rows = store.conn.execute(
+        "SELECT a.unit_id, a.facet, a.origin FROM app_annotations a WHERE a.id ="
+        " (SELECT max(b.id) FROM app_annotations b WHERE b.unit_id = a.unit_id AND b.facet = a.facet)"
+    ).fetchall()
+    out: dict[str, set[str]] = {f: set() for f in facets or ()}
+    for r in rows:
+        if (facets is None or r["facet"] in facets) and r["origin"] in CONFIRMED_ORIGINS:
+            out.setdefault(r["facet"], set()).add(r["unit_id"])
+    return out
+
+
+def origin_counts(store: Store, facets: Sequence[str] | None = None) -> dict[str, int]:
+    """How many (unit, facet) pairs have their latest annotation of each origin (``"unknown"``
+    for rows saved before origins were recorded)."""
+    rows = store.conn.execute(
+        "SELECT a.facet, coalesce(a.origin, 'unknown') AS origin, count(*) AS n FROM app_annotations a WHERE a.id ="
+        " (SELECT max(b.id) FROM app_annotations b WHERE b.unit_id = a.unit_id AND b.facet = a.facet)"
+        " GROUP BY a.facet, coalesce(a.origin, 'unknown')"
+    ).fetchall()
+    out: dict[str, int] = {}
+    for r in rows:
+        if facets is None or r["facet"] in facets:
+            out[r["origin"]] = out.get(r["origin"], 0) + int(r["n"])
+    return out
 
 
 def current_annotations(store: Store, facet: str | None = None, *, unit: str | None = None) -> pd.DataFrame:

@@ -386,7 +386,7 @@ def annotations_training_data(
         check_label_counts(data, facet, source, min_examples)
         result[facet_id] = data
     digest = hashlib.sha256(json.dumps(sorted(latest.items())).encode("utf-8")).hexdigest()
-    return TrainingData([texts[u] for u in ordered], result, source, digest, text_col="units.text")
+    return TrainingData([texts[u] for u in ordered], result, source, digest, text_col="units.text", ids=ordered)
 
 
 def _sentences_of(store: Any, unit: Any) -> Sequence[Any]:

@@ -17,7 +17,9 @@ A save based on an old version raises :class:`StaleSaveError` (with the differen
 merge helper, which reports as conflicts what both sides changed: a field, a text, the order of
 a section); a save on a synthesis deleted meanwhile is kept and raises
 :class:`SynthesisDeletedError`; every version is kept (:func:`history`, :func:`restore_version`); deleting can
-be undone; :func:`refresh_flags` flags syntheses whose cited passages changed labels.
+be undone; a second synthesis for the same scope and group is refused unless chosen
+(``allow_duplicate``, :class:`DuplicateSynthesisError`); every version has a note saying what
+changed and two versions can be compared row by row (:func:`side_by_side`); :func:`refresh_flags` flags syntheses whose cited passages changed labels.
 Exports live in :mod:`ess_nlp.export`.
 """
 
@@ -35,7 +37,14 @@ from ess_nlp.synthesis.corpus import (
 )
 from ess_nlp.synthesis.draft import DraftLimits, current_or_draft, draft_synthesis
 from ess_nlp.synthesis.flags import Flag, acknowledge_flags, flagged_syntheses, open_flags, refresh_flags
-from ess_nlp.synthesis.merge import Change, MergeResult, diff_syntheses, merge_syntheses
+from ess_nlp.synthesis.merge import (
+    Change,
+    MergeResult,
+    SideBySide,
+    diff_syntheses,
+    merge_syntheses,
+    side_by_side,
+)
 from ess_nlp.synthesis.records import (
     ITEM_KINDS,
     SCOPE_KINDS,
@@ -51,6 +60,7 @@ from ess_nlp.synthesis.records import (
     unsourced_items,
 )
 from ess_nlp.synthesis.storage import (
+    DuplicateSynthesisError,
     SavedSynthesis,
     StaleSaveError,
     SynthesisDeletedError,
@@ -62,6 +72,7 @@ from ess_nlp.synthesis.storage import (
     list_syntheses,
     load_version,
     restore_version,
+    same_scope,
     save_synthesis,
     set_group,
     synthesis_for_scope,
@@ -78,12 +89,14 @@ __all__ = [
     "Citation",
     "Contributor",
     "DraftLimits",
+    "DuplicateSynthesisError",
     "Flag",
     "Item",
     "MergeResult",
     "SavedSynthesis",
     "Scope",
     "Selection",
+    "SideBySide",
     "StaleSaveError",
     "Synthesis",
     "SynthesisDeletedError",
@@ -110,9 +123,11 @@ __all__ = [
     "refresh_flags",
     "resolve_scope",
     "restore_version",
+    "same_scope",
     "save_synthesis",
     "select_scope",
     "set_group",
+    "side_by_side",
     "synthesis_for_scope",
     "undelete_synthesis",
     "unsourced_items",

@@ -1,7 +1,8 @@
 """Differences between two versions of a synthesis, and the three-way merge offered when two
 people edited the same synthesis at once.
 
-:func:`diff_syntheses` lists changes in French (what a person reads in the conflict message);
+:func:`diff_syntheses` lists changes in French (what a person reads in the conflict message and
+the version history); :func:`side_by_side` aligns two versions row by row for a side-by-side view;
 :func:`merge_syntheses` merges « mine » and « theirs » from their common base: a change made
 on one side only is kept; an item added on either side is kept; an item deleted on one side
 is deleted unless the other side changed it; a field changed on both sides keeps « mine » (the
@@ -16,7 +17,7 @@ from typing import Any
 
 from ess_nlp.synthesis.records import SECTION_TITLES, SECTIONS, Item, SectionName, Synthesis
 
-__all__ = ["Change", "MergeResult", "diff_syntheses", "merge_syntheses"]
+__all__ = ["Change", "MergeResult", "SideBySide", "diff_syntheses", "merge_syntheses", "side_by_side"]
 
 _ITEM_FIELDS = tuple(f.name for f in fields(Item) if f.name not in ("id", "children", "was_cited"))
 _FIELD_NAMES = {
@@ -114,6 +115,69 @@ def diff_syntheses(old: Synthesis, new: Synthesis) -> list[Change]:
         if old_order != new_order:
             changes.append(Change("moved", f"Ordre modifié dans « {SECTION_TITLES[section]} »", None, section))
     return changes
+
+
+@dataclass(frozen=True)
+class SideBySide:
+    """One row of two versions shown side by side: ``where`` is « Titre », « Introduction » or a
+    section title; ``left``/``right`` the text in each version ("" when absent there); ``status``
+    one of ``same``, ``changed``, ``added``, ``removed``, ``moved``."""
+
+    where: str
+    left: str
+    right: str
+    status: str
+    item: str | None = None
+
+
+def _item_text(item: Item, depth: int) -> str:
+    head = f"{item.title} — " if item.kind == "initiative" and item.title else ""
+    sources = f" [{len(item.citations)} source(s)]" if item.citations else ""
+    return ("    " * depth) + head + item.text + sources
+
+
+def _rows(items: tuple[Item, ...], depth: int = 0) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for item in items:
+        out.append((item.id, _item_text(item, depth)))
+        out.extend(_rows(item.children, depth + 1))
+    return out
+
+
+def side_by_side(old: Synthesis, new: Synthesis) -> list[SideBySide]:
+    """``old`` and ``new`` aligned row by row (title, introduction, then each section in order,
+    sub-items indented): items are matched by their id, so a rewritten item is one « changed »
+    row, and an item found in both at different places is shown where each version has it
+    (« moved »)."""
+    import difflib
+
+    rows: list[SideBySide] = []
+    for where, a, b in (("Titre", old.title, new.title), ("Introduction", old.introduction, new.introduction)):
+        if a or b:
+            rows.append(SideBySide(where, a, b, "same" if a == b else "changed"))
+    new_ids, old_ids = {i for i, _ in _rows_all(new)}, {i for i, _ in _rows_all(old)}
+    for section in SECTIONS:
+        left, right = _rows(old.section(section)), _rows(new.section(section))
+        where = SECTION_TITLES[section]
+        texts_left, texts_right = dict(left), dict(right)
+        matcher = difflib.SequenceMatcher(None, [i for i, _ in left], [i for i, _ in right], autojunk=False)
+        for op, i1, i2, j1, j2 in matcher.get_opcodes():
+            if op == "equal":
+                for item_id, _ in left[i1:i2]:
+                    a, b = texts_left[item_id], texts_right[item_id]
+                    rows.append(SideBySide(where, a, b, "same" if a == b else "changed", item_id))
+                continue
+            for item_id, text in left[i1:i2]:
+                status = "moved" if item_id in new_ids else "removed"
+                rows.append(SideBySide(where, text, "", status, item_id))
+            for item_id, text in right[j1:j2]:
+                status = "moved" if item_id in old_ids else "added"
+                rows.append(SideBySide(where, "", text, status, item_id))
+    return rows
+
+
+def _rows_all(doc: Synthesis) -> list[tuple[str, str]]:
+    return [row for section in SECTIONS for row in _rows(doc.section(section))]
 
 
 @dataclass(frozen=True)

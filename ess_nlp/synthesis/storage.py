@@ -5,6 +5,8 @@ Every save names the version it was based on; when someone else saved in between
 is refused with :class:`StaleSaveError`, which carries both sides, the list of differences
 and a :meth:`~StaleSaveError.merge` helper, so nothing anyone wrote is silently overwritten.
 Every version is kept (zlib-compressed JSON) and can be restored (which adds a new version).
+Every version carries who saved it, when, and a short note saying what changed (the caller's
+note, else one written from the differences with the previous version).
 Deleting only marks the synthesis; :func:`undelete_synthesis` brings it back. A save made
 while someone else deleted the synthesis is not dropped: it is stored as a new version of the
 deleted synthesis (so restoring brings it back with that edit) and the save raises
@@ -12,6 +14,10 @@ deleted synthesis (so restoring brings it back with that edit) and the save rais
 
 Functions that take ``user`` check what that user may do (:mod:`ess_nlp.access`); without a
 user (command line, notebooks on the machine holding the database) everything is allowed.
+
+A working group has one synthesis per scope unless someone chooses otherwise: with
+``allow_duplicate=False``, :func:`create_synthesis` refuses a second one for the same scope and
+group with :class:`DuplicateSynthesisError`, which names the existing ones (:func:`same_scope`).
 """
 
 from __future__ import annotations
@@ -28,11 +34,12 @@ from ess_nlp.errors import ConfigError, EssNlpError
 from ess_nlp.store import Store
 from ess_nlp.synthesis.flags import sync_citations
 from ess_nlp.synthesis.merge import Change, MergeResult, diff_syntheses, merge_syntheses
-from ess_nlp.synthesis.records import Scope, Synthesis, check_title
+from ess_nlp.synthesis.records import SCOPE_NAMES, Scope, Synthesis, check_title
 
 logger = logging.getLogger(__name__)
 
 __all__ = [
+    "DuplicateSynthesisError",
     "SavedSynthesis",
     "StaleSaveError",
     "SynthesisDeletedError",
@@ -44,6 +51,7 @@ __all__ = [
     "list_syntheses",
     "load_version",
     "restore_version",
+    "same_scope",
     "save_synthesis",
     "set_group",
     "undelete_synthesis",
@@ -139,6 +147,38 @@ class SynthesisDeletedError(ConfigError):
         )
 
 
+class DuplicateSynthesisError(ConfigError):
+    """A second synthesis for a scope and a working group that already have one, created
+    without ``allow_duplicate``; ``existing`` lists them (most recently changed first)."""
+
+    def __init__(self, existing: list[SavedSynthesis]) -> None:
+        self.existing = existing
+        first = existing[0]
+        others = f" (et {len(existing) - 1} autre(s))" if len(existing) > 1 else ""
+        group = f"le groupe « {first.group} »" if first.group else "« sans groupe »"
+        super().__init__(
+            f"Une synthèse existe déjà pour le {SCOPE_NAMES[first.scope.kind]} « {first.scope.label or first.scope.value} » et "
+            f"{group} : « {first.title} » (n° {first.id}, version {first.version}, modifiée par {first.updated_by} "
+            f"le {first.updated_at[:16].replace('T', ' ')}){others}. Ouvrez-la, ou confirmez que vous voulez en "
+            "créer une seconde."
+        )
+
+
+MAX_NOTE = 240
+
+
+def change_note(old: Synthesis | None, new: Synthesis, note: str = "") -> str:
+    """The note of a version: ``note`` (the action: « fusion », « élément retiré »…) followed by
+    what changed since ``old`` (the first two differences and how many more), at most
+    :data:`MAX_NOTE` characters."""
+    if old is None:
+        return note or "création"
+    changes = [c.what for c in diff_syntheses(old, new)]
+    what = " ; ".join(changes[:2]) + (f" ; et {len(changes) - 2} autre(s) modification(s)" if len(changes) > 2 else "")
+    text = " — ".join(x for x in (note, what) if x)
+    return text if len(text) <= MAX_NOTE else text[: MAX_NOTE - 1] + "…"
+
+
 def _row_to_saved(row: object) -> SavedSynthesis:
     r = row  # sqlite3.Row
     return SavedSynthesis(
@@ -181,14 +221,21 @@ def create_synthesis(
     author: str | None = None,
     group: str | None = None,
     user: User | None = None,
+    allow_duplicate: bool = True,
 ) -> SavedSynthesis:
-    """Store a new synthesis (version 1) for working group ``group``."""
+    """Store a new synthesis (version 1) for working group ``group``. Without
+    ``allow_duplicate``, refuse a second synthesis for the same scope and group
+    (:class:`DuplicateSynthesisError`, checked in the same transaction as the insert)."""
     if user is not None:
         require_create(user, group)
     who = _author(author, user)
     _check_title(doc.title)
     content, at = _dump(doc), _now()
     with store.transaction(durable=True) as conn:
+        if not allow_duplicate:
+            existing = same_scope(store, doc.scope, group)
+            if existing:
+                raise DuplicateSynthesisError(existing)
         cursor = conn.execute(
             "INSERT INTO syntheses(scope_kind, scope, title, group_id, version, content, created_by, created_at,"
             " updated_by, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?)",
@@ -265,6 +312,7 @@ def save_synthesis(
             return current
         if not unchanged:
             version, at = current.version + 1, _now()
+            note = change_note(current.doc, doc, note)
             if current.deleted:
                 note = "; ".join(n for n in (note, "modifiée pendant sa suppression") if n)
             conn.execute(
@@ -282,17 +330,21 @@ def save_synthesis(
 
 
 def history(store: Store, synthesis_id: int, *, user: User | None = None) -> list[VersionInfo]:
-    """Every saved version, newest first."""
+    """Every saved version, newest first, with who saved it, when, and what changed (the stored
+    note; for versions saved before notes were written, one made from the differences)."""
     get_synthesis(store, synthesis_id, user=user)
     rows = store.conn.execute(
         "SELECT version, author, saved_at, note, content FROM synthesis_versions WHERE synthesis_id = ?"
         " ORDER BY version DESC",
         (synthesis_id,),
     )
+    docs = [
+        (r, Synthesis.from_json(json.loads(zlib.decompress(r["content"]).decode("utf-8")))) for r in rows
+    ]
     out = []
-    for r in rows:
-        doc = Synthesis.from_json(json.loads(zlib.decompress(r["content"]).decode("utf-8")))
-        out.append(VersionInfo(int(r["version"]), r["author"], r["saved_at"], r["note"], doc.size))
+    for n, (r, doc) in enumerate(docs):
+        note = r["note"] or change_note(docs[n + 1][1] if n + 1 < len(docs) else None, doc)  # older rows had none
+        out.append(VersionInfo(int(r["version"]), r["author"], r["saved_at"], note, doc.size))
     return out
 
 
@@ -358,6 +410,12 @@ def set_group(store: Store, synthesis_id: int, group: str | None, *, user: User 
     with store.transaction(durable=True) as conn:
         conn.execute("UPDATE syntheses SET group_id = ? WHERE id = ?", (group, synthesis_id))
     return get_synthesis(store, synthesis_id)
+
+
+def same_scope(store: Store, scope: Scope, group: str | None) -> list[SavedSynthesis]:
+    """The live syntheses of ``scope`` for working group ``group`` (None: « sans groupe »),
+    most recently changed first."""
+    return [s for s in list_syntheses(store, scope=scope) if s.group == group]
 
 
 def synthesis_for_scope(store: Store, scope: Scope, *, user: User | None = None) -> SavedSynthesis | None:

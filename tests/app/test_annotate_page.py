@@ -68,8 +68,15 @@ def test_retrain_compare_then_make_current(tmp_path, labelled_db, monkeypatch):
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     table = next(d.value for d in at.dataframe if "f1 nouveau" in d.value.columns)
     assert set(table.columns) >= {"étiquette", "f1 courant", "f1 nouveau", "écart", "exemples"}
-    assert len(table) == 9 and table["exemples"].sum() > 0
+    assert len(table) == 9 and table["exemples"].sum() > 0  # held-out confirmed annotations, per label
+    candidate = at.session_state["annotate_candidate"]
+    assert candidate.held_out["domains"] > 0 and candidate.impact is not None
     at.button(key="annotate_make_current").click().run()
+    if candidate.needs_confirmation:  # worse on the held-out part: nothing changes before « Oui »
+        assert any("Le rendre courant quand même" in w.value for w in at.warning)
+        with Store(db) as store:
+            assert corpus_view.current_model_info(store)["name"] != retraining.APP_MODEL_NAME
+        at.button(key="annotate_make_current_confirm").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]
     assert any("désormais le modèle courant" in s.value for s in at.success)
     with Store(db) as store:

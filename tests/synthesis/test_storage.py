@@ -44,7 +44,7 @@ def test_create_then_save_adds_versions_and_history(store: Store, saved) -> None
     same = save_synthesis(store, saved.id, v2.doc, base_version=2, user=AMELIE)
     assert same.version == 2  # nothing changed: no new version
     versions = history(store, saved.id)
-    assert [(v.version, v.author, v.note) for v in versions] == [(2, "amelie", ""), (1, "amelie", "création")]
+    assert [(v.version, v.author, v.note) for v in versions] == [(2, "amelie", "Introduction modifiée : « Intro »"), (1, "amelie", "création")]
     assert load_version(store, saved.id, 1) == saved.doc
 
 
@@ -52,7 +52,7 @@ def test_restore_adds_a_version_and_keeps_the_later_ones(store: Store, saved) ->
     v2 = save_synthesis(store, saved.id, edit.remove_item(saved.doc, saved.doc.proposals[0].id), base_version=1, author="amelie")
     v3 = restore_version(store, saved.id, 1, base_version=v2.version, author="amelie")
     assert v3.version == 3 and v3.doc == saved.doc
-    assert next(v.note for v in history(store, saved.id)) == "restauration de la version 1"
+    assert next(v.note for v in history(store, saved.id)).startswith("restauration de la version 1 — Ajouté dans")
     assert load_version(store, saved.id, 2) == v2.doc
 
 

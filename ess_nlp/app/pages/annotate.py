@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from ess_nlp.access import can
+from ess_nlp.access import User, can
 from ess_nlp.annotate import annotations as saved
 from ess_nlp.annotate import retraining
 from ess_nlp.app import cache
@@ -118,6 +118,7 @@ def render_queue(db: str, token: cache.Token, annotator: str) -> None:
         )
     previous = mine.get(annotator)
     default = [label for label in (previous if previous is not None else suggested) if label in names]
+    prefilled = default if previous is None and suggested else None  # the machine's suggestion, shown as is
     form_key = f"annotate_labels_{unit_id}_{facet}"
     chosen = st.multiselect(
         "Étiquettes de cette unité" + (" (suggestion de la machine pré-remplie)" if previous is None else ""),
@@ -136,6 +137,14 @@ def render_queue(db: str, token: cache.Token, annotator: str) -> None:
                 for who, labs in others.items()
             )
         )
+    checked = False
+    if prefilled is not None:
+        checked = st.checkbox(
+            "J'ai vérifié : la suggestion de la machine est juste",
+            key=f"annotate_checked_{unit_id}_{facet}",
+            help="Une suggestion enregistrée sans être vérifiée ni modifiée sert à l'entraînement, jamais à comparer "
+            "les modèles (elle favoriserait le modèle qui l'a faite).",
+        )
     with st.container(horizontal=True):
         save = st.button("Enregistrer et suivant", type="primary", key="annotate_save")
         skip = st.button("Passer", key="annotate_skip")
@@ -150,6 +159,8 @@ def render_queue(db: str, token: cache.Token, annotator: str) -> None:
                     annotator=annotator,
                     seen=st.session_state[seen_key],
                     allowed=list(names),
+                    prefilled=prefilled,
+                    confirmed=checked,
                 )
         except EssNlpError as err:
             st.error(md_escape(err))
@@ -314,57 +325,124 @@ def render_retrain(db: str, token: cache.Token) -> None:
     result: retraining.Candidate | None = st.session_state.get("annotate_candidate")
     if result is None:
         st.caption(
-            "Le nouveau modèle est entraîné sur les annotations de la base (validation croisée), le modèle "
-            "courant est évalué sur ces mêmes annotations ; vous choisissez ensuite lequel garder. "
+            "Le nouveau modèle est entraîné sur les annotations de la base, sauf un quart mis de côté ; les deux "
+            "modèles sont comparés sur ce quart, étiquette par étiquette, avec les seules annotations choisies ou "
+            "vérifiées par une personne. Vous voyez aussi ce qui changerait avant de choisir. "
             "L'entraînement peut prendre plusieurs minutes."
         )
         return
     render_comparison(result)
+    render_impact(result)
     if not can(user, "make_current"):
         st.caption(
             "Rendre courant un modèle change les étiquettes de tout le monde : c'est l'équipe qui le décide, "
             "au vu de cette comparaison."
         )
-    elif st.button(
-        f"Rendre courant le modèle {md_escape(result.name)} version {result.version}", key="annotate_make_current"
-    ):
-        bar = st.progress(0.0, text="Enregistrement du modèle…")
-        try:
-            with cache.open_store(db) as store:
-                path = retraining.make_current(
-                    store,
-                    result,
-                    progress=lambda done, total: _show(
-                        bar,
-                        min(done / max(total, 1), 1.0), text=f"Nouveau classement des unités : {done}/{total}"
-                    ),
-                    user=user,
-                )
-        except EssNlpError as err:
-            st.error(md_escape(err))
-            return
-        st.session_state.pop("annotate_candidate", None)
-        st.success(
-            f"Le modèle {md_escape(result.name)} version {result.version} est désormais le modèle courant "
-            f"(dossier {md_escape(path)}) ; toutes les unités ont été reclassées."
-        )
+    else:
+        render_make_current(db, result, user)
     render_versions(db, token)
 
 
+def render_make_current(db: str, result: retraining.Candidate, user: User) -> None:
+    """« Rendre courant »: at once when the new model is not worse on the held-out confirmed
+    annotations; otherwise only after an explicit confirmation naming why."""
+    pending_key = "annotate_confirm_worse"
+    confirmed = False
+    if st.session_state.get(pending_key) == result.version:
+        st.warning(
+            "Ce modèle est moins bon que le modèle courant, ou n'a pas pu lui être comparé : "
+            + md_escape(" ".join(result.reasons(_facet_names())))
+            + " Le rendre courant quand même ?",
+            icon=":material/warning:",
+        )
+        cols = st.columns(2)
+        confirmed = cols[0].button("Oui, le rendre courant malgré tout", key="annotate_make_current_confirm", type="primary")
+        if cols[1].button("Non, garder le modèle courant", key="annotate_make_current_cancel"):
+            st.session_state.pop(pending_key, None)
+            st.rerun()
+    clicked = st.button(
+        f"Rendre courant le modèle {md_escape(result.name)} version {result.version}", key="annotate_make_current"
+    )
+    if clicked and result.needs_confirmation and not confirmed:
+        st.session_state[pending_key] = result.version
+        st.rerun()
+    if not (clicked or confirmed):
+        return
+    bar = st.progress(0.0, text="Enregistrement du modèle…")
+    try:
+        with cache.open_store(db) as store:
+            path = retraining.make_current(
+                store,
+                result,
+                progress=lambda done, total: _show(
+                    bar,
+                    min(done / max(total, 1), 1.0), text=f"Nouveau classement des unités : {done}/{total}"
+                ),
+                user=user,
+                confirm_worse=confirmed,
+            )
+    except EssNlpError as err:
+        bar.empty()
+        st.error(md_escape(err))
+        return
+    st.session_state.pop("annotate_candidate", None)
+    st.session_state.pop(pending_key, None)
+    st.success(
+        f"Le modèle {md_escape(result.name)} version {result.version} est désormais le modèle courant "
+        f"(dossier {md_escape(path)}) ; toutes les unités ont été reclassées."
+    )
+
+
+def _facet_names() -> dict[str, str]:
+    return {f: n.lower() for f, n in FACETS.items()}
+
+
+def render_impact(result: retraining.Candidate) -> None:
+    """What would change if the new model became current (before « Rendre courant »)."""
+    found = result.impact
+    if found is None:
+        return
+    st.markdown(
+        f"**Si ce modèle devient courant** : {int(found.cahiers_changed)} cahier(s) sur {int(found.cahiers_total)} "
+        f"changeraient d'étiquettes (hors étiquettes annotées, qui restent) ; {len(found.syntheses)} synthèse(s) seraient signalées."
+    )
+    if found.cahiers:
+        names = {**facet_labels("domains"), **facet_labels("themes")}
+        table = found.frame(names)
+        table["étiquettes"] = [FACETS.get(f, f) for f in table["étiquettes"]]
+        st.dataframe(table, hide_index=True, key="annotate_impact_cahiers")
+    if found.syntheses:
+        st.markdown(
+            "\n".join(
+                f"- n° {s.id} · « {md_escape(s.title)} » (groupe {md_escape(s.group or '—')}) : "
+                f"{int(s.passages)} passage(s) cité(s) changeraient d'étiquettes"
+                for s in found.syntheses
+            )
+        )
+
+
 def render_comparison(result: retraining.Candidate) -> None:
+    held = sum(result.held_out.values())
     st.markdown(
         f"**Nouveau modèle {md_escape(result.name)} version {result.version}** — entraîné sur "
-        f"{result.n_texts} unité(s) annotée(s)."
+        f"{result.n_texts} unité(s) annotée(s) ; comparé au modèle courant sur {int(held)} unité(s) annotée(s) "
+        "et confirmée(s) par une personne, mises de côté (jamais apprises)."
     )
     for note in result.notes:
         st.warning(md_escape(note))
+    worse = set(result.worse_facets())
     for facet, table in result.comparison().items():
         names = facet_labels(facet)
         shown = table.assign(étiquette=[names.get(x, x) for x in table["label"]]).drop(columns=["label"])
+        verdict = " — :red[**moins bon que le modèle courant**]" if facet in worse else ""
         st.markdown(
-            f"*{md_escape(FACETS.get(facet, facet))}* — F1 macro : courant {md_escape(result.current_macro(facet))}, "
-            f"nouveau {md_escape(result.new_macro(facet))}"
+            f"*{md_escape(FACETS.get(facet, facet))}* — F1 macro sur les {int(result.held_out.get(facet, 0))} unité(s) mises "
+            f"de côté : courant {md_escape(result.current_macro(facet))}, nouveau {md_escape(result.new_macro(facet))}"
+            + verdict  # md: project text
         )
+        if table.empty:
+            st.info("Aucune annotation confirmée mise de côté pour ces étiquettes : comparaison impossible.")
+            continue
         st.dataframe(
             shown[
                 [
@@ -381,8 +459,9 @@ def render_comparison(result: retraining.Candidate) -> None:
             key=f"annotate_compare_{facet}",
         )
     st.caption(
-        "« courant » : le modèle courant évalué sur les annotations ; « nouveau » : validation croisée du "
-        "nouveau modèle sur ces mêmes annotations (jamais évalué sur ce qu'il a appris)."
+        "Les deux modèles sont évalués sur les mêmes unités mises de côté (un quart des unités annotées, toujours "
+        "les mêmes), et seulement sur des étiquettes choisies ou vérifiées par une personne : une suggestion de la "
+        "machine enregistrée sans vérification favoriserait le modèle qui l'a faite."
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ess_nlp.app.callbacks import uninterrupted
 from ess_nlp.app.components import masking
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.app.nav import link_to_cahier
@@ -70,10 +71,21 @@ def render_section(sid: int, doc: Synthesis, section: str, numbers: dict[str, st
     if section == "proposals" and len(items) >= 2:
         render_merge(sid, items, numbers)
     with st.popover("Ajouter un texte libre", icon=":material/add_notes:"):
-        text = st.text_area("Texte", key=widget_key(sid, "free", section))
-        if st.button("Ajouter", key=widget_key(sid, "free_add", section), disabled=not text.strip()):
-            apply_change(sid, lambda d: edit.add_item(d, edit.make_item("text", text), section=section))  # type: ignore[arg-type]
-            st.rerun()
+        st.text_area("Texte", key=widget_key(sid, "free", section))
+        # never disabled: a click right after typing (the text not sent yet) must not be lost
+        st.button("Ajouter", key=widget_key(sid, "free_add", section), on_click=_add_free_text, args=(sid, section))
+
+
+@uninterrupted
+def _add_free_text(sid: int, section: str) -> None:
+    key = widget_key(sid, "free", section)
+    text = str(st.session_state.get(key) or "").strip()
+    if not text:
+        st.session_state[f"syn_error_{sid}"] = "Écrivez d'abord le texte à ajouter, puis cliquez sur « Ajouter »."
+        return
+    apply_change(sid, lambda d: edit.add_item(d, edit.make_item("text", text), section=section), note="texte libre ajouté")  # type: ignore[arg-type]
+    if f"syn_error_{sid}" not in st.session_state:
+        st.session_state[key] = ""
 
 
 def render_item(sid: int, item: Item, numbers: dict[str, str], mask: bool, *, depth: int, first: bool, last: bool) -> None:
@@ -167,14 +179,25 @@ def render_merge(sid: int, items: tuple[Item, ...], numbers: dict[str, str]) -> 
     with st.expander("Fusionner des propositions", icon=":material/merge:"):
         labels = {i.id: f"{numbers.get(i.id, '')} {i.text[:100]}".strip() for i in items}
         with st.form(widget_key(sid, "merge_form")):
-            chosen = st.multiselect("Propositions à fusionner (la première garde sa place)", list(labels), format_func=lambda i: labels[i])
-            text = st.text_area("Nouvelle formulation (facultatif)")
-            if st.form_submit_button("Fusionner"):
-                if len(chosen) < 2:
-                    st.session_state[f"syn_error_{sid}"] = "Choisissez au moins deux propositions à fusionner."
-                else:
-                    apply_change(sid, lambda d: edit.merge_items(d, chosen, text=text.strip() or None), note="fusion")
-                st.rerun()
+            st.multiselect(
+                "Propositions à fusionner (la première garde sa place)", list(labels), format_func=lambda i: labels[i],
+                key=widget_key(sid, "merge_chosen"),
+            )  # fmt: skip
+            st.text_area("Nouvelle formulation (facultatif)", key=widget_key(sid, "merge_text"))
+            st.form_submit_button("Fusionner", on_click=_merge, args=(sid,))
+
+
+@uninterrupted
+def _merge(sid: int) -> None:
+    chosen = list(st.session_state.get(widget_key(sid, "merge_chosen")) or [])
+    text = str(st.session_state.get(widget_key(sid, "merge_text")) or "").strip()
+    if len(chosen) < 2:
+        st.session_state[f"syn_error_{sid}"] = "Choisissez au moins deux propositions à fusionner."
+        return
+    apply_change(sid, lambda d: edit.merge_items(d, chosen, text=text or None), note="fusion")
+    if f"syn_error_{sid}" not in st.session_state:
+        for part in ("merge_chosen", "merge_text"):
+            st.session_state.pop(widget_key(sid, part), None)
 
 
 def render_contributors(doc: Synthesis) -> None:

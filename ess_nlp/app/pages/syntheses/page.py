@@ -9,7 +9,8 @@ from typing import Any
 import streamlit as st
 
 from ess_nlp.access import AccessDenied, UsersFile, users_path
-from ess_nlp.app import cache
+from ess_nlp.app import cache, state
+from ess_nlp.app.callbacks import uninterrupted
 from ess_nlp.app.components import masking
 from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import md_escape, page_header, require_corpus
@@ -24,6 +25,7 @@ from ess_nlp.app.pages.syntheses.lifecycle import (
 from ess_nlp.app.pages.syntheses.session import (
     PARAM,
     base_version,
+    catch_up,
     held_doc,
     load_into_session,
     render_conflict,
@@ -33,6 +35,7 @@ from ess_nlp.errors import EssNlpError
 from ess_nlp.store.views import names as label_names_view
 from ess_nlp.synthesis import (
     SECTIONS,
+    DuplicateSynthesisError,
     StaleSaveError,
     Synthesis,
     acknowledge_flags,
@@ -44,6 +47,7 @@ from ess_nlp.synthesis import (
     proposal_numbers,
     refresh_flags,
     resolve_scope,
+    same_scope,
     unsourced_items,
 )
 from ess_nlp.synthesis.records import SCOPE_NAMES
@@ -65,7 +69,10 @@ def page() -> None:
         deleted = [s for s in list_syntheses(store, user=user, include_deleted=True) if s.deleted]
     wanted = st.query_params.get(PARAM)
     ids = [s.id for s in mine]
-    render_create(db, token, expanded=not mine)
+    problem = st.session_state.pop("syn_page_error", None)
+    if problem:
+        st.error(md_escape(problem))
+    render_create(db, token, expanded=not mine or "syn_duplicate" in st.session_state)
     kept = _kept_notice(deleted)
     if kept is not None:  # an edit was saved here while someone deleted the synthesis
         st.warning(md_escape(kept[1]), icon=":material/restore_page:")
@@ -90,20 +97,47 @@ def page() -> None:
         render_deleted(db, deleted)
         return
     titles = {s.id: s for s in mine}
-    default = int(wanted) if wanted is not None and wanted.isdigit() else ids[0]
+    target = state.synthesis_target()
+    default = int(wanted) if wanted is not None and wanted.isdigit() else (target if target in ids else ids[0])
     sid = st.selectbox(
         "Synthèse",
         ids,
         index=ids.index(default) if default in ids else 0,
-        format_func=lambda i: (
-            f"n° {i} · {titles[i].title} — {SCOPE_NAMES[titles[i].scope.kind]} {titles[i].scope.value}"
-            f" · groupe {titles[i].group or '—'}"
-        ),
+        format_func=lambda i: describe(titles[i]),
         key="syn_select",
     )
     st.query_params[PARAM] = str(sid)
+    render_target(int(sid), titles)
     render_synthesis(db, int(sid))
     render_deleted(db, deleted)
+
+
+def describe(s: Any) -> str:
+    """« n° 3 · Titre — thème T4 · groupe t4 »: enough to tell two syntheses of the same title apart."""
+    return f"n° {s.id} · {s.title} — {SCOPE_NAMES[s.scope.kind]} {s.scope.value} · groupe {s.group or '—'}"
+
+
+def render_target(sid: int, titles: dict[int, Any]) -> None:
+    """The session's current synthesis (where « Ajouter à la synthèse » adds, on every page):
+    the first one opened, then only what the person chooses here or in the panel."""
+    target = state.synthesis_target()
+    if target is None or target not in titles:
+        state.set_synthesis_target(sid)
+        target = sid
+    if target == sid:
+        st.caption(
+            ":material/my_location: Votre synthèse courante : les passages ajoutés depuis les autres pages "
+            "(« Ajouter à la synthèse ») arrivent ici."
+        )
+        return
+    cols = st.columns([3, 1])
+    cols[0].caption(
+        f":material/my_location: Votre synthèse courante (où « Ajouter à la synthèse » ajoute) reste "
+        f"« {md_escape(describe(titles[target]))} »."
+    )
+    cols[1].button(
+        "En faire ma synthèse courante", key="syn_make_target", on_click=uninterrupted(state.set_synthesis_target), args=(sid,),
+    )  # fmt: skip
 
 
 def _kept_notice(deleted: list[Any]) -> tuple[Any, str] | None:
@@ -120,7 +154,6 @@ def _kept_notice(deleted: list[Any]) -> tuple[Any, str] | None:
 
 
 def render_create(db: str, token: cache.Token, *, expanded: bool) -> None:
-    user = current_user()
     with st.expander("Nouvelle synthèse", expanded=expanded, icon=":material/add:"):
         kind = st.radio(
             "Portée",
@@ -138,7 +171,7 @@ def render_create(db: str, token: cache.Token, *, expanded: bool) -> None:
             st.info("Aucun thème émergent calculé sur cette base (« ess-nlp topics »).")
             return
         value = st.selectbox("Valeur", list(options), format_func=lambda v: options[v], key=f"syn_new_value_{kind}")
-        groups = _group_choices()
+        groups = _group_choices(db)
         group = st.selectbox(
             "Groupe de travail",
             list(groups),
@@ -146,19 +179,62 @@ def render_create(db: str, token: cache.Token, *, expanded: bool) -> None:
             key="syn_new_group",
             help="Seuls les membres du groupe (et l'équipe) verront et modifieront cette synthèse.",
         )
-        from_draft = st.checkbox("Partir du brouillon proposé", value=True, key="syn_new_draft")
-        if st.button("Créer la synthèse", key="syn_create", type="primary"):
-            try:
-                with cache.open_store(db) as store:
-                    scope = resolve_scope(store, kind, value)
-                    doc = draft_synthesis(store, scope) if from_draft else Synthesis(scope.label or scope.value, scope)
-                    saved = create_synthesis(store, doc, user=user, group=group or None)
-            except EssNlpError as err:
-                st.error(md_escape(err))
-                return
-            st.query_params[PARAM] = str(saved.id)
-            st.session_state["syn_select"] = saved.id
-            st.rerun()
+        st.checkbox("Partir du brouillon proposé", value=True, key="syn_new_draft")
+        try:
+            with cache.open_store(db) as store:
+                existing = same_scope(store, resolve_scope(store, kind, value), group or None)
+        except EssNlpError:
+            existing = []  # said when creating
+        pending = st.session_state.get("syn_duplicate")
+        if pending is not None and pending[:3] == (kind, value, group):
+            st.warning(md_escape(pending[3]), icon=":material/content_copy:")
+            cols = st.columns(2)
+            cols[0].button(
+                "Ouvrir la synthèse existante", key="syn_open_existing", type="primary",
+                on_click=_open, args=(existing[0].id if existing else None,),
+            )  # fmt: skip
+            cols[1].button(
+                "Créer quand même une seconde synthèse", key="syn_create_second",
+                on_click=_create, args=(db, kind, value, group, True),
+            )  # fmt: skip
+            return
+        if pending is not None:  # the scope or the group changed since: the warning no longer applies
+            st.session_state.pop("syn_duplicate", None)
+        if existing:
+            st.info(
+                f"Ce groupe a déjà une synthèse pour cette portée : « {md_escape(describe(existing[0]))} ».",
+                icon=":material/info:",
+            )
+        st.button("Créer la synthèse", key="syn_create", type="primary", on_click=_create, args=(db, kind, value, group, False))
+
+
+@uninterrupted
+def _open(sid: int | None) -> None:
+    st.session_state.pop("syn_duplicate", None)
+    if sid is not None:
+        st.session_state["syn_select"] = sid
+        state.set_synthesis_target(sid)
+        st.query_params[PARAM] = str(sid)  # last: the address change is sent to the browser
+
+
+@uninterrupted
+def _create(db: str, kind: str, value: str, group: str, second: bool) -> None:
+    """Callback of « Créer la synthèse »: a second synthesis for the same scope and group only
+    after the warning naming the existing one, and « Créer quand même »."""
+    st.session_state.pop("syn_page_error", None)
+    from_draft = bool(st.session_state.get("syn_new_draft", True))
+    try:
+        with cache.open_store(db) as store:
+            scope = resolve_scope(store, kind, value)
+            doc = draft_synthesis(store, scope) if from_draft else Synthesis(scope.label or scope.value, scope)
+            saved = create_synthesis(store, doc, user=current_user(), group=group or None, allow_duplicate=second)
+    except DuplicateSynthesisError as err:
+        st.session_state["syn_duplicate"] = (kind, value, group, str(err))
+        return
+    except EssNlpError as err:
+        st.session_state["syn_page_error"] = str(err)
+        return
+    _open(saved.id)
 
 
 def _topic_options(db: str, token: cache.Token) -> dict[str, str]:
@@ -170,7 +246,10 @@ def _topic_options(db: str, token: cache.Token) -> dict[str, str]:
     return {f"{r['model']}:{r['topic_id']}": f"{r['model']} · {r['topic_id']} · {r['name']} ({r['size']})" for r in rows}
 
 
-def _group_choices() -> dict[str, str]:
+def _group_choices(db: str) -> dict[str, str]:
+    """The working groups a synthesis may be made for: a member's own groups (first the
+    default); for staff, their own groups, then every group of the users file and every group
+    syntheses already have, then « sans groupe »."""
     user = current_user()
     known: dict[str, str] = {}
     try:
@@ -178,9 +257,21 @@ def _group_choices() -> dict[str, str]:
         known = {g.id: g.name for g in users.groups.values()}
     except EssNlpError:
         known = {}
-    if user.staff:
-        return {"": "sans groupe (équipe seulement)"} | {g: f"{g} — {n}" for g, n in known.items()}
-    return {g: f"{g} — {known.get(g, g)}" for g in user.groups}
+    if not user.staff:
+        return {g: f"{g} — {known.get(g, g)}" for g in user.groups}
+    with cache.open_store(db) as store:
+        used = [s.group for s in list_syntheses(store, include_deleted=True) if s.group]
+    ordered = list(dict.fromkeys([*user.groups, *known, *used]))
+    return {g: f"{g} — {known.get(g, g)}" for g in ordered} | {"": "sans groupe (équipe seulement)"}
+
+
+@uninterrupted
+def _acknowledge(db: str, sid: int) -> None:
+    try:
+        with cache.open_store(db) as store:
+            acknowledge_flags(store, sid, who=current_user().login)
+    except EssNlpError as err:
+        st.session_state[f"syn_error_{sid}"] = str(err)
 
 
 def render_synthesis(db: str, sid: int) -> None:
@@ -203,6 +294,9 @@ def render_synthesis(db: str, sid: int) -> None:
     error = st.session_state.get(f"syn_error_{sid}")
     if error:
         st.error(md_escape(error))
+    info = st.session_state.pop(f"syn_info_{sid}", None)
+    if info:
+        st.info(md_escape(info), icon=":material/info:")
     if conflict is not None:
         render_conflict(sid, conflict)
     saved = st.session_state.pop(f"syn_saved_{sid}", None)
@@ -224,10 +318,10 @@ def render_synthesis(db: str, sid: int) -> None:
             st.markdown(  # md: lines escaped above
                 "\n".join(lines) + (f"\n- … et {len(flags) - 12} autre(s)" if len(flags) > 12 else "")
             )
-            if st.button("Marquer comme vu", key=widget_key(sid, "ack")):
-                with cache.open_store(db) as store:
-                    acknowledge_flags(store, sid, who=user.login)
-                st.rerun()
+            st.button("Marquer comme vu", key=widget_key(sid, "ack"), on_click=_acknowledge, args=(db, sid))
+    if conflict is None:
+        catch_up(sid)
+        doc = held_doc(sid)
     mask = masking.enabled()  # the sidebar's option, as on every page
     render_document_fields(sid, doc)
     problems = unsourced_items(doc)
