@@ -7,4 +7,8 @@ script it runs as old-style pages run on their own, without the frame (login, ma
 
 from ess_nlp.app.frame import main
 
-main()
+# Guarded like any script that may start processes: a process started by multiprocessing's
+# "spawn" (Dask's workers) re-runs the main script of its parent under another name, and after
+# Streamlit ran this script in a process, this script is that process's main one.
+if __name__ == "__main__":
+    main()

@@ -24,7 +24,7 @@ def _apply(db: str, edit: Callable[[Store], object], done: str) -> None:
     except EssNlpError as err:
         st.error(md_escape(err))
         return
-    st.success(done)
+    st.success(done)  # md: done is one of this module's literal sentences
 
 
 def group_actions(db: str, row: pd.Series, table: pd.DataFrame) -> None:

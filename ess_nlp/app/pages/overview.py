@@ -184,7 +184,9 @@ def render_blind_spots(
         ]
         more = " …" if len(empty) > len(shown) else ""
         lines.append(f"- {crossings} : {md_escape(' ; '.join(shown))}{more}")
-    st.warning("Angles morts (thèmes marqués ⚠ sur la carte, cases vides) :\n" + "\n".join(lines))
+    st.warning(
+        "Angles morts (thèmes marqués ⚠ sur la carte, cases vides) :\n" + "\n".join(lines)
+    )  # md: the names in these lines went through md_escape where the lines are built
 
 
 def render_cell_passages(
