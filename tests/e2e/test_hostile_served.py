@@ -64,7 +64,11 @@ def test_every_page_after_login_and_a_search_without_hits(browser, served, artif
         wait_idle(page)
         for link, heading in PAGES:
             page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=link).click()
-            page.get_by_role("heading", name=heading).first.wait_for()
+            try:
+                page.get_by_role("heading", name=heading).first.wait_for()
+            except Exception:
+                shot(page, artifacts, f"hostile-echec-{link}")  # what the page showed instead
+                raise
             wait_idle(page)
             no_exception(page)
         page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Rechercher").click()
