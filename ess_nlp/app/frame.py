@@ -8,6 +8,7 @@ and hands them to its render functions; pieces pages share are in ``components/`
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -18,9 +19,21 @@ from ess_nlp.app.nav import HOME, PAGES
 from ess_nlp.errors import ConfigError
 
 HERE = Path(__file__).resolve().parent
+_SPACY_IMPORT = threading.Lock()
+
+
+def import_spacy_once() -> None:
+    """Import spaCy in one thread at a time. Streamlit runs each session's script in its own
+    thread, and two threads importing spaCy at once break on its circular imports (« cannot
+    import name 'Language' from partially initialized module 'spacy.language' »): every page
+    run passes here first, so the first one imports it and the others find it imported."""
+    with _SPACY_IMPORT:
+        import spacy.language  # noqa: F401
+
 
 
 def main() -> None:
+    import_spacy_once()
     # An emoji icon: the browser draws it (a data: URL); a ":material/…:" icon would be fetched
     # from fonts.gstatic.com by the page, and the app is served offline.
     st.set_page_config(page_title="ESS — cahiers d'espérance", page_icon="📖", layout="wide")
