@@ -29,4 +29,4 @@ wait "$system_pid"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/pytest -n 2 "$@"
+.venv/bin/pytest -n 2 --durations=20 "$@"  # the 20 slowest tests are listed (issue 14: suite time)
