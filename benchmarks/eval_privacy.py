@@ -22,7 +22,9 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -38,6 +40,20 @@ KIND_OF_TOKEN = {
 }
 
 
+def judge_masks(predicted: Iterable[tuple[str, int, int]], gold: Mapping[str, Sequence[Any]], kind: str) -> tuple[int, int]:  # fmt: skip
+    """``(right, wrong)`` of the masks ``(doc, start, end)`` of ``kind``: right when they touch a
+    gold span of that kind, wrong when they touch no gold span at all (a mask over a gold span of
+    another kind is neither: the kind's recall counts it)."""
+    right = wrong = 0
+    for d, a, b in predicted:
+        touching = [g for g in gold.get(d, ()) if g.start < b and a < g.end]
+        if any(g.kind == kind for g in touching):
+            right += 1
+        elif not touching:
+            wrong += 1
+    return right, wrong
+
+
 def measure(docs: dict[str, str], personal: list[Span], keep: list[Span], masked: dict[str, list[tuple[int, int, str]]],
             parts: tuple[str, ...]) -> dict[str, object]:  # fmt: skip
     """Recall, precision per kind and never-mask hits over the documents of ``parts``."""
@@ -50,13 +66,7 @@ def measure(docs: dict[str, str], personal: list[Span], keep: list[Span], masked
         # Precision only where the gold of the kind is complete (addresses: the CSV's address field).
         complete = {d for d in chosen if kind != "address" or d.endswith(":adresse")}
         predicted = [(d, a, b) for d in complete for a, b, t in masked.get(d, []) if KIND_OF_TOKEN[t] == kind]
-        right = wrong = 0
-        for d, a, b in predicted:
-            touching = [g for g in gold.get(d, []) if g.start < b and a < g.end]
-            if any(g.kind == kind for g in touching):
-                right += 1
-            elif not touching:
-                wrong += 1
+        right, wrong = judge_masks(predicted, gold, kind)
         result[kind] = {
             "gold": len(spans),
             "recall": found / len(spans) if spans else float("nan"),

@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from eval_privacy import KIND_OF_TOKEN, _covered
+from eval_privacy import KIND_OF_TOKEN, _covered, judge_masks
 from privacy_gold import Span
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,20 +126,15 @@ def measure(fields: dict[str, str], rows: list[GoldRow], masked: dict[str, list[
     """Recall and precision per personal kind; wrong masks by the group they touched."""
     personal = [r for r in rows if r.kind in PERSONAL]
     keep = [r for r in rows if r.kind.startswith("keep:")]
+    gold: dict[str, list[GoldRow]] = {}
+    for r in personal:
+        gold.setdefault(r.doc, []).append(r)
     result: dict[str, object] = {}
     for kind in PERSONAL:
         spans = [r for r in personal if r.kind == kind]
         found = sum(_covered(fields[r.doc], r.span(), masked.get(r.doc, [])) for r in spans)
-        right = wrong = 0
-        for doc, found_spans in masked.items():
-            for a, b, token in found_spans:
-                if KIND_OF_TOKEN[token] != kind:
-                    continue
-                touching = [g for g in personal if g.doc == doc and g.start < b and a < g.end]
-                if any(g.kind == kind for g in touching):
-                    right += 1
-                elif not touching:
-                    wrong += 1
+        predicted = [(doc, a, b) for doc, spans_of in masked.items() for a, b, t in spans_of if KIND_OF_TOKEN[t] == kind]
+        right, wrong = judge_masks(predicted, gold, kind)
         result[kind] = {
             "gold": len(spans),
             "found": found,
