@@ -47,7 +47,7 @@ STEP_LABELS: dict[str, str] = {
     "ingest": "Ingestion et découpage",
     "classify": "Classification",
     "extract": "Extraction",
-    "topics": "Thèmes",
+    "topics": "Sujets émergents",
     "syntheses": "Synthèses",
 }
 

@@ -101,7 +101,7 @@ def _emit(result: Any, skipped: list[str], json_output: bool) -> None:
             }
         )
     if not json_output:
-        typer.echo(f"{len(result.info)} thèmes sur {len(result.ids)} unités ({unassigned} non classées).")
+        typer.echo(f"{len(result.info)} sujets émergents sur {len(result.ids)} unités ({unassigned} non classées).")
         for line in topic_lines:
             typer.echo(f"{line['topic']:>4}  {line['size']:>6}  {line['label']}")
         return
@@ -238,7 +238,7 @@ def topics(
             min_cluster_size=min_cluster_size,
             max_outliers=max_outliers,
         )
-        with progress_bar("Thèmes", quiet or json_output) as bar:
+        with progress_bar("Sujets émergents", quiet or json_output) as bar:
             if data is not None:
                 assert text_col is not None
                 ids, texts = read_table(data, text_col, id_col)

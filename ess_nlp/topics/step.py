@@ -35,16 +35,16 @@ def topics_step(store: Store, *, progress: Progress | None = None) -> StepReport
         detail = f"repris du calcul précédent : sections inchangées, {unassigned} non classée(s)"
     elif run.placed:
         detail = (
-            f"{run.placed} nouvelle(s) section(s) placée(s) dans le thème le plus proche, "
-            f"sans recalculer les thèmes ; {unassigned} non classée(s)"
+            f"{run.placed} nouvelle(s) section(s) placée(s) dans le sujet le plus proche, "
+            f"sans recalculer les sujets ; {unassigned} non classée(s)"
         )
     elif run.result.metrics.get("fitted_run"):
-        detail = f"sections retirées du calcul précédent, thèmes gardés ; {unassigned} non classée(s)"
+        detail = f"sections retirées du calcul précédent, sujets gardés ; {unassigned} non classée(s)"
     else:
         detail = f"{unassigned} non classée(s), {replayed} modification(s) rejouée(s)" + (
             f", {skipped} devenue(s) sans objet" if skipped else ""
         )
-    summary = f"{len(result.info)} thèmes sur {len(result.ids)} sections ({detail})"
+    summary = f"{len(result.info)} sujets émergents sur {len(result.ids)} sections ({detail})"
     if result.notes:
         summary += " ; " + " ".join(result.notes)
     return StepReport(

@@ -152,4 +152,4 @@ def test_save_writes_a_model_folder(csv_file, tmp_path) -> None:  # type: ignore
     assert result.exit_code == 0, result.output
     (folder,) = (tmp_path / "contributions").iterdir()
     assert (folder / "meta.json").is_file()
-    assert "thèmes sur 40 unités" in result.stdout
+    assert "sujets émergents sur 40 unités" in result.stdout

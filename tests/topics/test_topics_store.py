@@ -192,7 +192,7 @@ def test_unit_metadata_falls_back_to_the_cahier(store, seeded) -> None:  # type:
 def test_pipeline_step(store, seeded) -> None:  # type: ignore[no-untyped-def]
     report = topics_step(store)
     assert report.name == "topics" and report.counts["units"] == len(seeded)
-    assert report.counts["topics"] >= 3 and "thèmes sur" in report.summary
+    assert report.counts["topics"] >= 3 and "sujets émergents sur" in report.summary
 
 
 def test_pipeline_step_on_an_empty_store_reports_instead_of_raising(store) -> None:  # type: ignore[no-untyped-def]
