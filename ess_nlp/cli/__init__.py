@@ -4,7 +4,9 @@ Each area registers its commands from a module of its own (``_corpus``, ``_class
 a module defines ``register(app: typer.Typer) -> None`` and is listed in ``COMMAND_MODULES``.
 Library errors (``EssNlpError``) become one line on stderr and a non-zero exit status; so do
 errors of the operating system and of SQLite (disk full, no permission, read-only disk), in
-French through :func:`ess_nlp.errors.system_error`, without a traceback.
+French through :func:`ess_nlp.errors.system_error`, without a traceback. Command-line mistakes
+(unknown option, missing argument, a word where a number goes) are told in French too
+(:mod:`ess_nlp.cli._usage`), with exit status 2 as Click gives them.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Sequence
 
 import typer
 
+from ess_nlp.cli._usage import NoArgsIsHelpError, UsageError, french_usage_error
 from ess_nlp.errors import EssNlpError, system_error
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -45,7 +48,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     a read-only disk (OS or SQLite), is one French line on stderr and exit status 1."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        app(args=args, prog_name="ess-nlp")
+        status = app(args=args, prog_name="ess-nlp", standalone_mode=False)
+    except NoArgsIsHelpError as err:  # the help is already printed, as Typer does
+        sys.exit(err.exit_code)
+    except UsageError as err:
+        typer.echo(french_usage_error(err), err=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        typer.echo("Interrompu.", err=True)
+        sys.exit(1)
     except EssNlpError as err:
         typer.echo(str(err), err=True)
         sys.exit(1)
@@ -56,3 +67,6 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise
         typer.echo(str(found), err=True)
         sys.exit(1)
+    # Without standalone mode, Typer returns the status of ``typer.Exit(code)`` instead of exiting.
+    if isinstance(status, int) and status:
+        sys.exit(status)
