@@ -424,8 +424,8 @@ def run_parallel(
     job = _Run(client, store, wanted, batch)
     report = RunReport()
     started = time.perf_counter()
-    report.sources = _ingest(job, paths, limits or DEFAULT_LIMITS, progress("ingest") if progress else None, on_file)
-    _finish_stored(job, progress("classify") if progress else None)
+    report.sources = _ingest(job, paths, limits or DEFAULT_LIMITS, progress("documents") if progress else None, on_file)
+    _finish_stored(job, progress("stored") if progress else None)
     report.ingest_seconds = round(time.perf_counter() - started, 3)
     report.steps = _document_reports(job)
     corpus = [name for name, _ in STEPS if name in wanted and name not in DOCUMENT_STEPS]

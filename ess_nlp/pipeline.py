@@ -49,6 +49,9 @@ STEP_LABELS: dict[str, str] = {
     "extract": "Extraction",
     "topics": "Sujets émergents",
     "syntheses": "Synthèses",
+    # Progress of a Dask run (ess_nlp.parallel), where each file goes through all its steps at once.
+    "documents": "Lecture, découpage, classification et extraction",
+    "stored": "Classification et extraction des cahiers déjà lus",
 }
 
 
