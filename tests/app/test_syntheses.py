@@ -364,3 +364,19 @@ def test_autosave_on_a_full_disk_says_so_in_french(db: Path, monkeypatch: pytest
     with Store(db) as store:
         saved = get_synthesis(store, sid)
     assert saved.version == 1 and saved.doc.introduction == ""
+
+
+def test_a_bad_export_template_is_said_in_the_export_panel(
+    db: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    bad = tmp_path / "modele_cress.toml"
+    bad.write_text('heading_colour = "bleu roi"\n', encoding="utf-8")
+    monkeypatch.setenv("ESS_NLP_EXPORT_TEMPLATE", str(bad))
+    sid = make(db)
+    at = open_page(db, monkeypatch, synthese=str(sid))
+    at.selectbox(key="syn_export_fmt").set_value("docx").run()
+    ok(at)
+    (warning,) = [w.value for w in at.warning if "modele_cress.toml" in w.value]
+    assert "bleu roi" in warning and str(tmp_path) not in warning  # the file's name, not the server's folders
+    at.selectbox(key="syn_export_fmt").set_value("md").run()  # Markdown has no layout: nothing to say
+    assert not [w.value for w in at.warning if "modele_cress.toml" in w.value]

@@ -3,13 +3,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from ess_nlp.access import can, can_export_corpus
 from ess_nlp.app import cache
 from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.pages.syntheses.session import base_version
-from ess_nlp.export import EXTENSIONS, FORMAT_NAMES, FORMATS, MIME_TYPES, export, export_synthesis
+from ess_nlp.export import (
+    DOCUMENT_FORMATS,
+    EXTENSIONS,
+    FORMAT_NAMES,
+    FORMATS,
+    MIME_TYPES,
+    ExportTemplate,
+    export,
+    export_synthesis,
+    load_template,
+)
+from ess_nlp.settings import DEFAULT_EXPORT_TEMPLATE, settings
 from ess_nlp.store.views import names as label_names_view
 from ess_nlp.synthesis import (
     Synthesis,
@@ -34,10 +47,17 @@ def render_export(sid: int, doc: Synthesis) -> None:
     db, _ = cache.current()
 
     current, version = doc, base_version(sid)  # captured now: the file is built outside this run
+    # The organisation's template lays out DOCX, ODT and PDF; what is wrong in it is said here, in
+    # French, and the file is laid out with the defaults for those settings.
+    template = load_template() if fmt in DOCUMENT_FORMATS else None
+    for warning in template.warnings if template is not None else ():
+        st.warning(_without_folders(warning, template), icon=":material/warning:")
 
     def build() -> bytes:
         with cache.open_store(db) as store:
-            return export_synthesis(current, fmt, mask=mask, store=store, meta={"synthesis_id": sid, "version": version})
+            return export_synthesis(
+                current, fmt, mask=mask, store=store, meta={"synthesis_id": sid, "version": version}, template=template
+            )
 
     cols[2].write("")
     cols[2].download_button(
@@ -49,6 +69,14 @@ def render_export(sid: int, doc: Synthesis) -> None:
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def _without_folders(warning: str, template: ExportTemplate) -> str:
+    """The template's warning with the file named, not the server's folders (users never see paths)."""
+    for path in {template.source, settings().export_template, DEFAULT_EXPORT_TEMPLATE}:
+        if path is not None:
+            warning = warning.replace(str(Path(path).resolve()), Path(path).name).replace(str(path), Path(path).name)
+    return warning
 
 
 def render_corpus_export(db: str, token: cache.Token) -> None:
