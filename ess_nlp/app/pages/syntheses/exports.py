@@ -50,8 +50,9 @@ def render_export(sid: int, doc: Synthesis) -> None:
     # The organisation's template lays out DOCX, ODT and PDF; what is wrong in it is said here, in
     # French, and the file is laid out with the defaults for those settings.
     template = load_template() if fmt in DOCUMENT_FORMATS else None
-    for warning in template.warnings if template is not None else ():
-        st.warning(_without_folders(warning, template), icon=":material/warning:")
+    if template is not None:
+        for warning in template.warnings:
+            st.warning(_without_folders(warning, template), icon=":material/warning:")
 
     def build() -> bytes:
         with cache.open_store(db) as store:
