@@ -151,8 +151,12 @@ class ClassificationModel:
 
     @property
     def zero_shot(self) -> ZeroShotScorer:
+        """The zero-shot scorer of the taxonomy. A blended model scores with the calibration its
+        blend was fitted on: ``meta["zero_shot_borrow"]``, ``"full"`` for the blended models that
+        predate that key (see :class:`ZeroShotScorer`'s ``borrow``)."""
         if self._zero_shot is None:
-            self._zero_shot = ZeroShotScorer(self.taxonomy)
+            borrow = self.meta.get("zero_shot_borrow") or ("full" if self.blends else "relative")
+            self._zero_shot = ZeroShotScorer(self.taxonomy, borrow=str(borrow))
         return self._zero_shot
 
     def threshold(self, facet: str) -> float:

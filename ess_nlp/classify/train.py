@@ -155,6 +155,8 @@ def train_model(
         "estimator": described,
         "facets": facets_meta,
     }
+    if blend and zero_shot is not None:
+        meta["zero_shot_borrow"] = zero_shot.borrow
     if name is not None:
         meta["name"] = name
     if version is not None:

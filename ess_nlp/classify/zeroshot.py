@@ -11,7 +11,14 @@ average vote of the text's content words.
 Raw scores become probabilities in [0, 1] through a small logistic calibration per facet,
 fitted on the taxonomy's own example sentences (each example is a positive for its label and a
 negative for the others, scored with lexicons built without it). A taxonomy without enough
-examples borrows the calibration fitted on the default taxonomy's examples.
+examples borrows a calibration fitted on the default taxonomy's examples, on the relative score
+alone (a label's share of the best label's score; ``borrow="relative"``): the absolute level of
+raw scores depends on how many words the label descriptions hold, so it does not carry over from
+one taxonomy to another (on the 14 CIS themes, described in a few words each, it kept all but
+the best label under 0.5). Such scores rank the labels of a text and say which come close to the
+best; only a taxonomy's own examples make them calibrated probabilities. ``borrow="full"`` is
+the calibration of the models trained before (relative and absolute score), kept so that those
+models score as they did.
 
 Every score can say why: the words that voted for the label (and the lexicon word they matched)
 and, for texts that carry their sentences, the sentences where the label scores highest.
@@ -88,6 +95,9 @@ class ZeroShotScorer:
     weights : lexicon weights by source (name, keywords, description, examples).
     calibrate : fit the probability calibration on the taxonomy's examples (else a fixed,
         uncalibrated logistic squashing of the raw score).
+    borrow : calibration of a taxonomy without enough examples, fitted on the default
+        taxonomy's: ``"relative"`` (default; share of the best label's score only) or ``"full"``
+        (share and absolute level, as models trained before it; see the module docstring).
     """
 
     def __init__(
@@ -97,11 +107,15 @@ class ZeroShotScorer:
         similarity: float = 0.65,
         weights: SourceWeights | None = None,
         calibrate: bool = True,
+        borrow: str = "relative",
     ) -> None:
+        if borrow not in BORROW_MODES:
+            raise ValueError(f"borrow must be one of {BORROW_MODES}, got {borrow!r}")
         self.taxonomy = taxonomy if taxonomy is not None else load_taxonomy()
         self.similarity = similarity
         self.weights = weights or SourceWeights()
         self.calibrate = calibrate
+        self.borrow = borrow
         self._lexicons: dict[str, _FacetLexicon] = {}
         self._calibration: dict[str, tuple[float, float, float]] = {}
         self._affinity_cache: dict[str, dict[str, tuple[np.ndarray, list[str | None]]]] = {}
@@ -150,7 +164,7 @@ class ZeroShotScorer:
             bags.append(bag)
         return bags
 
-    def _fit_calibration(self, facet: Facet) -> tuple[float, float, float]:
+    def _fit_calibration(self, facet: Facet, *, relative_only: bool = False) -> tuple[float, float, float]:
         if not self.calibrate:
             return _DEFAULT_CALIBRATION
         counts = [len(label.examples) for label in facet.labels]
@@ -165,8 +179,9 @@ class ZeroShotScorer:
                     features.append(_calibration_features(raw, i))
                     targets.append(int(i == j))
         model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=1000)
-        model.fit(np.array(features), np.array(targets))
-        a, b = (float(x) for x in model.coef_[0])
+        X = np.array(features)
+        model.fit(X[:, :1] if relative_only else X, np.array(targets))
+        a, b = (float(model.coef_[0][0]), 0.0) if relative_only else (float(x) for x in model.coef_[0])
         return (a, b, float(model.intercept_[0]))
 
     # --- scoring ----------------------------------------------------------------------------
@@ -322,16 +337,22 @@ def _calibration_features(raw_row: np.ndarray, i: int) -> tuple[float, float]:
 # Used only when calibration is switched off: a fixed squashing of the raw score.
 _DEFAULT_CALIBRATION = (4.0, 1.0, 0.0)
 
+BORROW_MODES = ("relative", "full")
+
 _LABEL_CACHE: dict[str, str] = {}
-_BORROWED: dict[tuple[float, str], tuple[float, float, float]] = {}
+_BORROWED: dict[tuple[float, str, str], tuple[float, float, float]] = {}
 
 
 def _borrowed_calibration(scorer: ZeroShotScorer) -> tuple[float, float, float]:
-    """The calibration fitted on the default taxonomy's examples (pooled over its facets)."""
-    key = (scorer.similarity, repr(scorer.weights))
+    """The calibration fitted on the default taxonomy's examples (averaged over its facets), on
+    the relative score alone or on both features (``scorer.borrow``)."""
+    key = (scorer.similarity, repr(scorer.weights), scorer.borrow)
     if key not in _BORROWED:
         default = ZeroShotScorer(similarity=scorer.similarity, weights=scorer.weights)
-        fitted = [default._fit_calibration(facet) for facet in default.taxonomy.facets]
+        relative = scorer.borrow == "relative"
+        fitted = [
+            default._fit_calibration(facet, relative_only=relative) for facet in default.taxonomy.facets
+        ]
         _BORROWED[key] = tuple(float(np.mean([c[k] for c in fitted])) for k in range(3))  # type: ignore[assignment]
         logger.info("zero-shot calibration borrowed from the default taxonomy: %s", _BORROWED[key])
     return _BORROWED[key]

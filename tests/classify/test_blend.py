@@ -82,6 +82,20 @@ def test_blend_model_kind_meta_and_card(blended: ClassificationModel, tmp_path: 
     )
 
 
+def test_blend_records_its_zero_shot_calibration(blended: ClassificationModel) -> None:
+    assert blended.meta["zero_shot_borrow"] == "relative"
+    assert blended.zero_shot.borrow == "relative"
+    # A blended model saved before the key existed scores with the calibration it was fitted on.
+    older = ClassificationModel(
+        blended.taxonomy,
+        blended.classifiers,
+        meta={k: v for k, v in blended.meta.items() if k != "zero_shot_borrow"},
+        blends=blended.blends,
+    )
+    assert older.zero_shot.borrow == "full"
+    assert ClassificationModel(blended.taxonomy).zero_shot.borrow == "relative"
+
+
 def test_blend_differs_from_the_supervised_scores(blended: ClassificationModel) -> None:
     texts = ["Les loyers sont trop chers pour les familles.", "Le médecin soigne les malades."]
     assert not np.allclose(blended.predict_proba(texts, "sujets"), blended.supervised_proba(texts, "sujets"))

@@ -53,22 +53,37 @@ def test_explanations_name_words_and_sentences(scorer: ZeroShotScorer) -> None:
 
 def test_calibration_from_examples_or_borrowed(mini_taxonomy: Taxonomy) -> None:
     own = ZeroShotScorer(mini_taxonomy).fit()
-    bare = Taxonomy.model_validate(
-        {
-            **mini_taxonomy.model_dump(),
-            "facets": [
-                {
-                    **mini_taxonomy.facets[0].model_dump(),
-                    "labels": [
-                        {**label.model_dump(), "examples": ()} for label in mini_taxonomy.facets[0].labels
-                    ],
-                }
-            ],
-        }
-    )
+    bare = _without_examples(mini_taxonomy)
     borrowed = ZeroShotScorer(bare).fit()
     assert own._calibration["sujets"] != borrowed._calibration["sujets"]
     assert borrowed._calibration["sujets"][0] > 0  # more relative evidence, higher score
+
+
+def _without_examples(taxonomy: Taxonomy) -> Taxonomy:
+    facet = taxonomy.facets[0]
+    labels = [{**label.model_dump(), "examples": ()} for label in facet.labels]
+    return Taxonomy.model_validate(
+        {**taxonomy.model_dump(), "facets": [{**facet.model_dump(), "labels": labels}]}
+    )
+
+
+def test_borrowed_calibration_reads_the_relative_score_only(mini_taxonomy: Taxonomy) -> None:
+    # The same evidence diluted in words that match no label: lower raw scores, same ranking.
+    texts = [
+        "Le loyer du logement.",
+        "Le loyer du logement, la table, la chaise, le stylo, le piano, la lampe.",
+    ]
+    bare = _without_examples(mini_taxonomy)
+    relative = ZeroShotScorer(bare, similarity=1.5).fit()
+    full = ZeroShotScorer(bare, similarity=1.5, borrow="full").fit()
+    raw = relative.raw_scores(texts, "sujets")
+    assert raw[1, 0] < raw[0, 0] and raw[0, 1:].max() == raw[1, 1:].max() == 0.0
+    p_relative, p_full = relative.predict_proba(texts, "sujets"), full.predict_proba(texts, "sujets")
+    assert p_relative[0, 0] == pytest.approx(p_relative[1, 0]) and p_relative[0, 0] > 0.5
+    assert p_full[1, 0] < p_full[0, 0]  # the older calibration also reads the absolute level
+    assert (p_relative[:, 1:] < 0.5).all()
+    with pytest.raises(ValueError, match="borrow"):
+        ZeroShotScorer(bare, borrow="sometimes")
 
 
 def test_default_taxonomy_scores_a_cahier_sentence() -> None:
