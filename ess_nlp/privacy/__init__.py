@@ -22,7 +22,10 @@ number, street type and name, post-office box; the postal code and the commune s
   role or a profession after it with no comma (« … Martin  professeure de droit »), a role or a cue
   before it (« Contact : », « Responsable : », « Signé : », « Crédit photo : », a closing
   « Cordialement, »), or the local part of an e-mail address of the same text (``prenom.nom@…``).
-  Names written in
+  A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
+  and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
+  (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
+  both names, when either first name is in the list. Names written in
   lowercase are masked when a first name of the list (not an everyday word such as « rose » or
   « pierre ») is followed by a word that is no function word and follows no article. Once a name
   is masked, its surname alone is masked elsewhere in the same text (« … Dupont rappelle »).
@@ -562,6 +565,7 @@ class Masker:
                 found.append(span)
         found += _after_titles(text)
         found += _lowercase_names(text)
+        found += _coordinated(text, found, local_parts)
         places = _places(text)  # « 69493 Pierre Bénite … A Pierre Bénite : » is no person
         found = [(a, b) for a, b in found if not self._kept(text[a:b]) and not _is_place(text[a:b], places)]
         found += [(a, b) for a, b in _surnames_again(text, found) if not self._kept(text[a:b])]
@@ -686,7 +690,40 @@ _PLACE_NAME = re.compile(
 )
 
 
-def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int, int] | None:
+# Words that name a trade, a farm or a place: « Boulangerie Martin », « Ferme Lucie » are no surname
+# followed by a first name.
+_TRADE_WORDS = frozenset(
+    _fold(w)
+    for w in [
+        *_PLACE_WORDS.split("|"), "chez", "ferme", "fermes", "domaine", "boulangerie", "épicerie", "boucherie",
+        "fromagerie", "librairie", "pharmacie", "boutique", "atelier", "ateliers", "restaurant", "café", "bar",
+        "brasserie", "auberge", "hôtel", "gîte", "cave", "garage", "salon", "moulin", "château", "mas", "manoir",
+        "verger", "vergers", "potager", "potagers", "rucher", "ruchers", "bergerie", "marché", "halle", "bio",
+        "les", "le", "la", "aux", "au",
+    ]
+)  # fmt: skip
+
+
+def _surname_first(
+    text: str, start: int, end: int, capitalised: Sequence[str], folded: Sequence[str]
+) -> bool:
+    """Whether a title-case « Dupont Marie » (« Dupont Marie Laure ») heads its line: a surname, then
+    first names, as lists, headings and signatures write them. The surname is no first name, no trade or
+    place word (« Ferme Lucie ») and no function word (« Merci Marie » is a greeting)."""
+    if not 2 <= len(capitalised) <= 3 or capitalised[0].isupper() or re.search(r"['’]", capitalised[0]):
+        return False  # « L'école Pierre » is no surname
+    names = first_names()
+    if folded[0] in names or folded[0] in _TRADE_WORDS or folded[0] in _stop_words():
+        return False
+    if not all(f in names or f.split("-")[0] in names for f in folded[1:]):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return not re.search(r"[^\W\d_]", text[line_start:start])
+
+
+def _person(
+    text: str, start: int, end: int, email_words: set[str], *, cue: bool = False
+) -> tuple[int, int] | None:
     """The span of the person name in ``text[start:end]`` (civility left out), or None when
     nothing says the candidate is a person."""
     value = text[start:end]
@@ -714,11 +751,15 @@ def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int
         return None
     names = first_names()
     first = folded[0] in names or folded[0].split("-")[0] in names
-    last = capitalised[0].isupper() and folded[-1] in names  # « DUPONT Marie »
+    last = folded[-1] in names and (
+        capitalised[0].isupper()  # « DUPONT Marie »
+        or _surname_first(text, start, end, capitalised, folded)  # « Dupont Marie » heading a line
+    )
     if all(w.isupper() for w in capitalised) and not (len(capitalised) > 1 and (first or last)):
         return None  # « MARIE DUPONT » is a person; « CONTACT », « SCIC », « ÉTAPE 1 » are not
     evidence = (
-        first
+        cue
+        or first
         or last
         or bool(_CUE_BEFORE.search(before))
         or bool(_CIVILITY.search(before))
@@ -735,6 +776,50 @@ def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int
     if len(words) > 1 and _PLACE_NAME.search(words[-1]):
         return None
     return start, start + len(" ".join(words)) if text[start:].startswith(" ".join(words)) else end
+
+
+# « Marie et Paul Durand », « Zélinda et Fernand Dourlac »: a first name coordinated with a full name.
+_COORDINATED = re.compile(
+    rf"(?<![\w'’-])(?P<given>{_NAME_WORD})[^\S\n]+(?:et|&)[^\S\n]+"
+    rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}})(?![\w'’-])"
+)
+_PLACE_PREPOSITION = re.compile(
+    r"\b(?:à|a|au|aux|de|d|des|du|en|entre|vers|sur|depuis|pour|par)['’\s]+$", re.I
+)
+
+
+def _coordinated(text: str, found: Sequence[tuple[int, int]], email_words: set[str]) -> list[tuple[int, int]]:
+    """The names of couples and siblings written « A et B Nom »: a full name after a first name of the
+    list is a person (« Marie et Zéphyrin Malbosc »), and the first name before a person's full name is one
+    too (« Zélinda et Fernand Dourlac »), unless it is a place, an organisation or follows a preposition
+    (« entre Niort et Jean Dupont »)."""
+    names = first_names()
+    out: list[tuple[int, int]] = []
+    for m in _COORDINATED.finditer(text):
+        given = _fold(m.group("given"))
+        if (
+            given in _NOT_PERSON_WORDS
+            or given in _ROLE_WORDS
+            or given in _TRADE_WORDS
+            or given in _stop_words()
+            or (m.group("given").isupper() and given not in names)
+            or _named_after(text, m.start())
+            or _PLACE_PREPOSITION.search(text[max(0, m.start() - 12) : m.start()])
+            or _LOWER_BEFORE.search(text[max(0, m.start() - 12) : m.start()])  # « Les Amis et … »
+        ):
+            continue
+        start, end = m.span("name")
+        person = next(((a, b) for a, b in found if a <= start < b), None)
+        if person is None and given in names:
+            person = _person(text, start, end, email_words, cue=True)
+            if person is not None:
+                out.append(person)
+        if person is None:
+            continue
+        first_of_name = _fold(text[person[0] : person[1]].split()[0])
+        if given in names or first_of_name in names:
+            out.append(m.span("given"))
+    return out
 
 
 _CUE_BEFORE = re.compile(

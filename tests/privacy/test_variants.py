@@ -204,3 +204,42 @@ def test_weak_street_types_before_a_postal_code(text: str, expected: str) -> Non
 )
 def test_lowercase_street_before_a_postal_code(text: str, expected: str | None) -> None:
     assert mask_text(text, names=False) == (text if expected is None else expected)
+
+
+# Issue 13, blind round: the error classes of the first blind set (Près de chez nous sheets), with
+# invented names (first names outside the packaged list where the class is about them).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a first name coordinated with a full name: both are people, whichever of them is in the list
+        ("Zélinda et Fernand Dourlac", "[personne] et [personne]"),
+        ("Isabelle et Zéphyrin Malbosc Tardieu, maraîchers", "[personne] et [personne], maraîchers"),
+        ("Producteurs : Jean et Marie Crozatier.", "Producteurs : [personne] et [personne]."),
+        # a surname written first, title case, heading its line (a sheet's title, a list, a signature)
+        ("Malbosc Sylvie", "[personne]"),
+        ("Contacts\nCrozatier Jean-Paul\nDourlac Marie Laure", "Contacts\n[personne]\n[personne]"),
+        # a coordinated word that is a group, after an article, is no first name
+        ("Les Amis et Jean Dupont ouvrent la saison.", "Les Amis et [personne] ouvrent la saison."),
+    ],
+)
+def test_blind_round_person_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a trade, a farm, a place or an elided article before a first name is no surname
+        "Boulangerie Martin",
+        "Ferme Lucie",
+        "L'école Pierre et Marie Curie accueille les parents.",
+        "Merci Marie !",
+        # a coordinated place after a preposition, a school named after a couple
+        "Le trajet entre Niort et Paris dure deux heures.",
+        "le lycée Pierre et Marie Curie de Niort",
+    ],
+)
+def test_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
