@@ -73,16 +73,27 @@ def load_documents(shared: Path) -> dict[str, str]:
                 docs[f"cis:{index}"] = "\n".join(
                     row[name].strip() for name in MEMBER_FIELDS if (row.get(name) or "").strip()
                 )
-    csv.field_size_limit(1 << 30)
-    with (shared / REPORTS).open(encoding="utf-8", newline="") as handle:
-        reports = {row["contribution_id"]: row["how_it_went"] for row in csv.DictReader(handle)}
-    present = sorted(i for i, text in reports.items() if text.strip())
-    cued = [i for i in present if CUE.search(reports[i])]
-    plain = [i for i in present if not CUE.search(reports[i])]
-    rng = random.Random(SEED)
-    for i in sorted(rng.sample(cued, CUED)) + sorted(rng.sample(plain, PLAIN)):
+    reports = load_reports(shared)
+    for i in draw_reports(reports, SEED, CUED, PLAIN):
         docs[f"gdn:{i}"] = reports[i]
     return docs
+
+
+def load_reports(shared: Path) -> dict[str, str]:
+    """The « how it went » field of every Grand Débat report, by contribution id."""
+    csv.field_size_limit(1 << 30)
+    with (shared / REPORTS).open(encoding="utf-8", newline="") as handle:
+        return {row["contribution_id"]: row["how_it_went"] for row in csv.DictReader(handle)}
+
+
+def draw_reports(reports: dict[str, str], seed: int, cued: int, plain: int, *, leave_out: frozenset[str] = frozenset()) -> list[str]:  # fmt: skip
+    """``cued`` ids drawn with ``seed`` among the non-empty reports that match ``CUE``, then ``plain``
+    among the others; ``leave_out`` ids are not drawn."""
+    present = sorted(i for i, text in reports.items() if text.strip() and i not in leave_out)
+    with_cue = [i for i in present if CUE.search(reports[i])]
+    without = [i for i in present if not CUE.search(reports[i])]
+    rng = random.Random(seed)
+    return sorted(rng.sample(with_cue, cued)) + sorted(rng.sample(without, plain))
 
 
 def drift(rows: list[GoldRow], docs: dict[str, str]) -> list[str]:
@@ -105,22 +116,20 @@ def drift(rows: list[GoldRow], docs: dict[str, str]) -> list[str]:
     return problems
 
 
-def main() -> int:
+def parse_args(description: str | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=description, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--ner-model", default=None, help="spaCy pipeline of the entity recogniser")
     parser.add_argument("--show-errors", action="store_true",
                         help="list the ids and offsets (never the text) of missed spans and wrong masks")  # fmt: skip
-    args = parser.parse_args()
-    if not (SHARED / MEMBERS).is_file() or not (SHARED / REPORTS).is_file():
-        print(
-            f"SKIP: {SHARED / MEMBERS} or {SHARED / REPORTS} is absent (../shared/data sits beside the project)"
-        )
-        return 0
+    return parser.parse_args()
+
+
+def evaluate(docs: dict[str, str], rows: list[GoldRow], args: argparse.Namespace, title: str) -> int:
+    """Checks the gold against the texts, masks them once and prints the figures (1 on drift)."""
     from ess_nlp.privacy import Masker
 
-    docs, rows = load_documents(SHARED), read_gold(GOLD)
     problems = drift(rows, docs)
     for problem in problems:
         print("gold drift:", problem)
@@ -130,9 +139,7 @@ def main() -> int:
     masker = Masker(model=args.ner_model) if args.ner_model else Masker()
     masked = dict(zip(ids, masker.spans_many([docs[d] for d in ids]), strict=True))
     masked = {d: s for d, s in masked.items() if s}
-    counts = {p: sum(d.startswith(p + ":") for d in ids) for p in ("cis", "gdn")}
-    print(f"blind gold 2: {counts['cis']} CIS member sheets, {counts['gdn']} Grand Débat reports "
-          f"(seed {SEED}: {CUED} cued, {PLAIN} plain), {sum(len(docs[d]) for d in ids):,} characters")  # fmt: skip
+    print(f"{title}, {sum(len(docs[d]) for d in ids):,} characters")
     result = measure(docs, rows, masked)
     print_kinds(result)
     keep = [r for r in rows if r.kind.startswith("keep:")]
@@ -147,6 +154,20 @@ def main() -> int:
     if args.show_errors:
         print_errors(docs, rows, masked)
     return 0
+
+
+def main() -> int:
+    args = parse_args(__doc__)
+    if not (SHARED / MEMBERS).is_file() or not (SHARED / REPORTS).is_file():
+        print(
+            f"SKIP: {SHARED / MEMBERS} or {SHARED / REPORTS} is absent (../shared/data sits beside the project)"
+        )
+        return 0
+    docs = load_documents(SHARED)
+    counts = {p: sum(d.startswith(p + ":") for d in docs) for p in ("cis", "gdn")}
+    title = (f"blind gold 2: {counts['cis']} CIS member sheets, {counts['gdn']} Grand Débat reports "
+             f"(seed {SEED}: {CUED} cued, {PLAIN} plain)")  # fmt: skip
+    return evaluate(docs, read_gold(GOLD), args, title)
 
 
 if __name__ == "__main__":

@@ -18,10 +18,14 @@ number, street type and name, post-office box; the postal code and the commune s
   capitalised word sequences are candidates; a candidate is masked when something says it is a
   person: a first name of the packaged list (``first_names.txt``; « MARIE DUPONT » and « DUPONT
   Marie » in capitals too), a civility or title before it (M., Mme, Madame, Dr, Docteur…; then a
-  single word is enough: « M. Dupont »), a role after it (« , maire », « , chargée de mission »), a
-  role or a profession after it with no comma (« … Martin  professeure de droit »), a role or a cue
-  before it (« Contact : », « Responsable : », « Signé : », « Crédit photo : », a closing
-  « Cordialement, »), or the local part of an e-mail address of the same text (``prenom.nom@…``).
+  single word is enough: « M. Dupont »; « Mr » too), a role after it (« , maire », « , chargée de mission »), a
+  role or a profession after it with no comma (« … Martin  professeure de droit ») or on the next
+  line (« Prénom Nom\nChargée de mission »), a role or a cue before it (« Contact : », « Responsable : »,
+  « Signé : », « Crédit photo : », a closing « Cordialement, », « la Ministre », « le Député »: a
+  capitalised role after an article), or the local part of an e-mail address of the same text
+  (``prenom.nom@…``). An initial and a surname (« R. Nom ») after a role, a civility or a cue, or
+  next to a person (« … et C. Nom »), and a first name of the list alone before its role
+  (« Prénom, organisatrice ») are people too.
   A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
   and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
   (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
@@ -151,9 +155,22 @@ _NAME_SEQUENCE = re.compile(
     rf"(?<![\w'’-])(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
 )
 _CIVILITY = re.compile(
-    r"(?:\b(?:M|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
+    r"(?:\b(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
 )
-_CIVILITY_WORDS = {"m", "mme", "mlle", "mmes", "mm", "dr", "pr", "me", "monsieur", "madame", "mademoiselle"}
+_CIVILITY_WORDS = {
+    "m",
+    "mr",
+    "mme",
+    "mlle",
+    "mmes",
+    "mm",
+    "dr",
+    "pr",
+    "me",
+    "monsieur",
+    "madame",
+    "mademoiselle",
+}
 
 
 def _norm(text: str) -> str:
@@ -168,19 +185,30 @@ _ROLE_AFTER = re.compile(
     r"^\s?(?:,|[–-]\s|\()\s?(?:l['’]|le |la |son |sa |notre )?(?:(?:maire|adjoint|conseill|présid|vice-présid|"
     r"direct(?:eur|rice)|responsable|chargé|chef|cheffe|coordinat|délégu|secrétaire|trésori|cofondat|co-fondat|"
     r"animat|référent|sociologue|designer|acteur|actrice|auteur|autrice|élu|député|sénat|ministre|"
-    r"professeur|enseignant|éducat|psycholog|médecin|bénévole|gérant|assistant|stagiaire)|(?:Maire|Adjoint|"
+    r"professeur|enseignant|éducat|psycholog|médecin|bénévole|gérant|assistant|stagiaire|prestataire|organisat(?:eur|rice)|"
+    r"intervenant|consultant|format(?:eur|rice)|journaliste|habitant|militant|étudiant|fondat(?:eur|rice))|(?:Maire|Adjoint|"
     r"Direct(?:eur|rice)|Responsable|Chargé|Chef|Cheffe|Présid|Coordinat|Conseill|Délégu))"
     # without a comma, a lowercase profession right after the name: « Jeanne Martin  professeure de droit »
     r"|^[^\S\n]+(?:maire|adjointe?|conseill(?:er|ère)|président|vice-présid|direct(?:eur|rice)|responsable|"
     r"chargée?\s+d|coordinat(?:eur|rice)|délégué|secrétaire|trésori(?:er|ère)|cofondat|co-fondat|animat(?:eur|rice)|"
     r"sociologue|économiste|historien|géographe|juriste|urbaniste|architecte|chercheu(?:r|se)|"
     r"maître(?:sse)?s?\s+de\s+conférences|professeur|enseignant|député|sénat(?:eur|rice)|ministre|médecin)"
+    # a function on the next line, as directory sheets print a contact: « Prénom Nom\nChargée de mission »
+    r"|^[^\S\n]*\n[^\S\n]*(?i:maire|adjoint|conseill|présid(?:ent|ente)|vice-présid|direct(?:eur|rice)|responsable|chargé|"
+    r"chef|cheffe|coordinat(?:eur|rice)|délégué|secrétaire|trésori|fondat(?:eur|rice)|cofondat|co-fondat|animat(?:eur|rice)|référent|chercheu|"
+    r"ma[iî]tre(?:sse)?s?\s+de\s+conférences|professeur|enseignant|gérant|ingénieur|consultant|chargée?\s+d)"
 )
-_ROLE_BEFORE = re.compile(
-    r"\b(?:maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
+_ROLES_BEFORE = (
+    r"maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
     r"coordinat\w+|délégué\w*|secrétaire|fondat\w+|cofondat\w+|animat\w+|sociologue|designer|acteur|"
     r"actrice|auteur|autrice|élue?|député\w*|sénat\w+|ministre|professeur\w*|chercheu\w+|"
-    r"psycholog\w+|médecin|architecte|artiste|photographe|journaliste)(?:\s+[a-zà-ÿ’'-]+)?[ ,:]+$"
+    r"psycholog\w+|médecin|architecte|artiste|photographe|journaliste"
+)
+# A role before a name: in lowercase, or capitalised after an article (« la Ministre », « du Député »;
+# « Directeur Ressourcerie … » in a contact block is a form label before an organisation).
+_ROLE_BEFORE = re.compile(
+    rf"(?:\b(?:{_ROLES_BEFORE})|\b(?i:le|la|du|au|l['’])[^\S\n]+(?i:{_ROLES_BEFORE}))"
+    r"(?:[^\S\n]+(?:d['’])?[a-zà-ÿ’'-]+|[^\S\n]+d['’](?i:état|etat))?[ ,:]+$"
 )
 # Capitalised words that make a sequence an organisation, a place or a form label, not a person.
 _NOT_PERSON_WORDS = frozenset(
@@ -546,6 +574,11 @@ class Masker:
 
     def _name_spans(self, text: str, doc: Any | None) -> list[tuple[int, int, str]]:
         candidates: set[tuple[int, int]] = {(m.start(), m.end()) for m in _NAME_SEQUENCE.finditer(text)}
+        # « Madame la Secrétaire d'État Prénom NOM »: a capitalised title swallows the name's first
+        # word into its own sequence; the words after a role or a civility are a candidate too.
+        for m in _AFTER_TITLE.finditer(text):
+            if after := _NAME_SEQUENCE.match(text, m.end()):
+                candidates.add(after.span())
         if doc is not None:
             candidates |= {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"}
         local_parts = _email_words(text)
@@ -555,8 +588,14 @@ class Masker:
             if span is None:  # « l'interview Apriles de Marie Dupont », « CONTACT MARIE DUPONT »
                 for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w’'-]+", text[start + 1 : end]):
                     before = text[: start + 1 + m.start()]
-                    cut = re.search(r"\b[a-zà-ÿ’']+\s+$", before) or (
-                        m.group(0).isupper() and re.search(r"\b[A-ZÀ-Þ]{2,}\s+$", before)
+                    previous = re.search(r"([\w’'.]+)\s+$", before)
+                    cut = (
+                        re.search(r"\b[a-zà-ÿ’']+\s+$", before)
+                        or (m.group(0).isupper() and re.search(r"\b[A-ZÀ-Þ]{2,}\s+$", before))
+                        # « du Député Prénom NOM », « Mr Prénom Nom »: a role or a civility is no name
+                        or (
+                            previous and _fold(previous.group(1).rstrip(".")) in _ROLE_WORDS | _CIVILITY_WORDS
+                        )
                     )
                     if _fold(m.group(0)) in first_names() and cut:
                         span = _person(text, start + 1 + m.start(), end, local_parts)
@@ -566,6 +605,8 @@ class Masker:
         found += _after_titles(text)
         found += _lowercase_names(text)
         found += _coordinated(text, found, local_parts)
+        found += _initial_and_surname(text, found)
+        found += _first_name_and_role(text, found)
         places = _places(text)  # « 69493 Pierre Bénite … A Pierre Bénite : » is no person
         found = [(a, b) for a, b in found if not self._kept(text[a:b]) and not _is_place(text[a:b], places)]
         found += [(a, b) for a, b in _surnames_again(text, found) if not self._kept(text[a:b])]
@@ -773,8 +814,12 @@ def _person(
         return None  # a single capitalised word is a person only after a civility (« Mme Naud »)
     while len(words) > 2 and words[-2].lower() in ("de", "du", "d’", "d'") and _PLACE_NAME.search(words[-1]):
         words = words[:-2]
-    if len(words) > 1 and _PLACE_NAME.search(words[-1]):
-        return None
+    if (
+        len(words) > 1
+        and _PLACE_NAME.search(words[-1])
+        and not (first and (_ROLE_BEFORE.search(before) or _CIVILITY.search(before)))
+    ):
+        return None  # « Pierre Saint-Martin » is a commune, « le député Pierre Saint-Martin » a person
     return start, start + len(" ".join(words)) if text[start:].startswith(" ".join(words)) else end
 
 
@@ -822,6 +867,58 @@ def _coordinated(text: str, found: Sequence[tuple[int, int]], email_words: set[s
     return out
 
 
+_AFTER_TITLE = re.compile(
+    r"\b(?i:maire|adjointe?|député|députée|sénat(?:eur|rice)|ministre|secrétaire(?:[^\S\n]+d['’][^\S\n]?[ée]tat)?|"
+    r"président|présidente|conseill(?:er|ère)|direct(?:eur|rice)|madame|monsieur|mademoiselle)[^\S\n]+"
+)
+# « R. Malbosc », « C. Dupont »: an initial (« M. » is a civility) and a surname.
+_INITIAL_NAME = re.compile(
+    rf"(?<![\w.’'-])(?P<initial>[A-LN-ZÀ-Þ])\.[^\S\n]?(?P<name>{_NAME_WORD})(?![\w'’-])"
+)
+
+
+def _initial_and_surname(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """An initial and a surname after a role, a civility or a cue (« le Député R. Nom »), or
+    coordinated with a person already found (« M. [Nom] et C. Nom »)."""
+    out = []
+    for m in _INITIAL_NAME.finditer(text):
+        if _fold(m.group("name")) in _NOT_PERSON_WORDS | _ROLE_WORDS or any(
+            a <= m.start() < b for a, b in found
+        ):
+            continue
+        before = text[max(0, m.start() - 60) : m.start()]
+        after = text[m.end() : m.end() + 60]
+        linked = any(
+            re.fullmatch(r"\s+(?:et|&)\s+", text[b : m.start()])
+            or re.fullmatch(r"\s+(?:et|&)\s+", text[m.end() : a])
+            for a, b in found
+        )
+        cued = linked or _ROLE_BEFORE.search(before) or _CIVILITY.search(before) or _CUE_BEFORE.search(before)
+        if cued and not _named_after(text, m.start()) and not re.match(r"\s?\.?\s?[A-Z]\.", after):
+            out.append(m.span())
+    return out
+
+
+# « animés par Christiane, organisatrice »: a first name alone, then its role.
+_LONE_FIRST_NAME = re.compile(r"(?<![\w’'.-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?(?![\w’'-])")
+
+
+def _first_name_and_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A first name of the list standing alone (no capitalised word next to it), followed by a role
+    after a comma (« Prénom, organisatrice de la rencontre »)."""
+    names = first_names()
+    out = []
+    for m in _LONE_FIRST_NAME.finditer(text):
+        if _fold(m.group(0)) not in names or any(a <= m.start() < b for a, b in found):
+            continue
+        if re.search(r"[A-ZÀ-Þ][\w’'-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
+            continue  # inside a capitalised sequence, judged as a whole
+        after = text[m.end() : m.end() + 40]
+        if after.startswith(",") and _ROLE_AFTER.match(after) and not _named_after(text, m.start()):
+            out.append(m.span())
+    return out
+
+
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:contact|contacts|responsable|référente?|interlocut(?:eur|rice)|signé|signataire|rédigé par|"
     r"rédaction|porteur|porteuse|cr[ée]dits?\s+photos?|photos?)\s?:|©\s?|"
@@ -829,7 +926,7 @@ _CUE_BEFORE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _TITLE_NAME = re.compile(
-    r"(?<![\w.’'-])(?:(?:M|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
+    r"(?<![\w.’'-])(?:(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
     r"[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
     rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
 )

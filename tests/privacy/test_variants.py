@@ -243,3 +243,50 @@ def test_blind_round_person_classes(text: str, expected: str) -> None:
 )
 def test_blind_round_kept(text: str) -> None:
     assert mask_text(text) == text
+
+
+# Issue 13, second blind round: the error classes of the second blind set (CIS member sheets,
+# Grand Débat reports), read after its one blind run, with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a contact alone on its line, its function on the next (first name outside the list)
+        ("centre de ressources\nZélinda Malbosc\nChargée de mission", "centre de ressources\n[personne]\nChargée de mission"),
+        ("Zélinda Malbosc\nMaitre de conférences", "[personne]\nMaitre de conférences"),
+        # a role after a comma that is a trade or a status
+        ("Animation : Zélinda Malbosc, prestataire indépendante", "Animation : [personne], prestataire indépendante"),
+        # an initial and a surname, after a role or coordinated with a person
+        ("Mr le Député R. Malbosc, qui avait confirmé", "Mr le Député [personne], qui avait confirmé"),
+        ("la session de M. Malbosc et C. Dourlac.", "la session de M. [personne] et [personne]."),
+        # « Mr » as a civility
+        ("son attaché Mr Pierre Dourlac était là", "son attaché Mr [personne] était là"),
+        # a capitalised title before the name, any case; a particle in capitals
+        (
+            "en présence de Madame la Secrétaire d'Etat Zélinda DOURLAC et du Député Yvon DA MALBOSC",
+            "en présence de Madame la Secrétaire d'Etat [personne] et du Député [personne]",
+        ),
+        ("avec madame la Ministre Zélinda Dourlac; une bonne ambiance", "avec madame la Ministre [personne]; une bonne ambiance"),
+        # a surname that reads as a commune, after a role
+        ("avec le député Laurent Saint-Malbosc et les maires", "avec le député [personne] et les maires"),
+        # a first name alone, then its role
+        ("les échanges animés par Solange, organisatrice de la rencontre.", "les échanges animés par [personne], organisatrice de la rencontre."),
+    ],
+)  # fmt: skip
+def test_second_blind_round_person_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le J.O. de Paris et la S.A. des Eaux, A. Lyon.",
+        "Florence, capitale de la Toscane.",
+        "Saint-Martin, Pierre Saint-Denis et la commune voisine.",
+        "Le Conseil Départemental et la Ministre Déléguée ont parlé.",
+        "Fondation Abbé Pierre\nDirectrice du pôle logement",
+    ],
+)
+def test_second_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
