@@ -25,7 +25,8 @@ number, street type and name, post-office box; the postal code and the commune s
   capitalised role after an article), or the local part of an e-mail address of the same text
   (``prenom.nom@…``). An initial and a surname (« R. Nom ») after a role, a civility or a cue, or
   next to a person (« … et C. Nom »), and a first name of the list alone before its role
-  (« Prénom, organisatrice ») are people too.
+  (« Prénom, organisatrice ») or in brackets (« intro (Prénom) ») are people too; « pr » and « dr »
+  in lowercase are titles.
   A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
   and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
   (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
@@ -39,7 +40,8 @@ number, street type and name, post-office box; the postal code and the commune s
   Pierre et Marie Curie »), words that are services, fields or legal forms (« Conseillère
   Technique Evaluation des Politiques Sociales », SCIC, SARL), acronyms of social-sector
   structures before their own name (« GEM … », « MJC … »), communes with « -sur- », « Saint- »…,
-  a commune that the same text names after a postal code, hyphenated or not (« 69310 Pierre
+  a role opening a candidate (« la Sous-Préfète du Vigan »), an acronym written after a full name
+  with « du » (« Prénom Nom du CEVIPOF »), a commune that the same text names after a postal code, hyphenated or not (« 69310 Pierre
   Bénite … la Ville de Pierre Bénite »), a name after « A » (« À ») opening a line, and the names
   the caller passes in ``keep`` (the cahiers' organisations). A name candidate never spans a line
   break.
@@ -155,7 +157,7 @@ _NAME_SEQUENCE = re.compile(
     rf"(?<![\w'’-])(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
 )
 _CIVILITY = re.compile(
-    r"(?:\b(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
+    r"(?:\b(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
 )
 _CIVILITY_WORDS = {
     "m",
@@ -762,6 +764,21 @@ def _surname_first(
     return not re.search(r"[^\W\d_]", text[line_start:start])
 
 
+def _without_trailing_place(words: list[str]) -> list[str]:
+    """The words of a name without the commune or the organisation written after it with « de »:
+    « Marie Curie de Bailleul-sur-Thérain », « Prénom Nom du CEVIPOF » (a full name, then an acronym)."""
+    while len(words) > 2 and words[-2].lower() in ("de", "du", "d’", "d'") and _PLACE_NAME.search(words[-1]):
+        words = words[:-2]
+    if (
+        len(words) > 3
+        and words[-2].lower() in ("de", "du", "des")
+        and words[-1].isupper()
+        and sum(w[:1].isupper() and not w.isupper() for w in words[:-2]) >= 2
+    ):
+        words = words[:-2]  # « Prénom Nom du CEVIPOF »: a full name, then its organisation
+    return words
+
+
 def _person(
     text: str, start: int, end: int, email_words: set[str], *, cue: bool = False
 ) -> tuple[int, int] | None:
@@ -787,6 +804,8 @@ def _person(
     folded = [_fold(w.strip(".,;:’'")) for w in capitalised]
     if any(f in _NOT_PERSON_WORDS for f in folded):
         return None
+    if folded[0].split("-")[-1] in _ROLE_WORDS:
+        return None  # « la Sous-Préfète du Vigan, responsable … » is a role and a place
     before = text[max(0, start - 60) : start]
     if _named_after(text, start):
         return None
@@ -812,8 +831,7 @@ def _person(
         return None
     if len(capitalised) < 2 and not _CIVILITY.search(before):
         return None  # a single capitalised word is a person only after a civility (« Mme Naud »)
-    while len(words) > 2 and words[-2].lower() in ("de", "du", "d’", "d'") and _PLACE_NAME.search(words[-1]):
-        words = words[:-2]
+    words = _without_trailing_place(words)
     if (
         len(words) > 1
         and _PLACE_NAME.search(words[-1])
@@ -905,7 +923,7 @@ _LONE_FIRST_NAME = re.compile(r"(?<![\w’'.-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?
 
 def _first_name_and_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """A first name of the list standing alone (no capitalised word next to it), followed by a role
-    after a comma (« Prénom, organisatrice de la rencontre »)."""
+    after a comma (« Prénom, organisatrice de la rencontre ») or alone in brackets (« intro (Prénom) »)."""
     names = first_names()
     out = []
     for m in _LONE_FIRST_NAME.finditer(text):
@@ -914,7 +932,9 @@ def _first_name_and_role(text: str, found: Sequence[tuple[int, int]]) -> list[tu
         if re.search(r"[A-ZÀ-Þ][\w’'-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
             continue  # inside a capitalised sequence, judged as a whole
         after = text[m.end() : m.end() + 40]
-        if after.startswith(",") and _ROLE_AFTER.match(after) and not _named_after(text, m.start()):
+        role = after.startswith(",") and _ROLE_AFTER.match(after)
+        alone = text[m.start() - 1 : m.start()] == "(" and after.startswith(")")  # « intro (Prénom) »
+        if (role or alone) and not _named_after(text, m.start()):
             out.append(m.span())
     return out
 
@@ -926,7 +946,7 @@ _CUE_BEFORE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _TITLE_NAME = re.compile(
-    r"(?<![\w.’'-])(?:(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
+    r"(?<![\w.’'-])(?:(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
     r"[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
     rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
 )
@@ -938,7 +958,7 @@ def _after_titles(text: str) -> list[tuple[int, int]]:
     a professor (« rue du Docteur Roux ») are left."""
     out = []
     for m in _TITLE_NAME.finditer(text):
-        words = m.group("name").split()
+        words = _without_trailing_place(m.group("name").split())
         while words and (_fold(words[-1]) in _NOT_PERSON_WORDS or _fold(words[-1]) in _ROLE_WORDS):
             words = words[:-1]
         if not words or _fold(words[0]) in _ROLE_WORDS or _fold(words[0]) in _NOT_PERSON_WORDS:

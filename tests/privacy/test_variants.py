@@ -290,3 +290,37 @@ def test_second_blind_round_person_classes(text: str, expected: str) -> None:
 )
 def test_second_blind_round_kept(text: str) -> None:
     assert mask_text(text) == text
+
+
+# Issue 13, third blind round: the error classes of the third blind set (Grand Débat reports), read
+# after its one blind run, with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a full name, then its organisation's acronym after « du »: the acronym stays
+        ("avec une chercheuse (Mme Zélinda Malbosc du CEVIPAR)", "avec une chercheuse (Mme [personne] du CEVIPAR)"),
+        ("avec Sophie Malbosc du CEVIPAR, le jeudi", "avec [personne] du CEVIPAR, le jeudi"),
+        # an abbreviated title in lowercase
+        ("Le pr Malbosc a présenté un diaporama.", "Le pr [personne] a présenté un diaporama."),
+        # a first name alone in brackets, as a programme names who speaks
+        ("20h40 intro (Octave)  Présentation des invités (Gaston)", "20h40 intro ([personne])  Présentation des invités ([personne])"),
+    ],
+)  # fmt: skip
+def test_third_blind_round_person_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a role and a place are no name, even before a role
+        "un animateur désigné par la Sous-Préfète du Vigan, responsable pour le Département du Gard.",
+        "désigné par le Sous-Préfet de Figeac, responsable du débat.",
+        # places in brackets, lowercase « pr » before no name
+        "Les villes jumelles (Florence, Rome) et (Paris) : pr les jeunes de Lyon.",
+    ],
+)
+def test_third_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
