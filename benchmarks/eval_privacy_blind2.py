@@ -1,4 +1,6 @@
-"""A second blind measure of the personal-data mask, on two sources it was never tuned on.
+"""A second blind measure of the personal-data mask, on two sources it had never been tuned on;
+development data since its one blind run (see docs/syntheses.md; ``eval_privacy_blind4.py`` holds
+the latest blind set).
 
     .venv/bin/python benchmarks/eval_privacy_blind2.py
     .venv/bin/python benchmarks/eval_privacy_blind2.py --show-errors   # ids and offsets, never text

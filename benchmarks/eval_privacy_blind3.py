@@ -1,4 +1,5 @@
-"""A third blind measure of the personal-data mask: Grand Débat meeting reports not drawn before.
+"""A third blind measure of the personal-data mask: Grand Débat meeting reports not drawn before;
+development data since its one blind run (``eval_privacy_blind4.py`` holds the latest blind set).
 
     .venv/bin/python benchmarks/eval_privacy_blind3.py
     .venv/bin/python benchmarks/eval_privacy_blind3.py --show-errors   # ids and offsets, never text
