@@ -917,7 +917,7 @@ def _initial_and_surname(text: str, found: Sequence[tuple[int, int]]) -> list[tu
     return out
 
 
-# « animés par Christiane, organisatrice »: a first name alone, then its role.
+# « animés par Solange, organisatrice »: a first name alone, then its role.
 _LONE_FIRST_NAME = re.compile(r"(?<![\w’'.-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?(?![\w’'-])")
 
 
