@@ -1,4 +1,6 @@
-"""A blind measure of the personal-data mask on sheets it was never tuned on.
+"""The first blind measure of the personal-data mask, on sheets it had never been tuned on; since
+then development data (its errors were read to fix the mask: see docs/syntheses.md, and
+``eval_privacy_blind4.py`` for the latest blind set).
 
     .venv/bin/python benchmarks/eval_privacy_blind.py
 
@@ -154,6 +156,35 @@ def measure(fields: dict[str, str], rows: list[GoldRow], masked: dict[str, list[
     return result
 
 
+def print_kinds(result: dict[str, object]) -> None:
+    """One line per personal kind: gold, found, recall and precision with their Wilson intervals."""
+    for kind in PERSONAL:
+        r = result[kind]
+        assert isinstance(r, dict)
+        recall = (
+            f"recall {r['recall']:.3f} {wilson(r['found'], r['gold'])}" if r["gold"] else "none in the sample"
+        )
+        precision = (
+            f"precision {r['precision']:.3f} {wilson(r['right'], r['masked'])}"
+            if r["masked"]
+            else "nothing masked"
+        )
+        print(f"{kind:<8} gold {r['gold']:>3}  found {r['found']:>3}  {recall}  "
+              f"masked {r['masked']:>3}  right {r['right']:>3}  {precision}")  # fmt: skip
+
+
+def print_errors(texts: dict[str, str], rows: list[GoldRow], masked: dict[str, list[tuple[int, int, str]]]) -> None:  # fmt: skip
+    """The ids and offsets (never the text) of the missed personal spans and of the wrong masks."""
+    personal = [r for r in rows if r.kind in PERSONAL]
+    for r in personal:
+        if not _covered(texts[r.doc], r.span(), masked.get(r.doc, [])):
+            print(f"missed {r.kind} {r.doc} {r.start}-{r.end}")
+    for doc, spans in sorted(masked.items()):
+        for a, b, token in spans:
+            if not any(g.doc == doc and g.start < b and a < g.end for g in personal):
+                print(f"wrong {KIND_OF_TOKEN[token]} {doc} {a}-{b}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -180,19 +211,7 @@ def main() -> int:
     print(f"blind gold: {len(ids)} sheets (seed {SEED}), {len(docs)} fields, "
           f"{sum(len(fields[d]) for d in docs):,} characters")  # fmt: skip
     result = measure(fields, rows, masked)
-    for kind in PERSONAL:
-        r = result[kind]
-        assert isinstance(r, dict)
-        recall = (
-            f"recall {r['recall']:.3f} {wilson(r['found'], r['gold'])}" if r["gold"] else "none in the sample"
-        )
-        precision = (
-            f"precision {r['precision']:.3f} {wilson(r['right'], r['masked'])}"
-            if r["masked"]
-            else "nothing masked"
-        )
-        print(f"{kind:<8} gold {r['gold']:>3}  found {r['found']:>3}  {recall}  "
-              f"masked {r['masked']:>3}  right {r['right']:>3}  {precision}")  # fmt: skip
+    print_kinds(result)
     wrong = result["wrong_masks"]
     assert isinstance(wrong, dict)
     never = {g: wrong.get(g, 0) for g in ("organisation", "commune", "common_noun")}
@@ -202,14 +221,7 @@ def main() -> int:
     )
     print(f"never-mask errors (organisation, commune, common noun masked): {sum(never.values())}")
     if args.show_errors:
-        personal = [r for r in rows if r.kind in PERSONAL]
-        for r in personal:
-            if not _covered(fields[r.doc], r.span(), masked.get(r.doc, [])):
-                print(f"missed {r.kind} {r.doc} {r.start}-{r.end}")
-        for doc, spans in sorted(masked.items()):
-            for a, b, token in spans:
-                if not any(g.doc == doc and g.start < b and a < g.end for g in personal):
-                    print(f"wrong {KIND_OF_TOKEN[token]} {doc} {a}-{b}")
+        print_errors(fields, rows, masked)
     return 0
 
 

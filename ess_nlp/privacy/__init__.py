@@ -18,11 +18,19 @@ number, street type and name, post-office box; the postal code and the commune s
   capitalised word sequences are candidates; a candidate is masked when something says it is a
   person: a first name of the packaged list (``first_names.txt``; « MARIE DUPONT » and « DUPONT
   Marie » in capitals too), a civility or title before it (M., Mme, Madame, Dr, Docteur…; then a
-  single word is enough: « M. Dupont »), a role after it (« , maire », « , chargée de mission »), a
-  role or a profession after it with no comma (« … Martin  professeure de droit »), a role or a cue
-  before it (« Contact : », « Responsable : », « Signé : », « Crédit photo : », a closing
-  « Cordialement, »), or the local part of an e-mail address of the same text (``prenom.nom@…``).
-  Names written in
+  single word is enough: « M. Dupont »; « Mr » too), a role after it (« , maire », « , chargée de mission »), a
+  role or a profession after it with no comma (« … Martin  professeure de droit ») or on the next
+  line (« Prénom Nom\nChargée de mission »), a role or a cue before it (« Contact : », « Responsable : »,
+  « Signé : », « Crédit photo : », a closing « Cordialement, », « la Ministre », « le Député »: a
+  capitalised role after an article), or the local part of an e-mail address of the same text
+  (``prenom.nom@…``). An initial and a surname (« R. Nom ») after a role, a civility or a cue, or
+  next to a person (« … et C. Nom »), and a first name of the list alone before its role
+  (« Prénom, organisatrice ») or in brackets (« intro (Prénom) ») are people too; « pr » and « dr »
+  in lowercase are titles.
+  A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
+  and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
+  (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
+  both names, when either first name is in the list. Names written in
   lowercase are masked when a first name of the list (not an everyday word such as « rose » or
   « pierre ») is followed by a word that is no function word and follows no article. Once a name
   is masked, its surname alone is masked elsewhere in the same text (« … Dupont rappelle »).
@@ -32,7 +40,8 @@ number, street type and name, post-office box; the postal code and the commune s
   Pierre et Marie Curie »), words that are services, fields or legal forms (« Conseillère
   Technique Evaluation des Politiques Sociales », SCIC, SARL), acronyms of social-sector
   structures before their own name (« GEM … », « MJC … »), communes with « -sur- », « Saint- »…,
-  a commune that the same text names after a postal code, hyphenated or not (« 69310 Pierre
+  a role opening a candidate (« la Sous-Préfète du Vigan »), an acronym written after a full name
+  with « du » (« Prénom Nom du CEVIPOF »), a commune that the same text names after a postal code, hyphenated or not (« 69310 Pierre
   Bénite … la Ville de Pierre Bénite »), a name after « A » (« À ») opening a line, and the names
   the caller passes in ``keep`` (the cahiers' organisations). A name candidate never spans a line
   break.
@@ -148,9 +157,22 @@ _NAME_SEQUENCE = re.compile(
     rf"(?<![\w'’-])(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
 )
 _CIVILITY = re.compile(
-    r"(?:\b(?:M|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
+    r"(?:\b(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
 )
-_CIVILITY_WORDS = {"m", "mme", "mlle", "mmes", "mm", "dr", "pr", "me", "monsieur", "madame", "mademoiselle"}
+_CIVILITY_WORDS = {
+    "m",
+    "mr",
+    "mme",
+    "mlle",
+    "mmes",
+    "mm",
+    "dr",
+    "pr",
+    "me",
+    "monsieur",
+    "madame",
+    "mademoiselle",
+}
 
 
 def _norm(text: str) -> str:
@@ -165,19 +187,30 @@ _ROLE_AFTER = re.compile(
     r"^\s?(?:,|[–-]\s|\()\s?(?:l['’]|le |la |son |sa |notre )?(?:(?:maire|adjoint|conseill|présid|vice-présid|"
     r"direct(?:eur|rice)|responsable|chargé|chef|cheffe|coordinat|délégu|secrétaire|trésori|cofondat|co-fondat|"
     r"animat|référent|sociologue|designer|acteur|actrice|auteur|autrice|élu|député|sénat|ministre|"
-    r"professeur|enseignant|éducat|psycholog|médecin|bénévole|gérant|assistant|stagiaire)|(?:Maire|Adjoint|"
+    r"professeur|enseignant|éducat|psycholog|médecin|bénévole|gérant|assistant|stagiaire|prestataire|organisat(?:eur|rice)|"
+    r"intervenant|consultant|format(?:eur|rice)|journaliste|habitant|militant|étudiant|fondat(?:eur|rice))|(?:Maire|Adjoint|"
     r"Direct(?:eur|rice)|Responsable|Chargé|Chef|Cheffe|Présid|Coordinat|Conseill|Délégu))"
     # without a comma, a lowercase profession right after the name: « Jeanne Martin  professeure de droit »
     r"|^[^\S\n]+(?:maire|adjointe?|conseill(?:er|ère)|président|vice-présid|direct(?:eur|rice)|responsable|"
     r"chargée?\s+d|coordinat(?:eur|rice)|délégué|secrétaire|trésori(?:er|ère)|cofondat|co-fondat|animat(?:eur|rice)|"
     r"sociologue|économiste|historien|géographe|juriste|urbaniste|architecte|chercheu(?:r|se)|"
     r"maître(?:sse)?s?\s+de\s+conférences|professeur|enseignant|député|sénat(?:eur|rice)|ministre|médecin)"
+    # a function on the next line, as directory sheets print a contact: « Prénom Nom\nChargée de mission »
+    r"|^[^\S\n]*\n[^\S\n]*(?i:maire|adjoint|conseill|présid(?:ent|ente)|vice-présid|direct(?:eur|rice)|responsable|chargé|"
+    r"chef|cheffe|coordinat(?:eur|rice)|délégué|secrétaire|trésori|fondat(?:eur|rice)|cofondat|co-fondat|animat(?:eur|rice)|référent|chercheu|"
+    r"ma[iî]tre(?:sse)?s?\s+de\s+conférences|professeur|enseignant|gérant|ingénieur|consultant|chargée?\s+d)"
 )
-_ROLE_BEFORE = re.compile(
-    r"\b(?:maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
+_ROLES_BEFORE = (
+    r"maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
     r"coordinat\w+|délégué\w*|secrétaire|fondat\w+|cofondat\w+|animat\w+|sociologue|designer|acteur|"
     r"actrice|auteur|autrice|élue?|député\w*|sénat\w+|ministre|professeur\w*|chercheu\w+|"
-    r"psycholog\w+|médecin|architecte|artiste|photographe|journaliste)(?:\s+[a-zà-ÿ’'-]+)?[ ,:]+$"
+    r"psycholog\w+|médecin|architecte|artiste|photographe|journaliste"
+)
+# A role before a name: in lowercase, or capitalised after an article (« la Ministre », « du Député »;
+# « Directeur Ressourcerie … » in a contact block is a form label before an organisation).
+_ROLE_BEFORE = re.compile(
+    rf"(?:\b(?:{_ROLES_BEFORE})|\b(?i:le|la|du|au|l['’])[^\S\n]+(?i:{_ROLES_BEFORE}))"
+    r"(?:[^\S\n]+(?:d['’])?[a-zà-ÿ’'-]+|[^\S\n]+d['’](?i:état|etat))?[ ,:]+$"
 )
 # Capitalised words that make a sequence an organisation, a place or a form label, not a person.
 _NOT_PERSON_WORDS = frozenset(
@@ -543,6 +576,11 @@ class Masker:
 
     def _name_spans(self, text: str, doc: Any | None) -> list[tuple[int, int, str]]:
         candidates: set[tuple[int, int]] = {(m.start(), m.end()) for m in _NAME_SEQUENCE.finditer(text)}
+        # « Madame la Secrétaire d'État Prénom NOM »: a capitalised title swallows the name's first
+        # word into its own sequence; the words after a role or a civility are a candidate too.
+        for m in _AFTER_TITLE.finditer(text):
+            if after := _NAME_SEQUENCE.match(text, m.end()):
+                candidates.add(after.span())
         if doc is not None:
             candidates |= {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"}
         local_parts = _email_words(text)
@@ -552,8 +590,14 @@ class Masker:
             if span is None:  # « l'interview Apriles de Marie Dupont », « CONTACT MARIE DUPONT »
                 for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w’'-]+", text[start + 1 : end]):
                     before = text[: start + 1 + m.start()]
-                    cut = re.search(r"\b[a-zà-ÿ’']+\s+$", before) or (
-                        m.group(0).isupper() and re.search(r"\b[A-ZÀ-Þ]{2,}\s+$", before)
+                    previous = re.search(r"([\w’'.]+)\s+$", before)
+                    cut = (
+                        re.search(r"\b[a-zà-ÿ’']+\s+$", before)
+                        or (m.group(0).isupper() and re.search(r"\b[A-ZÀ-Þ]{2,}\s+$", before))
+                        # « du Député Prénom NOM », « Mr Prénom Nom »: a role or a civility is no name
+                        or (
+                            previous and _fold(previous.group(1).rstrip(".")) in _ROLE_WORDS | _CIVILITY_WORDS
+                        )
                     )
                     if _fold(m.group(0)) in first_names() and cut:
                         span = _person(text, start + 1 + m.start(), end, local_parts)
@@ -562,6 +606,9 @@ class Masker:
                 found.append(span)
         found += _after_titles(text)
         found += _lowercase_names(text)
+        found += _coordinated(text, found, local_parts)
+        found += _initial_and_surname(text, found)
+        found += _first_name_and_role(text, found)
         places = _places(text)  # « 69493 Pierre Bénite … A Pierre Bénite : » is no person
         found = [(a, b) for a, b in found if not self._kept(text[a:b]) and not _is_place(text[a:b], places)]
         found += [(a, b) for a, b in _surnames_again(text, found) if not self._kept(text[a:b])]
@@ -686,7 +733,55 @@ _PLACE_NAME = re.compile(
 )
 
 
-def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int, int] | None:
+# Words that name a trade, a farm or a place: « Boulangerie Martin », « Ferme Lucie » are no surname
+# followed by a first name.
+_TRADE_WORDS = frozenset(
+    _fold(w)
+    for w in [
+        *_PLACE_WORDS.split("|"), "chez", "ferme", "fermes", "domaine", "boulangerie", "épicerie", "boucherie",
+        "fromagerie", "librairie", "pharmacie", "boutique", "atelier", "ateliers", "restaurant", "café", "bar",
+        "brasserie", "auberge", "hôtel", "gîte", "cave", "garage", "salon", "moulin", "château", "mas", "manoir",
+        "verger", "vergers", "potager", "potagers", "rucher", "ruchers", "bergerie", "marché", "halle", "bio",
+        "les", "le", "la", "aux", "au",
+    ]
+)  # fmt: skip
+
+
+def _surname_first(
+    text: str, start: int, end: int, capitalised: Sequence[str], folded: Sequence[str]
+) -> bool:
+    """Whether a title-case « Dupont Marie » (« Dupont Marie Laure ») heads its line: a surname, then
+    first names, as lists, headings and signatures write them. The surname is no first name, no trade or
+    place word (« Ferme Lucie ») and no function word (« Merci Marie » is a greeting)."""
+    if not 2 <= len(capitalised) <= 3 or capitalised[0].isupper() or re.search(r"['’]", capitalised[0]):
+        return False  # « L'école Pierre » is no surname
+    names = first_names()
+    if folded[0] in names or folded[0] in _TRADE_WORDS or folded[0] in _stop_words():
+        return False
+    if not all(f in names or f.split("-")[0] in names for f in folded[1:]):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    return not re.search(r"[^\W\d_]", text[line_start:start])
+
+
+def _without_trailing_place(words: list[str]) -> list[str]:
+    """The words of a name without the commune or the organisation written after it with « de »:
+    « Marie Curie de Bailleul-sur-Thérain », « Prénom Nom du CEVIPOF » (a full name, then an acronym)."""
+    while len(words) > 2 and words[-2].lower() in ("de", "du", "d’", "d'") and _PLACE_NAME.search(words[-1]):
+        words = words[:-2]
+    if (
+        len(words) > 3
+        and words[-2].lower() in ("de", "du", "des")
+        and words[-1].isupper()
+        and sum(w[:1].isupper() and not w.isupper() for w in words[:-2]) >= 2
+    ):
+        words = words[:-2]  # « Prénom Nom du CEVIPOF »: a full name, then its organisation
+    return words
+
+
+def _person(
+    text: str, start: int, end: int, email_words: set[str], *, cue: bool = False
+) -> tuple[int, int] | None:
     """The span of the person name in ``text[start:end]`` (civility left out), or None when
     nothing says the candidate is a person."""
     value = text[start:end]
@@ -709,16 +804,22 @@ def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int
     folded = [_fold(w.strip(".,;:’'")) for w in capitalised]
     if any(f in _NOT_PERSON_WORDS for f in folded):
         return None
+    if folded[0].split("-")[-1] in _ROLE_WORDS:
+        return None  # « la Sous-Préfète du Vigan, responsable … » is a role and a place
     before = text[max(0, start - 60) : start]
     if _named_after(text, start):
         return None
     names = first_names()
     first = folded[0] in names or folded[0].split("-")[0] in names
-    last = capitalised[0].isupper() and folded[-1] in names  # « DUPONT Marie »
+    last = folded[-1] in names and (
+        capitalised[0].isupper()  # « DUPONT Marie »
+        or _surname_first(text, start, end, capitalised, folded)  # « Dupont Marie » heading a line
+    )
     if all(w.isupper() for w in capitalised) and not (len(capitalised) > 1 and (first or last)):
         return None  # « MARIE DUPONT » is a person; « CONTACT », « SCIC », « ÉTAPE 1 » are not
     evidence = (
-        first
+        cue
+        or first
         or last
         or bool(_CUE_BEFORE.search(before))
         or bool(_CIVILITY.search(before))
@@ -730,11 +831,112 @@ def _person(text: str, start: int, end: int, email_words: set[str]) -> tuple[int
         return None
     if len(capitalised) < 2 and not _CIVILITY.search(before):
         return None  # a single capitalised word is a person only after a civility (« Mme Naud »)
-    while len(words) > 2 and words[-2].lower() in ("de", "du", "d’", "d'") and _PLACE_NAME.search(words[-1]):
-        words = words[:-2]
-    if len(words) > 1 and _PLACE_NAME.search(words[-1]):
-        return None
+    words = _without_trailing_place(words)
+    if (
+        len(words) > 1
+        and _PLACE_NAME.search(words[-1])
+        and not (first and (_ROLE_BEFORE.search(before) or _CIVILITY.search(before)))
+    ):
+        return None  # « Pierre Saint-Martin » is a commune, « le député Pierre Saint-Martin » a person
     return start, start + len(" ".join(words)) if text[start:].startswith(" ".join(words)) else end
+
+
+# « Marie et Paul Durand », « Zélinda et Fernand Dourlac »: a first name coordinated with a full name.
+_COORDINATED = re.compile(
+    rf"(?<![\w'’-])(?P<given>{_NAME_WORD})[^\S\n]+(?:et|&)[^\S\n]+"
+    rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}})(?![\w'’-])"
+)
+_PLACE_PREPOSITION = re.compile(
+    r"\b(?:à|a|au|aux|de|d|des|du|en|entre|vers|sur|depuis|pour|par)['’\s]+$", re.I
+)
+
+
+def _coordinated(text: str, found: Sequence[tuple[int, int]], email_words: set[str]) -> list[tuple[int, int]]:
+    """The names of couples and siblings written « A et B Nom »: a full name after a first name of the
+    list is a person (« Marie et Zéphyrin Malbosc »), and the first name before a person's full name is one
+    too (« Zélinda et Fernand Dourlac »), unless it is a place, an organisation or follows a preposition
+    (« entre Niort et Jean Dupont »)."""
+    names = first_names()
+    out: list[tuple[int, int]] = []
+    for m in _COORDINATED.finditer(text):
+        given = _fold(m.group("given"))
+        if (
+            given in _NOT_PERSON_WORDS
+            or given in _ROLE_WORDS
+            or given in _TRADE_WORDS
+            or given in _stop_words()
+            or (m.group("given").isupper() and given not in names)
+            or _named_after(text, m.start())
+            or _PLACE_PREPOSITION.search(text[max(0, m.start() - 12) : m.start()])
+            or _LOWER_BEFORE.search(text[max(0, m.start() - 12) : m.start()])  # « Les Amis et … »
+        ):
+            continue
+        start, end = m.span("name")
+        person = next(((a, b) for a, b in found if a <= start < b), None)
+        if person is None and given in names:
+            person = _person(text, start, end, email_words, cue=True)
+            if person is not None:
+                out.append(person)
+        if person is None:
+            continue
+        first_of_name = _fold(text[person[0] : person[1]].split()[0])
+        if given in names or first_of_name in names:
+            out.append(m.span("given"))
+    return out
+
+
+_AFTER_TITLE = re.compile(
+    r"\b(?i:maire|adjointe?|député|députée|sénat(?:eur|rice)|ministre|secrétaire(?:[^\S\n]+d['’][^\S\n]?[ée]tat)?|"
+    r"président|présidente|conseill(?:er|ère)|direct(?:eur|rice)|madame|monsieur|mademoiselle)[^\S\n]+"
+)
+# « R. Malbosc », « C. Dupont »: an initial (« M. » is a civility) and a surname.
+_INITIAL_NAME = re.compile(
+    rf"(?<![\w.’'-])(?P<initial>[A-LN-ZÀ-Þ])\.[^\S\n]?(?P<name>{_NAME_WORD})(?![\w'’-])"
+)
+
+
+def _initial_and_surname(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """An initial and a surname after a role, a civility or a cue (« le Député R. Nom »), or
+    coordinated with a person already found (« M. [Nom] et C. Nom »)."""
+    out = []
+    for m in _INITIAL_NAME.finditer(text):
+        if _fold(m.group("name")) in _NOT_PERSON_WORDS | _ROLE_WORDS or any(
+            a <= m.start() < b for a, b in found
+        ):
+            continue
+        before = text[max(0, m.start() - 60) : m.start()]
+        after = text[m.end() : m.end() + 60]
+        linked = any(
+            re.fullmatch(r"\s+(?:et|&)\s+", text[b : m.start()])
+            or re.fullmatch(r"\s+(?:et|&)\s+", text[m.end() : a])
+            for a, b in found
+        )
+        cued = linked or _ROLE_BEFORE.search(before) or _CIVILITY.search(before) or _CUE_BEFORE.search(before)
+        if cued and not _named_after(text, m.start()) and not re.match(r"\s?\.?\s?[A-Z]\.", after):
+            out.append(m.span())
+    return out
+
+
+# « animés par Solange, organisatrice »: a first name alone, then its role.
+_LONE_FIRST_NAME = re.compile(r"(?<![\w’'.-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?(?![\w’'-])")
+
+
+def _first_name_and_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A first name of the list standing alone (no capitalised word next to it), followed by a role
+    after a comma (« Prénom, organisatrice de la rencontre ») or alone in brackets (« intro (Prénom) »)."""
+    names = first_names()
+    out = []
+    for m in _LONE_FIRST_NAME.finditer(text):
+        if _fold(m.group(0)) not in names or any(a <= m.start() < b for a, b in found):
+            continue
+        if re.search(r"[A-ZÀ-Þ][\w’'-]*\s+$", text[max(0, m.start() - 30) : m.start()]):
+            continue  # inside a capitalised sequence, judged as a whole
+        after = text[m.end() : m.end() + 40]
+        role = after.startswith(",") and _ROLE_AFTER.match(after)
+        alone = text[m.start() - 1 : m.start()] == "(" and after.startswith(")")  # « intro (Prénom) »
+        if (role or alone) and not _named_after(text, m.start()):
+            out.append(m.span())
+    return out
 
 
 _CUE_BEFORE = re.compile(
@@ -744,7 +946,7 @@ _CUE_BEFORE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _TITLE_NAME = re.compile(
-    r"(?<![\w.’'-])(?:(?:M|Mme|Mlle|Mmes|MM|Dr|Pr|Me)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
+    r"(?<![\w.’'-])(?:(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
     r"[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
     rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
 )
@@ -756,7 +958,7 @@ def _after_titles(text: str) -> list[tuple[int, int]]:
     a professor (« rue du Docteur Roux ») are left."""
     out = []
     for m in _TITLE_NAME.finditer(text):
-        words = m.group("name").split()
+        words = _without_trailing_place(m.group("name").split())
         while words and (_fold(words[-1]) in _NOT_PERSON_WORDS or _fold(words[-1]) in _ROLE_WORDS):
             words = words[:-1]
         if not words or _fold(words[0]) in _ROLE_WORDS or _fold(words[0]) in _NOT_PERSON_WORDS:

@@ -204,3 +204,123 @@ def test_weak_street_types_before_a_postal_code(text: str, expected: str) -> Non
 )
 def test_lowercase_street_before_a_postal_code(text: str, expected: str | None) -> None:
     assert mask_text(text, names=False) == (text if expected is None else expected)
+
+
+# Issue 13, blind round: the error classes of the first blind set (Près de chez nous sheets), with
+# invented names (first names outside the packaged list where the class is about them).
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a first name coordinated with a full name: both are people, whichever of them is in the list
+        ("Zélinda et Fernand Dourlac", "[personne] et [personne]"),
+        ("Isabelle et Zéphyrin Malbosc Tardieu, maraîchers", "[personne] et [personne], maraîchers"),
+        ("Producteurs : Jean et Marie Crozatier.", "Producteurs : [personne] et [personne]."),
+        # a surname written first, title case, heading its line (a sheet's title, a list, a signature)
+        ("Malbosc Sylvie", "[personne]"),
+        ("Contacts\nCrozatier Jean-Paul\nDourlac Marie Laure", "Contacts\n[personne]\n[personne]"),
+        # a coordinated word that is a group, after an article, is no first name
+        ("Les Amis et Jean Dupont ouvrent la saison.", "Les Amis et [personne] ouvrent la saison."),
+    ],
+)
+def test_blind_round_person_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a trade, a farm, a place or an elided article before a first name is no surname
+        "Boulangerie Martin",
+        "Ferme Lucie",
+        "L'école Pierre et Marie Curie accueille les parents.",
+        "Merci Marie !",
+        # a coordinated place after a preposition, a school named after a couple
+        "Le trajet entre Niort et Paris dure deux heures.",
+        "le lycée Pierre et Marie Curie de Niort",
+    ],
+)
+def test_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
+
+
+# Issue 13, second blind round: the error classes of the second blind set (CIS member sheets,
+# Grand Débat reports), read after its one blind run, with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a contact alone on its line, its function on the next (first name outside the list)
+        ("centre de ressources\nZélinda Malbosc\nChargée de mission", "centre de ressources\n[personne]\nChargée de mission"),
+        ("Zélinda Malbosc\nMaitre de conférences", "[personne]\nMaitre de conférences"),
+        # a role after a comma that is a trade or a status
+        ("Animation : Zélinda Malbosc, prestataire indépendante", "Animation : [personne], prestataire indépendante"),
+        # an initial and a surname, after a role or coordinated with a person
+        ("Mr le Député R. Malbosc, qui avait confirmé", "Mr le Député [personne], qui avait confirmé"),
+        ("la session de M. Malbosc et C. Dourlac.", "la session de M. [personne] et [personne]."),
+        # « Mr » as a civility
+        ("son attaché Mr Pierre Dourlac était là", "son attaché Mr [personne] était là"),
+        # a capitalised title before the name, any case; a particle in capitals
+        (
+            "en présence de Madame la Secrétaire d'Etat Zélinda DOURLAC et du Député Yvon DA MALBOSC",
+            "en présence de Madame la Secrétaire d'Etat [personne] et du Député [personne]",
+        ),
+        ("avec madame la Ministre Zélinda Dourlac; une bonne ambiance", "avec madame la Ministre [personne]; une bonne ambiance"),
+        # a surname that reads as a commune, after a role
+        ("avec le député Laurent Saint-Malbosc et les maires", "avec le député [personne] et les maires"),
+        # a first name alone, then its role
+        ("les échanges animés par Solange, organisatrice de la rencontre.", "les échanges animés par [personne], organisatrice de la rencontre."),
+    ],
+)  # fmt: skip
+def test_second_blind_round_person_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le J.O. de Paris et la S.A. des Eaux, A. Lyon.",
+        "Florence, capitale de la Toscane.",
+        "Saint-Martin, Pierre Saint-Denis et la commune voisine.",
+        "Le Conseil Départemental et la Ministre Déléguée ont parlé.",
+        "Fondation Abbé Pierre\nDirectrice du pôle logement",
+    ],
+)
+def test_second_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
+
+
+# Issue 13, third blind round: the error classes of the third blind set (Grand Débat reports), read
+# after its one blind run, with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a full name, then its organisation's acronym after « du »: the acronym stays
+        ("avec une chercheuse (Mme Zélinda Malbosc du CEVIPAR)", "avec une chercheuse (Mme [personne] du CEVIPAR)"),
+        ("avec Sophie Malbosc du CEVIPAR, le jeudi", "avec [personne] du CEVIPAR, le jeudi"),
+        # an abbreviated title in lowercase
+        ("Le pr Malbosc a présenté un diaporama.", "Le pr [personne] a présenté un diaporama."),
+        # a first name alone in brackets, as a programme names who speaks
+        ("20h40 intro (Octave)  Présentation des invités (Gaston)", "20h40 intro ([personne])  Présentation des invités ([personne])"),
+    ],
+)  # fmt: skip
+def test_third_blind_round_person_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a role and a place are no name, even before a role
+        "un animateur désigné par la Sous-Préfète du Vigan, responsable pour le Département du Gard.",
+        "désigné par le Sous-Préfet de Figeac, responsable du débat.",
+        # places in brackets, lowercase « pr » before no name
+        "Les villes jumelles (Florence, Rome) et (Paris) : pr les jeunes de Lyon.",
+    ],
+)
+def test_third_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
