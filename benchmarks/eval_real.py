@@ -11,7 +11,8 @@ of the test parts (``--part test``, the default).
    (proposal, constat, description, other; macro-F1) for the rules, a TF-IDF + logistic
    regression baseline trained in this run on the same development rows as the shipped model,
    and the shipped model; then "does this contribution propose a new measure", decided by
-   extraction on the whole contribution.
+   extraction on the whole contribution (``Extraction.proposes``: the shipped model's rule and
+   threshold, chosen on the development contributions, printed on the line).
 2. ``gdn``: Grand Débat reports, diagnosis and proposals fields joined without headings (then
    with the headings « Constats » / « Propositions »): sentence-level P/R/F1 of proposals
    against the proposals field and of constats against the diagnosis field.
@@ -164,10 +165,23 @@ def evaluate_an(nlp: Any, parts: tuple[str, ...], use_kinds: bool, verbose: bool
         tp = sum(1 for t, p in zip(truth, predicted, strict=True) if t and p)
         p, r, f = prf(tp, sum(predicted), tp, sum(truth))
         always = prf(sum(truth), len(truth), sum(truth), sum(truth))
-        print(f"[an] {part}: contribution proposes a new measure ({len(chosen)} contributions, {sum(truth)} do): "
-              f"extraction P {p:.3f} R {r:.3f} F1 {f:.3f}; answering always yes F1 {always[2]:.3f}")
+        print(f"[an] {part}: contribution proposes a new measure ({len(chosen)} contributions, {sum(truth)} do; "
+              f"{_measure_rule(nlp)}): extraction P {p:.3f} R {r:.3f} F1 {f:.3f}; "
+              f"answering always yes F1 {always[2]:.3f}")
         record(f"an.{part}.proposes", {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4),
-                                       "always_yes_f1": round(always[2], 4), "n": len(chosen)})
+                                       "always_yes_f1": round(always[2], 4), "n": len(chosen),
+                                       "rule": _measure_rule(nlp)})
+
+
+def _measure_rule(nlp: Any) -> str:
+    """The shipped rule of ``Extraction.proposes``, in words."""
+    if "ess_kinds" not in nlp.pipe_names:
+        return "rules alone: any proposal"
+    decision = nlp.get_pipe("ess_kinds").model.decision
+    if getattr(decision, "measure_top", 0) >= 1:
+        return (f"mean of the {decision.measure_top} highest sentence proposal probabilities "
+                f">= {decision.measure}")
+    return f"a proposal scored >= {decision.measure}"
 
 
 def proposes_signals(verbose: bool) -> None:

@@ -27,7 +27,7 @@ from ess_nlp.extract import proposals as _proposals
 from ess_nlp.extract._cards import CahierView, build_card
 from ess_nlp.extract._context import ALTERNATIVE, EXTENSION, UnitContext, ensure_extension, sentence_bounds
 from ess_nlp.extract.kinds import component as _kinds
-from ess_nlp.extract.kinds.combine import apply_kinds
+from ess_nlp.extract.kinds.combine import apply_kinds, document_proposal_score
 from ess_nlp.extract.kinds.model import Decision, default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
 from ess_nlp.extract.territory import Territory, decide, text_mentions
@@ -53,16 +53,23 @@ class Extraction:
     notes: tuple[str, ...] = ()
     """French sentences about the document as a whole (one that is only a table of contents)."""
     measure: float | None = None
-    """The score from which a proposal makes the document "propose a measure" (None: rules alone)."""
+    """The score from which the document "proposes a measure" (None: rules alone)."""
     territories: tuple[tuple[str, Territory], ...] = ()
     """Each cahier's territory by cahier id (:mod:`ess_nlp.extract.territory`)."""
 
+    proposal_score: float | None = None
+    """The mean of the highest proposal probabilities of the document's sentences, when the
+    model's decision reads "proposes" from it (``Decision.measure_top`` >= 1), else None."""
+
     @property
     def proposes(self) -> bool:
-        """Whether the document proposes a measure: a proposal scored ``measure`` or more by
-        the sentence-kind model (with the rules alone: any proposal)."""
+        """Whether the document proposes a measure (see :class:`~ess_nlp.extract.kinds.Decision`):
+        its ``proposal_score`` reaches ``measure``, or, without one, a proposal scored ``measure``
+        or more by the sentence-kind model (with the rules alone: any proposal)."""
         if self.measure is None:
             return bool(self.proposals)
+        if self.proposal_score is not None:
+            return self.proposal_score >= self.measure
         return any(p.kind_score is not None and p.kind_score >= self.measure for p in self.proposals)
 
     def records(self) -> list[Proposal | Constat | Initiative]:
@@ -184,18 +191,20 @@ def extraction_from(
     decision: Decision | None = None,
 ) -> Extraction:
     """Records from annotated paragraphs (see :func:`annotate_units`)."""
-    measure = None
+    measure = score = None
     if nlp is not None and "ess_kinds" in nlp.pipe_names:
         tagger = nlp.get_pipe("ess_kinds")
         assert isinstance(tagger, _kinds.KindTagger)
         decision = decision or tagger.model.decision
         apply_kinds(paras, decision)
         measure = decision.measure
+        if decision.measure_top >= 1:
+            score = round(document_proposal_score(paras, decision.measure_top), 4)
     proposals = _proposal_records(paras, sentences, by_id)
     constats = _constat_records(paras, sentences, proposals)
     initiatives = _initiative_records(units, paras, proposals, constats)
     return Extraction(tuple(proposals), tuple(constats), tuple(initiatives), _notes(units, paras), measure,
-                      _territories(units, paras))
+                      _territories(units, paras), score)
 
 
 def _cahier_name(cahier: Unit) -> str:

@@ -187,3 +187,78 @@ def test_a_sheets_form_fields_are_neither_proposals_nor_constats(extract_text, n
     assert all("Commune" not in r.text for r in (*extraction.proposals, *extraction.constats))
     [card] = extraction.initiatives
     assert [p.code for p in card.places if p.level == "commune"][:1] == ["79307"]
+
+
+# -- "proposes a measure" (Extraction.proposes) -----------------------------------------------
+
+
+def test_decision_reads_the_measure_rule_and_version_1_keeps_its_own() -> None:
+    assert Decision.from_json({"measure": 0.3}).measure_top == 0  # version 1's meta has no measure_top
+    decision = Decision(measure=0.18, measure_top=2)
+    assert Decision.from_json(decision.to_json()) == decision
+    assert isinstance(Decision.from_json({"measure_top": 3.0}).measure_top, int)
+    for bad in (1.5, -1):
+        with pytest.raises(ModelError, match="measure_top"):
+            Decision.from_json({"measure_top": bad})
+
+
+def _paragraph(nlp, sentences: list[tuple[str, float]], role: str | None = None):
+    """A paragraph as :func:`apply_kinds` sees it, its sentences scored ``proposal`` as given."""
+    from types import SimpleNamespace
+
+    from spacy.tokens import Span
+
+    from ess_nlp.extract.kinds.component import SCORES, SPANS_KEY, ensure_scores_extension
+
+    ensure_scores_extension()
+    doc = nlp.make_doc(" ".join(text for text, _ in sentences))
+    spans, start = [], 0
+    for text, score in sentences:
+        span = doc.char_span(start, start + len(text))
+        labelled = Span(doc, span.start, span.end, label="proposal")
+        labelled._.set(SCORES, {"proposal": score, "constat": 1 - score})
+        spans.append(labelled)
+        start += len(text) + 1
+    doc.spans[SPANS_KEY] = spans
+    return SimpleNamespace(doc=doc, role=role)
+
+
+def test_document_proposal_score_is_the_mean_of_the_highest_sentences(nlp) -> None:
+    from ess_nlp.extract.kinds.combine import document_proposal_score
+
+    paras = [_paragraph(nlp, [("Le chômage augmente.", 0.1), ("Créer un fonds.", 0.9)]),
+             _paragraph(nlp, [("Les gares ferment.", 0.3)]),
+             _paragraph(nlp, [("Sommaire 3.", 1.0), ("Annexe 9.", 1.0)], role="toc")]
+    assert document_proposal_score(paras, 1) == pytest.approx(0.9)
+    assert document_proposal_score(paras, 2) == pytest.approx(0.6)  # the table of contents counts for nothing
+    assert document_proposal_score(paras, 3) == pytest.approx(1.3 / 3)
+    assert document_proposal_score(paras[1:2], 2) == pytest.approx(0.3)  # fewer sentences than top: their mean
+    assert document_proposal_score([], 2) == 0.0
+    with pytest.raises(ValueError, match="top"):
+        document_proposal_score(paras, 0)
+
+
+def test_proposes_follows_the_decision_rule() -> None:
+    from ess_nlp.extract import Extraction
+
+    assert not Extraction().proposes  # rules alone, no proposal
+    assert Extraction(measure=0.2, proposal_score=0.2).proposes
+    assert not Extraction(measure=0.2, proposal_score=0.1999).proposes
+    assert not Extraction(measure=0.2).proposes  # version 1's rule: no proposal scored 0.2
+
+
+def test_shipped_rule_scores_proposals_above_findings(extract_text, nlp) -> None:
+    if "ess_kinds" not in nlp.pipe_names:
+        pytest.skip("no sentence-kind model shipped in models/sentence-kinds")
+    decision = nlp.get_pipe("ess_kinds").model.decision
+    if decision.measure_top < 1:
+        pytest.skip("the shipped model decides « proposes » from its proposals (version 1's rule)")
+    _, _, proposing = extract_text("Il faut créer un congé parental partagé entre les deux parents. "
+                                   "Il faudrait aussi sanctionner les entreprises qui ne respectent pas l'égalité "
+                                   "salariale.\n")
+    _, _, finding = extract_text("Le chômage des jeunes atteint 25 % dans le quartier. "
+                                 "Les services publics ferment les uns après les autres.\n")
+    assert proposing.proposal_score is not None and finding.proposal_score is not None
+    assert proposing.proposal_score > decision.measure and proposing.proposes
+    assert proposing.proposal_score > 2 * finding.proposal_score
+    assert finding.proposes == (finding.proposal_score >= decision.measure)

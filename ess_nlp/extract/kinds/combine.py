@@ -144,3 +144,18 @@ def _decide(para: Paragraph, decision: Decision, structured: bool) -> None:
     constats.extend(c for c in rule_cons if not any(_overlaps(c, a, b) for a, b in scored))
     constats.sort(key=lambda c: c.start)
     doc.spans[_constats.SPANS_KEY] = constats
+
+
+def document_proposal_score(paras: Sequence[Paragraph], top: int) -> float:
+    """How much a document proposes: the mean of the ``top`` highest proposal probabilities the
+    model gave its sentences (its own, not weighted with the paragraph's), over the paragraphs
+    of no special role (a table of contents, an annex… count for nothing); 0.0 when no sentence
+    was scored. A document of fewer sentences averages those it has."""
+    if top < 1:
+        raise ValueError(f"top must be 1 or more, not {top}")
+    scores = sorted((float(span._.get(_kinds.SCORES)["proposal"])
+                     for para in paras if para.doc is not None and para.role is None
+                     for span in para.doc.spans.get(_kinds.SPANS_KEY, [])
+                     if span._.get(_kinds.SCORES) and "proposal" in span._.get(_kinds.SCORES)), reverse=True)
+    best = scores[:top]
+    return sum(best) / len(best) if best else 0.0

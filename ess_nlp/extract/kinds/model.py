@@ -61,9 +61,13 @@ class Decision:
     A sentence's score of a kind is ``context_weight * mean over its paragraph +
     (1 - context_weight) * its own probability``. A sentence the rules did not keep becomes a
     proposal from ``add_proposal`` on; a rule proposal is dropped under ``keep_proposal``; a
-    constat needs ``constat`` (rule constats with an explicit "nous constatons" are kept). A
-    document "proposes a measure" (:attr:`Extraction.proposes`) when one of its proposals
-    scores ``measure`` or more.
+    constat needs ``constat`` (rule constats with an explicit "nous constatons" are kept).
+
+    A document "proposes a measure" (:attr:`Extraction.proposes`) as ``measure_top`` says:
+    with 0 (the rule of version 1), when one of its proposals scores ``measure`` or more; with
+    k >= 1, when the mean of the k highest proposal probabilities of its sentences (the model's
+    own, every sentence, whether extraction kept it or not) reaches ``measure``
+    (:func:`~ess_nlp.extract.kinds.combine.document_proposal_score`).
     """
 
     context_weight: float = 0.5
@@ -71,14 +75,23 @@ class Decision:
     keep_proposal: float = 0.3
     constat: float = 0.5
     measure: float = 0.5
+    measure_top: int = 0
 
     def to_json(self) -> dict[str, float]:
         return {"context_weight": self.context_weight, "add_proposal": self.add_proposal,
-                "keep_proposal": self.keep_proposal, "constat": self.constat, "measure": self.measure}
+                "keep_proposal": self.keep_proposal, "constat": self.constat, "measure": self.measure,
+                "measure_top": self.measure_top}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Decision:
-        return cls(**{k: float(v) for k, v in data.items() if k in cls.__dataclass_fields__})
+        values: dict[str, Any] = {k: float(v) for k, v in data.items() if k in cls.__dataclass_fields__}
+        if "measure_top" in values:
+            top = values["measure_top"]
+            if top != int(top) or top < 0:
+                raise ModelError(f"measure_top = {data['measure_top']!r} : un entier positif ou nul est attendu "
+                                 "dans la décision du modèle de types de phrases.")
+            values["measure_top"] = int(top)
+        return cls(**values)
 
 
 @dataclass
@@ -193,6 +206,9 @@ def model_card(meta: Mapping[str, Any]) -> str:
         + ", ".join(f"{k} {v}" for k, v in split.get("test_fraction", {}).items()),
         "- Entraîné uniquement sur les parts de développement des jeux réels de `../shared/data` :",
     ]
+    derived = meta.get("derived_from")
+    if derived:
+        lines.insert(-1, f"- Dérivé de la version {derived.get('version', '?')} : {derived.get('what', '')}")
     for name, info in meta.get("training_data", {}).get("sets", {}).items():
         counts = ", ".join(f"{k} {v}" for k, v in info.get("kinds", {}).items())
         lines.append(f"  - `{name}` : {info.get('rows', 0)} phrases ({counts}) ; {info.get('what', '')}")

@@ -2,7 +2,11 @@
 extraction combines it with the rules (on the development parts too), measure it on the test
 parts, and write the model folder.
 
-    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/2 [--data ../shared/data]
+    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/3 [--data ../shared/data]
+    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/2 --measure-from models/sentence-kinds/1
+
+(``--measure-from``: the same classifier and thresholds, only the "proposes a measure" rule
+chosen again on the development contributions, see :func:`choose_measure`.)
 
 Training rows (development parts only, see :mod:`ess_nlp.extract.kinds.data`):
 
@@ -15,7 +19,8 @@ Training rows (development parts only, see :mod:`ess_nlp.extract.kinds.data`):
 The decision thresholds (:class:`~ess_nlp.extract.kinds.Decision`) are chosen with models
 trained on one half of the development reports and contributions and applied to the other
 half, through the extraction pipeline (Grand Débat reports with their fields joined without
-headings; Assemblée nationale contributions: "does it propose a new measure").
+headings; Assemblée nationale contributions: "does it propose a new measure", its rule
+``measure_top`` and threshold ``measure`` for the best F1).
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,9 +44,10 @@ import numpy as np
 
 from ess_nlp._provenance import file_sha256
 from ess_nlp.extract.kinds import data as real
+from ess_nlp.extract.kinds.combine import document_proposal_score
 from ess_nlp.extract.kinds.cues import CuedText, cued_texts
 from ess_nlp.extract.kinds.estimator import SentenceKindClassifier
-from ess_nlp.extract.kinds.model import Decision, KindModel, save_kind_model
+from ess_nlp.extract.kinds.model import Decision, KindModel, load_kind_model, save_kind_model
 
 logger = logging.getLogger(__name__)
 
@@ -101,8 +107,6 @@ def _rows_key(rows: Sequence[real.LabelledText], params: dict[str, Any], seed: i
 def _fitted(rows: Sequence[real.LabelledText], texts: Sequence[CuedText], params: dict[str, Any], seed: int,
             work: Path | None) -> SentenceKindClassifier:
     """The classifier fitted on every row (kept in ``work`` when given, and reused from there)."""
-    from ess_nlp.extract.kinds.model import load_kind_model
-
     folder = work / f"full-{_rows_key(rows, params, seed)}" if work else None
     if folder is not None and (folder / "meta.json").is_file():
         return load_kind_model(folder).classifier
@@ -184,8 +188,11 @@ def _score(tuning: _Tuning, decision: Decision) -> dict[str, float]:
         real.field_hits(text, fields, found, c, sentences=sentences)
     for snapshot, proposes in tuning.an:
         paras = _replay(snapshot, decision)
-        said = any((para.kind_score("proposal", s.start_char, s.end_char) or 0.0) >= decision.measure
-                   for para in paras for s in para.doc.spans.get("proposals", []))
+        if decision.measure_top >= 1:
+            said = round(document_proposal_score(paras, decision.measure_top), 4) >= decision.measure
+        else:
+            said = any((para.kind_score("proposal", s.start_char, s.end_char) or 0.0) >= decision.measure
+                       for para in paras for s in para.doc.spans.get("proposals", []))
         c["an_pred"] += said
         c["an_sent"] += proposes
         c["an_tp"] += said and proposes
@@ -212,27 +219,38 @@ GRID: dict[str, list[float]] = {
     "keep_proposal": [0.3, 0.5, 0.7],
     "constat": [0.3, 0.35, 0.4, 0.5],
 }
-MEASURES = [0.3, 0.4, 0.5, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9]
+MEASURES = [round(0.05 + 0.01 * i, 2) for i in range(91)]  # 0.05 … 0.95
+MEASURE_TOPS = (0, 1, 2, 3)
+"""``Decision.measure_top`` candidates: 0 is version 1's rule (a proposal scored ``measure``)."""
+
+
+def choose_measure(an: list[tuple[Any, bool]], decision: Decision) -> tuple[Decision, dict[str, float]]:
+    """``decision`` with the rule (``measure_top`` in :data:`MEASURE_TOPS`) and threshold
+    (``measure`` in :data:`MEASURES`) of the best F1 of "the contribution proposes a new
+    measure" on ``an`` (ties: the smaller ``measure_top``, then the smaller threshold)."""
+    contributions = _Tuning([], an)
+    scores = {(top, m): _score(contributions, replace(decision, measure=m, measure_top=top))
+              for top in MEASURE_TOPS for m in MEASURES}
+    top, measure = max(scores, key=lambda tm: (round(scores[tm]["an_f1"], 9), -tm[0], -tm[1]))
+    chosen = replace(decision, measure=measure, measure_top=top)
+    return chosen, {k: v for k, v in scores[(top, measure)].items() if k.startswith("an_")}
 
 
 def choose_decision(tuning: _Tuning, log: Callable[[str], None]) -> tuple[Decision, dict[str, float]]:
     """Every combination of :data:`GRID` on the Grand Débat reports (:func:`objective`), then the
-    ``measure`` threshold with the best F1 of "the contribution proposes a new measure"."""
+    "proposes a measure" rule and threshold (:func:`choose_measure`)."""
     import itertools
 
     reports = _Tuning(tuning.gdn, [])
     best, best_score = Decision(), _score(reports, Decision())
     for values in itertools.product(*GRID.values()):
-        candidate = Decision(**dict(zip(GRID, values, strict=True)))
+        thresholds: dict[str, Any] = dict(zip(GRID, values, strict=True))
+        candidate = Decision(**thresholds)
         score = _score(reports, candidate)
         if objective(score) > objective(best_score) + 1e-9:
             best, best_score = candidate, score
-    contributions = _Tuning([], tuning.an)
-    measures = {m: _score(contributions, Decision(**{**best.to_json(), "measure": m})) for m in MEASURES}
-    measure = max(MEASURES, key=lambda m: (measures[m]["an_f1"], -m))
-    best = Decision(**{**best.to_json(), "measure": measure})
-    best_score = {**{k: v for k, v in best_score.items() if not k.startswith("an_")},
-                  **{k: v for k, v in measures[measure].items() if k.startswith("an_")}}
+    best, an_scores = choose_measure(tuning.an, best)
+    best_score = {**{k: v for k, v in best_score.items() if not k.startswith("an_")}, **an_scores}
     log(f"decision {best.to_json()} -> " + ", ".join(f"{k} {v:.3f}" for k, v in best_score.items()))
     return best, best_score
 
@@ -242,11 +260,13 @@ def _half(key: str, seed: int) -> int:
 
 
 def tune(root: Path, rows: Sequence[real.LabelledText], texts: Sequence[CuedText], params: dict[str, Any],
-         seed: int, per_half: int, log: Callable[[str], None], work: Path | None = None
-         ) -> tuple[Decision, dict[str, float]]:
+         seed: int, per_half: int, log: Callable[[str], None], work: Path | None = None,
+         keep: Decision | None = None) -> tuple[Decision, dict[str, float]]:
     """Decision thresholds chosen on the development parts, each half of the reports and
     contributions scored by a model trained without that half (kept in ``work`` when given, and
-    reused from there when the training rows and parameters are the same)."""
+    reused from there when the training rows and parameters are the same). With ``keep``, only
+    the "proposes a measure" rule and threshold are chosen (on the contributions alone), the
+    other thresholds are ``keep``'s."""
     from ess_nlp.extract._run import extraction_pipeline
 
     reports = [r for r in real.gdn_reports(root) if r.part == "dev"]
@@ -263,7 +283,7 @@ def tune(root: Path, rows: Sequence[real.LabelledText], texts: Sequence[CuedText
                 save_kind_model(KindModel(clf), folder)
                 log(f"half {half}: fitted on {len(train)} rows in {time.perf_counter() - t0:.0f} s")
             nlp = extraction_pipeline(kinds=str(folder))
-            gdn = [r for r in reports if _half(r.id, seed) == half][:per_half]
+            gdn = [] if keep is not None else [r for r in reports if _half(r.id, seed) == half][:per_half]
             joined = [real.report_text(r.constats, r.propositions) for r in gdn]
             docs = [(f"gdn-{r.id}", text) for r, (text, _) in zip(gdn, joined, strict=True)]
             for snap, (text, fields) in zip(_annotate(docs, nlp), joined, strict=True):
@@ -274,6 +294,10 @@ def tune(root: Path, rows: Sequence[real.LabelledText], texts: Sequence[CuedText
                 tuning.an.append((snap, contribution.proposes))
             log(f"half {half}: {len(gdn)} reports and {len(an)} contributions annotated")
         extraction_pipeline.cache_clear()
+    if keep is not None:
+        decision, scores = choose_measure(tuning.an, keep)
+        log(f"decision {decision.to_json()} -> " + ", ".join(f"{k} {v:.3f}" for k, v in scores.items()))
+        return decision, scores
     return choose_decision(tuning, log)
 
 
@@ -311,6 +335,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tune", action="store_true", help="garder les seuils par défaut")
     parser.add_argument("--work", type=Path, help="dossier de travail où garder les indices calculés et les "
                                                     "modèles des deux moitiés, pour relancer plus vite")
+    parser.add_argument("--measure-from", type=Path, metavar="DOSSIER",
+                        help="reprendre le classifieur et les seuils d'un modèle existant (entraîné avec les mêmes "
+                             "paramètres et la même graine) et ne choisir que la règle « propose une mesure »")
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -325,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.out} : ce dossier de modèle existe déjà ; choisissez une nouvelle version.", file=sys.stderr)
         return 1
     t0 = time.perf_counter()
+    if args.measure_from is not None:
+        return _measure_from(args, log)
     rows = training_rows(args.data)
     log(f"{len(rows)} training rows: {dict(Counter((r.source, r.kind) for r in rows))}")
     texts = _cued(rows, args.work)
@@ -362,6 +391,32 @@ def main(argv: list[str] | None = None) -> int:
     model.meta["test_scores"] = test_scores(args.data, model)
     log(f"test scores: {model.meta['test_scores']}")
     save_kind_model(model, args.out)
+    log(f"written to {args.out} in {time.perf_counter() - t0:.0f} s")
+    return 0
+
+
+def _measure_from(args: argparse.Namespace, log: Callable[[str], None]) -> int:
+    """``--measure-from``: a new version that keeps a model's classifier and thresholds and only
+    chooses again, on the development contributions, how "proposes a measure" is decided."""
+    t0 = time.perf_counter()
+    base = load_kind_model(args.measure_from)
+    params = dict(DEFAULT_PARAMS)
+    estimator = base.meta.get("estimator", {})
+    differ = {k: v for k, v in params.items() if estimator.get(k) != v}
+    if differ or base.meta.get("seed", args.seed) != args.seed:
+        print(f"{args.measure_from} : modèle entraîné avec d'autres paramètres ou une autre graine ({differ}) ; "
+              "les moitiés de réglage ne lui correspondraient pas.", file=sys.stderr)
+        return 1
+    rows = training_rows(args.data)
+    texts = _cued(rows, args.work)
+    decision, an_scores = tune(args.data, rows, texts, params, args.seed, 0, log, args.work, keep=base.decision)
+    meta = {k: v for k, v in base.meta.items() if k not in ("version", "created_at", "files", "decision")}
+    meta["derived_from"] = {"version": base.version, "files": base.meta.get("files", {}),
+                            "what": "même classifieur et mêmes seuils ; seule la règle « propose une mesure » "
+                                    "est choisie à nouveau (parts de développement)"}
+    meta["dev_scores"] = {**{k: v for k, v in base.meta.get("dev_scores", {}).items() if not k.startswith("an_")},
+                          **{k: round(v, 4) for k, v in an_scores.items()}}
+    save_kind_model(KindModel(base.classifier, decision, meta), args.out)
     log(f"written to {args.out} in {time.perf_counter() - t0:.0f} s")
     return 0
 
