@@ -24,17 +24,25 @@ def free_port() -> int:
 
 @contextmanager
 def serve_app(
-    db: Path, log: Path, *, env: Mapping[str, str] | None = None, cwd: Path = ROOT, host: str | None = None
+    db: Path,
+    log: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path = ROOT,
+    host: str | None = None,
+    script: Path | None = None,
 ) -> Iterator[str]:
     """The app over ``db`` on a free port of 127.0.0.1 (its output in ``log``), waited for
     through its health endpoint; yields its URL and stops it afterwards. With ``host``, the app
-    is started as a person would serve it, ``ess-nlp app --host HOST`` (0.0.0.0: to a team)."""
+    is started as a person would serve it, ``ess-nlp app --host HOST`` (0.0.0.0: to a team).
+    ``script``: another main script than ``ess_nlp/streamlit_app.py`` (one that sets something
+    up for a test, then runs the same frame)."""
     port = free_port()
     environment = {
         **os.environ, "ESS_NLP_DB": str(db), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {}),
     }  # fmt: skip
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "ess_nlp" / "streamlit_app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script or ROOT / "ess_nlp" / "streamlit_app.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",
