@@ -271,7 +271,11 @@ def render_retrain(db: str, token: cache.Token) -> None:
     """Retrain on the annotations, compare per label with the current model, choose."""
     made = st.session_state.pop("annotate_made_current", None)
     if made:
-        st.success(made, icon=":material/check_circle:")
+        st.success(
+            f"Le modèle {md_escape(made[0])} version {md_escape(made[1])} est désormais le modèle courant, "
+            "enregistré avec les autres versions du modèle ; toutes les unités ont été reclassées.",
+            icon=":material/check_circle:",
+        )
     info = cache.current_model_info(db, token)
     if info:
         st.markdown(
@@ -393,10 +397,7 @@ def render_make_current(db: str, result: retraining.Candidate, user: User) -> No
     # Said at the top of the tab after a new run, which shows the new current model (and no
     # longer the comparison nor the question). No folder path (users never see file paths): the
     # model is named by its name and version, as in « Versions du modèle ».
-    st.session_state["annotate_made_current"] = (
-        f"Le modèle {md_escape(result.name)} version {result.version} est désormais le modèle courant, "
-        "enregistré avec les autres versions du modèle ; toutes les unités ont été reclassées."
-    )
+    st.session_state["annotate_made_current"] = (result.name, result.version)
     st.rerun()
 
 
