@@ -13,6 +13,7 @@ from pathlib import Path
 
 import streamlit as st
 
+from ess_nlp.app.callbacks import keep_every_click
 from ess_nlp.app.components import auth, french, masking
 from ess_nlp.app.components.common import md_escape
 from ess_nlp.app.nav import HOME, PAGES
@@ -33,6 +34,7 @@ def import_spacy_once() -> None:
 
 
 def main() -> None:
+    keep_every_click()  # a click that arrives while the app is busy is never lost (issue 16, item 4)
     import_spacy_once()
     # An emoji icon: the browser draws it (a data: URL); a ":material/…:" icon would be fetched
     # from fonts.gstatic.com by the page, and the app is served offline.

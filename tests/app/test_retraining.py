@@ -164,6 +164,8 @@ def test_the_page_asks_before_making_a_worse_model_current(
     at.button(key="annotate_make_current_confirm").click().run()
     assert not at.exception and not at.error, [e.value for e in at.exception] + [e.value for e in at.error]
     assert any("désormais le modèle courant" in s.value for s in at.success)
+    shown = [e.value for e in (*at.success, *at.markdown, *at.caption, *at.info, *at.warning)]
+    assert not any(str(tmp_path) in text or "models/" in text for text in shown)  # no folder path shown
     folder = tmp_path / "models" / retraining.APP_MODEL_NAME / "1"
     with Store(db) as store:
         path = store.conn.execute("SELECT path FROM model_versions WHERE is_current = 1").fetchone()[0]

@@ -4,13 +4,14 @@ for a Streamlit run to finish in the page, and full-page screenshots."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,17 +25,25 @@ def free_port() -> int:
 
 @contextmanager
 def serve_app(
-    db: Path, log: Path, *, env: Mapping[str, str] | None = None, cwd: Path = ROOT, host: str | None = None
+    db: Path,
+    log: Path,
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path = ROOT,
+    host: str | None = None,
+    script: Path | None = None,
 ) -> Iterator[str]:
     """The app over ``db`` on a free port of 127.0.0.1 (its output in ``log``), waited for
     through its health endpoint; yields its URL and stops it afterwards. With ``host``, the app
-    is started as a person would serve it, ``ess-nlp app --host HOST`` (0.0.0.0: to a team)."""
+    is started as a person would serve it, ``ess-nlp app --host HOST`` (0.0.0.0: to a team).
+    ``script``: another main script than ``ess_nlp/streamlit_app.py`` (one that sets something
+    up for a test, then runs the same frame)."""
     port = free_port()
     environment = {
         **os.environ, "ESS_NLP_DB": str(db), "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", **(env or {}),
     }  # fmt: skip
     command = [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "ess_nlp" / "streamlit_app.py"),
+        sys.executable, "-m", "streamlit", "run", str(script or ROOT / "ess_nlp" / "streamlit_app.py"),
         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
         "--client.toolbarMode", "minimal",
@@ -43,7 +52,10 @@ def serve_app(
         command = [sys.executable, "-c", "from ess_nlp.cli import main; main()", "app", "--db", str(db),
                    "--host", host, "--port", str(port)]  # fmt: skip
     with log.open("wb") as out:
-        process = subprocess.Popen(command, env=environment, stdout=out, stderr=subprocess.STDOUT, cwd=cwd)
+        # its own process group: « ess-nlp app » starts Streamlit as a child, stopped with it below
+        process = subprocess.Popen(
+            command, env=environment, stdout=out, stderr=subprocess.STDOUT, cwd=cwd, start_new_session=True
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 90
@@ -59,11 +71,18 @@ def serve_app(
             time.sleep(0.5)
         yield url
     finally:
-        process.terminate()
+        _signal_group(process, signal.SIGTERM)
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            _signal_group(process, signal.SIGKILL)
+        _signal_group(process, signal.SIGTERM)  # a child still there (the streamlit of « ess-nlp app »)
+
+
+def _signal_group(process: subprocess.Popen[bytes], sig: int) -> None:
+    """Send ``sig`` to the process group ``serve_app`` started (the app and any child of it)."""
+    with suppress(ProcessLookupError):
+        os.killpg(process.pid, sig)
 
 
 def wait_idle(page, timeout: float = 60_000) -> None:  # type: ignore[no-untyped-def]

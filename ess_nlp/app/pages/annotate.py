@@ -269,6 +269,13 @@ def _show(bar: DeltaGenerator, fraction: float, *, text: str) -> None:
 
 def render_retrain(db: str, token: cache.Token) -> None:
     """Retrain on the annotations, compare per label with the current model, choose."""
+    made = st.session_state.pop("annotate_made_current", None)
+    if made:
+        st.success(
+            f"Le modèle {md_escape(made[0])} version {md_escape(made[1])} est désormais le modèle courant, "
+            "enregistré avec les autres versions du modèle ; toutes les unités ont été reclassées.",
+            icon=":material/check_circle:",
+        )
     info = cache.current_model_info(db, token)
     if info:
         st.markdown(
@@ -371,7 +378,7 @@ def render_make_current(db: str, result: retraining.Candidate, user: User) -> No
     bar = st.progress(0.0, text="Enregistrement du modèle…")
     try:
         with cache.open_store(db) as store:
-            path = retraining.make_current(
+            retraining.make_current(
                 store,
                 result,
                 progress=lambda done, total: _show(
@@ -387,10 +394,11 @@ def render_make_current(db: str, result: retraining.Candidate, user: User) -> No
         return
     st.session_state.pop("annotate_candidate", None)
     st.session_state.pop(pending_key, None)
-    st.success(
-        f"Le modèle {md_escape(result.name)} version {result.version} est désormais le modèle courant "
-        f"(dossier {md_escape(path)}) ; toutes les unités ont été reclassées."
-    )
+    # Said at the top of the tab after a new run, which shows the new current model (and no
+    # longer the comparison nor the question). No folder path (users never see file paths): the
+    # model is named by its name and version, as in « Versions du modèle ».
+    st.session_state["annotate_made_current"] = (result.name, result.version)
+    st.rerun()
 
 
 def _facet_names() -> dict[str, str]:

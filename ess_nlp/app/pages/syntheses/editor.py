@@ -52,24 +52,27 @@ def render_section(sid: int, doc: Synthesis, section: str, numbers: dict[str, st
             on_change=on_doc_field,
             args=(sid, "numbered"),
         )
-    start = 0
-    if len(items) > PAGE_SIZE:
-        start = int(
-            st.number_input(
-                f"Afficher à partir de l'élément n° (sur {len(items)})",
-                min_value=1,
-                max_value=len(items),
-                value=1,
-                step=PAGE_SIZE,
-                key=widget_key(sid, "page", section),
-            )
-        ) - 1
-    for pos, item in enumerate(items[start : start + PAGE_SIZE], start=start):
-        render_item(sid, item, numbers, mask, depth=0, first=pos == 0, last=pos == len(items) - 1)
-    if len(items) > start + PAGE_SIZE:
-        st.caption(f"… {len(items) - start - PAGE_SIZE} élément(s) après ceux-ci.")
-    if section == "proposals" and len(items) >= 2:
-        render_merge(sid, items, numbers)
+    # The items in one container: however many there are, the popover below keeps its place in
+    # the page, so a popover opened while a delete click is being saved is not closed by it.
+    with st.container():
+        start = 0
+        if len(items) > PAGE_SIZE:
+            start = int(
+                st.number_input(
+                    f"Afficher à partir de l'élément n° (sur {len(items)})",
+                    min_value=1,
+                    max_value=len(items),
+                    value=1,
+                    step=PAGE_SIZE,
+                    key=widget_key(sid, "page", section),
+                )
+            ) - 1
+        for pos, item in enumerate(items[start : start + PAGE_SIZE], start=start):
+            render_item(sid, item, numbers, mask, depth=0, first=pos == 0, last=pos == len(items) - 1)
+        if len(items) > start + PAGE_SIZE:
+            st.caption(f"… {len(items) - start - PAGE_SIZE} élément(s) après ceux-ci.")
+        if section == "proposals" and len(items) >= 2:
+            render_merge(sid, items, numbers)
     with st.popover("Ajouter un texte libre", icon=":material/add_notes:"):
         st.text_area("Texte", key=widget_key(sid, "free", section))
         # never disabled: a click right after typing (the text not sent yet) must not be lost
