@@ -29,4 +29,5 @@ wait "$system_pid"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 PYTHONHASHSEED=0
 .venv/bin/ruff check .
 .venv/bin/mypy
-.venv/bin/pytest -n 2 --durations=20 "$@"  # the 20 slowest tests are listed (issue 14: suite time)
+# loadfile: one module per unit of work, the longest first (tests/conftest.py: SLOW_FIRST).
+.venv/bin/pytest -n 2 --dist loadfile --durations=20 "$@"  # the 20 slowest tests are listed (issue 14: suite time)

@@ -43,3 +43,66 @@ def _fresh_login_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
     from ess_nlp.access import LoginThrottle, _users
 
     monkeypatch.setattr(_users, "THROTTLE", LoginThrottle())
+
+
+# Scheduling only (issue 14: suite time), nothing about what a test checks. Under
+# ``pytest -n 2 --dist loadfile`` (scripts/test.sh) each module is one unit of work, so its
+# module fixtures are built once, on one worker; the modules that take longest start first, in
+# this order, so that no long module is left for the end while the other worker idles; the
+# others follow in collection order. Modules that share a costly session fixture form one unit.
+SLOW_FIRST = (
+    "tests/test_parallel.py",
+    "tests/e2e/test_syntheses_e2e.py",
+    "tests/e2e/test_app_browser.py",
+    "tests/e2e/test_french_ui.py",
+    "tests/app/test_hostile_pages.py",
+    "tests/e2e/test_hostile_served.py",
+    "tests/extract/test_extract_gold.py",
+    "tests/classify/test_same_on_every_machine.py",
+    "tests/extract/test_kinds.py",
+    "tests/privacy/test_privacy_real.py",
+    "tests/app/test_annotate_page.py",
+    "tests/extract/test_extract_real_sets.py",
+    "tests/cli/test_ingest_cli.py",
+    "tests/e2e/test_markdown_injection.py",
+    "tests/topics/test_topics_real_data.py",
+    "tests/test_isolation.py",
+    "tests/test_pipeline.py",
+    "tests/app/test_pages.py",
+    "tests/app/test_syntheses.py",
+    "tests/topics/test_topics_model.py",
+    "tests/topics/test_topics_backends.py",
+    "tests/classify/test_notebook.py",
+    "tests/export/test_export_large.py",
+    "tests/ingest/test_hostile.py",
+    "tests/extract/test_extract_shared_data.py",
+)
+# The two modules served by the session's one app server (tests/e2e/conftest.py: app_url).
+SAME_GROUP = {"tests/e2e/test_french_ui.py": "tests/e2e/test_app_browser.py"}
+
+
+def _module(nodeid: str) -> str:
+    module = nodeid.split("::", 1)[0]
+    return SAME_GROUP.get(module, module)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """``--dist loadfile`` with :data:`SAME_GROUP`'s modules in one unit, in the order of the
+    collection (not by number of tests)."""
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return _module(nodeid)
+
+    config.option.loadscopereorder = False
+    return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {path: i for i, path in enumerate(SLOW_FIRST)}
+    order = {id(item): n for n, item in enumerate(items)}
+    items.sort(key=lambda item: (rank.get(_module(item.nodeid), len(rank)), order[id(item)]))

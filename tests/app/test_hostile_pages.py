@@ -26,9 +26,12 @@ def hostile_cahiers(db: Path) -> list[tuple[str, str]]:
 def test_the_reader_opens_every_hostile_cahier(hostile_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cahiers = hostile_cahiers(hostile_db)
     assert any("\\xe9" in source for _, source in cahiers)  # the file whose name is not UTF-8
-    for cahier, source in cahiers:
-        at = open_app(hostile_db, monkeypatch, "reader.py", cahier=cahier)
+    at = open_app(hostile_db, monkeypatch, "reader.py")
+    for cahier, source in cahiers:  # each opened by its address (?cahier=), in one session
+        at.query_params["cahier"] = cahier
+        at.run()
         assert not at.exception, (source, [e.value for e in at.exception])
+        assert at.selectbox(key="reader_cahier").value == cahier, source
         for body in html_bodies(at):
             assert "<script" not in body and "<img" not in body  # markup from the files is shown as text
 

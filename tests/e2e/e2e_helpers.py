@@ -105,6 +105,7 @@ def shot(page, artifacts: Path, name: str) -> None:  # type: ignore[no-untyped-d
         " return m ? m.scrollHeight : document.body.scrollHeight; }"
     )
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 8000))})
-    page.wait_for_timeout(500)
+    # The page is laid out again at the new size by the next frames (a fixed 500 ms before).
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=True)
     page.set_viewport_size(size)

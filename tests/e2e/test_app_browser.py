@@ -143,7 +143,13 @@ def test_a_link_to_a_passage_scrolls_to_it(page, app_url, artifacts, e2e_db):
     page.goto(f"{app_url}/lire?" + urlencode({"cahier": last["cahier"], "unite": last["unit"]}))
     focus = page.locator("mark.ess-focus").first
     focus.wait_for()
-    page.wait_for_timeout(1500)  # the page scrolls to the passage's section
+    # The page scrolls to the passage's section: waited for (at most 15 s), not slept on.
+    page.wait_for_function(
+        "() => { const e = document.querySelector('mark.ess-focus');"
+        " if (!e) return false; const top = e.getBoundingClientRect().top;"
+        " return top >= 0 && top <= window.innerHeight; }",
+        timeout=15_000,
+    )
     top = focus.evaluate("e => e.getBoundingClientRect().top")
     assert 0 <= top <= page.viewport_size["height"], top
     shot(page, artifacts, "12-lire-passage")
