@@ -88,6 +88,14 @@ def cahiers(db: str, token: Token) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def reader_links(db: str, token: Token) -> dict[str, str]:
+    """``{cahier: its address on « Lire un cahier »}`` for the link columns of tables."""
+    from ess_nlp.app.nav import reader_url
+
+    return {str(c): reader_url(str(c)) for c in cahiers(db, token)["id"]}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def labels(db: str, token: Token, level: str = "cahier") -> pd.DataFrame:
     with open_store(db) as store:
         return corpus_view.unit_labels(store, level)

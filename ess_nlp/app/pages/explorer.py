@@ -17,7 +17,7 @@ from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import fr_int, md_escape, md_quote, page_header, require_corpus
 from ess_nlp.app.components.filters import label_filter, territory_filter
 from ess_nlp.app.components.synthesis_actions import units_frame
-from ess_nlp.app.nav import link_to_cahier, reader_url
+from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.errors import EssNlpError
 from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views.territories import filter_territories
@@ -43,7 +43,7 @@ def page() -> None:
     labels = cache.labels(db, token)
     chosen = render_filters(cahiers, labels)
     st.markdown(f"**{fr_int(len(chosen))}** cahier(s) sur {fr_int(len(cahiers))}")
-    render_cahier_table(chosen)
+    render_cahier_table(chosen, cache.reader_links(db, token))
     st.divider()
     render_topics(db, token, chosen)
 
@@ -77,10 +77,10 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def render_cahier_table(chosen: pd.DataFrame) -> None:
+def render_cahier_table(chosen: pd.DataFrame, links: dict[str, str]) -> None:
     shown = pd.DataFrame(
         {
-            "lire": [reader_url(c) for c in chosen["id"]],
+            "lire": chosen["id"].map(links),
             "cahier": chosen["title"],
             "organisation": chosen["organisation"],
             "statut": chosen["legal_form"],
