@@ -228,6 +228,20 @@ def proposals_table(db: str, token: Token) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def labelled_proposals(db: str, token: Token) -> pd.DataFrame:
+    """:func:`proposals_table` with each cahier's ``domains`` and ``themes`` (lists of labels)."""
+    table = proposals_table(db, token)
+    if table.empty:
+        return table
+    frame = labels(db, token)
+    table = table.copy()
+    for facet in ("domains", "themes"):
+        wide = corpus_view.labels_wide(frame, facet)
+        table[facet] = [wide.get(c, []) for c in table["cahier"]]
+    return table
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def initiatives_table(db: str, token: Token) -> pd.DataFrame:
     with open_store(db) as store:
         return items_view.initiatives_table(store)
