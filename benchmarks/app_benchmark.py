@@ -414,6 +414,10 @@ def main() -> None:
         default=Path(tempfile.gettempdir()) / "ess-nlp-app-benchmark",
         help="dossier des bases",
     )
+    parser.add_argument(
+        "--db", type=Path, default=None, help="une base existante, mesurée seule (cible : celle de --target)"
+    )
+    parser.add_argument("--target", type=float, default=2.0, help="cible de --db en secondes (défaut 2)")
     args = parser.parse_args()
     import logging
 
@@ -425,6 +429,9 @@ def main() -> None:
         else:
             run_browser(name, db, args.repeat, browser_target)
 
+    if args.db is not None:
+        bench(f"Base {args.db.name}", args.db, args.target / 2, args.target)
+        return
     if args.only in (None, "sample"):
         files = sorted((p.name, p.stat().st_size) for p in SAMPLE_DIR.rglob("*") if p.is_file())
         key = f"{BUILD_VERSION}:{files}:{steps_key()}"

@@ -227,7 +227,8 @@ def measure(
         rows.append(app)
         progress(f"  application : {app.first.wall:.2f} s")
         per_page = {title: Row(title, "navigation depuis le menu") for title, _ in pages}
-        order = [title for title, _ in pages[1:]] + [home_title]  # the home page is open: start with the next one
+        # the home page is open: start with the next one
+        order = [title for title, _ in pages[1:]] + [home_title]
         for attempt in range(rounds + 1):
             for title in order:
                 timing = b.click_nav(title)
