@@ -23,6 +23,8 @@ from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views.territories import filter_territories
 
 if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
     from ess_nlp.topics import TopicResult
 
 # The topics package (BERTopic and friends) is imported only once a topic run exists.
@@ -152,6 +154,8 @@ def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
         topic = int(table.iloc[rows[0]]["id"]) if rows and rows[0] < len(table) else None
     with right:
         fig = figures.document_map(shown, texts=texts, title="Carte des unités")
+        if len(shown.ids) <= SVG_POINTS:
+            fig = svg_scatter(fig)
         fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 40, "b": 0}, dragmode="lasso")
         picked = st.plotly_chart(
             fig,
@@ -177,6 +181,26 @@ def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
             "Choisissez un sujet dans le tableau, ou entourez des points sur la carte, pour lister les passages."
         )
     render_edit_log(db, token, model)
+
+
+# Up to this many points the map is drawn in SVG: WebGL's start-up (and its software fallback
+# where the browser has no GPU) costs more than drawing a few thousand points.
+SVG_POINTS = 3000
+
+
+def svg_scatter(fig: go.Figure) -> go.Figure:
+    """``fig`` with its WebGL scatter traces as SVG ones (same data, colours and hover)."""
+    import plotly.graph_objects as go
+
+    traces = []
+    for trace in fig.data:
+        spec = trace.to_plotly_json()
+        if spec.get("type") == "scattergl":
+            spec["type"] = "scatter"
+            traces.append(go.Scatter(spec))
+        else:
+            traces.append(trace)
+    return go.Figure(traces, layout=fig.layout)
 
 
 def topics_subset(result: TopicResult, rows: list[int]) -> TopicResult:
