@@ -328,7 +328,8 @@ def browser_interactions(db: Path, repeat: int) -> Callable[[int], list]:  # typ
     from ess_nlp.store import Store
 
     with Store(db) as store:
-        titles = [store.unit(c).title or "" for c in first_ids(db, repeat + 1)]
+        found = [store.unit(c).title or "" for c in first_ids(db, 3 * (repeat + 1))]
+    titles = [t for t in found if t][: repeat + 1] or [""]  # a cahier without a title cannot be typed
 
     def go(b: Browser, title: str) -> None:
         b.click_nav(title)
