@@ -88,6 +88,14 @@ def cahiers(db: str, token: Token) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def reader_links(db: str, token: Token) -> dict[str, str]:
+    """``{cahier: its address on « Lire un cahier »}`` for the link columns of tables."""
+    from ess_nlp.app.nav import reader_url
+
+    return {str(c): reader_url(str(c)) for c in cahiers(db, token)["id"]}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def labels(db: str, token: Token, level: str = "cahier") -> pd.DataFrame:
     with open_store(db) as store:
         return corpus_view.unit_labels(store, level)
@@ -217,6 +225,20 @@ def current_model_info(db: str, token: Token) -> dict[str, Any] | None:
 def proposals_table(db: str, token: Token) -> pd.DataFrame:
     with open_store(db) as store:
         return items_view.proposals_table(store)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def labelled_proposals(db: str, token: Token) -> pd.DataFrame:
+    """:func:`proposals_table` with each cahier's ``domains`` and ``themes`` (lists of labels)."""
+    table = proposals_table(db, token)
+    if table.empty:
+        return table
+    frame = labels(db, token)
+    table = table.copy()
+    for facet in ("domains", "themes"):
+        wide = corpus_view.labels_wide(frame, facet)
+        table[facet] = [wide.get(c, []) for c in table["cahier"]]
+    return table
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

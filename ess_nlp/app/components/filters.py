@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ess_nlp.app.components.common import md_escape
@@ -29,7 +30,11 @@ def territory_filter(target: DeltaGenerator, frame: pd.DataFrame, *, key: str) -
     their départements and communes, "(non renseigné)"), each with its number of rows; apply the
     choice with :func:`~ess_nlp.store.views.territories.filter_territories`. Nothing chosen
     means all."""
-    options = territories_view.territory_options(frame) if "territory" in frame.columns else {}
+    options = (
+        _territory_options(frame[[c for c in _OPTION_COLUMNS if c in frame.columns]])
+        if "territory" in frame.columns
+        else {}
+    )
     chosen: list[str] = target.multiselect(
         "Territoires",
         list(options),
@@ -38,6 +43,16 @@ def territory_filter(target: DeltaGenerator, frame: pd.DataFrame, *, key: str) -
         key=key,
     )
     return chosen
+
+
+_OPTION_COLUMNS = ("cahier", "id", "territory", "region", "departement", "departement_code", "commune")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _territory_options(frame: pd.DataFrame) -> dict[str, str]:
+    """Kept between runs for the same rows (Streamlit hashes the frame): thousands of communes
+    on a large corpus."""
+    return territories_view.territory_options(frame)
 
 
 def selected_row(event: Any, frame: pd.DataFrame) -> pd.Series | None:

@@ -64,6 +64,13 @@ def mask_texts(texts: Iterable[object]) -> list[str]:
         return _masker().mask_many(values)
 
 
+def mask_values(texts: Iterable[object], on: bool) -> list[str]:
+    """``texts`` masked when ``on`` (:func:`enabled` read during the page's run): for a file
+    made later, outside the run (a download made on click), where no page state is at hand."""
+    values = ["" if t is None else str(t) for t in texts]
+    return _masker().mask_many(values) if on and values else values
+
+
 def mask_text(text: str) -> str:
     return mask_texts([text])[0]
 

@@ -17,12 +17,14 @@ from ess_nlp.app.components.auth import current_user
 from ess_nlp.app.components.common import fr_int, md_escape, md_quote, page_header, require_corpus
 from ess_nlp.app.components.filters import label_filter, territory_filter
 from ess_nlp.app.components.synthesis_actions import units_frame
-from ess_nlp.app.nav import link_to_cahier, reader_url
+from ess_nlp.app.nav import link_to_cahier
 from ess_nlp.errors import EssNlpError
 from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views.territories import filter_territories
 
 if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
     from ess_nlp.topics import TopicResult
 
 # The topics package (BERTopic and friends) is imported only once a topic run exists.
@@ -43,7 +45,7 @@ def page() -> None:
     labels = cache.labels(db, token)
     chosen = render_filters(cahiers, labels)
     st.markdown(f"**{fr_int(len(chosen))}** cahier(s) sur {fr_int(len(cahiers))}")
-    render_cahier_table(chosen)
+    render_cahier_table(chosen, cache.reader_links(db, token))
     st.divider()
     render_topics(db, token, chosen)
 
@@ -77,10 +79,10 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def render_cahier_table(chosen: pd.DataFrame) -> None:
+def render_cahier_table(chosen: pd.DataFrame, links: dict[str, str]) -> None:
     shown = pd.DataFrame(
         {
-            "lire": [reader_url(c) for c in chosen["id"]],
+            "lire": chosen["id"].map(links),
             "cahier": chosen["title"],
             "organisation": chosen["organisation"],
             "statut": chosen["legal_form"],
@@ -151,7 +153,9 @@ def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
         rows = event.selection.get("rows", []) if event else []
         topic = int(table.iloc[rows[0]]["id"]) if rows and rows[0] < len(table) else None
     with right:
-        fig = figures.document_map(shown, texts=texts, title="Carte des unités")
+        drawn = map_sample(shown)
+        fig = figures.document_map(drawn, texts=texts, title="Carte des unités")
+        fig = svg_scatter(fig)
         fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 40, "b": 0}, dragmode="lasso")
         picked = st.plotly_chart(
             fig,
@@ -162,6 +166,11 @@ def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
             # the lasso, the box and the reset are kept (their tooltips in French: components/french.py)
             config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage", "toggleSpikelines", "hoverClosestCartesian", "hoverCompareCartesian"]},
         )
+        if len(drawn.ids) < len(shown.ids):
+            st.caption(
+                f"La carte montre {fr_int(len(drawn.ids))} unités sur {fr_int(len(shown.ids))}, tirées au hasard "
+                "(toujours les mêmes) ; le tableau des sujets les compte toutes."
+            )
         points = picked.selection.get("points", []) if picked else []
         selected_units = [str(p["customdata"][0]) for p in points if p.get("customdata")]
     if selected_units:
@@ -177,6 +186,35 @@ def render_topics(db: str, token: cache.Token, chosen: pd.DataFrame) -> None:
             "Choisissez un sujet dans le tableau, ou entourez des points sur la carte, pour lister les passages."
         )
     render_edit_log(db, token, model)
+
+
+# The map draws at most this many units, in SVG: WebGL's start-up (and its software fallback
+# where the browser has no GPU) costs more than drawing a few thousand points, and a map of
+# 18,875 sections (9,278 Grand Débat reports) took the browser seconds at each visit.
+MAP_POINTS = 3000
+
+
+def map_sample(result: TopicResult) -> TopicResult:
+    """``result`` itself, or a fixed random sample of :data:`MAP_POINTS` of its units."""
+    if len(result.ids) <= MAP_POINTS:
+        return result
+    rows = np.random.default_rng(0).choice(len(result.ids), MAP_POINTS, replace=False)
+    return topics_subset(result, sorted(int(r) for r in rows))
+
+
+def svg_scatter(fig: go.Figure) -> go.Figure:
+    """``fig`` with its WebGL scatter traces as SVG ones (same data, colours and hover)."""
+    import plotly.graph_objects as go
+
+    traces = []
+    for trace in fig.data:
+        spec = trace.to_plotly_json()
+        if spec.get("type") == "scattergl":
+            spec["type"] = "scatter"
+            traces.append(go.Scatter(spec))
+        else:
+            traces.append(trace)
+    return go.Figure(traces, layout=fig.layout)
 
 
 def topics_subset(result: TopicResult, rows: list[int]) -> TopicResult:

@@ -31,6 +31,10 @@ COLUMNS = {
 }
 
 
+# Rows drawn in the table (see pages/proposals.py); the CSV export has all.
+MAX_ROWS = 2000
+
+
 def page() -> None:
     page_header(
         "Initiatives",
@@ -52,8 +56,13 @@ def page() -> None:
         return
     filtered = render_filters(table, cache.labels(db, token))
     st.markdown(f"**{fr_int(len(filtered))}** initiative(s) sur {fr_int(len(table))}")
+    if len(filtered) > MAX_ROWS:
+        st.caption(
+            f"Le tableau montre les {fr_int(MAX_ROWS)} premières : affinez avec les filtres ci-dessus. "
+            "L'export CSV les contient toutes."
+        )
     event = st.dataframe(
-        display_frame(filtered),
+        display_frame(filtered.head(MAX_ROWS)),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
@@ -65,7 +74,7 @@ def page() -> None:
         actions.item_actions_panel(filtered.loc[[chosen.name]], key_prefix="initiatives")
     st.download_button(
         "Exporter le tableau (CSV)",
-        csv_bytes(display_frame(filtered)),
+        lambda: csv_bytes(display_frame(filtered)),  # made on click only
         file_name="initiatives.csv",
         mime="text/csv",
         key="initiatives_export",

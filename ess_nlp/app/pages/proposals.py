@@ -15,9 +15,12 @@ from ess_nlp.app.components.export import csv_bytes
 from ess_nlp.app.components.filters import label_filter, selected_row, territory_filter
 from ess_nlp.app.components.group_actions import group_actions
 from ess_nlp.app.nav import link_to_cahier
-from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views.territories import filter_territories
 from ess_nlp.text import fold_with_map
+
+# Rows drawn in the table (a 9,000-cahier corpus has tens of thousands of proposals: sending and
+# drawing them all took seconds at each run); the filters narrow them, the CSV export has all.
+MAX_ROWS = 2000
 
 
 def page() -> None:
@@ -30,7 +33,7 @@ def page() -> None:
     if ready is None:
         return
     db, token = ready
-    table = cache.proposals_table(db, token)
+    table = cache.labelled_proposals(db, token)
     if not cache.availability(db, token)["extraction"]:
         st.caption(
             "L'extraction n'a pas encore tourné sur cette base : les propositions ci-dessous sont les "
@@ -39,28 +42,25 @@ def page() -> None:
     if table.empty:
         st.info("Aucune proposition dans cette base.")
         return
-    table = with_labels(table, cache.labels(db, token))
     filtered = render_filters(table)
     st.markdown(f"**{fr_int(len(filtered))}** proposition(s) sur {fr_int(len(table))}")
-    selected = render_table(filtered)
+    if len(filtered) > MAX_ROWS:
+        st.caption(
+            f"Le tableau montre les {fr_int(MAX_ROWS)} premières (les plus partagées d'abord) : affinez avec les "
+            "filtres ci-dessus. L'export CSV les contient toutes."
+        )
+    selected = render_table(filtered.head(MAX_ROWS))
     if selected is not None:
         render_selected(db, token, selected, table)
+    masked = masking.enabled()
     st.download_button(
         "Exporter le tableau (CSV)",
-        csv_bytes(display_frame(filtered)),
+        # made on click only: the whole table, written and masked at each run, cost seconds
+        lambda: csv_bytes(display_frame(filtered, masked=masked)),
         file_name="propositions.csv",
         mime="text/csv",
         key="proposals_export",
     )
-
-
-def with_labels(table: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
-    domains = corpus_view.labels_wide(labels, "domains")
-    themes = corpus_view.labels_wide(labels, "themes")
-    table = table.copy()
-    table["domains"] = [domains.get(c, []) for c in table["cahier"]]
-    table["themes"] = [themes.get(c, []) for c in table["cahier"]]
-    return table
 
 
 def render_filters(table: pd.DataFrame) -> pd.DataFrame:
@@ -93,10 +93,14 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def display_frame(frame: pd.DataFrame, *, masked: bool | None = None) -> pd.DataFrame:
+    """The columns people read; ``masked`` given: outside the page's run (the CSV download)."""
+    texts = (
+        masking.mask_texts(frame["text"]) if masked is None else masking.mask_values(frame["text"], masked)
+    )
     return pd.DataFrame(
         {
-            "proposition": masking.mask_texts(frame["text"]),
+            "proposition": texts,
             "proposée par (cahiers)": frame["group_cahiers"],
             "n°": frame["number"].fillna(""),
             "cahier": frame["cahier_title"].fillna(""),

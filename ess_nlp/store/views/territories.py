@@ -10,6 +10,7 @@ rule, so that a former région never shows.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pandas as pd
 
@@ -26,8 +27,16 @@ __all__ = [
 ]
 
 TERRITORY_COLUMNS = (
-    "territory", "commune", "commune_code", "departement", "departement_code", "region", "region_code",
-    "territory_origin", "territory_evidence", "territory_written",
+    "territory",
+    "commune",
+    "commune_code",
+    "departement",
+    "departement_code",
+    "region",
+    "region_code",
+    "territory_origin",
+    "territory_evidence",
+    "territory_written",
 )
 """Columns :func:`territories_frame` adds to a cahier (``territory``: "Commune, Département,
 Région" or "(non renseigné)"; ``territory_written``: the metadata as written)."""
@@ -53,10 +62,14 @@ def territories_frame(store: Store) -> pd.DataFrame:
         for i in frame.index[missing]:
             found = decide(metadata[i], [])
             for column, value in (
-                ("commune", found.commune), ("commune_code", found.commune_code),
-                ("departement", found.departement), ("departement_code", found.departement_code),
-                ("region", found.region), ("region_code", found.region_code),
-                ("territory_origin", found.origin), ("territory_evidence", found.evidence),
+                ("commune", found.commune),
+                ("commune_code", found.commune_code),
+                ("departement", found.departement),
+                ("departement_code", found.departement_code),
+                ("region", found.region),
+                ("region_code", found.region_code),
+                ("territory_origin", found.origin),
+                ("territory_evidence", found.evidence),
             ):
                 frame.at[i, column] = value
     for column in TERRITORY_COLUMNS[1:-1]:
@@ -102,23 +115,64 @@ def territory_options(frame: pd.DataFrame) -> dict[str, str]:
     if frame.empty:
         return options
     who = "cahier" if "cahier" in frame.columns else "id"
-
-    def count(part: pd.DataFrame) -> str:
-        n = part[who].nunique() if who in part.columns else len(part)
-        return f"{n} cahier{'s' if n > 1 else ''}"
-
     known = frame[frame["territory"] != NOT_FILLED]
-    for region, part in sorted(known.groupby("region"), key=lambda kv: (not kv[0], str(kv[0]))):
+    tree = _TerritoryTree(known, who)
+    for region in sorted(tree.regions, key=_filled_first):
         if region:
-            options[f"region:{region!s}"] = f"{region!s} — région, {count(part)}"
-        for dep, dep_part in sorted(part.groupby("departement"), key=lambda kv: (not kv[0], str(kv[0]))):
+            options[f"region:{region!s}"] = f"{region!s} — région, {_cahiers(tree.regions[region])}"
+        for dep in sorted(tree.deps_of[region], key=_filled_first):
             if dep:
-                code = dep_part["departement_code"].iloc[0]
-                options[f"departement:{dep!s}"] = f"{dep!s} ({code}) — département, {count(dep_part)}"
-            for commune, commune_part in sorted(dep_part.groupby("commune"), key=lambda kv: str(kv[0])):
+                n = tree.departements[(region, dep)]
+                options[f"departement:{dep!s}"] = (
+                    f"{dep!s} ({tree.codes[(region, dep)]}) — département, {_cahiers(n)}"
+                )
+            for commune in sorted(tree.communes_of[(region, dep)], key=str):
                 if commune:
-                    options[f"commune:{commune!s}"] = f"{commune!s} — commune, {count(commune_part)}"
+                    n = tree.communes[(region, dep, commune)]
+                    options[f"commune:{commune!s}"] = f"{commune!s} — commune, {_cahiers(n)}"
     unknown = frame[frame["territory"] == NOT_FILLED]
     if not unknown.empty:
-        options[NOT_FILLED] = f"{NOT_FILLED} — {count(unknown)}"
+        options[NOT_FILLED] = f"{NOT_FILLED} — {_cahiers(_count(unknown, who))}"
     return options
+
+
+def _cahiers(n: int) -> str:
+    return f"{n} cahier{'s' if n > 1 else ''}"
+
+
+def _count(part: pd.DataFrame, who: str) -> int:
+    return int(part[who].nunique()) if who in part.columns else len(part)
+
+
+def _filled_first(value: object) -> tuple[bool, str]:
+    return (not value, str(value))
+
+
+class _TerritoryTree:
+    """Cahiers per région, département and commune of ``known``, counted in one vectorised pass
+    per level (a 9,000-cahier corpus has thousands of communes), with each level's children."""
+
+    def __init__(self, known: pd.DataFrame, who: str) -> None:
+        self.regions = {k[0]: n for k, n in self._counts(known, who, ["region"]).items()}
+        self.departements = self._counts(known, who, ["region", "departement"])
+        self.communes = self._counts(known, who, ["region", "departement", "commune"])
+        firsts = known.drop_duplicates(["region", "departement"])
+        self.codes = dict(
+            zip(
+                zip(firsts["region"], firsts["departement"], strict=True),
+                firsts["departement_code"],
+                strict=True,
+            )
+        )
+        self.deps_of: dict[Any, list[Any]] = {}
+        for region, dep in self.departements:
+            self.deps_of.setdefault(region, []).append(dep)
+        self.communes_of: dict[tuple[Any, ...], list[Any]] = {}
+        for region, dep, commune in self.communes:
+            self.communes_of.setdefault((region, dep), []).append(commune)
+
+    @staticmethod
+    def _counts(part: pd.DataFrame, who: str, keys: list[str]) -> dict[tuple[Any, ...], int]:
+        groups = part.groupby(keys, sort=False)
+        sizes = groups[who].nunique() if who in part.columns else groups.size()
+        return {(k if isinstance(k, tuple) else (k,)): int(v) for k, v in sizes.items()}
