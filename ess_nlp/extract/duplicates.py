@@ -156,6 +156,34 @@ def similarity_matrix(
     n = len(texts)
     if not n:
         return sparse.csr_matrix((0, 0), dtype=np.float32)
+    return _all_pairs(_vectorise(texts, method), threshold)
+
+
+def _all_pairs(vectors: _Vectors, threshold: float) -> sparse.csr_matrix:
+    """Every pair's similarity, rows by blocks of at most ``BLOCK_ENTRIES`` entries."""
+    n = vectors.words.shape[0]
+    step = max(1, min(n, BLOCK_ENTRIES // n))
+    every = np.arange(n)
+    return sparse.vstack(
+        [_similarity_block(vectors, every[start : start + step], None, threshold) for start in range(0, n, step)],
+        format="csr",
+    )
+
+
+@dataclass(frozen=True)
+class _Vectors:
+    """The normalised word and character TF-IDF rows of a set of texts (IDF fitted on the set),
+    and their meaning vectors (semantic method only)."""
+
+    words: sparse.csr_matrix
+    chars: sparse.csr_matrix
+    meaning: np.ndarray | None
+    words_t: sparse.csc_matrix  # transposed once, for the products with every text
+    chars_t: sparse.csc_matrix
+
+
+def _vectorise(texts: Sequence[str], method: Method) -> _Vectors:
+    n = len(texts)
     words = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True, min_df=1, dtype=np.float32)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1,
                             preprocessor=_chars, dtype=np.float32)
@@ -164,25 +192,67 @@ def similarity_matrix(
     except ValueError:  # no word at all (texts of digits or stop words only)
         xw = sparse.csr_matrix((n, 1), dtype=np.float32)
     xc = normalize(chars.fit_transform([t if t.strip() else "_" for t in texts])).tocsr()
-    xw_t, xc_t = xw.T.tocsc(), xc.T.tocsc()
     meaning = meaning_vectors(texts) if method == "semantic" else None
-    step = max(1, min(n, BLOCK_ENTRIES // n))
-    blocks = []
-    for start in range(0, n, step):
-        stop = min(n, start + step)
-        block = ((xw[start:stop] @ xw_t + xc[start:stop] @ xc_t) * 0.5).tocsr()
-        block.data = np.round(block.data.astype(np.float64), DECIMALS).astype(np.float32)
-        if meaning is not None:
-            dense = np.round(meaning[start:stop].astype(np.float64) @ meaning.T.astype(np.float64), DECIMALS)
-            dense = np.round((block.toarray().astype(np.float64) + np.clip(dense, 0.0, 1.0)) * 0.5, DECIMALS)
-            if threshold > 0:
-                dense[dense < threshold] = 0.0
-            block = sparse.csr_matrix(dense.astype(np.float32))
+    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc())
+
+
+def _similarity_block(
+    v: _Vectors, rows: np.ndarray, cols: np.ndarray | None, threshold: float
+) -> sparse.csr_matrix:
+    """The similarities of texts ``rows`` to texts ``cols`` (every text if None), rounded,
+    entries under ``threshold`` dropped. An entry is the same whatever the other rows and
+    columns asked for."""
+    xw_cols = v.words_t if cols is None else v.words[cols].T.tocsc()
+    xc_cols = v.chars_t if cols is None else v.chars[cols].T.tocsc()
+    block = ((v.words[rows] @ xw_cols + v.chars[rows] @ xc_cols) * 0.5).tocsr()
+    block.data = np.round(block.data.astype(np.float64), DECIMALS).astype(np.float32)
+    if v.meaning is not None:
+        meaning_cols = v.meaning if cols is None else v.meaning[cols]
+        dense = np.round(v.meaning[rows].astype(np.float64) @ meaning_cols.T.astype(np.float64), DECIMALS)
+        dense = np.round((block.toarray().astype(np.float64) + np.clip(dense, 0.0, 1.0)) * 0.5, DECIMALS)
         if threshold > 0:
-            block.data[block.data < threshold] = 0
-            block.eliminate_zeros()
-        blocks.append(block)
-    return sparse.vstack(blocks, format="csr")
+            dense[dense < threshold] = 0.0
+        block = sparse.csr_matrix(dense.astype(np.float32))
+    if threshold > 0:
+        block.data[block.data < threshold] = 0
+        block.eliminate_zeros()
+    return block
+
+
+def _links_inside_strong_sets(
+    texts: Sequence[str], *, threshold: float, link_threshold: float, method: Method
+) -> sparse.csr_matrix:
+    """What average-link groups read of the similarity matrix: the pairs at least
+    ``link_threshold`` similar whose texts are joined by a chain of pairs at least ``threshold``
+    similar. The same entries as ``similarity_matrix(texts, threshold=link_threshold)`` has
+    inside those sets, without the weak pairs between texts no strong chain joins (a set is
+    computed by blocks of rows, as :func:`similarity_matrix`)."""
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(texts)
+    vectors = _vectorise(texts, method)
+    strong = _all_pairs(vectors, threshold)
+    _, component = connected_components(strong, directed=False)
+    order = np.argsort(component, kind="stable")
+    bounds = np.flatnonzero(np.diff(component[order])) + 1
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    for members in np.split(order, bounds):
+        if len(members) < 2:
+            continue
+        members = np.sort(members)
+        step = max(1, min(len(members), BLOCK_ENTRIES // len(members)))
+        for start in range(0, len(members), step):  # a large set by blocks of rows, as above
+            block = _similarity_block(vectors, members[start : start + step], members, link_threshold).tocoo()
+            rows.append(members[start + block.row])
+            cols.append(members[block.col])
+            vals.append(block.data)
+    if not rows:
+        return sparse.csr_matrix((n, n), dtype=np.float32)
+    return sparse.csr_matrix(
+        (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n), dtype=np.float32
+    )
 
 
 def group_duplicates(
@@ -207,8 +277,11 @@ def group_duplicates(
     link = (LINK_THRESHOLD if link_threshold is None else link_threshold) if grouping == "average" else None
     ids = [p[0] for p in proposals]
     cahiers = [p[2] or p[0] for p in proposals]
-    floor = threshold if link is None else min(threshold, link)
-    sim = similarity_matrix([p[1] for p in proposals], threshold=floor, method=method)
+    texts = [p[1] for p in proposals]
+    if link is None or link >= threshold:
+        sim = similarity_matrix(texts, threshold=threshold if link is None else link, method=method)
+    else:
+        sim = _links_inside_strong_sets(texts, threshold=threshold, link_threshold=link, method=method)
     return groups_from_similarity(sim, ids, cahiers, threshold=threshold, min_cahiers=min_cahiers,
                                   link_threshold=link)
 

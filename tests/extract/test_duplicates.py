@@ -172,3 +172,24 @@ def test_default_grouping_is_average_link_and_star_stays_available() -> None:
     # min_cahiers counts cahiers, not proposals
     same_cahier = [(pid, text, "c1") for pid, text, _ in items]
     assert duplicates.group_duplicates(same_cahier) == []
+
+
+def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(monkeypatch) -> None:
+    """group_duplicates keeps weak pairs only inside the strong sets (bounded memory); the groups
+    are those of the whole matrix down to the link threshold, blocks of any size."""
+    from ess_nlp.extract import duplicates
+
+    items, _ = load()
+    texts = [t for _, t, _ in items]
+    ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
+    whole = duplicates.similarity_matrix(texts, threshold=duplicates.LINK_THRESHOLD)
+    expected = duplicates.groups_from_similarity(
+        whole, ids, cahiers, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD
+    )
+    inside = duplicates._links_inside_strong_sets(
+        texts, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD, method="lexical"
+    )
+    assert 0 < inside.nnz < whole.nnz  # fewer pairs kept…
+    assert duplicates.group_duplicates(items) == expected  # …for the same groups
+    monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
+    assert duplicates.group_duplicates(items) == expected
