@@ -101,3 +101,95 @@ def test_semantic_similarity_is_the_rounded_mean_of_words_and_meaning(monkeypatc
     assert semantic[0].argsort()[-2] == 1  # "députés et sénateurs" is the closest to "parlementaires"
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 2 * len(texts))
     assert np.array_equal(duplicates.similarity_matrix(texts, method="semantic").toarray(), semantic)
+
+
+def test_average_link_keeps_a_chain_from_joining_two_demands() -> None:
+    import numpy as np
+    from scipy import sparse
+
+    from ess_nlp.extract.duplicates import average_link_groups
+
+    # a ~ b and b ~ c are strong links, a and c share nothing: single link would put all three
+    # together; the mean link of {a, b} to c is (0 + 0.8) / 2 = 0.4.
+    sim = np.zeros((4, 4))
+    sim[0, 1] = sim[1, 0] = 0.9
+    sim[1, 2] = sim[2, 1] = 0.8
+    matrix = sparse.csr_matrix(sim)
+    assert average_link_groups(matrix, threshold=0.5, link_threshold=0.5) == [[0, 1]]
+    assert average_link_groups(matrix, threshold=0.5, link_threshold=0.4) == [[0, 1, 2]]
+    # Only strong links open a set: a mean link above link_threshold alone joins nothing.
+    assert average_link_groups(matrix, threshold=0.95, link_threshold=0.1) == []
+
+
+def test_average_link_groups_are_scipy_upgma_inside_strong_components() -> None:
+    import numpy as np
+    from scipy import sparse
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.sparse.csgraph import connected_components
+    from scipy.spatial.distance import squareform
+
+    from ess_nlp.extract.duplicates import average_link_groups
+
+    rng = np.random.default_rng(16)
+    n = 60
+    dense = np.where(rng.random((n, n)) < 0.08, np.round(rng.random((n, n)), 4), 0.0)
+    dense = np.triu(dense, 1)
+    dense = dense + dense.T
+    strong, link = 0.7, 0.3
+    dense[dense < link] = 0.0
+    ours = average_link_groups(sparse.csr_matrix(dense), threshold=strong, link_threshold=link)
+    _, component = connected_components(sparse.csr_matrix(dense >= strong), directed=False)
+    expected = []
+    for c in np.unique(component):
+        idx = np.flatnonzero(component == c)
+        if len(idx) < 2:
+            continue
+        sub = dense[np.ix_(idx, idx)].copy()
+        np.fill_diagonal(sub, 1.0)
+        labels = fcluster(linkage(squareform(1.0 - sub, checks=False), method="average"),
+                          t=1.0 - link, criterion="distance")
+        expected += [sorted(idx[labels == k].tolist()) for k in np.unique(labels) if (labels == k).sum() > 1]
+    assert len(ours) >= 3 and max(len(g) for g in ours) >= 3  # the case is not trivial
+    assert ours == sorted(expected, key=lambda g: g[0])
+
+
+def test_default_grouping_is_average_link_and_star_stays_available() -> None:
+    from ess_nlp.extract import duplicates
+
+    items = [
+        ("a", "Prendre en compte le vote blanc.", "c1"),
+        ("b", "Prendre en compte le vote blanc dans les résultats.", "c2"),
+        ("c", "Le vote blanc doit être pris en compte dans les résultats des élections.", "c3"),
+        ("d", "Rendre le vote obligatoire.", "c4"),
+        ("e", "Baisser la TVA sur les produits de première nécessité.", "c5"),
+    ]
+    groups = duplicates.group_duplicates(items)
+    assert duplicates.default_grouping("lexical") == "average"
+    assert [set(g.members) for g in groups] == [{"a", "b", "c"}] and groups[0].cahiers == 3
+    assert groups[0].centre == "b"  # the member closest to the two others names the group
+    star = duplicates.group_duplicates(items, grouping="star", threshold=duplicates.LEXICAL_THRESHOLD)
+    assert all("d" not in g.members and "e" not in g.members for g in star)
+    # min_cahiers counts cahiers, not proposals
+    same_cahier = [(pid, text, "c1") for pid, text, _ in items]
+    assert duplicates.group_duplicates(same_cahier) == []
+
+
+def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(monkeypatch) -> None:
+    """group_duplicates keeps weak pairs only inside the strong sets (bounded memory); the groups
+    are those of the whole matrix down to the link threshold, blocks of any size."""
+    from ess_nlp.extract import duplicates
+
+    items, _ = load()
+    texts = [t for _, t, _ in items]
+    ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
+    whole = duplicates.similarity_matrix(texts, threshold=duplicates.LINK_THRESHOLD)
+    expected = duplicates.groups_from_similarity(
+        whole, ids, cahiers, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD
+    )
+    inside = duplicates._links_inside_strong_sets(
+        texts, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD, method="lexical"
+    )
+    assert 0 < inside.nnz < whole.nnz  # fewer pairs kept…
+    assert duplicates.group_duplicates(items) == expected  # …for the same groups
+    monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
+    assert duplicates.group_duplicates(items) == expected
