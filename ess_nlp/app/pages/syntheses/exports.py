@@ -10,6 +10,7 @@ import streamlit as st
 from ess_nlp.access import can, can_export_corpus
 from ess_nlp.app import cache
 from ess_nlp.app.components.auth import current_user
+from ess_nlp.app.components.common import md_escape
 from ess_nlp.app.pages.syntheses.session import base_version
 from ess_nlp.export import (
     DOCUMENT_FORMATS,
@@ -52,7 +53,7 @@ def render_export(sid: int, doc: Synthesis) -> None:
     template = load_template() if fmt in DOCUMENT_FORMATS else None
     if template is not None:
         for warning in template.warnings:
-            st.warning(_without_folders(warning, template), icon=":material/warning:")
+            st.warning(md_escape(_without_folders(warning, template)), icon=":material/warning:")
 
     def build() -> bytes:
         with cache.open_store(db) as store:
