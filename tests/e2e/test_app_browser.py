@@ -38,6 +38,8 @@ def test_overview_and_heatmap_cell(page, app_url, artifacts):
     title = page.get_by_text(re.compile(r"^Passages : ")).inner_text()
     assert title == "Passages : Financer × T5 Finance alternative", title
     links = page.locator('[data-testid="stPageLink"] a[href*="cahier="]')
+    # The heading is sent before the links, in the same run: wait for the first link to be drawn.
+    links.first.wait_for(timeout=30_000)
     assert links.count() >= 1
     shot(page, artifacts, "02-vue-ensemble-case")
     links.first.click()
