@@ -449,6 +449,20 @@ def make_current(
     return folder
 
 
+# What each kind of model (``model_versions.kind``) is called where people see it.
+MODEL_KIND_NAMES = {
+    "supervised": "supervisé, appris sur des exemples annotés",
+    "zero-shot": "sans exemples, d'après les descriptions des étiquettes",
+    "blend": "combiné, exemples annotés et descriptions des étiquettes",
+    "mixed": "mixte, selon les étiquettes",
+}
+
+
+def model_kind_name(kind: str) -> str:
+    """The French name of a model kind (the kind itself if unknown)."""
+    return MODEL_KIND_NAMES.get(kind, kind)
+
+
 def model_versions(store: Store) -> pd.DataFrame:
     """Every model that scored this database, newest first, the current one marked."""
     rows = store.conn.execute(
@@ -459,7 +473,7 @@ def model_versions(store: Store) -> pd.DataFrame:
             {
                 "modèle": r["name"],
                 "version": r["version"],
-                "type": r["kind"],
+                "type": model_kind_name(r["kind"]),
                 "enregistré le": r["created_at"],
                 "courant": "oui" if r["is_current"] else "",
             }

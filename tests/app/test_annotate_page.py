@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 import ess_nlp.app
 from ess_nlp.annotate import queue as queue
+from ess_nlp.annotate import retraining
 from ess_nlp.store import Store
 from ess_nlp.store.views import corpus as corpus_view
 
@@ -45,6 +46,16 @@ def test_suggestion_is_the_models_labels(sample_db, monkeypatch):
     at = annotate_page(sample_db, monkeypatch)
     labels = next(m for m in at.multiselect if m.key == f"annotate_labels_{first}_domains")
     assert assigned and sorted(labels.value) == assigned
+
+
+def test_the_current_model_and_its_versions_are_named_in_french(sample_db, monkeypatch):
+    with Store(sample_db) as store:
+        kind = corpus_view.current_model_info(store)["kind"]
+    at = annotate_page(sample_db, monkeypatch)
+    line = next(m.value for m in at.markdown if m.value.startswith("Modèle courant"))
+    assert f"type : {retraining.MODEL_KIND_NAMES[kind]}." in line
+    shown = " ".join([line, *(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())])
+    assert not any(f"({english})" in shown or f" {english} " in f" {shown} " for english in retraining.MODEL_KIND_NAMES)
 
 
 @pytest.mark.slow
