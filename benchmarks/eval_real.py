@@ -25,7 +25,8 @@ Usage: .venv/bin/python benchmarks/eval_real.py [--only an|gdn|decider|pdcn|apri
        [--gdn-reports N] [--json FILE] [--no-kinds] [--proposes-signals] [-v]
 
 ``--proposes-signals`` adds, on the development part of ``an`` only, how far "proposes a new
-measure" can be read from a contribution's text at all (see :func:`proposes_signals`).
+measure" can be read from a contribution's text at all (see :func:`proposes_signals`), and how
+contribution-level classifiers do by repeated cross-validation (:func:`contribution_classifiers`).
 Everything is skipped, with a one-line reason, when ../shared/data is absent.
 """
 
@@ -184,13 +185,14 @@ def _measure_rule(nlp: Any) -> str:
     return f"a proposal scored >= {decision.measure}"
 
 
-def proposes_signals(verbose: bool) -> None:
+def proposes_signals(nlp: Any, verbose: bool) -> None:
     """How far the "proposes a new measure" label can be read from a contribution's text, on the
     DEVELOPMENT part only (``--proposes-signals``): how often the volunteers' own label agrees
     with the majority of the crowd's analyses of the same contribution, and a TF-IDF + logistic
     regression trained on whole contributions (the crowd's share of "new measures" as a soft
     label, the development contributions of ``crowdsource_resultat_analyses.csv``), scored by
-    5-fold cross-validation with its threshold chosen in the training folds."""
+    5-fold cross-validation with its threshold chosen in the training folds. Then
+    :func:`contribution_classifiers` (contribution-level classifiers, repeated cross-validation)."""
     import csv
 
     import numpy as np
@@ -240,6 +242,130 @@ def proposes_signals(verbose: bool) -> None:
           f"F1 {f1:.3f} (threshold chosen in the training folds); answering always yes F1 {always:.3f}")
     record("an.dev.proposes_signals", {"agreement": round(agree, 4), "auc": round(float(roc_auc_score(y, score)), 4),
                                        "f1": round(float(f1), 4), "always_yes_f1": round(float(always), 4)})
+    contribution_classifiers(nlp, contributions, crowd, verbose)
+
+
+#: Cues of a proposal, counted over a whole contribution (log(1 + count) is the feature).
+PROPOSAL_CUES: dict[str, str] = {
+    "il faut": r"\bil (?:faut|faudrait)\b", "devrait": r"\bdevr(?:ait|aient|ions)\b", "doit": r"\bdoi(?:t|vent)\b",
+    "propos-": r"\bpropos", "créer": r"\bcr[ée]er\b", "oblig-": r"\boblig", "interdi-": r"\binterdi",
+    "sanction": r"\bsanction", "mettre en place": r"\bmettre en place\b", "renforc-": r"\brenforc",
+    "favoris-": r"\bfavoris", "instaur-": r"\binstaur", "pourquoi ne pas": r"pourquoi ne pas",
+    "je pense/suis/trouve": r"\bje (?:suis|pense|trouve)\b", "?": r"\?", "first person": r"\b(?:j'|je |mon |ma |mes )",
+    "nous": r"\bnous\b", "loi": r"\bloi\b", "mesure": r"\bmesure", "serait": r"\bserait\b", "pourr-": r"\bpourr",
+    "impos-": r"\bimpos", "aid-": r"\baid", "faire": r"\bfaire\b", "list item": r"(?m)^\s*(?:\d+[.)]|[-•*])\s",
+}
+
+
+def contribution_features(kind_scores: Sequence[dict[str, float]], text: str) -> list[float]:
+    """A contribution as numbers: aggregates of its sentences' kind probabilities (highest,
+    mean of the 2 and 3 highest, mean and shares above 0.3/0.5 of the proposal probability, the
+    mean and highest of the other kinds, log of the sentence count) and the log counts of
+    :data:`PROPOSAL_CUES` in its text."""
+    import numpy as np
+
+    p = sorted((s["proposal"] for s in kind_scores), reverse=True) or [0.0]
+    out = [p[0], float(np.mean(p[:2])), float(np.mean(p[:3])), float(np.mean(p)), float(np.log1p(len(kind_scores))),
+           float(np.mean([x >= 0.5 for x in p])), float(np.mean([x >= 0.3 for x in p]))]
+    for kind in ("constat", "description", "other"):
+        values = [s[kind] for s in kind_scores] or [0.0]
+        out += [float(np.mean(values)), max(values)]
+    lowered = text.lower()
+    return out + [float(np.log1p(len(re.findall(cue, lowered)))) for cue in PROPOSAL_CUES.values()]
+
+
+def contribution_classifiers(nlp: Any, contributions: Sequence[real.Contribution], crowd: Sequence[dict[str, str]],
+                             verbose: bool) -> None:
+    """Contribution-level "proposes a measure" classifiers on the DEVELOPMENT contributions, by
+    5-fold cross-validation repeated 5 times (folds seeded 0-4), each fold's threshold chosen for
+    F1 on out-of-fold scores of its training part (inner 4-fold), so every F1 is of contributions
+    the classifier and threshold did not see: the shipped rule's score (mean of the 2 highest
+    sentence proposal probabilities), a logistic regression over :func:`contribution_features`,
+    the crowd-share TF-IDF+LR of :func:`proposes_signals`, and the mean of the three. The
+    sentence probabilities come from the shipped model, which was trained on these contributions'
+    segments (optimistic for the first, second and last). Sparse inputs and liblinear: no BLAS call."""
+    import numpy as np
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score, roc_auc_score
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.pipeline import make_pipeline, make_union
+
+    from ess_nlp.extract._run import annotate_units
+    from ess_nlp.extract.kinds import component as _kinds
+    from ess_nlp.extract.kinds.combine import document_proposal_score
+
+    if "ess_kinds" not in nlp.pipe_names:
+        print("[an] dev: contribution classifiers skipped: no sentence-kind model")
+        return
+    y = np.array([c.proposes for c in contributions])
+    texts = [c.text for c in contributions]
+    rule, rows = [], []
+    for c in contributions:
+        paras = annotate_units(split_document(document(f"an-contribution-{c.id}", c.text.strip() + "\n")), nlp=nlp)[0]
+        scores = [span._.get(_kinds.SCORES) for para in paras if para.doc is not None and para.role is None
+                  for span in para.doc.spans.get(_kinds.SPANS_KEY, []) if span._.get(_kinds.SCORES)]
+        rule.append(document_proposal_score(paras, 2))
+        rows.append(contribution_features(scores, c.text))
+    features, top2 = np.array(rows), np.array(rule)
+
+    def crowd_model(outside: set[str]) -> Any:
+        train = [r for r in crowd if r["document_id"].strip() not in outside]
+        share = np.array([float(r["nouvelles mesures"] or 0) for r in train])
+        model = make_pipeline(
+            make_union(TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+                       TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2,
+                                       max_features=60_000)),
+            LogisticRegression(C=3.0, solver="liblinear"))
+        train_texts = [r["text"] for r in train]
+        return model.fit(train_texts + train_texts, [1] * len(train) + [0] * len(train),
+                         logisticregression__sample_weight=np.concatenate([share, 1 - share]) + 1e-6)
+
+    def fitted(train: np.ndarray, held: np.ndarray) -> Callable[[np.ndarray], dict[str, np.ndarray]]:
+        mean, std = features[train].mean(axis=0), features[train].std(axis=0) + 1e-9
+        lr = LogisticRegression(C=0.1, solver="liblinear").fit(sparse.csr_matrix((features[train] - mean) / std),
+                                                                y[train])
+        text_model = crowd_model({contributions[i].id for i in held})
+
+        def score(idx: np.ndarray) -> dict[str, np.ndarray]:
+            out = {"shipped rule's score": top2[idx],
+                   "LR over sentence-kind aggregates and cues": lr.predict_proba(
+                       sparse.csr_matrix((features[idx] - mean) / std))[:, 1],
+                   "crowd-share TF-IDF+LR": text_model.predict_proba([texts[i] for i in idx])[:, 1]}
+            out["mean of the three"] = sum(out.values()) / 3
+            return out
+        return score
+
+    def cut(truth: np.ndarray, scores: np.ndarray) -> float:
+        return float(max(np.unique(np.round(scores, 3)), key=lambda t: (f1_score(truth, scores >= t), -t)))
+
+    names = ["shipped rule's score", "LR over sentence-kind aggregates and cues", "crowd-share TF-IDF+LR",
+             "mean of the three"]
+    figures: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
+    for rep in range(5):
+        scored = {name: np.zeros(len(y)) for name in names}
+        predicted = {name: np.zeros(len(y), dtype=bool) for name in names}
+        for train, test in StratifiedKFold(5, shuffle=True, random_state=rep).split(features, y):
+            inner = {name: np.zeros(len(train)) for name in names}
+            for a, b in StratifiedKFold(4, shuffle=True, random_state=50 + rep).split(features[train], y[train]):
+                for name, values in fitted(train[a], np.concatenate([train[b], test]))(train[b]).items():
+                    inner[name][b] = values
+            for name, values in fitted(train, test)(test).items():
+                scored[name][test] = values
+                predicted[name][test] = values >= cut(y[train], inner[name])
+        for name in names:
+            figures[name].append((float(f1_score(y, predicted[name])), float(roc_auc_score(y, scored[name])),
+                                  float(predicted[name].mean())))
+    always = 2 * y.mean() / (1 + y.mean())
+    print(f"[an] dev: contribution classifiers, 5 x 5-fold cross-validation, thresholds chosen inside the training "
+          f"folds ({len(y)} contributions; answering always yes F1 {always:.3f}):")
+    for name in names:
+        f1, auc, yes = np.mean(figures[name], axis=0)
+        print(f"[an]   {name}: F1 {f1:.3f} (spread over the 5 repetitions {np.std([f[0] for f in figures[name]]):.3f}), "
+              f"AUC {auc:.3f}, says yes to {yes:.0%}")
+        record(f"an.dev.proposes_classifiers.{name}", {"f1": round(float(f1), 4), "auc": round(float(auc), 4),
+                                                        "yes_share": round(float(yes), 4)})
 
 
 def _kind_model() -> Any:
@@ -467,7 +593,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", default="fr_core_news_sm")
     parser.add_argument("--proposes-signals", action="store_true",
                         help="with the an set: how far its dev contributions' « proposes a measure » label can be "
-                             "read from their text (agreement, a whole-contribution TF-IDF+LR by cross-validation)")
+                             "read from their text (agreement, a whole-contribution TF-IDF+LR, contribution-level "
+                             "classifiers, by cross-validation; ~5 min)")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)
@@ -484,7 +611,7 @@ def main(argv: list[str] | None = None) -> int:
     if "an" in only:
         evaluate_an(nlp, parts, not args.no_kinds, args.verbose)
         if args.proposes_signals:
-            proposes_signals(args.verbose)
+            proposes_signals(nlp, args.verbose)
     if "gdn" in only:
         evaluate_gdn(nlp, parts, args.gdn_reports, args.verbose)
     if "decider" in only:
