@@ -672,9 +672,9 @@ class Masker:
                             previous
                             and (_fold(previous.group(1).rstrip(".")) in _ROLE_WORDS | _CIVILITY_WORDS)
                         )
-                        or _ROLE_AND_ACRONYM.search(before)
+                        or _ROLE_AND_ACRONYM.search(text, max(0, len(before) - 80), len(before))
                         # « du sous-préfet de Commune Prénom NOM »: a role's place, then the name
-                        or _ROLE_PLACE_BEFORE.search(before)
+                        or _ROLE_PLACE_BEFORE.search(text, max(0, len(before) - 80), len(before))
                     )
                     if _fold(m.group(0)) in first_names() and cut:
                         span = _person(text, start + 1 + m.start(), end, local_parts)
