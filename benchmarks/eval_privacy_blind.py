@@ -1,6 +1,6 @@
 """The first blind measure of the personal-data mask, on sheets it had never been tuned on; since
 then development data (its errors were read to fix the mask: see docs/syntheses.md, and
-``eval_privacy_blind4.py`` for the latest blind set).
+``eval_privacy_gdn_blind.py`` for the latest blind set).
 
     .venv/bin/python benchmarks/eval_privacy_blind.py
 

@@ -1,5 +1,5 @@
 """A second blind measure of the personal-data mask, on two sources it had never been tuned on;
-development data since its one blind run (see docs/syntheses.md; ``eval_privacy_blind4.py`` holds
+development data since its one blind run (see docs/syntheses.md; ``eval_privacy_gdn_blind.py`` holds
 the latest blind set).
 
     .venv/bin/python benchmarks/eval_privacy_blind2.py

