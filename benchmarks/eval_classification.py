@@ -21,6 +21,13 @@ Protocols (explicit seeds everywhere):
    CIS (``--only cis``): the 14 themes of La France s'Engage, zero-shot against a keyword baseline,
    then retrained (5-fold CV) with the shipped small-data estimator, ``TextClassifier()`` and
    ``TextClassifier`` with MiniLM embeddings, each alone and blended with the zero-shot scorer.
+   CIS nested (``--only cis-nested``): outer 5-fold CV (shuffle, seed 0; the reported figure)
+   where everything is chosen inside each outer training set by an inner 5-fold CV: the
+   threshold of the supervised scores alone, and the weight ``w`` and threshold of the mix
+   ``w · p_supervised + (1 - w) · p_zero_shot`` (best inner macro-F1); with per-label F1.
+   Vrai Débat variants (``--only vd``): ``TextClassifier`` parameter and feature variants and a
+   complement naive Bayes on the same features, same folds as (2): exploratory, measured on the
+   outer folds, so none is chosen from them.
 5. Sample corpus gold (``corpus/gold/sample.jsonl``): domain and theme F1 and expected calibration
    error (ECE, ten bins) of the default
    estimator under leave-one-cahier-out (at threshold 0.5, and at the threshold ``train_model``
@@ -62,7 +69,8 @@ def main() -> int:
     )
     parser.add_argument("--skip-embeddings", action="store_true", help="leave out the MiniLM variant")
     parser.add_argument(
-        "--only", choices=["reference", "ours", "multilabel", "zeroshot", "blend", "cis", "pdcn", "sample"],
+        "--only",
+        choices=["reference", "ours", "multilabel", "zeroshot", "blend", "cis", "cis-nested", "vd", "pdcn", "sample"],
         nargs="*",
     )
     parser.add_argument("--facet", choices=["domains", "themes"], nargs="*",
@@ -76,7 +84,7 @@ def main() -> int:
     t0 = time.time()
     if not SHARED.is_dir():
         print(f"SKIP real-data figures: {SHARED} is absent (it sits beside the project)")
-    elif wanted & {"reference", "ours", "multilabel", "zeroshot", "blend"}:
+    elif wanted & {"reference", "ours", "multilabel", "zeroshot", "blend", "vd"}:
         data = load_shared()
         if "reference" in wanted:
             reference(data)
@@ -88,8 +96,12 @@ def main() -> int:
             zeroshot(data)
         if "blend" in wanted:
             blend_single(data)
+        if "vd" in wanted:
+            vd_variants(data)
     if SHARED.is_dir() and "cis" in wanted:
         cis()
+    if SHARED.is_dir() and "cis-nested" in wanted:
+        cis_nested()
     if SHARED.is_dir() and "pdcn" in wanted:
         pdcn()
     if "sample" in wanted:
@@ -432,11 +444,30 @@ def cis_taxonomy() -> Any:
     return parse_taxonomy(yaml.safe_dump(data, allow_unicode=True), source="CIS (référentiel)")
 
 
+def cis_projects(*, source_tag: bool = False) -> tuple[list[Any], list[tuple[str, ...]]]:
+    """The 148 CIS projects with at least one theme: texts (project name + "\\n" + description,
+    lemmatised) and their hand-assigned level-1 theme codes. ``source_tag``: the foundation's
+    own tag (a UN goal, « Tags sourceur », not the CIS taxonomy) is appended as a last line."""
+    import pandas as pd
+
+    from ess_nlp.classify import LemmatizedText
+
+    frame = pd.read_csv(CIS / "BDD FFE - TEST - V0.csv").drop_duplicates("ID CIS").reset_index(drop=True)
+    columns = [c for c in frame.columns if "Niveau - 1" in c and c.strip().endswith("CODE") and "ASSEMBLAGE" not in c]
+    gold = [tuple(dict.fromkeys(str(v).strip() for v in row if isinstance(v, str) and v.strip()))
+            for row in frame[columns].itertuples(index=False)]  # fmt: skip
+    keep = [i for i, g in enumerate(gold) if g]
+    texts_raw = (frame["Nom du projet "].fillna("") + "\n" + frame["Description"].fillna("")).tolist()
+    if source_tag:
+        texts_raw = [t + "\n" + tag for t, tag in zip(texts_raw, frame["Tags sourceur "].fillna(""), strict=True)]
+    texts_raw = [texts_raw[i] for i in keep]
+    lemmas = cached_lemmas(texts_raw)
+    return [LemmatizedText(t, lemmas[t]) for t in texts_raw], [gold[i] for i in keep]
+
+
 def cis() -> None:
     """Zero-shot (names and descriptions only) against a keyword baseline, then retrained with
     5-fold cross-validation (supervised, and blended with the zero-shot scorer)."""
-    import pandas as pd
-
     from ess_nlp.classify import ZeroShotScorer, label_metrics
     from ess_nlp.classify.blend import indicator, reliability
     from ess_nlp.classify.data import FacetLabels, TrainingData
@@ -446,18 +477,7 @@ def cis() -> None:
     started = time.time()
     taxonomy = cis_taxonomy()
     facet = taxonomy.facet("themes")
-    frame = pd.read_csv(CIS / "BDD FFE - TEST - V0.csv").drop_duplicates("ID CIS").reset_index(drop=True)
-    columns = [c for c in frame.columns if "Niveau - 1" in c and c.strip().endswith("CODE") and "ASSEMBLAGE" not in c]
-    gold = [tuple(dict.fromkeys(str(v).strip() for v in row if isinstance(v, str) and v.strip()))
-            for row in frame[columns].itertuples(index=False)]  # fmt: skip
-    keep = [i for i, g in enumerate(gold) if g]
-    texts_raw = (frame["Nom du projet "].fillna("") + "\n" + frame["Description"].fillna("")).tolist()
-    texts_raw = [texts_raw[i] for i in keep]
-    gold = [gold[i] for i in keep]
-    from ess_nlp.classify import LemmatizedText
-
-    lemmas = cached_lemmas(texts_raw)
-    texts = [LemmatizedText(t, lemmas[t]) for t in texts_raw]
+    texts, gold = cis_projects()
     print(f"CIS: {len(texts)} projects, {len(facet.labels)} themes, taxonomy from the referential sheet")
 
     def report(name: str, predicted: list[list[str]], scores: Any = None, note: str = "") -> None:
@@ -499,6 +519,97 @@ def cis() -> None:
         if blend:
             curve = model.meta["facets"]["themes"]["reliability"]
             print(f"    blend out-of-fold ECE {curve['ece']:.3f}; sources: {model.meta['facets']['themes']['blend_sources']}")
+
+
+MIX_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
+"""Weights of the supervised probability in the mix tried by ``cis_nested`` (0: zero-shot alone)."""
+
+
+def cis_nested() -> None:
+    """CIS retrained, every choice made by an inner cross-validation (see the module docstring).
+
+    Outer folds: ``KFold(5, shuffle, seed 0)``, as ``train_model`` uses for multi-label data.
+    Inside each outer training set, ``cross_validate`` (5 folds) gives out-of-fold supervised
+    scores; the threshold (``THRESHOLD_GRID``) and the mix weight (``MIX_WEIGHTS``) with the best
+    macro-F1 there are applied to the outer test fold, scored by a classifier fitted on the whole
+    outer training set. The zero-shot scorer is trained on nothing, so it needs no folds.
+    """
+    from sklearn.base import clone
+    from sklearn.model_selection import KFold
+
+    from ess_nlp.classify import TextClassifier, TextFeatures, ZeroShotScorer, label_metrics
+    from ess_nlp.classify.evaluation import cross_validate, decide_all
+    from ess_nlp.classify.train import THRESHOLD_GRID, small_data_estimator
+
+    taxonomy = cis_taxonomy()
+    facet = taxonomy.facet("themes")
+    zero = ZeroShotScorer(taxonomy).fit()
+    ids = list(facet.label_ids)
+
+    def macro(gold: list[Any], scores: np.ndarray, threshold: float) -> float:
+        return float(label_metrics(gold, decide_all(scores, facet, threshold), ids)["macro_f1"])
+
+    def choose(gold: list[Any], supervised: np.ndarray, zproba: np.ndarray, weights: tuple[float, ...]) -> tuple[float, float]:
+        grid = [(w, t) for w in weights for t in THRESHOLD_GRID]
+        tried = {g: macro(gold, g[0] * supervised + (1 - g[0]) * zproba, g[1]) for g in grid}
+        # Ties: the larger supervised weight, then the threshold closest to 0.5.
+        return max(grid, key=lambda g: (round(tried[g], 6), g[0], -abs(g[1] - 0.5)))
+
+    for label, estimator, source_tag in (
+        ("small-data estimator", small_data_estimator(SEED), False),
+        ("TextClassifier()", TextClassifier(random_state=SEED), False),
+        ("TextClassifier(), text + the foundation's UN-goal tag", TextClassifier(random_state=SEED), True),
+        ("TextClassifier + MiniLM (--embeddings minilm)",
+         TextClassifier(features=TextFeatures(embeddings="minilm"), random_state=SEED), False),
+    ):  # fmt: skip
+        started = time.time()
+        texts, gold = cis_projects(source_tag=source_tag)
+        zproba = zero.predict_proba(texts, "themes")
+        decided: dict[str, list[list[str]]] = {"supervised": [[] for _ in texts], "mix": [[] for _ in texts]}
+        chosen: dict[str, list[tuple[float, float]]] = {"supervised": [], "mix": []}
+        for train, test in KFold(5, shuffle=True, random_state=SEED).split(np.zeros(len(texts))):
+            train_texts, train_gold = [texts[i] for i in train], [gold[i] for i in train]
+            _, inner = cross_validate(estimator, train_texts, train_gold, facet, multi_label=True, folds=5, seed=SEED)
+            clf = clone(estimator).fit(train_texts, train_gold)
+            proba = clf.predict_proba([texts[i] for i in test])
+            scores = np.zeros((len(test), len(ids)))
+            for k, name in enumerate(clf.classes_):
+                scores[:, ids.index(str(name))] = proba[:, k]
+            for kind, weights in (("supervised", (1.0,)), ("mix", MIX_WEIGHTS)):
+                w, t = choose(train_gold, inner, zproba[train], weights)
+                chosen[kind].append((w, t))
+                for i, row in zip(test, decide_all(w * scores + (1 - w) * zproba[test], facet, t), strict=True):
+                    decided[kind][i] = row
+        for kind, name in (("supervised", "supervised, threshold"), ("mix", "mix with zero-shot, weight and threshold")):
+            m = label_metrics(gold, decided[kind], ids)
+            picks = ", ".join(f"{w:g}/{t:.2f}" for w, t in chosen[kind])
+            show(f"CIS nested, {label}: {name} by inner CV, macro-F1", m["macro_f1"], started,
+                 f"(micro {m['micro_f1']:.3f}; weight/threshold per outer fold {picks}; target >= 0.60)")  # fmt: skip
+            print("    per label F1 (support): " + ", ".join(
+                f"{lab} {v['f1']:.2f} ({v['support']})" for lab, v in m["per_label"].items()
+                if v["support"] or lab in {x for row in decided[kind] for x in row}))  # fmt: skip
+
+
+def vd_variants(data: dict[str, Any]) -> None:
+    """Vrai Débat, same folds as ``ours``: variants of the default estimator (exploratory)."""
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.pipeline import make_pipeline
+
+    from ess_nlp.classify import TextClassifier, TextFeatures
+
+    variants = [
+        ("TextClassifier() (default: C=10, words 1-2 + chars 2-5)", lambda: TextClassifier(random_state=SEED)),
+        ("TextClassifier(C=1)", lambda: TextClassifier(C=1.0, random_state=SEED)),
+        ("words 1-2 only", lambda: TextClassifier(features=TextFeatures(char_ngrams=None), random_state=SEED)),
+        ("chars 2-5 only", lambda: TextClassifier(features=TextFeatures(word_ngrams=None), random_state=SEED)),
+        ("+ spaCy mean word vectors (fr_core_news_md)",
+         lambda: TextClassifier(features=TextFeatures(embeddings="spacy"), random_state=SEED)),
+        ("ComplementNB(alpha=0.3) on the default features",
+         lambda: make_pipeline(TextFeatures(), ComplementNB(alpha=0.3))),
+    ]  # fmt: skip
+    for label, make in variants:
+        started = time.time()
+        show(f"Vrai Débat, {label}", cv_macro_f1(make, data["vd_items"], data["vd_y"]), started, "(target >= 0.60)")
 
 
 # --- Près de chez nous categories mapped to the default domains ------------------------------------
