@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -74,10 +75,24 @@ def test_a_file_over_its_memory_is_stopped_and_the_next_file_is_read(worker: Wor
 def test_a_worker_that_does_not_answer_is_killed_at_the_wall_clock_deadline(
     worker: Worker, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A child that hangs (here stopped with SIGSTOP: alive, computing nothing, never answering,
+    as on a blocked read) is killed at the wall-clock deadline; its CPU budget is not what ends it."""
+    assert worker.run(FileRequest("bon.txt", data=GOOD.encode())).ok  # a child ready to answer
+    assert worker._process is not None
+    pid = worker._process.pid
+    os.kill(pid, signal.SIGSTOP)
+    # Were the deadline not kept, the run would wait for ever: a guard kills the child after 60 s
+    # (the run then reports a crash, not the sentence asserted below).
+    guard = threading.Timer(60, os.kill, (pid, signal.SIGKILL))
+    guard.start()
     monkeypatch.setattr(isolation, "WALL_FACTOR", 0)  # deadline: 5 s of wall-clock time
-    result = worker.run(FileRequest("long.txt", data=long_text(2 * MB), limits=Limits(max_seconds=600)))
-    assert result.stopped
-    assert "aucune réponse après 5 s" in result.error
+    try:
+        result = worker.run(FileRequest("attente.txt", data=GOOD.encode(), limits=Limits(max_seconds=600)))
+    finally:
+        guard.cancel()
+    assert result.stopped and not result.ok
+    assert result.error.startswith("attente.txt : lecture arrêtée : aucune réponse après 5 s"), result.error
+    assert not _alive(pid)
     monkeypatch.undo()
     assert worker.run(FileRequest("bon.txt", data=GOOD.encode())).ok
 
