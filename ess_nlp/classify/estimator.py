@@ -190,20 +190,34 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
         check_is_fitted(self, "classes_")
         if self.features_ is None:
             raise ValueError("explanations need a classifier fitted on texts")
+        return self.feature_contributions(self.features_.transform(X), label, top)
+
+    def feature_contributions(
+        self, Xf: Any, label: Any, top: int = 5, *, names: Sequence[str] | None = None
+    ) -> list[list[tuple[str, float]]]:
+        """:meth:`term_contributions` of texts already transformed by ``features_`` (rows of
+        ``features_.transform``); ``names`` (``features_.feature_names()``) may be passed when
+        it is called for several labels."""
+        check_is_fitted(self, "classes_")
+        if self.features_ is None:
+            raise ValueError("explanations need a classifier fitted on texts")
         index = int(np.flatnonzero(self.classes_ == label)[0]) if label in list(self.classes_) else -1
         if index < 0:
             raise KeyError(label)
         coef = self._coefficients(index)
         start, end = self.features_.word_block()
-        names = self.features_.feature_names()[start:end] if end > start else []
-        Xf = sparse.csr_matrix(self.features_.transform(X))
+        if names is None:
+            names = self.features_.feature_names()
+        Xf = sparse.csr_matrix(Xf)
         result = []
         for row in range(Xf.shape[0]):
-            cols, values = Xf[row].indices, Xf[row].data
+            low, high = Xf.indptr[row], Xf.indptr[row + 1]
+            cols, values = Xf.indices[low:high], Xf.data[low:high]
             keep = (cols >= start) & (cols < end)
-            contrib = values[keep] * coef[cols[keep]]
+            cols = cols[keep]
+            contrib = values[keep] * coef[cols]
             order = np.argsort(-contrib, kind="stable")[:top]
-            result.append([(names[cols[keep][i]][2:], float(contrib[i])) for i in order if contrib[i] > 0])
+            result.append([(names[cols[i]][2:], float(contrib[i])) for i in order if contrib[i] > 0])
         return result
 
     def _coefficients(self, index: int) -> np.ndarray:

@@ -205,8 +205,14 @@ class ClassificationModel:
         facets: Sequence[str] | None = None,
         explain: bool = False,
         top: int = 5,
+        memo: ScoreMemo | None = None,
     ) -> list[Prediction]:
-        """Scores, assigned labels and (with ``explain``) explanations of each text."""
+        """Scores, assigned labels and (with ``explain``) explanations of each text.
+
+        ``memo`` (a :class:`ScoreMemo` kept across the calls of one job) lets a text scored once
+        (a sentence scored as a unit, then as evidence of its cahier and sections) not be scored
+        again; the scores are the same with or without it.
+        """
         items = with_lemmas(list(texts))
         facet_ids = list(facets) if facets is not None else list(self.taxonomy.facet_ids)
         scores: list[dict[str, dict[str, float]]] = [{} for _ in items]
@@ -214,7 +220,7 @@ class ClassificationModel:
         explanations: list[dict[str, dict[str, Explanation]]] = [{} for _ in items]
         for facet_id in facet_ids:
             facet = self.taxonomy.facet(facet_id)
-            proba = self.predict_proba(items, facet_id)
+            proba = self._remembered_proba(items, facet_id, memo)
             for i, row in enumerate(proba):
                 by_label = {label: float(row[k]) for k, label in enumerate(facet.label_ids)}
                 scores[i][facet_id] = by_label
@@ -222,7 +228,7 @@ class ClassificationModel:
             if explain:
                 for row in explanations:
                     row.setdefault(facet_id, {})
-                self._explain(items, facet_id, labels, explanations, top)
+                self._explain(items, facet_id, labels, explanations, top, memo)
         return [
             Prediction(
                 scores[i],
@@ -233,6 +239,36 @@ class ClassificationModel:
             for i in range(len(items))
         ]
 
+    def _remembered_proba(
+        self, items: Sequence[LemmatizedText], facet: str, memo: ScoreMemo | None
+    ) -> np.ndarray:
+        """:meth:`predict_proba` of ``items``, reading and filling ``memo``.
+
+        A text's row of scores depends on its own text and lemmas only (sparse word features,
+        row-wise logistic and calibration), so a row computed in another batch is the very
+        same; with sentence embeddings (computed by batches) the memo is not used.
+        """
+        if memo is None or not self._rows_independent(facet):
+            return self.predict_proba(items, facet)
+        keys = [(facet, str(item), item.lemmas) for item in items]
+        found = [memo.get(key) for key in keys]
+        missing: dict[tuple[str, str, str], LemmatizedText] = {}
+        for key, item, row in zip(keys, items, found, strict=True):
+            if row is None:
+                missing.setdefault(key, item)
+        fresh = dict(zip(missing, self.predict_proba(list(missing.values()), facet), strict=True))
+        for key, row in fresh.items():
+            memo.put(key, row)
+        if not keys:
+            return np.zeros((0, len(self.taxonomy.facet(facet).label_ids)))
+        return np.vstack([fresh[key] if row is None else row for key, row in zip(keys, found, strict=True)])
+
+    def _rows_independent(self, facet: str) -> bool:
+        """Whether each text's scores on ``facet`` are computed on their own (no embeddings)."""
+        clf = self.classifiers.get(facet)
+        features = getattr(clf, "features_", None) if clf is not None else None
+        return clf is None or (features is not None and features.embeddings is None)
+
     def _explain(
         self,
         items: list[LemmatizedText],
@@ -240,30 +276,48 @@ class ClassificationModel:
         labels: list[dict[str, list[str]]],
         out: list[dict[str, dict[str, Explanation]]],
         top: int,
+        memo: ScoreMemo | None = None,
     ) -> None:
         wanted = sorted({label for row in labels for label in row[facet]})
+        shared: tuple[Any, list[str]] | None = None
+        clf = self.classifiers.get(facet)
+        features = clf.features_ if clf is not None and wanted and self._rows_independent(facet) else None
+        if features is not None:
+            # Each text's features (and sentences' scores) computed once for all its labels.
+            memo = memo if memo is not None else ScoreMemo()
+            shared = (features.transform(items), features.feature_names())
         for label in wanted:
             rows = [i for i, row in enumerate(labels) if label in row[facet]]
             subset = [items[i] for i in rows]
             if facet in self.classifiers:
-                found = self._explain_supervised(subset, facet, label, top)
+                features_of = (shared[0][rows], shared[1]) if shared is not None else None
+                found = self._explain_supervised(subset, facet, label, top, memo, features_of)
             else:
                 found = self.zero_shot.explain(subset, facet, label, top=top)
             for i, explanation in zip(rows, found, strict=True):
                 out[i].setdefault(facet, {})[label] = explanation
 
     def _explain_supervised(
-        self, items: list[LemmatizedText], facet: str, label: str, top: int
+        self,
+        items: list[LemmatizedText],
+        facet: str,
+        label: str,
+        top: int,
+        memo: ScoreMemo | None = None,
+        features: tuple[Any, list[str]] | None = None,
     ) -> list[Explanation]:
+        """``features``: the classifier's features of ``items`` and their names, when known."""
         clf = self.classifiers[facet]
         if label not in [str(c) for c in clf.classes_]:
             return [Explanation() for _ in items]
+        contributions = (
+            clf.term_contributions(items, label, top=top * 4)
+            if features is None
+            else clf.feature_contributions(features[0], label, top=top * 4, names=features[1])
+        )
         # Words that carry no meaning on their own (« parce », « m² », « de la ») also get
         # weights; a reader is shown the content words only.
-        terms = [
-            [(term, weight) for term, weight in found if _readable(term)][:top]
-            for found in clf.term_contributions(items, label, top=top * 4)
-        ]
+        terms = [[(term, weight) for term, weight in found if _readable(term)][:top] for found in contributions]
         # Sentence evidence: score each sentence of multi-sentence texts on its own.
         sentences = [
             (i, s) for i, item in enumerate(items) if len(item.sentences) > 1 for s in item.sentences
@@ -272,7 +326,7 @@ class ClassificationModel:
         if sentences:
             texts = [LemmatizedText(items[i][s[0] : s[1]], s[2]) for i, s in sentences]
             column = self.taxonomy.facet(facet).label_ids.index(label)
-            proba = self.predict_proba(texts, facet)[:, column]
+            proba = self._remembered_proba(texts, facet, memo)[:, column]
             for (i, s), p in zip(sentences, proba, strict=True):
                 best.setdefault(i, []).append(SentenceEvidence(s[0], s[1], float(p)))
         explanations = []
@@ -280,6 +334,37 @@ class ClassificationModel:
             ranked = sorted(best.get(i, []), key=lambda e: (-e.score, e.start))[:2]
             explanations.append(Explanation(tuple(Evidence(t, w) for t, w in found), tuple(ranked)))
         return explanations
+
+
+class ScoreMemo:
+    """Rows of scores already computed, by facet, text and lemmas, with bounded memory.
+
+    Two generations of at most ``size`` rows each: when the newer one is full, the older one is
+    forgotten; a row read from the older one moves to the newer. A job that scores a cahier's
+    units in source order (cahier, sections, then its sentences) thus finds its sentences
+    while they are still needed, whatever the batches.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._new: dict[tuple[str, str, str], np.ndarray] = {}
+        self._old: dict[tuple[str, str, str], np.ndarray] = {}
+
+    def get(self, key: tuple[str, str, str]) -> np.ndarray | None:
+        row = self._new.get(key)
+        if row is None:
+            row = self._old.pop(key, None)
+            if row is not None:
+                self.put(key, row)
+        return row
+
+    def put(self, key: tuple[str, str, str], row: np.ndarray) -> None:
+        if len(self._new) >= self.size:
+            self._old, self._new = self._new, {}
+        self._new[key] = row
+
+    def __len__(self) -> int:
+        return len(self._new) + len(self._old)
 
 
 def _readable(term: str) -> bool:

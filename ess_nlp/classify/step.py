@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ess_nlp.classify._text import LemmatizedText, unit_text
-from ess_nlp.classify.model import ClassificationModel, default_model_path, load_model
+from ess_nlp.classify.model import ClassificationModel, ScoreMemo, default_model_path, load_model
 from ess_nlp.errors import ModelError
 from ess_nlp.records import Unit
 from ess_nlp.steps import Progress, StepReport
@@ -160,9 +160,12 @@ def prediction_rows(
     for unit in units:
         if unit.level == "sentence":
             sentences_by_cahier[unit.cahier or ""].append(unit)
+    memo = ScoreMemo()  # a sentence scored as a unit is not scored again for its cahier's evidence
     for start in range(0, len(todo), BATCH):
         batch_units = todo[start : start + BATCH]
-        predictions = model.predict([_item(u, sentences_by_cahier) for u in batch_units], explain=True)
+        predictions = model.predict(
+            [_item(u, sentences_by_cahier) for u in batch_units], explain=True, memo=memo
+        )
         rows: list[PredictionRow] = []
         counts: dict[str, int] = defaultdict(int)
         for unit, prediction in zip(batch_units, predictions, strict=True):

@@ -172,3 +172,55 @@ def test_explanations_show_content_words_only(
     shown = [e.term for e in prediction.explanations["sujets"]["logement"].terms]
     assert shown and "logement" in shown
     assert not {"parce", "que", "m²", "40", "de"} & {w for term in shown for w in term.split()}
+
+
+def test_remembered_scores_are_the_same_and_not_computed_twice(
+    mini_taxonomy: Taxonomy, multi_label_data: tuple[list[str], list[tuple[str, ...]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ess_nlp.classify._text import LemmatizedText, with_lemmas
+    from ess_nlp.classify.model import ScoreMemo
+
+    texts, labels = multi_label_data
+    clf = TextClassifier(features=TextFeatures(char_ngrams=None), random_state=0).fit(texts, labels)
+    model = ClassificationModel(mini_taxonomy, {"sujets": clf}, uncertain_below=0.0)
+    sentences = with_lemmas(texts[:3] + texts[6:9] + texts[12:14])
+    cahier_text = " ".join(sentences)
+    spans, start = [], 0
+    for s in sentences:
+        spans.append((start, start + len(s), s.lemmas))
+        start += len(s) + 1
+    cahier = LemmatizedText(cahier_text, " ".join(s.lemmas for s in sentences), spans)
+    section = LemmatizedText(cahier_text[: spans[4][1]], " ".join(s.lemmas for s in sentences[:5]), spans[:5])
+    # The step's order: the cahier and a section in one batch, their sentences in the next ones.
+    batches = [[cahier, section, *sentences[:2]], sentences[2:5], sentences[5:]]
+    alone = [model.predict(batch, explain=True) for batch in batches]
+
+    scored: list[int] = []
+    proba = model.predict_proba
+    monkeypatch.setattr(model, "predict_proba", lambda items, facet: scored.append(len(items)) or proba(items, facet))
+    memo = ScoreMemo()
+    remembered = [model.predict(batch, explain=True, memo=memo) for batch in batches]
+    assert remembered == alone  # same scores, labels, words and sentences, to the last bit
+    assert any(p.explanations["sujets"][label].sentences for p in alone[0] for label in p.labels["sujets"])
+    # Each distinct text scored once: the cahier, the section and each sentence.
+    assert sum(scored) == 2 + len(sentences)
+    # Bounded: two generations of at most ``size`` rows; the oldest rows are forgotten first.
+    small = ScoreMemo(size=2)
+    for n in range(5):
+        small.put(("f", str(n), ""), np.zeros(1))
+    assert len(small) == 3 and small.get(("f", "0", "")) is None and small.get(("f", "4", "")) is not None
+
+
+def test_feature_contributions_of_shared_features_are_the_term_contributions(
+    mini_taxonomy: Taxonomy, multi_label_data: tuple[list[str], list[tuple[str, ...]]]
+) -> None:
+    texts, labels = multi_label_data
+    clf = TextClassifier(features=TextFeatures(char_ngrams=None), random_state=0).fit(texts, labels)
+    assert clf.features_ is not None
+    features = clf.features_.transform(texts)
+    for label in ("logement", "emploi", "sante"):
+        rows = [i for i, y in enumerate(labels) if label in y]
+        subset = [texts[i] for i in rows]
+        assert clf.feature_contributions(features[rows], label, top=20) == clf.term_contributions(
+            subset, label, top=20
+        )
