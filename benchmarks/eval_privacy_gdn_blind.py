@@ -1,8 +1,8 @@
-"""The later blind measures of the personal-data mask (sets 3, 4, 5…): Grand Débat meeting reports,
+"""The later blind measures of the personal-data mask (sets 3, 4, 5, 6…): Grand Débat meeting reports,
 each set drawn in no earlier set, labelled by reading and its gold committed before the masker ran on it.
 
-    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 5
-    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 5 --show-errors   # ids and offsets, never text
+    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 6
+    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 6 --show-errors   # ids and offsets, never text
 
 A set draws, with its own seed, the « how it went » field of ``cued`` Grand Débat reports among those
 whose field matches the naming cue of ``eval_privacy_blind2.CUE`` and ``plain`` among the others,
@@ -47,7 +47,13 @@ class BlindSet:
 
 # In drawing order: each set leaves out the second set and every set before it here.
 SETS = {
-    s.number: s for s in (BlindSet(3, 2027, 80, 30), BlindSet(4, 2028, 80, 20), BlindSet(5, 2029, 80, 20))
+    s.number: s
+    for s in (
+        BlindSet(3, 2027, 80, 30),
+        BlindSet(4, 2028, 80, 20),
+        BlindSet(5, 2029, 80, 20),
+        BlindSet(6, 2030, 80, 20),
+    )
 }
 LATEST = max(SETS)
 

@@ -32,7 +32,10 @@ number, street type and name, post-office box; the postal code and the commune s
   word after a role and its article (« au Président Nom »); a first name of the list in apposition
   between lowercase words (« le seul jeune présent, Prénom, fait … »); a lowercase first name before
   a surname in capitals; the last full name of a list of people (« …, Prénom Nom et Prénom Nom »);
-  a double surname written « Nom - Nom » at the end of a line.
+  a double surname written « Nom - Nom » at the end of a line; initials as a first name after a role
+  or coordinated with a name (« des Sénateurs JP Nom et LJ de Nom », « J.-P. Nom »); a full name after
+  a role and its capitalised body (« du Président du Conseil Départemental Prénom Le Nom »); a first
+  name of the list alone after « par » before a pause (« choisies par Prénom, citoyen »).
   A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
   and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
   (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
@@ -54,7 +57,9 @@ number, street type and name, post-office box; the postal code and the commune s
   Bénite … la Ville de Pierre Bénite »), a name after « A » (« À ») opening a line, and the names
   the caller passes in ``keep`` (the cahiers' organisations). A name candidate never spans a line
   break. A square or a street without a number named with its commune in prose (« Place … à
-  Ville ») is a meeting place, not a postal address.
+  Ville ») is a meeting place, not a postal address. A numbered street without a postal code ends
+  before « à » and before a commune closing it (« 50 bd Victor Hugo Ville à 19h00 »). A capitalised
+  sequence after a role and « du » / « de » is its body, not a name (« référent du Pacte … »).
 
 Measured on real text by ``benchmarks/eval_privacy.py`` (gold from ``../shared/data``) and on
 every writing through every export format by ``benchmarks/pii_variants_benchmark.py``. Exports
@@ -166,6 +171,8 @@ _PARTICLE = r"(?:de|du|des|d['’]|van|von|le|la|ben|el)"
 _NAME_SEQUENCE = re.compile(
     rf"(?<![\w'’-])(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
 )
+# Capitalised words that continue a name past a candidate's four words.
+_NAME_RUNS_ON = re.compile(rf"(?:[^\S\n]+(?:{_NAME_WORD})){{1,2}}(?![\w'’-])")
 # The same sequence right after an elided « d' » (« en présence d'Prénom Nom »).
 _ELIDED_SEQUENCE = re.compile(
     rf"(?<=\b[dD]['’])(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{1,3}}(?![\w'’-])"
@@ -243,8 +250,8 @@ _ROLES_BEFORE = (
 # A role before a name: in lowercase, or capitalised after an article (« la Ministre », « du Député »;
 # « Directeur Ressourcerie … » in a contact block is a form label before an organisation).
 _ROLE_BEFORE = re.compile(
-    rf"(?:\b(?:{_ROLES_BEFORE})|\b(?i:le|la|du|au|l['’])[^\S\n]+(?i:{_ROLES_BEFORE}))"
-    r"(?:[^\S\n]+(?:d['’])?[a-zà-ÿ’'-]+|[^\S\n]+d['’](?i:état|etat))?[ ,:]+$"
+    rf"(?:\b(?:{_ROLES_BEFORE})|\b(?i:le|la|les|des|du|au|aux|l['’])[^\S\n]+(?i:{_ROLES_BEFORE}))"
+    r"(?:[^\S\n]+(?!(?:de|du|des)\b)(?:d['’])?[a-zà-ÿ’'-]+|[^\S\n]+d['’](?i:état|etat))?[ ,:]+$"
 )
 # Capitalised words that make a sequence an organisation, a place or a form label, not a person.
 _NOT_PERSON_WORDS = frozenset(
@@ -677,7 +684,10 @@ class Masker:
                         or _ROLE_PLACE_BEFORE.search(text, max(0, len(before) - 80), len(before))
                     )
                     if _fold(m.group(0)) in first_names() and cut:
-                        span = _person(text, start + 1 + m.start(), end, local_parts)
+                        # the name may run past the candidate's four words (« … Départemental Prénom Le
+                        # Nom »): capitalised words right after it, no particle (« … Nom du Cantal »)
+                        rest = _NAME_RUNS_ON.match(text, end)
+                        span = _person(text, start + 1 + m.start(), rest.end() if rest else end, local_parts)
                         break
             if span is not None:
                 found.append(span)
@@ -747,6 +757,20 @@ def _address_span(text: str, match: re.Match[str]) -> tuple[int, int, str] | Non
             return None  # « 10 000 comptes » is no postal code and its commune
         if not any(w[:1].isupper() or w[:1].isdigit() for w in words[1:]):
             return None  # « Place aux jeunes » is no street; « Place du 8 mai 1945 » is one
+    if numbered and code is None:
+        # « 50 bd Victor Hugo Ville à 19h00 sur les Thèmes »: no postal code, so the street ends before
+        # « à » (a time or a place follows), and a commune closing a name of two words or more is left visible
+        value = re.split(r"\s(?:à|a)\s", value, maxsplit=1)[0].rstrip(" ,.-’'")
+        words = value.split()
+        street = next((i for i, w in enumerate(words) if re.fullmatch(_STREET_TYPES, w, re.I)), None)
+        if (
+            street is not None
+            and len(words) - street > 3
+            and words[-1][:1].isupper()
+            and words[-2][:1].isupper()
+            and _fold(words[-1]) in _communes()
+        ):
+            value = value[: value.rfind(words[-1])].rstrip(" ,")
     if code and len(words) > 2:
         # « Rue Jules Verne Plessé, 44630 » (no commune after the code) and « 35 avenue Victor Hugo
         # … Condom 32100 Condom »: the word before the postal code is the commune, left visible.
@@ -799,14 +823,17 @@ def _named_after(text: str, start: int) -> bool:
     pair = _FIRST_NAME_AND.search(
         before
     )  # « Multi-accueil Irène et Marie Curie », « rue René et Émile Fage »
-    if pair and _fold(pair.group(1)) in first_names():
-        return True
+    if pair and _fold(pair.group("given")) in first_names():
+        # « Prénom Martin et Prénom2 Nom »: a full name whose surname is also a first name, then a person
+        return not (pair.group("head") and _fold(pair.group("head")) in first_names())
     line = text[max(0, start - 500) : start].rsplit("\n", 1)[-1]
     return bool(_PLACE_LIST.search(line))
 
 
 _FIRST_NAME_AND = re.compile(
-    r"(?:[A-ZÀ-ÖØ-Þ][\w’'-]*|\b(?:" + _PLACE_WORDS + r"))\s+([A-ZÀ-ÖØ-Þ][a-zà-ÿ]+)\s+et\s+$"
+    r"(?:(?P<head>[A-ZÀ-ÖØ-Þ][\w’'-]*)|\b(?:"
+    + _PLACE_WORDS
+    + r"))\s+(?P<given>[A-ZÀ-ÖØ-Þ][a-zà-ÿ]+)\s+et\s+$"
 )
 # A commune after « de »: « Marie Curie de Bailleul-sur-Thérain » ends before it.
 _PLACE_NAME = re.compile(
@@ -1032,27 +1059,32 @@ _AFTER_TITLE = re.compile(
     r"\b(?i:maire|adjointe?|député|députée|sénat(?:eur|rice)|ministre|secrétaire(?:[^\S\n]+d['’][^\S\n]?[ée]tat)?|"
     r"président|présidente|conseill(?:er|ère)|direct(?:eur|rice)|madame|monsieur|mademoiselle)[^\S\n]+"
 )
-# « R. Malbosc », « C. Dupont »: an initial (« M. » is a civility) and a surname.
+# « R. Malbosc », « C. Dupont »: an initial (« M. » is a civility) and a surname; « JP Nom », « J.-P. Nom »,
+# « LJ de Nom »: two initials written as a first name.
 _INITIAL_NAME = re.compile(
-    rf"(?<![\w.’'-])(?P<initial>[A-LN-ZÀ-Þ])\.[^\S\n]?(?P<name>{_NAME_WORD})(?![\w'’-])"
+    rf"(?<![\w.’'-])(?P<initial>[A-LN-ZÀ-Þ]\.|[A-ZÀ-Þ]{{2}}(?=[^\S\n])|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)[^\S\n]?"
+    rf"(?P<name>(?:{_PARTICLE}[^\S\n]?)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?"
+    rf"|(?<=\.)[^\S\n]?[A-ZÀ-ÖØ-Þ]{{2,}}(?:-[A-ZÀ-ÖØ-Þ]{{2,}})?)(?![\w'’-])"
 )
 
 
 def _initial_and_surname(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """An initial and a surname after a role, a civility or a cue (« le Député R. Nom »), or
     coordinated with a person already found (« M. [Nom] et C. Nom »)."""
-    out = []
+    out: list[tuple[int, int]] = []
     for m in _INITIAL_NAME.finditer(text):
-        if _fold(m.group("name")) in _NOT_PERSON_WORDS | _ROLE_WORDS or any(
-            a <= m.start() < b for a, b in found
+        if (
+            _fold(m.group("name").split()[-1]) in _NOT_PERSON_WORDS | _ROLE_WORDS
+            or _fold(m.group("initial")) in _NOT_PERSON_WORDS  # « le député LR Nom »: a party
+            or any(a <= m.start() < b for a, b in found)
         ):
             continue
         before = text[max(0, m.start() - 60) : m.start()]
         after = text[m.end() : m.end() + 60]
         linked = any(
-            re.fullmatch(r"\s+(?:et|&)\s+", text[b : m.start()])
+            re.fullmatch(r"\s*(?:,|et|&)\s+", text[b : m.start()])
             or re.fullmatch(r"\s+(?:et|&)\s+", text[m.end() : a])
-            for a, b in found
+            for a, b in [*found, *out]
         )
         cued = linked or _ROLE_BEFORE.search(before) or _CIVILITY.search(before) or _CUE_BEFORE.search(before)
         if cued and not _named_after(text, m.start()) and not re.match(r"\s?\.?\s?[A-Z]\.", after):
@@ -1066,7 +1098,8 @@ _LONE_FIRST_NAME = re.compile(r"(?<![\w’'.-])[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?
 
 def _first_name_and_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
     """A first name of the list standing alone (no capitalised word next to it), followed by a role
-    after a comma (« Prénom, organisatrice de la rencontre ») or alone in brackets (« intro (Prénom) »)."""
+    after a comma (« Prénom, organisatrice de la rencontre »), alone in brackets (« intro (Prénom) ») or
+    after « par » before a pause (« choisies par Prénom, citoyen »)."""
     names = first_names()
     out = []
     for m in _LONE_FIRST_NAME.finditer(text):
@@ -1083,7 +1116,13 @@ def _first_name_and_role(text: str, found: Sequence[tuple[int, int]]) -> list[tu
             and re.match(r",\s*[a-zà-ÿ]", after)
             and _fold(m.group(0)) not in _communes()
         )
-        if (role or alone or apposition) and not _named_after(text, m.start()):
+        # « un film choisi par Prénom, citoyen … »: a first name alone after « par », then a pause
+        agent = (
+            re.search(r"\bpar[^\S\n]+$", text[max(0, m.start() - 6) : m.start()])
+            and re.match(r"\s*(?:[,;:)]|\.(?:\s|$)|$)", after)
+            and _fold(m.group(0)) not in _communes() | _COMMON_WORDS
+        )
+        if (role or alone or apposition or agent) and not _named_after(text, m.start()):
             out.append(m.span())
     return out
 
@@ -1095,8 +1134,10 @@ _PRESENCE_BEFORE = re.compile(
 )
 _ROLE_AND_ACRONYM = re.compile(rf"\b(?i:{_ROLES_BEFORE})[^\S\n]+[A-ZÀ-Þ]{{2,}}[^\S\n]+$")
 _ROLE_OF_PLACE = re.compile(rf"\b(?i:{_ROLES_BEFORE})[^\S\n]+(?:de|du|d['’])[^\S\n]?$")
+# « du Président du Conseil Départemental Prénom Nom »: the role's place or body (up to three capitalised
+# words), then the name.
 _ROLE_PLACE_BEFORE = re.compile(
-    rf"\b(?i:{_ROLES_BEFORE})[^\S\n]+(?:de|du|d['’])[^\S\n]?[A-ZÀ-ÖØ-Þ][\w’'-]+[^\S\n]+$"
+    rf"\b(?i:{_ROLES_BEFORE})[^\S\n]+(?:de[^\S\n]+la|de|du|d['’])[^\S\n]?(?:[A-ZÀ-ÖØ-Þ][\w’'-]+[^\S\n]+){{1,3}}$"
 )
 # « au Président Nom », « le ministre Nom »: one capitalised word after a role and its article.
 _ROLE_AND_NAME = re.compile(

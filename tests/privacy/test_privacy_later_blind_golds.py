@@ -1,4 +1,4 @@
-"""The later blind personal-data golds (``benchmarks/data/privacy_blind{3,4,5}_gold.tsv``, drawn by
+"""The later blind personal-data golds (``benchmarks/data/privacy_blind{3,4,5,6}_gold.tsv``, drawn by
 ``benchmarks/eval_privacy_gdn_blind.py``) still point at the same texts of ``../shared/data`` and share no
 report with the second set or with one another (ids and hashes only). Nothing personal is printed:
 failures name document ids and offsets only. No masker runs here (fast). The second set, drawn

@@ -385,3 +385,49 @@ def test_fourth_blind_round_person_classes(text: str, expected: str) -> None:
 )
 def test_fourth_blind_round_kept(text: str) -> None:
     assert mask_text(text) == text
+
+
+# Issue 13, fifth blind round: the error classes of the fifth blind set (development data since its
+# one run), with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # two initials as a first name after a plural role; the second of two names after it
+        ("en présence des Sénateurs JM Durandal et PL de Montbrison, du maire",
+         "en présence des Sénateurs [personne] et [personne], du maire"),
+        ("animé par J.-P. Durandal et C. Mabroux", "animé par [personne] et [personne]"),
+        # a name after a role and its capitalised body (past the candidate's four words)
+        ("du Président du Conseil Départemental Sylvie Le Garrec et de",
+         "du Président du Conseil Départemental [personne] et de"),
+        # a first name alone after « par », before a pause
+        ("un film choisi par Thibault, citoyen du quartier", "un film choisi par [personne], citoyen du quartier"),
+        # a full name whose surname is also a first name, then a second name after a plural role
+        ("des députés de la Côte-d’Or, Gérard Martin et Zorah Bekkadi. L’occasion",
+         "des députés de la Côte-d’Or, [personne] et [personne]. L’occasion"),
+        # a numbered street without a postal code ends before its commune and « à »
+        ("à l'Hôtel Splendid. 50 bd Victor Hugo Nice à 19h00 sur les Thèmes : Egalité",
+         "à l'Hôtel Splendid. [adresse] Nice à 19h00 sur les Thèmes : Egalité"),
+    ],
+)  # fmt: skip
+def test_fifth_blind_round_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # an organisation after a role and « du » is no person
+        "Monsieur le référent du Pacte Finance Climat pour le département était invité",
+        "la référente de la Maison Commune et le délégué du Grand Débat",
+        # a country or a commune after « par » is no first name
+        "un débat animé par France, puis par Nancy.",
+    ],
+)
+def test_fifth_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
+
+
+def test_party_acronym_is_no_pair_of_initials() -> None:
+    assert mask_text("le député LR Dupontel a parlé").startswith("le député LR ")
