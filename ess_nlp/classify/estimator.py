@@ -25,6 +25,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.utils.multiclass import type_of_target
 from sklearn.utils.validation import check_array, check_is_fitted, column_or_1d, validate_data
 
+from ess_nlp.classify._numeric import kernel_stable
 from ess_nlp.classify.features import TextFeatures
 
 
@@ -91,7 +92,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
                 raise ValueError(
                     f"The number of classes has to be greater than one; got {len(self.classes_)} class"
                 )
-            self.estimator_ = self._logistic().fit(Xf, encoded)
+            self.estimator_ = _stable_fit(self._logistic().fit(Xf, encoded))
             self.n_iter_ = np.asarray(self.estimator_.n_iter_)
         return self
 
@@ -129,7 +130,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
         """A binary model for one label, or its constant rate when the column never varies."""
         if column.min() == column.max():
             return float(column[0])
-        return self._logistic().fit(Xf, column)
+        return _stable_fit(self._logistic().fit(Xf, column))
 
     # --- predicting -------------------------------------------------------------------------
 
@@ -292,3 +293,11 @@ def _is_indicator_lists(y: Any) -> bool:
 
 def _is_label_lists(y: Iterable[Any]) -> bool:
     return all(isinstance(item, list | tuple | set | frozenset) for item in y)
+
+
+def _stable_fit(model: LogisticRegression) -> LogisticRegression:
+    """``model`` with its coefficients rounded so that they do not depend on the BLAS kernel
+    (:mod:`ess_nlp.classify._numeric`): a model trained on any machine scores the same."""
+    model.coef_ = kernel_stable(model.coef_)
+    model.intercept_ = kernel_stable(model.intercept_)
+    return model

@@ -38,6 +38,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 from spacy.lang.fr.stop_words import STOP_WORDS
 
+from ess_nlp.classify._numeric import kernel_stable_float
 from ess_nlp.classify._records import Evidence, Explanation, SentenceEvidence
 from ess_nlp.classify._text import LemmatizedText, lemmatize
 from ess_nlp.taxonomy import Facet, Taxonomy, load_taxonomy
@@ -182,7 +183,8 @@ class ZeroShotScorer:
         X = np.array(features)
         model.fit(X[:, :1] if relative_only else X, np.array(targets))
         a, b = (float(model.coef_[0][0]), 0.0) if relative_only else (float(x) for x in model.coef_[0])
-        return (a, b, float(model.intercept_[0]))
+        # Rounded: the solver's last bits depend on the BLAS kernel (ess_nlp.classify._numeric).
+        return (kernel_stable_float(a), kernel_stable_float(b), kernel_stable_float(float(model.intercept_[0])))
 
     # --- scoring ----------------------------------------------------------------------------
 
@@ -265,7 +267,8 @@ class ZeroShotScorer:
                 continue
             counts = np.fromiter(bag.values(), dtype=float)
             rows = np.stack([affinity[term][0] for term in bag])
-            out[i] = counts @ rows / counts.sum()
+            # einsum, not BLAS (a BLAS kernel changes the last bits of a product; see _near_matches).
+            out[i] = np.einsum("k,kj->j", counts, rows, optimize=False) / counts.sum()
         return out
 
     def _affinities(
