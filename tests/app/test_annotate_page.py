@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 import ess_nlp.app
 from ess_nlp.annotate import queue as queue
 from ess_nlp.annotate import retraining
+from ess_nlp.app.components.common import md_escape
 from ess_nlp.store import Store
 from ess_nlp.store.views import corpus as corpus_view
 
@@ -53,7 +54,7 @@ def test_the_current_model_and_its_versions_are_named_in_french(sample_db, monke
         kind = corpus_view.current_model_info(store)["kind"]
     at = annotate_page(sample_db, monkeypatch)
     line = next(m.value for m in at.markdown if m.value.startswith("Modèle courant"))
-    assert f"type : {retraining.MODEL_KIND_NAMES[kind]}." in line
+    assert f"type : {md_escape(retraining.MODEL_KIND_NAMES[kind])}." in line
     shown = " ".join([line, *(str(v) for df in at.dataframe for v in df.value.to_numpy().ravel())])
     assert not any(f"({english})" in shown or f" {english} " in f" {shown} " for english in retraining.MODEL_KIND_NAMES)
 

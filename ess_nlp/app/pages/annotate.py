@@ -280,7 +280,7 @@ def render_retrain(db: str, token: cache.Token) -> None:
     if info:
         st.markdown(
             f"Modèle courant : **{md_escape(info['name'])}** version **{md_escape(info['version'])}** "
-            f"; type : {retraining.model_kind_name(info['kind'])}."
+            f"; type : {md_escape(retraining.model_kind_name(info['kind']))}."
         )
     else:
         st.info("Aucun modèle de classification n'a encore tourné sur cette base (« ess-nlp run » le lance).")
