@@ -9,7 +9,8 @@ whose field matches the naming cue of ``eval_privacy_blind2.CUE`` and ``plain`` 
 leaving out every report of the second set and of every earlier set of ``SETS`` (so the sets are
 disjoint by construction; ``tests/privacy/test_privacy_later_blind_golds.py`` checks it). Its gold lives
 in ``benchmarks/data/privacy_blind<N>_gold.tsv`` (ids, offsets and SHA-1 prefixes only; the labelling
-definition is that of the second set, in its header). Nothing personal is printed.
+definition is that of the second set, in its header; from the seventh set on, capitalised common nouns
+never to mask are labelled too, and the script reports those touched). Nothing personal is printed.
 
 A set is blind only for its one run: after it, its errors are read to fix the mask and it is
 development data (see docs/syntheses.md). ``eval_privacy_blind3.py`` and ``eval_privacy_blind4.py``
