@@ -942,15 +942,15 @@ def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -
     capitalised words or more, the first a first name of the list or after a civility): a capitalised role
     (« Prénom Nom Vice Présidente de … ») or « du / de la » and an organisation or a party (« Prénom NOM du
     Mouvement La … »). Unchanged when nothing follows or the candidate opens otherwise."""
+    cut = _role_or_body_index(words)
+    if cut == len(words):
+        return end, words
     given = _fold(words[0])
     if (
         given not in first_names()
         and given.split("-")[0] not in first_names()
         and not _CIVILITY.search(text[max(0, start - 60) : start])
     ):
-        return end, words
-    cut = _role_or_body_index(words)
-    if cut == len(words):
         return end, words
     return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
 
@@ -1261,6 +1261,8 @@ def _after_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, 
 _FIRST_AND_LOWER = re.compile(
     r"(?<![\w’'.-])(?P<given>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?)[^\S\n]+"
     r"(?P<family>[a-zà-öø-ÿ][a-zà-öø-ÿ’'-]{2,})(?![\w’'-])"
+    # a role word follows (checked in full by ``_ROLE_AFTER``): most pairs fail here, cheaply
+    rf"(?=[^\S\n]*[,(–-]?[^\S\n]*(?:(?:l['’]|le |la |son |sa |notre )[^\S\n]*)?(?i:{_ROLES_BEFORE}))"
 )
 # Lowercase words between a first name and a role that are no surname (« Prénom ancien maire »).
 _ROLE_QUALIFIER_WORDS = frozenset(

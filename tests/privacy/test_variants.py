@@ -443,6 +443,7 @@ def test_party_acronym_is_no_pair_of_initials() -> None:
         # a capitalised first name and a lowercase surname right before a role
         ("avec pour grand témoin Sylvain morvillard député de la circonscription",
          "avec pour grand témoin [personne] député de la circonscription"),
+        ("rencontre avec Sylvain morvillard, adjoint au maire", "rencontre avec [personne], adjoint au maire"),
         # two initials and a surname in capitals after a role, its place and a colon
         ("Gestion du temps par le Maire de la commune: JR BALDOVIN", "Gestion du temps par le Maire de la commune: [personne]"),
         ("Présidente de séance : R. Dubrovay", "Présidente de séance : [personne]"),
