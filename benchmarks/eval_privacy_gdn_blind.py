@@ -1,15 +1,16 @@
-"""The later blind measures of the personal-data mask (sets 3, 4, 5, 6…): Grand Débat meeting reports,
+"""The later blind measures of the personal-data mask (sets 3 to 7…): Grand Débat meeting reports,
 each set drawn in no earlier set, labelled by reading and its gold committed before the masker ran on it.
 
-    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 6
-    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 6 --show-errors   # ids and offsets, never text
+    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 7
+    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 7 --show-errors   # ids and offsets, never text
 
 A set draws, with its own seed, the « how it went » field of ``cued`` Grand Débat reports among those
 whose field matches the naming cue of ``eval_privacy_blind2.CUE`` and ``plain`` among the others,
 leaving out every report of the second set and of every earlier set of ``SETS`` (so the sets are
 disjoint by construction; ``tests/privacy/test_privacy_later_blind_golds.py`` checks it). Its gold lives
 in ``benchmarks/data/privacy_blind<N>_gold.tsv`` (ids, offsets and SHA-1 prefixes only; the labelling
-definition is that of the second set, in its header). Nothing personal is printed.
+definition is that of the second set, in its header; from the seventh set on, capitalised common nouns
+never to mask are labelled too, and the script reports those touched). Nothing personal is printed.
 
 A set is blind only for its one run: after it, its errors are read to fix the mask and it is
 development data (see docs/syntheses.md). ``eval_privacy_blind3.py`` and ``eval_privacy_blind4.py``
@@ -53,6 +54,7 @@ SETS = {
         BlindSet(4, 2028, 80, 20),
         BlindSet(5, 2029, 80, 20),
         BlindSet(6, 2030, 80, 20),
+        BlindSet(7, 2031, 80, 20),
     )
 }
 LATEST = max(SETS)

@@ -35,7 +35,13 @@ number, street type and name, post-office box; the postal code and the commune s
   a double surname written « Nom - Nom » at the end of a line; initials as a first name after a role
   or coordinated with a name (« des Sénateurs JP Nom et LJ de Nom », « J.-P. Nom »); a full name after
   a role and its capitalised body (« du Président du Conseil Départemental Prénom Le Nom »); a first
-  name of the list alone after « par » before a pause (« choisies par Prénom, citoyen »).
+  name of the list alone after « par » before a pause (« choisies par Prénom, citoyen »); a capitalised
+  first name and a surname in lowercase right before a role (« Prénom nom député de … »); two initials
+  and a surname in capitals after a role, its place and a colon (« le Maire de la commune : JP NOM »);
+  the items of a list of people after a plural role and a colon, once one of them is a person
+  (« observateurs : Prénom Nom, Prénom et Prénom Nom »). A full name opening with a first name stops
+  before a capitalised role written after it (« Prénom Nom Vice Présidente de … ») and before « du » and
+  an organisation or a party (« Prénom NOM du Mouvement … »).
   A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
   and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
   (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
@@ -586,6 +592,7 @@ _ROLE_WORDS = frozenset(
     ]
 )
 _ARTICLES = frozenset({"la", "le", "les", "l'", "l’", "un", "une", "des", "du", "au", "aux"})
+_ARTICLES_FOLDED = frozenset({"la", "le", "les", "l"})
 _NER_MODEL = DEFAULT_PIPELINE
 _NER_ONLY = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
 
@@ -697,6 +704,8 @@ class Masker:
         found += _initial_and_surname(text, found)
         found += _first_name_and_role(text, found)
         found += _after_role(text, found)
+        found += _lowercase_surname_and_role(text, found)
+        found += _people_list(text, found)
         found = _with_spaced_hyphen(text, found)
         places = _places(text)  # « 69493 Pierre Bénite … A Pierre Bénite : » is no person
         found = [(a, b) for a, b in found if not self._kept(text[a:b]) and not _is_place(text[a:b], places)]
@@ -917,6 +926,56 @@ def _without_trailing_place(words: list[str]) -> list[str]:
     return words
 
 
+# Capitalised words that open a role written after a full name without a comma (« Prénom Nom Vice
+# Présidente de … », « Prénom Nom Conseiller Départemental »).
+_ROLE_OPENERS = (_ROLE_WORDS - _ARTICLES_FOLDED) | {"vice"}
+# Words naming a movement or a party, whose name a person's name may precede with « du » (« Prénom NOM du
+# Mouvement … »).
+_BODY_WORDS = frozenset({"mouvement", "parti", "rassemblement", "republique"})
+_PARTICLE_WORDS = frozenset(
+    {"de", "du", "des", "d'", "d’", "le", "la", "les", "l'", "l’", "van", "von", "ben", "el"}
+)
+
+
+def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -> tuple[int, list[str]]:
+    """``end`` and ``words`` of the candidate ``text[start:end]`` without what follows a full name (two
+    capitalised words or more, the first a first name of the list or after a civility): a capitalised role
+    (« Prénom Nom Vice Présidente de … ») or « du / de la » and an organisation or a party (« Prénom NOM du
+    Mouvement La … »). Unchanged when nothing follows or the candidate opens otherwise."""
+    cut = _role_or_body_index(words)
+    if cut == len(words):
+        return end, words
+    given = _fold(words[0])
+    if (
+        given not in first_names()
+        and given.split("-")[0] not in first_names()
+        and not _CIVILITY.search(text[max(0, start - 60) : start])
+    ):
+        return end, words
+    return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
+
+
+def _role_or_body_index(words: Sequence[str]) -> int:
+    """The index of the word that opens a role or a body after a full name in ``words``, or ``len(words)``."""
+    for i in range(2, len(words)):
+        if sum(w[:1].isupper() for w in words[:i]) < 2:
+            continue
+        word = _fold(words[i].strip(".,;:"))
+        if (
+            words[i][:1].isupper()
+            and (word in _ROLE_OPENERS or word.split("-")[-1] in _ROLE_OPENERS)
+            and _fold(words[i - 1]) not in _PARTICLE_WORDS  # « Prénom Le Maire » is a surname
+        ):
+            return i
+        if word in ("du", "de", "des", "d'", "d’") and i + 1 < len(words):
+            body = _fold(words[i + 1].strip(".,;:"))
+            if body in ("la", "l'", "l’") and i + 2 < len(words):
+                body = _fold(words[i + 2].strip(".,;:"))
+            if body in _NOT_PERSON_WORDS or body in _BODY_WORDS:
+                return i
+    return len(words)
+
+
 def _without_role_place(text: str, start: int, words: list[str]) -> tuple[int, list[str]]:
     """``start`` and ``words`` without the commune of a role written before a full name: « du
     sous-préfet de Commune Prénom NOM »."""
@@ -961,6 +1020,7 @@ def _person(
     start, words = _without_role_place(text, start, words)
     if not words[0][:1].isupper() or _fold(words[0]) in _ARTICLES:
         return None
+    end, words = _name_then_role_or_body(text, start, end, words)
     capitalised = [w for w in words if w[:1].isupper()]
     folded = [_fold(w.strip(".,;:’'")) for w in capitalised]
     if any(f in _NOT_PERSON_WORDS for f in folded):
@@ -1068,11 +1128,35 @@ _INITIAL_NAME = re.compile(
 )
 
 
+# « le Maire de la commune : JP NOM »: two initials and a surname all in capitals (only after a role, a
+# civility or a cue: « LR PS » alone is two acronyms).
+_INITIALS_CAPITALS = re.compile(
+    r"(?<![\w.’'-])(?P<initial>[A-ZÀ-Þ]{2}|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)[^\S\n]+"
+    r"(?P<name>[A-ZÀ-Þ]{3,}(?:-[A-ZÀ-Þ]{2,})?)(?![\w’'-])"
+)
+# A role, the words that name its place or body, then a colon: « le Maire de la commune : », « Président
+# de l'association : ».
+_ROLE_COLON = re.compile(rf"\b(?i:{_ROLES_BEFORE})\b[^\n.;:!?]{{0,40}}:[^\S\n]*$")
+
+
 def _initial_and_surname(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
-    """An initial and a surname after a role, a civility or a cue (« le Député R. Nom »), or
-    coordinated with a person already found (« M. [Nom] et C. Nom »)."""
+    """An initial and a surname after a role, a civility or a cue (« le Député R. Nom », « le Maire de
+    la commune : JP NOM »), or coordinated with a person already found (« M. [Nom] et C. Nom »)."""
     out: list[tuple[int, int]] = []
-    for m in _INITIAL_NAME.finditer(text):
+    matches = sorted(
+        [*_INITIAL_NAME.finditer(text), *_INITIALS_CAPITALS.finditer(text)], key=lambda m: m.start()
+    )
+    for m in matches:
+        if m.re is _INITIALS_CAPITALS and (
+            _fold(m.group("name")) in _communes()
+            or not (
+                _ROLE_COLON.search(text, max(0, m.start() - 80), m.start())
+                or _CIVILITY.search(text, max(0, m.start() - 60), m.start())
+            )
+        ):
+            continue
+        if any(a <= m.start() < b for a, b in out):
+            continue
         if (
             _fold(m.group("name").split()[-1]) in _NOT_PERSON_WORDS | _ROLE_WORDS
             or _fold(m.group("initial")) in _NOT_PERSON_WORDS  # « le député LR Nom »: a party
@@ -1086,7 +1170,13 @@ def _initial_and_surname(text: str, found: Sequence[tuple[int, int]]) -> list[tu
             or re.fullmatch(r"\s+(?:et|&)\s+", text[m.end() : a])
             for a, b in [*found, *out]
         )
-        cued = linked or _ROLE_BEFORE.search(before) or _CIVILITY.search(before) or _CUE_BEFORE.search(before)
+        cued = (
+            linked
+            or _ROLE_BEFORE.search(before)
+            or _ROLE_COLON.search(before)
+            or _CIVILITY.search(before)
+            or _CUE_BEFORE.search(before)
+        )
         if cued and not _named_after(text, m.start()) and not re.match(r"\s?\.?\s?[A-Z]\.", after):
             out.append(m.span())
     return out
@@ -1164,6 +1254,85 @@ def _after_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, 
         ):
             continue
         out.append(m.span("name"))
+    return out
+
+
+# « Prénom nom député de … »: a capitalised first name, a surname in lowercase, then a role.
+_FIRST_AND_LOWER = re.compile(
+    r"(?<![\w’'.-])(?P<given>[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+)?)[^\S\n]+"
+    r"(?P<family>[a-zà-öø-ÿ][a-zà-öø-ÿ’'-]{2,})(?![\w’'-])"
+    # a role word follows (checked in full by ``_ROLE_AFTER``): most pairs fail here, cheaply
+    rf"(?=[^\S\n]*[,(–-]?[^\S\n]*(?:(?:l['’]|le |la |son |sa |notre )[^\S\n]*)?(?i:{_ROLES_BEFORE}))"
+)
+# Lowercase words between a first name and a role that are no surname (« Prénom ancien maire »).
+_ROLE_QUALIFIER_WORDS = frozenset(
+    _fold(w)
+    for w in ["ancien", "ancienne", "futur", "future", "actuel", "actuelle", "nouveau", "nouvelle", "devenu",
+              "devenue", "élu", "élue", "nommé", "nommée", "candidat", "candidate", "premier", "première"]
+)  # fmt: skip
+
+
+def _lowercase_surname_and_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """A capitalised first name of the list and a surname written in lowercase, right before a role
+    (« grand témoin Prénom nom député de … »): the role marks the pair as a name."""
+    names, stop = first_names(), _stop_words()
+    out = []
+    for m in _FIRST_AND_LOWER.finditer(text):
+        given, family = _fold(m.group("given")), _fold(m.group("family"))
+        if (
+            given not in names
+            or family in stop
+            or family in _ROLE_WORDS | _ROLE_QUALIFIER_WORDS | _NOT_PERSON_WORDS
+            or _ROLE_AFTER.match(" " + m.group("family"))
+            or not _ROLE_AFTER.match(text[m.end() : m.end() + 40])
+            or any(a < m.end() and m.start() < b for a, b in found)
+            or re.search(r"[A-ZÀ-Þ][\w’'-]*[^\S\n]+$", text[max(0, m.start() - 30) : m.start()])
+            or _named_after(text, m.start())
+        ):
+            continue
+        out.append(m.span())
+    return out
+
+
+# « 3 observateurs : Prénom Nom, Prénom et Prénom Nom qui … »: a list of people after a plural role and a
+# colon; its items are capitalised sequences of one to three words.
+_PEOPLE_LIST_HEAD = re.compile(
+    r"\b(?i:observat(?:eur|rice)s|animat(?:eur|rice)s|intervenant(?:e)?s|rapporteu(?:r|se)s|témoins|"
+    r"organisat(?:eur|rice)s|modérat(?:eur|rice)s|facilitat(?:eur|rice)s|scribes|secrétaires|orat(?:eur|rice)s)"
+    r"[^\S\n]*:[^\S\n]*"
+)
+_LIST_ITEM = re.compile(
+    rf"(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{0,2}}(?![\w'’-])"
+)
+_LIST_SEPARATOR = re.compile(r"[^\S\n]*,[^\S\n]*|[^\S\n]+(?:et|&)[^\S\n]+")
+
+
+def _people_list(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The items of a list of people after a plural role and a colon (« observateurs : Prénom Nom ,
+    Prénom et Prénom Nom »), when one item at least is a person already found: every other item that is no
+    organisation, role, function word, commune or acronym is one too."""
+    out: list[tuple[int, int]] = []
+    for head in _PEOPLE_LIST_HEAD.finditer(text):
+        items, position = [], head.end()
+        while item := _LIST_ITEM.match(text, position):
+            items.append(item.span())
+            separator = _LIST_SEPARATOR.match(text, item.end())
+            if separator is None:
+                break
+            position = separator.end()
+        if len(items) < 2 or not any(any(a <= s < b for a, b in found) for s, _ in items):
+            continue
+        for s, e in items:
+            words = text[s:e].split()
+            folded = [_fold(w) for w in words]
+            if (
+                any(a < e and s < b for a, b in found)
+                or any(f in _NOT_PERSON_WORDS | _ROLE_WORDS or f in _stop_words() for f in folded)
+                or all(w.isupper() for w in words)
+                or _commune_key(words) in _communes()
+            ):
+                continue
+            out.append((s, e))
     return out
 
 

@@ -1,4 +1,4 @@
-"""The later blind personal-data golds (``benchmarks/data/privacy_blind{3,4,5,6}_gold.tsv``, drawn by
+"""The later blind personal-data golds (``benchmarks/data/privacy_blind{3,…,7}_gold.tsv``, drawn by
 ``benchmarks/eval_privacy_gdn_blind.py``) still point at the same texts of ``../shared/data`` and share no
 report with the second set or with one another (ids and hashes only). Nothing personal is printed:
 failures name document ids and offsets only. No masker runs here (fast). The second set, drawn
@@ -42,7 +42,7 @@ def test_gold_file_holds_no_text(number: int) -> None:
     for line in later.SETS[number].gold.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#") and not line.startswith("kind\t"):
             kind, doc, start, end, digest = line.split("\t")
-            assert kind in {"text", *PERSONAL, "keep:organisation", "keep:commune"}
+            assert kind in {"text", *PERSONAL, "keep:organisation", "keep:commune", "keep:common_noun"}
             source, number_ = doc.split(":")
             assert source == "gdn" and number_.isdigit()
             assert start.isdigit() and end.isdigit() and len(digest) == 12 and int(digest, 16) >= 0

@@ -431,3 +431,54 @@ def test_fifth_blind_round_kept(text: str) -> None:
 
 def test_party_acronym_is_no_pair_of_initials() -> None:
     assert mask_text("le député LR Dupontel a parlé").startswith("le député LR ")
+
+
+# Issue 13, sixth blind round: the error classes of the sixth blind set (development data since its
+# one run), with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a capitalised first name and a lowercase surname right before a role
+        ("avec pour grand témoin Sylvain morvillard député de la circonscription",
+         "avec pour grand témoin [personne] député de la circonscription"),
+        ("rencontre avec Sylvain morvillard, adjoint au maire", "rencontre avec [personne], adjoint au maire"),
+        # two initials and a surname in capitals after a role, its place and a colon
+        ("Gestion du temps par le Maire de la commune: JR BALDOVIN", "Gestion du temps par le Maire de la commune: [personne]"),
+        ("Présidente de séance : R. Dubrovay", "Présidente de séance : [personne]"),
+        # a full name followed by a capitalised role without a comma
+        ("invitées par Hélène Marbuzet Vice Présidente de Coop Machin en charge",
+         "invitées par [personne] Vice Présidente de Coop Machin en charge"),
+        ("et de Mathieu Ferlandot Conseiller Départemental.", "et de [personne] Conseiller Départemental."),
+        # a surname written « Le Maire » is no role after a name
+        ("la venue de Lucien Le Maire, le ministre", "la venue de [personne], le ministre"),
+        # a list of people after a plural role and a colon: a lone word and a full name whose first
+        # name is missing from the list
+        ("et 3 observateurs : Olivier Brandoux , Zélie et Ondine Kravetz qui observent",
+         "et 3 observateurs : [personne] , [personne] et [personne] qui observent"),
+        # a name's mask stops before « du » and a movement or a party
+        ("Introduction par Frédéric VALMORE du Mouvement La République En Marche qui explique",
+         "Introduction par [personne] du Mouvement La République En Marche qui explique"),
+        ("avec Claire Dumontet de la Fondation des Amis", "avec [personne] de la Fondation des Amis"),
+    ],
+)  # fmt: skip
+def test_sixth_blind_round_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a capitalised role after words that open with no first name stays whole
+        "le Grand Débat Vice Président de séance était là",
+        # a first name, a qualifier and a role: the qualifier is no surname
+        "Olivier ancien maire de la ville a parlé",
+        # two acronyms after a role and a colon are no initials and surname
+        "présents avec le maire : LR MODEM",
+        # a list after a plural role with no person in it: organisations and places stay
+        "les organisateurs : Emmaüs, Secours Populaire et Lyon",
+    ],
+)
+def test_sixth_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
