@@ -6,6 +6,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from ess_nlp.extract.duplicates import group_duplicates, pairwise_scores, stem
 
 DATA = Path(__file__).parent / "data" / "duplicates.jsonl"
@@ -49,13 +51,14 @@ def test_degenerate_inputs() -> None:
     assert stem("mutualisation") == stem("mutualisations")
 
 
-def test_similarity_by_blocks_equals_the_whole_matrix(monkeypatch) -> None:
+@pytest.mark.parametrize("method", ["lexical", "core"])
+def test_similarity_by_blocks_equals_the_whole_matrix(monkeypatch, method) -> None:
     from ess_nlp.extract import duplicates
 
     texts = [text for _, text, _ in load()[0]]
-    whole = duplicates.similarity_matrix(texts, threshold=0.3).toarray()
+    whole = duplicates.similarity_matrix(texts, threshold=0.3, method=method).toarray()
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))  # three rows per block
-    blocked = duplicates.similarity_matrix(texts, threshold=0.3).toarray()
+    blocked = duplicates.similarity_matrix(texts, threshold=0.3, method=method).toarray()
     assert (whole > 0).sum() > len(texts)  # some pairs are similar beyond the diagonal
     assert abs(whole - blocked).max() < 1e-6
     assert whole[whole > 0].min() >= 0.3
@@ -163,8 +166,10 @@ def test_default_grouping_is_average_link_and_star_stays_available() -> None:
         ("d", "Rendre le vote obligatoire.", "c4"),
         ("e", "Baisser la TVA sur les produits de première nécessité.", "c5"),
     ]
-    groups = duplicates.group_duplicates(items)
-    assert duplicates.default_grouping("lexical") == "average"
+    groups = duplicates.group_duplicates(items, method="lexical")
+    assert duplicates.default_grouping("lexical") == "average" == duplicates.default_grouping("core")
+    # the core method makes the same group (« prendre en compte le vote blanc » is its core)
+    assert [set(g.members) for g in duplicates.group_duplicates(items)] == [{"a", "b", "c"}]
     assert [set(g.members) for g in groups] == [{"a", "b", "c"}] and groups[0].cahiers == 3
     assert groups[0].centre == "b"  # the member closest to the two others names the group
     star = duplicates.group_duplicates(items, grouping="star", threshold=duplicates.LEXICAL_THRESHOLD)
@@ -172,6 +177,7 @@ def test_default_grouping_is_average_link_and_star_stays_available() -> None:
     # min_cahiers counts cahiers, not proposals
     same_cahier = [(pid, text, "c1") for pid, text, _ in items]
     assert duplicates.group_duplicates(same_cahier) == []
+    assert duplicates.group_duplicates(same_cahier, method="lexical") == []
 
 
 def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(monkeypatch) -> None:
@@ -182,12 +188,13 @@ def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(mo
     items, _ = load()
     texts = [t for _, t, _ in items]
     ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
-    whole = duplicates.similarity_matrix(texts, threshold=duplicates.LINK_THRESHOLD)
+    method = duplicates.DEFAULT_METHOD
+    whole = duplicates.similarity_matrix(texts, threshold=duplicates.LINK_THRESHOLD, method=method)
     expected = duplicates.groups_from_similarity(
         whole, ids, cahiers, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD
     )
     inside = duplicates._links_inside_strong_sets(
-        texts, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD, method="lexical"
+        texts, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD, method=method
     )
     assert 0 < inside.nnz < whole.nnz  # fewer pairs kept…
     assert duplicates.group_duplicates(items) == expected  # …for the same groups

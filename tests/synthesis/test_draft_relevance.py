@@ -65,3 +65,22 @@ def test_the_draft_caps_proposals_per_territory(sample_db: Path) -> None:
         doc = draft_synthesis(store, scope, limits=DraftLimits(per_territory=1))
     territories = [p.citations[0].territory for p in doc.proposals if p.citations[0].territory]
     assert territories and len(territories) == len(set(territories))
+
+
+def test_the_publish_loan_figures_demand_is_one_group_of_three_cahiers_or_more(sample_db: Path) -> None:
+    """Four cahiers ask banks to publish their loan acceptance or refusal figures, each in its own
+    words (issue 16): the stored groups put at least three of them together, with nothing else."""
+    openings = ("Que les banques publient le taux d'acceptation",
+                "Demander aux banques bénéficiant de garanties publiques de publier",
+                "Nous proposons que chaque banque publie chaque année",
+                "Obliger les banques à motiver par écrit tout refus de prêt")
+    with Store(sample_db) as store:
+        publish = {r["id"]: r["cahier_id"] for r in store.conn.execute("SELECT id, text, cahier_id FROM proposals")
+                   if r["text"].startswith(openings)}
+        assert len(set(publish.values())) == 4
+        groups: dict[int, set[str]] = {}
+        for r in store.conn.execute("SELECT group_id, proposal_id FROM duplicate_members"):
+            groups.setdefault(r["group_id"], set()).add(r["proposal_id"])
+    [members] = [m for m in groups.values() if m & set(publish)]
+    assert len({publish[p] for p in members & set(publish)}) >= 3
+    assert members <= set(publish)
