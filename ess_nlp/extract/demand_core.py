@@ -6,13 +6,17 @@ publient le taux d'acceptation de leurs prêts… » / « Nous proposons que cha
 chaque année, par quartier, le nombre de prêts accordés et refusés… »), while their words as a
 whole share little. :func:`demand_cores` turns each text into ``"verb>argument"`` features:
 
-- every action verb (``VERB``) with the head nouns of its arguments (subject, object, oblique
-  argument, indirect object, with the nouns coordinated to them);
+- every action verb with the head nouns of its arguments (subject, object, oblique argument,
+  indirect object, with the nouns coordinated to them), each noun with what specifies it (its
+  first noun complement, else its first adjective: ``fonds_garantie``). The action verbs are
+  the verbs of the sentence's spine: its root and the verbs attached to them as complement,
+  adverbial clause or coordination, not those of a clause that describes a noun;
+- a locution « verb + en + bare noun » is one verb (``mettre_place``, ``prendre_compte``);
 - a verb that governs another verb (``xcomp``, ``ccomp``, ``advcl``: « demander aux banques DE
   PUBLIER », « obliger les banques À MOTIVER … et À PUBLIER », « nous proposons QUE chaque
   banque PUBLIE ») is a frame, not the action: it gives no feature of its own, and its
   arguments pass down to the verbs it governs (the addressee of « demander aux banques de
-  publier » is who publishes), through coordination too.
+  publier » is who publishes); a coordinated verb shares the subject only.
 
 Lemmas are case- and accent-folded; stop words, digits and one-letter lemmas give nothing. No
 word list: the frame verbs are found by their place in the parse.
@@ -39,8 +43,10 @@ if TYPE_CHECKING:
 ARGUMENTS = frozenset(["nsubj", "nsubj:pass", "obj", "iobj", "obl:arg", "obl:agent"])
 #: A verb attached to a verb by one of these governs it as a frame (it is not the action).
 FRAMED = frozenset(["xcomp", "ccomp", "advcl"])
-#: Arguments pass from a verb to the verbs attached to it by these labels.
-PASSED_TO = FRAMED | {"conj", "acl", "parataxis"}
+#: The demand's own verbs: a sentence's root and the verbs attached to them by these labels
+#: (a verb attached to a noun, in a relative or participial clause, describes that noun instead:
+#: « des espaces gérés par des structures de l'ESS »). Arguments pass along them.
+SPINE = FRAMED | {"conj", "parataxis"}
 _NOUNS = frozenset(["NOUN", "PROPN"])
 _CONTENT = frozenset(["NOUN", "PROPN", "VERB", "ADJ"])
 _QUESTION = re.compile(
@@ -83,6 +89,10 @@ def _arguments(token: Token) -> list[Token]:
     return found
 
 
+def _keys(nouns: Iterable[Token]) -> tuple[str, ...]:
+    return tuple(_argument_key(a) for a in nouns if _content(a))
+
+
 def _argument_key(noun: Token) -> str:
     """A noun argument with what specifies it: its first noun complement, else its first
     adjective (« fonds de garantie » -> ``fonds_garantie``, not ``fonds``)."""
@@ -96,22 +106,23 @@ def _argument_key(noun: Token) -> str:
 def core_features(doc: Doc) -> set[str]:
     """The ``"verb>argument"`` features of one parsed text (see the module docstring)."""
     features: set[str] = set()
-    stack: list[tuple[Token, tuple[str, ...]]] = [(t, ()) for t in doc if t.head.i == t.i]
-    seen: set[int] = set()
-    while stack:
-        token, inherited = stack.pop()
-        if token.i in seen:
-            continue
-        seen.add(token.i)
-        own = [_argument_key(a) for a in _arguments(token) if _content(a)]
-        arguments = tuple(dict.fromkeys((*inherited, *own)))
+    # (token, arguments passed down to it, of which its subjects)
+    stack: list[tuple[Token, tuple[str, ...], tuple[str, ...]]] = [(t, (), ()) for t in doc if t.head.i == t.i]
+    while stack:  # down the spine (a tree: each token is reached once)
+        token, inherited, subjects = stack.pop()
+        own = _arguments(token)
+        arguments = tuple(dict.fromkeys((*inherited, *_keys(own))))
+        subjects = tuple(dict.fromkeys((*subjects, *_keys(a for a in own if a.dep_.startswith("nsubj")))))
         frame = any(c.pos_ == "VERB" and c.dep_ in FRAMED for c in token.children)
         if token.pos_ == "VERB" and not frame and _content(token):
             verb = _verb_key(token)
             features.update(f"{verb}>{a}" for a in arguments)
         for child in token.children:
-            passed = arguments if child.pos_ == "VERB" and child.dep_ in PASSED_TO else ()
-            stack.append((child, passed))
+            if child.pos_ == "VERB" and child.dep_ in SPINE:
+                # a governed verb takes every argument of its frame (the addressee acts); a
+                # coordinated verb shares the subject only (it has its own object)
+                passed = arguments if child.dep_ in FRAMED else subjects
+                stack.append((child, passed, subjects))
     return features
 
 

@@ -76,7 +76,7 @@ def test_the_same_demand_in_other_words_is_one_group_by_its_core() -> None:
     # Words alone put at most two of the four together (what issue 16 found on the sample).
     before = duplicates.group_duplicates(items, method="lexical")
     assert max((len(publish & set(g.members)) for g in before), default=0) < 3
-    groups = duplicates.group_duplicates(items)
+    groups = duplicates.group_duplicates(items, method="core")
     [joined] = [g for g in groups if publish & set(g.members)]
     assert len(publish & set(joined.members)) >= 3 and set(joined.members) <= publish
     assert joined.cahiers >= 3
@@ -87,4 +87,4 @@ def test_the_same_demand_in_other_words_is_one_group_by_its_core() -> None:
 def test_what_asks_nothing_joins_no_group(text: str) -> None:
     items = [("a", text, "c1"), ("b", text, "c2"), ("c", text, "c3")]
     assert len(duplicates.group_duplicates(items, method="lexical")) == 1  # identical words
-    assert duplicates.group_duplicates(items) == []
+    assert duplicates.group_duplicates(items, method="core") == []

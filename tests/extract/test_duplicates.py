@@ -166,10 +166,10 @@ def test_default_grouping_is_average_link_and_star_stays_available() -> None:
         ("d", "Rendre le vote obligatoire.", "c4"),
         ("e", "Baisser la TVA sur les produits de première nécessité.", "c5"),
     ]
-    groups = duplicates.group_duplicates(items, method="lexical")
+    groups = duplicates.group_duplicates(items)
     assert duplicates.default_grouping("lexical") == "average" == duplicates.default_grouping("core")
     # the core method makes the same group (« prendre en compte le vote blanc » is its core)
-    assert [set(g.members) for g in duplicates.group_duplicates(items)] == [{"a", "b", "c"}]
+    assert [set(g.members) for g in duplicates.group_duplicates(items, method="core")] == [{"a", "b", "c"}]
     assert [set(g.members) for g in groups] == [{"a", "b", "c"}] and groups[0].cahiers == 3
     assert groups[0].centre == "b"  # the member closest to the two others names the group
     star = duplicates.group_duplicates(items, grouping="star", threshold=duplicates.LEXICAL_THRESHOLD)
@@ -177,10 +177,10 @@ def test_default_grouping_is_average_link_and_star_stays_available() -> None:
     # min_cahiers counts cahiers, not proposals
     same_cahier = [(pid, text, "c1") for pid, text, _ in items]
     assert duplicates.group_duplicates(same_cahier) == []
-    assert duplicates.group_duplicates(same_cahier, method="lexical") == []
 
 
-def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(monkeypatch) -> None:
+@pytest.mark.parametrize("method", ["lexical", "core"])
+def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(monkeypatch, method) -> None:
     """group_duplicates keeps weak pairs only inside the strong sets (bounded memory); the groups
     are those of the whole matrix down to the link threshold, blocks of any size."""
     from ess_nlp.extract import duplicates
@@ -188,7 +188,6 @@ def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(mo
     items, _ = load()
     texts = [t for _, t, _ in items]
     ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
-    method = duplicates.DEFAULT_METHOD
     whole = duplicates.similarity_matrix(texts, threshold=duplicates.LINK_THRESHOLD, method=method)
     expected = duplicates.groups_from_similarity(
         whole, ids, cahiers, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD
@@ -197,6 +196,6 @@ def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(mo
         texts, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD, method=method
     )
     assert 0 < inside.nnz < whole.nnz  # fewer pairs kept…
-    assert duplicates.group_duplicates(items) == expected  # …for the same groups
+    assert duplicates.group_duplicates(items, method=method) == expected  # …for the same groups
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
-    assert duplicates.group_duplicates(items) == expected
+    assert duplicates.group_duplicates(items, method=method) == expected
