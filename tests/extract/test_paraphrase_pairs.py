@@ -1,11 +1,13 @@
-"""The labelled paraphrase pair set (issue 16) holds ids and labels only, and still points at
-the same real texts in ../shared/data."""
+"""The labelled paraphrase pair sets (issue 16) hold ids and labels only, and still point at
+the same real texts in ../shared/data; the blind set shares nothing with the first one."""
 
 from __future__ import annotations
 
 import importlib.util
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -17,8 +19,8 @@ def _module():  # type: ignore[no-untyped-def]
         )
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        sys.modules["ess_paraphrase_pairs"] = module  # before running it: its dataclass looks itself up
         spec.loader.exec_module(module)
-        sys.modules["ess_paraphrase_pairs"] = module
     return sys.modules["ess_paraphrase_pairs"]
 
 
@@ -35,9 +37,50 @@ def test_the_pair_set_is_ids_and_labels_split_dev_test() -> None:
     assert len({(r["a"], r["b"]) for r in rows}) == len(rows)
 
 
-def test_the_pairs_point_at_unchanged_texts(shared_data: Path) -> None:
+def test_the_blind_set_is_ids_and_labels_apart_from_the_first_set() -> None:
+    pp = _module()
+    first, blind = pp.read_pairs(pp.PAIRS), pp.read_pairs(pp.BLIND_PAIRS)
+    text = pp.BLIND_PAIRS.read_text(encoding="utf-8")
+    assert pp.DEFINITION in text and pp.DEFINITION in pp.PAIRS.read_text(encoding="utf-8")  # word for word
+    positives = sum(r["label"] == "1" for r in blind)
+    assert f"# {len(blind)} pairs, {positives} labelled 1 (same demand)\n" in text
+    assert len(blind) >= 300
+    assert {r["label"] for r in blind} == {"0", "1"} and {r["split"] for r in blind} == {"blind"}
+    assert len({(r["a"], r["b"]) for r in blind}) == len(blind)
+    assert not {(r["a"], r["b"]) for r in blind} & {(r["a"], r["b"]) for r in first}
+    assert not pp.pair_ids(blind) & pp.pair_ids(first)  # no proposal seen in the first set
+    assert all(r["a"].split(":")[0] in {"gdn", "vd", "mel"} and " " not in r["a"] + r["b"] for r in blind)
+
+
+def test_a_set_keeps_the_proposals_of_another_out_of_its_pool(tmp_path: Path) -> None:
+    pp = _module()
+    proposals = {f"gdn:{i}:0": f"proposition numéro {i}" for i in range(3000)}  # all 3,000 are drawn
+    proposals |= {"vd:x": "Baisser la TVA", "vd:y": "baisser la tva ", "mel:z": "Proposition Numero 7"}
+    other = tmp_path / "other.tsv"
+    other.write_text("# comment\na\tb\thash\tstratum\tsplit\tlabel\n"
+                     "gdn:7:0\tvd:x\t0\trandom\tdev\t0\n", encoding="utf-8")
+    everything = pp._pool(proposals, pp.PairSet("u", tmp_path / "u.tsv", 1616, "", ("blind",)))
+    assert len(everything) == len(set(everything)) == 3001  # folded twins kept once: vd:y, mel:z
+    assert "vd:x" in everything and not {"vd:y", "mel:z"} & set(everything)
+    apart = pp._pool(proposals, pp.PairSet("t", tmp_path / "t.tsv", 1616, "", ("blind",), apart=(other,)))
+    # the other set's ids are out, and so is every text folded identical to one of theirs
+    assert set(apart) == set(everything) - {"gdn:7:0", "vd:x"}
+
+
+def test_labels_are_written_by_row_and_checked() -> None:
+    pp = _module()
+    rows = [{"a": str(n), "label": ""} for n in range(5)]
+    assert [r["label"] for r in pp.set_labels(rows, 1, "1 0 1")] == ["", "1", "0", "1", ""]
+    assert rows[1]["label"] == ""  # a new list; the rows given are left as they were
+    for start, labels in ((0, "102"), (3, "111"), (-1, "1")):
+        with pytest.raises(ValueError):
+            pp.set_labels(rows, start, labels)
+
+
+@pytest.mark.parametrize("which", ["first", "blind"])
+def test_the_pairs_point_at_unchanged_texts(shared_data: Path, which: str) -> None:
     pp = _module()
     proposals = pp.load_proposals(shared_data)
-    rows = pp.read_pairs()
+    rows = pp.read_pairs(pp.SETS[which].path)
     changed = [r for r in rows if pp.pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
     assert rows and not changed, f"{len(changed)} pairs point at texts that changed"
