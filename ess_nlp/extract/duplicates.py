@@ -154,8 +154,9 @@ def meaning_vectors(texts: Sequence[str]) -> np.ndarray | None:
 def similarity_matrix(
     texts: Sequence[str], *, threshold: float = 0.0, method: Method = "lexical"
 ) -> sparse.csr_matrix:
-    """Pairwise similarity of ``texts`` (sparse, symmetric, diagonal 1), by ``method`` (see the
-    module docstring), rounded to ``DECIMALS``.
+    """Pairwise similarity of ``texts`` (sparse, symmetric, diagonal 1 but, by the core method,
+    for texts that ask nothing: their rows are empty), by ``method`` (see the module docstring),
+    rounded to ``DECIMALS``.
 
     Entries below ``threshold`` are dropped. Rows are computed by blocks of at most
     ``BLOCK_ENTRIES`` entries, so 40,000 proposals need a few hundred megabytes, not tens of
