@@ -11,18 +11,27 @@ the pairs' texts among them) is grouped as the extraction step groups a database
 - semantic: the semantic similarity (``method="semantic"``) in star groups; its threshold is the
   one with the best F1 on the DEV part among those whose dev precision is at least 0.85
   (printed, and shipped as ``SEMANTIC_THRESHOLD``);
-- shipped: the lexical similarity in average-link groups (the default since); its two
-  thresholds (strong links, mean link) are the grid pair with the best dev F1 among those
-  whose dev precision is at least 0.85, or failing that at least the star groups' dev
-  precision, and which keep the pairwise precision on the hand-written set of
+- shipped: the lexical similarity in average-link groups (the default since issue 16's first
+  pass); its two thresholds (strong links, mean link) are the grid pair with the
+  best dev F1 among those whose dev precision is at least 0.85, or failing that at least the
+  star groups' dev precision, and which keep the pairwise precision on the hand-written set of
   ``tests/extract/data/duplicates.jsonl`` (cahier-like proposals) at 0.80 or more, the level
-  its test asks (printed, and shipped as ``STRONG_THRESHOLD`` / ``LINK_THRESHOLD``).
+  its test asks (printed, and shipped as ``STRONG_THRESHOLD`` / ``LINK_THRESHOLD``);
+- core (``method="core"``, issue 16's third pass, not the default): the lexical similarity
+  raised to the similarity of the demands' cores where that is higher, texts that ask nothing
+  by their form left out (``ess_nlp.extract.demand_core``), in average-link groups; its
+  thresholds are picked by the same rule on the same grid, the hand-written set also keeping
+  the recall its test asks (0.50); ties of F1 go to the higher precision.
 
 Each is then applied once to the test part. Also printed: the time of the grouping step on
 2,000 Grand Débat proposals and, with ``--db``, on the proposals of a database (e.g. the
 sample's).
 
-    .venv/bin/python benchmarks/eval_paraphrase.py [--db sample.sqlite3] [--sweep] [--dev-only]
+    .venv/bin/python benchmarks/eval_paraphrase.py [--db sample.sqlite3] [--sweep] [--dev-only] [--blind]
+
+``--blind`` also prints the four groupings on the blind part
+(``benchmarks/data/paraphrase_pairs_blind.tsv``, labelled before any new grouping ran on it; its
+proposals join the pool grouped), for a run made once, after a method is frozen.
 """
 
 from __future__ import annotations
@@ -53,6 +62,7 @@ from ess_nlp.extract.duplicates import (
 MIN_DEV_PRECISION = 0.85
 #: The pairwise precision the hand-written set's test asks (tests/extract/test_duplicates.py).
 MIN_WRITTEN_PRECISION = 0.80
+MIN_WRITTEN_RECALL = 0.50
 WRITTEN_SET = Path(__file__).resolve().parents[1] / "tests" / "extract" / "data" / "duplicates.jsonl"
 #: The (strong, mean link) threshold pairs tried for average-link groups on the dev part.
 GRID = [(s, link) for s in (0.35, 0.40, 0.45, 0.50, 0.55) for link in (0.10, 0.15, 0.20)]
@@ -98,18 +108,52 @@ def line(name: str, sc: dict[str, float]) -> str:
     return f"P {sc['precision']:.3f}  R {sc['recall']:.3f}  F1 {sc['f1']:.3f}  ({name})"
 
 
+def pick_thresholds(
+    matrix: object, method: str, pool: list[str], owners: list[str], rows: list[dict[str, str]],
+    star_precision: float, *, min_written_recall: float, sweep: bool,
+) -> tuple[float, float, str]:
+    """The (strong, mean link) grid pair chosen on the dev part for ``method``: among the pairs
+    that keep the hand-written set's pairwise precision (and recall, when asked) at the levels of
+    its test, the best dev F1 (ties to the higher precision) among those whose dev precision is
+    at least 0.85, or when none is, at least the star groups'. Returns the pair and the rule."""
+    written, written_gold = hand_written_set()
+    tried = []
+    for strong, link in GRID:
+        sc = scores(groups_from_similarity(matrix, pool, owners, threshold=strong, link_threshold=link),  # type: ignore[arg-type]
+                    rows, "dev")
+        found = group_duplicates(written, threshold=strong, link_threshold=link, method=method)  # type: ignore[arg-type]
+        written_sc = pairwise_scores([g.members for g in found], written_gold)
+        tried.append((strong, link, sc, written_sc))
+        if sweep:
+            print(f"  dev grid {method} {strong:.2f}/{link:.2f}: " + line("average-link", sc)
+                  + f"; hand-written set P {written_sc['precision']:.3f} R {written_sc['recall']:.3f}")
+    kept = [(strong, link, sc) for strong, link, sc, w in tried
+            if w["precision"] >= MIN_WRITTEN_PRECISION and w["recall"] >= min_written_recall]
+    floor = MIN_DEV_PRECISION if any(sc["precision"] >= MIN_DEV_PRECISION for _, _, sc in kept) else star_precision
+    eligible = [(round(sc["f1"], 6), sc["precision"], strong, link) for strong, link, sc in kept
+                if sc["precision"] >= floor]
+    picked = max(eligible)[2:] if eligible else (STRONG_THRESHOLD, LINK_THRESHOLD)
+    rule = (f"best F1 with P >= {floor:.3f}, hand-written set P >= {MIN_WRITTEN_PRECISION:.2f}"
+            + (f" and R >= {min_written_recall:.2f}" if min_written_recall else ""))
+    return picked[0], picked[1], rule
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="also time the grouping of this database's proposals")
     parser.add_argument("--sweep", action="store_true", help="print every threshold tried on the dev part")
     parser.add_argument("--dev-only", action="store_true",
                         help="print no test figure (while tuning: the test part is looked at once)")
+    parser.add_argument("--blind", action="store_true",
+                        help="also print the figures on the blind pairs (benchmarks/data/paraphrase_pairs_blind.tsv)")
     args = parser.parse_args(argv)
     if not pp.SHARED.is_dir():
         print(f"eval_paraphrase: skipped ({pp.SHARED} is absent)")
         return 0
     proposals = pp.load_proposals()
     rows = pp.read_pairs()
+    if args.blind:
+        rows += pp.read_pairs(pp.BLIND_PAIRS)
     changed = [r for r in rows if pp.pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
     if changed:
         print(f"eval_paraphrase: {len(changed)} pair(s) point at texts that changed or vanished in {pp.SHARED}")
@@ -117,10 +161,12 @@ def main(argv: list[str] | None = None) -> int:
     pool = sorted(set(pp._pool(proposals)) | {r["a"] for r in rows} | {r["b"] for r in rows})
     texts = [proposals[p] for p in pool]
     owners = [pp.contribution(p) for p in pool]
-    counts = {s: sum(r["split"] == s for r in rows) for s in ("dev", "test")}
-    positives = {s: sum(r["split"] == s and r["label"] == "1" for r in rows) for s in ("dev", "test")}
-    print(f"pairs: dev {counts['dev']} ({positives['dev']} same demand), test {counts['test']} "
-          f"({positives['test']} same demand); {len(pool):,} proposals grouped")
+    splits = ("dev",) if args.dev_only else ("dev", "test")
+    splits += ("blind",) if args.blind else ()
+    counts = {s: sum(r["split"] == s for r in rows) for s in splits}
+    positives = {s: sum(r["split"] == s and r["label"] == "1" for r in rows) for s in splits}
+    print("pairs: " + ", ".join(f"{s} {counts[s]} ({positives[s]} same demand)" for s in splits)
+          + f"; {len(pool):,} proposals grouped")
 
     before = groups_from_similarity(similarity_matrix(texts, threshold=LEXICAL_THRESHOLD), pool, owners,
                                     threshold=LEXICAL_THRESHOLD)
@@ -138,40 +184,34 @@ def main(argv: list[str] | None = None) -> int:
     print(f"semantic threshold picked on dev (best F1 with P >= {MIN_DEV_PRECISION}): {chosen:.2f}; "
           f"shipped: {SEMANTIC_THRESHOLD:.2f}")
 
-    lexical = similarity_matrix(texts, threshold=min(link for _, link in GRID))
-    written, written_gold = hand_written_set()
-    tried = []
-    for strong, link in GRID:
-        sc = scores(groups_from_similarity(lexical, pool, owners, threshold=strong, link_threshold=link), rows, "dev")
-        found = group_duplicates(written, threshold=strong, link_threshold=link)
-        written_p = pairwise_scores([g.members for g in found], written_gold)["precision"]
-        tried.append((strong, link, sc, written_p))
-        if args.sweep:
-            print(f"  dev grid {strong:.2f}/{link:.2f}: " + line("average-link", sc)
-                  + f"; hand-written set P {written_p:.3f}")
-    floor = MIN_DEV_PRECISION if any(sc["precision"] >= MIN_DEV_PRECISION for _, _, sc, _ in tried) \
-        else before_dev["precision"]
-    eligible = [(sc["f1"], sc["precision"], strong, link) for strong, link, sc, written_p in tried
-                if sc["precision"] >= floor and written_p >= MIN_WRITTEN_PRECISION]
-    picked = max(eligible)[2:] if eligible else (STRONG_THRESHOLD, LINK_THRESHOLD)
-    print(f"average-link thresholds picked on dev (best F1 with P >= {floor:.3f}, hand-written set P >= "
-          f"{MIN_WRITTEN_PRECISION:.2f}): strong {picked[0]:.2f}, "
-          f"link {picked[1]:.2f}; shipped: strong {STRONG_THRESHOLD:.2f}, link {LINK_THRESHOLD:.2f}")
-    shipped = groups_from_similarity(lexical, pool, owners, threshold=STRONG_THRESHOLD, link_threshold=LINK_THRESHOLD)
+    floor = min(link for _, link in GRID)
+    found: dict[str, list[DuplicateGroup]] = {}
+    for method, written_recall in (("lexical", 0.0), ("core", MIN_WRITTEN_RECALL)):
+        matrix = similarity_matrix(texts, threshold=floor, method=method)  # type: ignore[arg-type]
+        strong, link, rule = pick_thresholds(matrix, method, pool, owners, rows, before_dev["precision"],
+                                             min_written_recall=written_recall, sweep=args.sweep)
+        print(f"{method} average-link thresholds picked on dev ({rule}): strong {strong:.2f}, link {link:.2f}; "
+              f"shipped: strong {STRONG_THRESHOLD:.2f}, link {LINK_THRESHOLD:.2f}")
+        found[method] = groups_from_similarity(matrix, pool, owners, threshold=STRONG_THRESHOLD,
+                                               link_threshold=LINK_THRESHOLD)
     print(f"groups: before {len(before)} (fingerprint {digest(before)}), semantic {len(after)} "
-          f"(fingerprint {digest(after)}), shipped {len(shipped)} (fingerprint {digest(shipped)}, "
-          f"largest {max((len(g.members) for g in shipped), default=0)} proposals)")
-    for split in ("dev",) if args.dev_only else ("dev", "test"):
+          f"(fingerprint {digest(after)}), shipped {len(found['lexical'])} (fingerprint "
+          f"{digest(found['lexical'])}, largest {max((len(g.members) for g in found['lexical']), default=0)} "
+          f"proposals), core {len(found['core'])} (fingerprint {digest(found['core'])}, "
+          f"largest {max((len(g.members) for g in found['core']), default=0)} proposals)")
+    for split in splits:
         print(f"[{split}] before    " + line(f"lexical, star groups, threshold {LEXICAL_THRESHOLD:.2f}",
                                             scores(before, rows, split)))
         print(f"[{split}] semantic  " + line(f"semantic, star groups, threshold {SEMANTIC_THRESHOLD:.2f}",
                                             scores(after, rows, split)))
         print(f"[{split}] shipped   " + line(f"lexical, average-link groups, thresholds {STRONG_THRESHOLD:.2f}"
-                                            f"/{LINK_THRESHOLD:.2f}", scores(shipped, rows, split)))
+                                            f"/{LINK_THRESHOLD:.2f}", scores(found["lexical"], rows, split)))
+        print(f"[{split}] core      " + line(f"core, average-link groups, thresholds {STRONG_THRESHOLD:.2f}"
+                                            f"/{LINK_THRESHOLD:.2f}", scores(found["core"], rows, split)))
 
     gdn = [p for p in pool if p.startswith("gdn:")][:2000]
     items = [(p, proposals[p], pp.contribution(p)) for p in gdn]
-    for method in ("lexical", "semantic"):
+    for method in ("lexical", "semantic", "core"):
         started = time.perf_counter()
         groups = group_duplicates(items, method=method)  # type: ignore[arg-type]
         print(f"time: {len(items):,} Grand Débat proposals grouped ({method}) in "
@@ -180,12 +220,12 @@ def main(argv: list[str] | None = None) -> int:
         from ess_nlp.store import Store
 
         with Store(args.db) as store:
-            found = [(r["id"], r["text"], r["cahier_id"]) for r in store.conn.execute(
+            db_items = [(r["id"], r["text"], r["cahier_id"]) for r in store.conn.execute(
                 "SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id")]
-        for method in ("lexical", "semantic"):
+        for method in ("lexical", "semantic", "core"):
             started = time.perf_counter()
-            groups = group_duplicates(found, method=method)  # type: ignore[arg-type]
-            print(f"time: {len(found):,} proposals of {args.db.name} grouped ({method}) in "
+            groups = group_duplicates(db_items, method=method)  # type: ignore[arg-type]
+            print(f"time: {len(db_items):,} proposals of {args.db.name} grouped ({method}) in "
                   f"{time.perf_counter() - started:.1f} s, {len(groups)} groups, largest "
                   f"{groups[0].cahiers if groups else 0} cahiers")
     return 0

@@ -1,6 +1,6 @@
 """Grouping proposals that make the same demand across cahiers ("proposée par 7 cahiers").
 
-Two similarities, chosen by ``method``:
+Three similarities, chosen by ``method``:
 
 - ``"lexical"`` (default): the cosine similarity of two TF-IDF views
   averaged: light-stemmed content words (uni- and bigrams), which catch the same words in
@@ -11,12 +11,20 @@ Two similarities, chosen by ``method``:
   ``fr_core_news_md`` over content words, their common direction removed; synonyms and
   paraphrases ("publier le taux d'acceptation des prêts" / "publier le nombre de prêts accordés
   et refusés") come closer than their words alone say. Without ``fr_core_news_md`` installed
-  the lexical similarity is used, with a warning.
+  the lexical similarity is used, with a warning;
+- ``"core"`` (issue 16's third pass): the lexical similarity, raised to the similarity of the two
+  demands' cores where that is higher. A core is the set of ``verb>argument`` features of the
+  text's parse (:mod:`ess_nlp.extract.demand_core`: the action asked, with who does it and on
+  what; « demander aux banques de publier » is the banks publishing), compared as sets (cosine);
+  two proposals asking the same action on the same thing come together even when the rest of
+  their long sentences differs. Texts that ask nothing by their form (a question, a web
+  address) have no similarity to anything: they join no group. Not the default: on the dev
+  pairs it ties the lexical method (see ``docs/extraction.md``).
 
 Similarities are rounded to 4 decimals before any threshold, so the groups do not depend on the
 BLAS kernel or the thread count. Two groupings, chosen by ``grouping``:
 
-- ``"average"`` (default with the lexical method): pairs at least ``threshold`` similar (strong
+- ``"average"`` (default with the lexical and core methods): pairs at least ``threshold`` similar (strong
   links, ``STRONG_THRESHOLD``) chain proposals into candidate sets, and average-link clustering
   splits each set where the mean similarity between two parts falls under ``link_threshold``
   (``LINK_THRESHOLD``; pairs under it count as 0). Paraphrases of one demand rarely all share
@@ -31,8 +39,8 @@ others). Only groups spanning at least ``min_cahiers`` cahiers are kept.
 Measured on a labelled set of real paraphrase pairs (``benchmarks/eval_paraphrase.py``; every
 threshold picked on its dev part), average-link groups of the lexical similarity beat the star
 groups on precision and recall on the test part (P 0.812 / R 0.812 against 0.796 / 0.565);
-the semantic similarity in stars does not (0.923 / 0.174). Recall reaches issue 16's 0.70,
-precision not its 0.85 (details in ``docs/extraction.md``).
+the semantic similarity in stars does not (0.923 / 0.174). The core method, at the same
+thresholds, is measured in ``docs/extraction.md`` (dev, test and a blind part).
 """
 
 from __future__ import annotations
@@ -53,7 +61,7 @@ from ess_nlp.extract._resources import norm_name
 
 logger = logging.getLogger(__name__)
 
-Method = Literal["lexical", "semantic"]
+Method = Literal["lexical", "semantic", "core"]
 Grouping = Literal["average", "star"]
 DEFAULT_METHOD: Method = "lexical"
 #: The threshold of star groups by the lexical method (before issue 16), chosen on the hand-written set.
@@ -74,9 +82,9 @@ DECIMALS = 4
 
 
 def default_grouping(method: Method) -> Grouping:
-    """Average-link groups for the lexical method; star groups for the semantic one (its
-    threshold was picked for stars)."""
-    return "average" if method == "lexical" else "star"
+    """Average-link groups for the lexical and core methods; star groups for the semantic one
+    (its threshold was picked for stars)."""
+    return "star" if method == "semantic" else "average"
 
 
 def default_threshold(method: Method, grouping: Grouping | None = None) -> float:
@@ -146,8 +154,9 @@ def meaning_vectors(texts: Sequence[str]) -> np.ndarray | None:
 def similarity_matrix(
     texts: Sequence[str], *, threshold: float = 0.0, method: Method = "lexical"
 ) -> sparse.csr_matrix:
-    """Pairwise similarity of ``texts`` (sparse, symmetric, diagonal 1), by ``method`` (see the
-    module docstring), rounded to ``DECIMALS``.
+    """Pairwise similarity of ``texts`` (sparse, symmetric, diagonal 1 but, by the core method,
+    for texts that ask nothing: their rows are empty), by ``method`` (see the module docstring),
+    rounded to ``DECIMALS``.
 
     Entries below ``threshold`` are dropped. Rows are computed by blocks of at most
     ``BLOCK_ENTRIES`` entries, so 40,000 proposals need a few hundred megabytes, not tens of
@@ -180,10 +189,20 @@ class _Vectors:
     meaning: np.ndarray | None
     words_t: sparse.csc_matrix  # transposed once, for the products with every text
     chars_t: sparse.csc_matrix
+    core: sparse.csr_matrix | None = None  # demand cores (core method only)
+    core_t: sparse.csc_matrix | None = None
 
 
 def _vectorise(texts: Sequence[str], method: Method) -> _Vectors:
     n = len(texts)
+    core: sparse.csr_matrix | None = None
+    if method == "core":
+        from ess_nlp.extract.demand_core import demand_cores
+
+        features, asking = demand_cores(texts)
+        core = _core_rows(features)
+        silent = sparse.diags(np.asarray(asking, dtype=np.float32))  # texts asking nothing: no similarity
+        core = (silent @ core).tocsr()
     words = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True, min_df=1, dtype=np.float32)
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1,
                             preprocessor=_chars, dtype=np.float32)
@@ -193,7 +212,22 @@ def _vectorise(texts: Sequence[str], method: Method) -> _Vectors:
         xw = sparse.csr_matrix((n, 1), dtype=np.float32)
     xc = normalize(chars.fit_transform([t if t.strip() else "_" for t in texts])).tocsr()
     meaning = meaning_vectors(texts) if method == "semantic" else None
-    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc())
+    if core is None:
+        return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc())
+    xw, xc = (silent @ xw).tocsr(), (silent @ xc).tocsr()
+    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc())
+
+
+def _core_rows(features: Sequence[set[str]]) -> sparse.csr_matrix:
+    """L2-normalised binary rows of the texts' demand-core features (their products are the
+    cosine of two feature sets; a text without any: an empty row). Unweighted: a verb>argument
+    feature is already specific, and an IDF fitted on the set being grouped would weigh a demand
+    down the more cahiers make it (and means nothing on a few dozen proposals)."""
+    vectoriser = TfidfVectorizer(analyzer=sorted, binary=True, use_idf=False, dtype=np.float32)
+    try:
+        return normalize(vectoriser.fit_transform(features)).tocsr()
+    except ValueError:  # no core feature in any text
+        return sparse.csr_matrix((len(features), 1), dtype=np.float32)
 
 
 def _similarity_block(
@@ -206,6 +240,10 @@ def _similarity_block(
     xc_cols = v.chars_t if cols is None else v.chars[cols].T.tocsc()
     block = ((v.words[rows] @ xw_cols + v.chars[rows] @ xc_cols) * 0.5).tocsr()
     block.data = np.round(block.data.astype(np.float64), DECIMALS).astype(np.float32)
+    if v.core is not None and v.core_t is not None:
+        core = (v.core[rows] @ (v.core_t if cols is None else v.core[cols].T.tocsc())).tocsr()
+        core.data = np.round(core.data.astype(np.float64), DECIMALS).astype(np.float32)
+        block = block.maximum(core).tocsr()
     if v.meaning is not None:
         meaning_cols = v.meaning if cols is None else v.meaning[cols]
         dense = np.round(v.meaning[rows].astype(np.float64) @ meaning_cols.T.astype(np.float64), DECIMALS)

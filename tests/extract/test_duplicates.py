@@ -6,6 +6,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import pytest
+
 from ess_nlp.extract.duplicates import group_duplicates, pairwise_scores, stem
 
 DATA = Path(__file__).parent / "data" / "duplicates.jsonl"
@@ -49,13 +51,14 @@ def test_degenerate_inputs() -> None:
     assert stem("mutualisation") == stem("mutualisations")
 
 
-def test_similarity_by_blocks_equals_the_whole_matrix(monkeypatch) -> None:
+@pytest.mark.parametrize("method", ["lexical", "core"])
+def test_similarity_by_blocks_equals_the_whole_matrix(monkeypatch, method) -> None:
     from ess_nlp.extract import duplicates
 
     texts = [text for _, text, _ in load()[0]]
-    whole = duplicates.similarity_matrix(texts, threshold=0.3).toarray()
+    whole = duplicates.similarity_matrix(texts, threshold=0.3, method=method).toarray()
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))  # three rows per block
-    blocked = duplicates.similarity_matrix(texts, threshold=0.3).toarray()
+    blocked = duplicates.similarity_matrix(texts, threshold=0.3, method=method).toarray()
     assert (whole > 0).sum() > len(texts)  # some pairs are similar beyond the diagonal
     assert abs(whole - blocked).max() < 1e-6
     assert whole[whole > 0].min() >= 0.3
@@ -164,7 +167,9 @@ def test_default_grouping_is_average_link_and_star_stays_available() -> None:
         ("e", "Baisser la TVA sur les produits de première nécessité.", "c5"),
     ]
     groups = duplicates.group_duplicates(items)
-    assert duplicates.default_grouping("lexical") == "average"
+    assert duplicates.default_grouping("lexical") == "average" == duplicates.default_grouping("core")
+    # the core method makes the same group (« prendre en compte le vote blanc » is its core)
+    assert [set(g.members) for g in duplicates.group_duplicates(items, method="core")] == [{"a", "b", "c"}]
     assert [set(g.members) for g in groups] == [{"a", "b", "c"}] and groups[0].cahiers == 3
     assert groups[0].centre == "b"  # the member closest to the two others names the group
     star = duplicates.group_duplicates(items, grouping="star", threshold=duplicates.LEXICAL_THRESHOLD)
@@ -174,7 +179,8 @@ def test_default_grouping_is_average_link_and_star_stays_available() -> None:
     assert duplicates.group_duplicates(same_cahier) == []
 
 
-def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(monkeypatch) -> None:
+@pytest.mark.parametrize("method", ["lexical", "core"])
+def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(monkeypatch, method) -> None:
     """group_duplicates keeps weak pairs only inside the strong sets (bounded memory); the groups
     are those of the whole matrix down to the link threshold, blocks of any size."""
     from ess_nlp.extract import duplicates
@@ -182,14 +188,14 @@ def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(mo
     items, _ = load()
     texts = [t for _, t, _ in items]
     ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
-    whole = duplicates.similarity_matrix(texts, threshold=duplicates.LINK_THRESHOLD)
+    whole = duplicates.similarity_matrix(texts, threshold=duplicates.LINK_THRESHOLD, method=method)
     expected = duplicates.groups_from_similarity(
         whole, ids, cahiers, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD
     )
     inside = duplicates._links_inside_strong_sets(
-        texts, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD, method="lexical"
+        texts, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD, method=method
     )
     assert 0 < inside.nnz < whole.nnz  # fewer pairs kept…
-    assert duplicates.group_duplicates(items) == expected  # …for the same groups
+    assert duplicates.group_duplicates(items, method=method) == expected  # …for the same groups
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
-    assert duplicates.group_duplicates(items) == expected
+    assert duplicates.group_duplicates(items, method=method) == expected

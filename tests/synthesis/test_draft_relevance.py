@@ -65,3 +65,40 @@ def test_the_draft_caps_proposals_per_territory(sample_db: Path) -> None:
         doc = draft_synthesis(store, scope, limits=DraftLimits(per_territory=1))
     territories = [p.citations[0].territory for p in doc.proposals if p.citations[0].territory]
     assert territories and len(territories) == len(set(territories))
+
+
+
+def test_the_publish_loan_figures_demand_is_one_group_with_the_core_method(sample_db: Path, tmp_path: Path) -> None:
+    """Four cahiers ask banks to publish their loan acceptance or refusal figures, each in its own
+    words (issue 16): the groups recomputed by the core method put at least three of them
+    together, with nothing else, and a person's « séparer » is still replayed on top."""
+    from ess_nlp.extract.group_edits import split_proposal
+    from ess_nlp.extract.step import rebuild_duplicate_groups
+
+    openings = ("Que les banques publient le taux d'acceptation",
+                "Demander aux banques bénéficiant de garanties publiques de publier",
+                "Nous proposons que chaque banque publie chaque année",
+                "Obliger les banques à motiver par écrit tout refus de prêt")
+
+    def groups(store: Store) -> list[set[str]]:
+        found: dict[int, set[str]] = {}
+        for r in store.conn.execute("SELECT group_id, proposal_id FROM duplicate_members"):
+            found.setdefault(r["group_id"], set()).add(r["proposal_id"])
+        return list(found.values())
+
+    db = tmp_path / "core.sqlite3"
+    with Store(sample_db) as src, Store(db) as dst:
+        src.conn.backup(dst.conn)
+    with Store(db) as store:
+        publish = {r["id"]: r["cahier_id"] for r in store.conn.execute("SELECT id, text, cahier_id FROM proposals")
+                   if r["text"].startswith(openings)}
+        assert len(set(publish.values())) == 4
+        assert all(len(g & set(publish)) < 3 for g in groups(store))  # the default (lexical) groups
+        rebuild_duplicate_groups(store, method="core")
+        [members] = [g for g in groups(store) if g & set(publish)]
+        assert len({publish[p] for p in members & set(publish)}) >= 3
+        assert members <= set(publish)
+        one = sorted(members)[0]
+        split_proposal(store, one)
+        rebuild_duplicate_groups(store, method="core")  # what the next extraction run does
+        assert not any(one in g for g in groups(store))
