@@ -68,10 +68,11 @@ def test_the_draft_caps_proposals_per_territory(sample_db: Path) -> None:
 
 
 
-def test_the_publish_loan_figures_demand_is_one_group_with_the_core_method(sample_db: Path, tmp_path: Path) -> None:
+def test_the_publish_loan_figures_demand_is_one_group(sample_db: Path, tmp_path: Path) -> None:
     """Four cahiers ask banks to publish their loan acceptance or refusal figures, each in its own
-    words (issue 16): the groups recomputed by the core method put at least three of them
-    together, with nothing else, and a person's « séparer » is still replayed on top."""
+    words (issue 16): the default groups (the demand's core) put at least three of them together,
+    with nothing else, where the lexical method does not; a person's « séparer » is still
+    replayed on top."""
     from ess_nlp.extract.group_edits import split_proposal
     from ess_nlp.extract.step import rebuild_duplicate_groups
 
@@ -93,12 +94,14 @@ def test_the_publish_loan_figures_demand_is_one_group_with_the_core_method(sampl
         publish = {r["id"]: r["cahier_id"] for r in store.conn.execute("SELECT id, text, cahier_id FROM proposals")
                    if r["text"].startswith(openings)}
         assert len(set(publish.values())) == 4
-        assert all(len(g & set(publish)) < 3 for g in groups(store))  # the default (lexical) groups
-        rebuild_duplicate_groups(store, method="core")
-        [members] = [g for g in groups(store) if g & set(publish)]
+        [members] = [g for g in groups(store) if g & set(publish)]  # as the sample's run grouped them
         assert len({publish[p] for p in members & set(publish)}) >= 3
         assert members <= set(publish)
+        rebuild_duplicate_groups(store, method="lexical")
+        assert all(len(g & set(publish)) < 3 for g in groups(store))
+        rebuild_duplicate_groups(store)
+        assert [g for g in groups(store) if g & set(publish)] == [members]
         one = sorted(members)[0]
         split_proposal(store, one)
-        rebuild_duplicate_groups(store, method="core")  # what the next extraction run does
+        rebuild_duplicate_groups(store)  # what the next extraction run does
         assert not any(one in g for g in groups(store))
