@@ -202,18 +202,25 @@ def run_in_child(folder: Path, workers: int, steps: list[str], timeout: float) -
             sys.executable, __file__, "--one", str(workers), "--folder", str(folder), "--db", str(db),
             "--steps", ",".join(steps),
         ]
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
-        except subprocess.TimeoutExpired:
-            print(f"  N={workers}: stopped after {timeout:g} s (--timeout)", flush=True)
-            return None
-        line = next((x for x in reversed(done.stdout.splitlines()) if x.startswith("{")), None)
-        if done.returncode != 0 or line is None:
-            print(f"  N={workers}: failed ({done.returncode}): {done.stderr[-1500:]}", flush=True)
-            return None
-        result: dict[str, Any] = json.loads(line)
-        return result
+        return child_json(command, timeout, f"N={workers}")
+
+
+def child_json(command: list[str], timeout: float, label: str, env: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The last JSON line ``command`` prints (run with ``env`` added, and the repository and this
+    folder on ``PYTHONPATH``), or None after saying why (``label``: which run)."""
+    path = os.pathsep.join(filter(None, [str(ROOT), str(Path(__file__).parent), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, **(env or {}), "PYTHONPATH": path}
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
+    except subprocess.TimeoutExpired:
+        print(f"  {label}: stopped after {timeout:g} s (--timeout)", flush=True)
+        return None
+    line = next((x for x in reversed(done.stdout.splitlines()) if x.startswith("{")), None)
+    if done.returncode != 0 or line is None:
+        print(f"  {label}: failed ({done.returncode}): {done.stderr[-1500:]}", flush=True)
+        return None
+    result: dict[str, Any] = json.loads(line)
+    return result
 
 
 def main() -> None:

@@ -70,6 +70,11 @@ logger = logging.getLogger(__name__)
 
 # Files stored per transaction by the writer.
 BATCH = 64
+# Tasks submitted ahead of the writer: at least MIN_WINDOW, else WINDOW_PER_THREAD per worker
+# thread. The driver holds the tasks of this window only (their results are released once
+# stored), so its memory does not grow with the number of files.
+MIN_WINDOW = 16
+WINDOW_PER_THREAD = 4
 # Seconds to reach a scheduler given by address, and to wait for its first worker.
 CONNECT_SECONDS = 10
 WORKER_WAIT_SECONDS = 60
@@ -240,6 +245,11 @@ def _threads(client: Client) -> int:
     return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
 
 
+def window(client: Client) -> int:
+    """How many tasks the writer keeps submitted ahead of it on the workers of ``client``."""
+    return max(MIN_WINDOW, WINDOW_PER_THREAD * _threads(client))
+
+
 # --- the writer (the driver) ----------------------------------------------------------------------
 
 
@@ -271,7 +281,7 @@ class _Run:
 
     def __init__(self, client: Client, store: Store, wanted: list[str], batch: int) -> None:
         self.client, self.store, self.batch = client, store, max(1, batch)
-        self.window = max(16, 4 * _threads(client))
+        self.window = window(client)
         self.classify, self.extract = "classify" in wanted, "extract" in wanted
         self.totals = _Totals()
         self._plan: Plan | None = None

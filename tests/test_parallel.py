@@ -18,7 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ess_nlp.cli import app
-from ess_nlp.parallel import dask_client, run_parallel
+from ess_nlp.parallel import dask_client, run_parallel, window
 from ess_nlp.pipeline import run
 from ess_nlp.store import Store
 
@@ -135,6 +135,35 @@ def test_an_interrupted_run_resumes_from_what_is_stored(default_db, client, tmp_
     outcomes = [s.outcome for s in report.sources]
     assert outcomes.count("unchanged") == kept and "failed" not in outcomes
     assert contents(db) == default_db
+
+
+def test_the_driver_holds_a_window_of_tasks_and_releases_each_result_once_stored(client, tmp_path):
+    """Issue 20: the driver's memory must not grow with the corpus. However many files, it holds
+    the tasks of one window (submitted ahead of the writer) and no result once it is stored: the
+    scheduler, which ``LocalCluster`` runs in this process, forgets every task by the end."""
+    bound = window(client)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = bound * 2 + 5  # more files than the window: submitting them all at once would show
+    for i in range(files):
+        (corpus / f"cahier-{i:03d}.txt").write_text(
+            f"Cahier de l'atelier {i}\n\nPropositions\n\nOuvrir une épicerie solidaire dans le quartier {i}.\n",
+            encoding="utf-8",
+        )
+    held: list[int] = []
+
+    def count(source: str, report: object) -> None:
+        held.append(len(client.futures))  # tasks this client still refers to, after a file is stored
+
+    with Store(tmp_path / "base.sqlite3") as store:
+        report = run_parallel([corpus], store, client, steps=[], on_file=count, batch=4)
+    assert len(report.sources) == files and not report.failures
+    assert len(held) == files and 0 < max(held) <= bound
+    assert not client.futures  # every result released once stored
+    deadline = time.monotonic() + 10
+    while client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) and time.monotonic() < deadline:
+        time.sleep(0.05)  # the scheduler hears of the last releases asynchronously
+    assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
 
 
 def free_port() -> int:
