@@ -121,3 +121,15 @@ def test_step_stores_each_cahiers_territory_and_reruns_keep_it(tmp_path, cahier:
         conn.execute("DELETE FROM cahier_territories WHERE commune = 'Poitiers'")
         assert extract_step(store).counts["sources"] == 1
         assert conn.execute("SELECT count(*) FROM cahier_territories").fetchone()[0] == 2
+
+
+def test_sources_to_extract_reads_the_cahiers_once_not_once_per_source(tmp_path) -> None:
+    """The check for cahiers without a territory is one pass over the cahiers: as a subquery
+    correlated with each source, SQLite read every cahier for every source through the ``level``
+    index (85 s at 10,000 sources and 210,000 units, against 0.01 s; the run's last check at a
+    million units did not end)."""
+    from ess_nlp.extract import step
+
+    with Store(tmp_path / "db.sqlite3") as store:
+        plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + step._TO_EXTRACT, ("v",))]
+    assert plan and not [line for line in plan if "CORRELATED" in line], plan
