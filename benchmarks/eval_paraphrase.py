@@ -27,11 +27,14 @@ Each is then applied once to the test part. Also printed: the time of the groupi
 2,000 Grand Débat proposals and, with ``--db``, on the proposals of a database (e.g. the
 sample's).
 
-    .venv/bin/python benchmarks/eval_paraphrase.py [--db sample.sqlite3] [--sweep] [--dev-only] [--blind]
+    .venv/bin/python benchmarks/eval_paraphrase.py [--db sample.sqlite3] [--sweep] [--dev-only]
+        [--blind] [--blind-set blind|blind3]
 
-``--blind`` also prints the four groupings on the blind part
-(``benchmarks/data/paraphrase_pairs_blind.tsv``, labelled before any new grouping ran on it; its
-proposals join the pool grouped), for a run made once, after a method is frozen.
+``--blind`` also prints the four groupings on a blind set's pairs, labelled before any new
+grouping ran on them (their proposals join the pool grouped), for a run made once, after a
+method is frozen: ``--blind-set blind`` (the default, ``benchmarks/data/paraphrase_pairs_blind.tsv``,
+measured once already) or ``--blind-set blind3`` (``paraphrase_pairs_blind3.tsv``, the third set;
+``--blind-set`` alone implies ``--blind``).
 """
 
 from __future__ import annotations
@@ -66,6 +69,14 @@ MIN_WRITTEN_RECALL = 0.50
 WRITTEN_SET = Path(__file__).resolve().parents[1] / "tests" / "extract" / "data" / "duplicates.jsonl"
 #: The (strong, mean link) threshold pairs tried for average-link groups on the dev part.
 GRID = [(s, link) for s in (0.35, 0.40, 0.45, 0.50, 0.55) for link in (0.10, 0.15, 0.20)]
+#: The blind pair sets ``--blind-set`` may name (``paraphrase_pairs.SETS``).
+BLIND_SETS = ("blind", "blind3")
+
+
+def chosen_blind_set(blind: bool, name: str | None) -> pp.PairSet | None:
+    """The blind pair set ``--blind`` / ``--blind-set`` ask for: ``blind`` unless named, none
+    when neither is given."""
+    return pp.SETS[name or "blind"] if blind or name else None
 
 
 def hand_written_set() -> tuple[list[tuple[str, str, str]], list[list[str]]]:
@@ -145,15 +156,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dev-only", action="store_true",
                         help="print no test figure (while tuning: the test part is looked at once)")
     parser.add_argument("--blind", action="store_true",
-                        help="also print the figures on the blind pairs (benchmarks/data/paraphrase_pairs_blind.tsv)")
+                        help="also print the figures on a blind set's pairs (--blind-set; default: blind)")
+    parser.add_argument("--blind-set", choices=BLIND_SETS, default=None,
+                        help="which blind set --blind measures: blind (paraphrase_pairs_blind.tsv, the default) "
+                             "or blind3 (paraphrase_pairs_blind3.tsv); implies --blind")
     args = parser.parse_args(argv)
+    blind_set = chosen_blind_set(args.blind, args.blind_set)
     if not pp.SHARED.is_dir():
         print(f"eval_paraphrase: skipped ({pp.SHARED} is absent)")
         return 0
     proposals = pp.load_proposals()
     rows = pp.read_pairs()
-    if args.blind:
-        rows += pp.read_pairs(pp.BLIND_PAIRS)
+    if blind_set is not None:
+        rows += pp.read_pairs(blind_set.path)
     changed = [r for r in rows if pp.pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
     if changed:
         print(f"eval_paraphrase: {len(changed)} pair(s) point at texts that changed or vanished in {pp.SHARED}")
@@ -162,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     texts = [proposals[p] for p in pool]
     owners = [pp.contribution(p) for p in pool]
     splits = ("dev",) if args.dev_only else ("dev", "test")
-    splits += ("blind",) if args.blind else ()
+    splits += blind_set.splits if blind_set is not None else ()
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}
     positives = {s: sum(r["split"] == s and r["label"] == "1" for r in rows) for s in splits}
     print("pairs: " + ", ".join(f"{s} {counts[s]} ({positives[s]} same demand)" for s in splits)

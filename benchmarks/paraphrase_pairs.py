@@ -5,7 +5,7 @@
 
 A set lives in ``benchmarks/data/`` as ids into ``../shared/data`` plus a label, never the texts.
 Its header holds the labelling definition. This script is the recipe that chose the candidate
-pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them. There are two sets
+pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them. There are three sets
 (``--set``):
 
 - ``first`` (``paraphrase_pairs.tsv``, seed 16): split ``dev`` / ``test``, used to choose and
@@ -13,7 +13,12 @@ pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them. There are t
 - ``blind`` (``paraphrase_pairs_blind.tsv``, seed 1616): the same recipe drawn again, kept
   apart from the first set (its pool leaves out every proposal id of the first set's pairs and
   every text that folds identical to one of them, so no pair and no proposal is shared), split
-  ``blind``. It was labelled before any new grouping ran on it, to measure a new grouping once.
+  ``blind``. It was labelled before any new grouping ran on it, to measure a new grouping once;
+  it has been measured (README), so it is spent as a blind set;
+- ``blind3`` (``paraphrase_pairs_blind3.tsv``, seed 2626): the same recipe again, its pool
+  keeping apart the proposals of both earlier sets' pairs (ids, and texts folded identical), split
+  ``blind3``; its similarities are computed in float64 without BLAS (``_exact_similarities``).
+  Labelled before any grouping ran on it, to measure the next grouping once.
 
 Proposal ids (``load_proposals``):
 
@@ -41,9 +46,13 @@ The files are the sets of record: evaluations read their ids, never a new draw. 
 that drew them, ``build`` gives both files' pairs again with ``OPENBLAS_CORETYPE`` unset, and the
 first set's too with ``OPENBLAS_CORETYPE=Haswell``; under Haswell the blind draw keeps 344 of its
 345 pairs and loses one (``minilm:top0.1%``, labelled 0), because the float32 products of the
-similarities go through BLAS and a score on a rounding edge moves within its bin.
+similarities go through BLAS and a score on a rounding edge moves within its bin. The third
+set's draw does not depend on the BLAS kernel: its similarities are computed in float64 without
+BLAS (``_exact_similarities``); checked on the machine that drew it, its three similarity
+matrices are the same bit for bit, and its 350 pairs the same, with ``OPENBLAS_CORETYPE=Haswell``
+set and unset.
 
-    .venv/bin/python benchmarks/paraphrase_pairs.py {build,show,check} [--set first|blind]
+    .venv/bin/python benchmarks/paraphrase_pairs.py {build,show,check} [--set first|blind|blind3]
     (``build`` leaves a set that holds labels alone unless given ``--force``)
     .venv/bin/python benchmarks/paraphrase_pairs.py label --set blind --start N 0110...
 """
@@ -63,6 +72,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs.tsv"
 BLIND_PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs_blind.tsv"
+BLIND3_PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs_blind3.tsv"
 SEED = 16
 
 #: The labelling definition, word for word the same in every set's header.
@@ -107,6 +117,22 @@ BLIND_HEADER = (
     + _COLUMNS.format(splits="blind")
 )
 
+BLIND3_HEADER = (
+    """\
+# Third blind set of paraphrase pairs of real proposals (issue 16): paraphrase_pairs.py's recipe drawn
+# again with seed 2626 (similarities in float64 without BLAS), sharing no pair and no proposal id (nor
+# text) with paraphrase_pairs.tsv and paraphrase_pairs_blind.tsv. Ids into ../shared/data (see
+# benchmarks/paraphrase_pairs.py); never the texts. Kept to measure a new grouping once.
+"""
+    + DEFINITION
+    + """\
+# Labelled blind (before any grouping ran on it) on 5 December 2026, by one person (a helper session
+# of the project) reading both texts; no second annotator, so no agreement figure.
+# {counts}
+"""
+    + _COLUMNS.format(splits="blind3")
+)
+
 
 @dataclass(frozen=True)
 class PairSet:
@@ -120,11 +146,16 @@ class PairSet:
     splits: tuple[str, ...]
     #: Pair sets whose proposals (ids, and texts folded identical) are left out of the pool.
     apart: tuple[Path, ...] = ()
+    #: Similarities in float64 without BLAS (``_exact_similarities``), so that the draw does not
+    #: depend on the BLAS kernel; the earlier sets keep the float32 products they were drawn with.
+    exact: bool = False
 
 
 SETS = {
     "first": PairSet("first", PAIRS, SEED, HEADER, ("dev", "test")),
     "blind": PairSet("blind", BLIND_PAIRS, 1616, BLIND_HEADER, ("blind",), apart=(PAIRS,)),
+    "blind3": PairSet("blind3", BLIND3_PAIRS, 2626, BLIND3_HEADER, ("blind3",), apart=(PAIRS, BLIND_PAIRS),
+                      exact=True),
 }
 
 
@@ -234,11 +265,61 @@ def _similarities(texts: list[str]) -> dict[str, np.ndarray]:
     return {"lexical": lexical, "vectors": vec @ vec.T, "minilm": sent @ sent.T}
 
 
+def _gram(rows: np.ndarray) -> np.ndarray:
+    """``rows @ rows.T`` in float64 by ``np.einsum`` (its own loops, not BLAS)."""
+    rows = np.ascontiguousarray(rows, dtype=np.float64)
+    return np.einsum("ik,jk->ij", rows, rows)
+
+
+def _unit_rows(rows: np.ndarray) -> np.ndarray:
+    norms = np.sqrt(np.einsum("ij,ij->i", rows, rows))
+    norms[norms == 0] = 1.0
+    return rows / norms[:, None]
+
+
+def _top_direction(rows: np.ndarray, iterations: int = 1000) -> np.ndarray:
+    """The first right singular vector of ``rows`` (unit length), by power iteration on
+    ``rows.T @ rows`` computed with ``np.einsum``: what ``TruncatedSVD(n_components=1)`` finds,
+    without LAPACK or BLAS."""
+    cov = np.einsum("ki,kj->ij", rows, rows)
+    vector = np.full(cov.shape[0], 1.0 / np.sqrt(cov.shape[0]))
+    for _ in range(iterations):
+        nxt = np.einsum("ij,j->i", cov, vector)
+        nxt /= np.sqrt(np.einsum("i,i->", nxt, nxt)) or 1.0
+        if np.abs(nxt - vector).max() < 1e-13:
+            return nxt
+        vector = nxt
+    return vector
+
+
+def _exact_similarities(texts: list[str]) -> dict[str, np.ndarray]:
+    """The three similarities of ``_similarities`` computed in float64 without BLAS: the lexical
+    one is products of sparse matrices already; the word-vector means are a sparse product, their
+    common direction a power iteration (``_top_direction``), and every dense product ``np.einsum``.
+    The MiniLM sentence vectors come from torch (MKL, not the BLAS that ``OPENBLAS_CORETYPE`` picks)."""
+    from scipy import sparse
+
+    from ess_nlp.extract.duplicates import similarity_matrix
+    from ess_nlp.topics._embeddings import SentenceTransformerBackend, SpacyVectorsBackend, _fit_tfidf
+    from ess_nlp.topics._text import FRENCH_STOP_WORDS
+
+    lexical = similarity_matrix(texts).toarray().astype(np.float64)
+    backend = SpacyVectorsBackend(stop_words=sorted(FRENCH_STOP_WORDS))
+    tfidf, vocabulary, _ = _fit_tfidf(texts, backend._analyzer())
+    words, known = backend._word_vectors(vocabulary)
+    weights = sparse.csr_matrix(tfidf[:, known], dtype=np.float64)
+    means = _unit_rows(np.asarray(weights @ words[known].astype(np.float64)))
+    common = _top_direction(means)
+    vec = _unit_rows(means - np.einsum("i,j->ij", np.einsum("ij,j->i", means, common), common))
+    sent = _unit_rows(np.asarray(SentenceTransformerBackend().fit_transform(texts), dtype=np.float64))
+    return {"lexical": lexical, "vectors": _gram(vec), "minilm": _gram(sent)}
+
+
 def build(pair_set: PairSet = SETS["first"]) -> list[dict[str, str]]:
     proposals = load_proposals()
     pool = _pool(proposals, pair_set)
     texts = [proposals[p] for p in pool]
-    sims = _similarities(texts)
+    sims = _exact_similarities(texts) if pair_set.exact else _similarities(texts)
     n = len(pool)
     owner = np.array([contribution(p) for p in pool])
     iu, ju = np.triu_indices(n, k=1)

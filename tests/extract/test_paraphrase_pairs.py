@@ -1,5 +1,5 @@
 """The labelled paraphrase pair sets (issue 16) hold ids and labels only, and still point at
-the same real texts in ../shared/data; the blind set shares nothing with the first one."""
+the same real texts in ../shared/data; each blind set shares nothing with the sets before it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +53,47 @@ def test_the_blind_set_is_ids_and_labels_apart_from_the_first_set() -> None:
     assert all(r["a"].split(":")[0] in {"gdn", "vd", "mel"} and " " not in r["a"] + r["b"] for r in blind)
 
 
+def test_the_third_blind_set_is_ids_and_labels_apart_from_both_earlier_sets() -> None:
+    pp = _module()
+    first, blind, third = (pp.read_pairs(path) for path in (pp.PAIRS, pp.BLIND_PAIRS, pp.BLIND3_PAIRS))
+    text = pp.BLIND3_PAIRS.read_text(encoding="utf-8")
+    assert pp.DEFINITION in text  # word for word the first set's definition
+    positives = sum(r["label"] == "1" for r in third)
+    assert f"# {len(third)} pairs, {positives} labelled 1 (same demand)\n" in text
+    assert len(third) >= 300
+    assert {r["label"] for r in third} == {"0", "1"} and {r["split"] for r in third} == {"blind3"}
+    assert len({(r["a"], r["b"]) for r in third}) == len(third)
+    assert all(r["a"].split(":")[0] in {"gdn", "vd", "mel"} and " " not in r["a"] + r["b"] for r in third)
+    for earlier in (first, blind):
+        assert not {(r["a"], r["b"]) for r in third} & {(r["a"], r["b"]) for r in earlier}
+        assert not pp.pair_ids(third) & pp.pair_ids(earlier)  # no proposal seen in an earlier set
+    assert pp.SETS["blind3"].apart == (pp.PAIRS, pp.BLIND_PAIRS) and pp.SETS["blind3"].exact
+
+
+def test_the_third_set_shares_no_folded_text_with_the_earlier_sets(shared_data: Path) -> None:
+    pp = _module()
+    from ess_nlp.text import fold
+
+    proposals = pp.load_proposals(shared_data)
+
+    def texts(path: Path) -> set[str]:
+        return {" ".join(fold(proposals[p]).split()) for p in pp.pair_ids(pp.read_pairs(path))}
+
+    assert not texts(pp.BLIND3_PAIRS) & (texts(pp.PAIRS) | texts(pp.BLIND_PAIRS))
+
+
+def test_the_exact_products_need_no_blas() -> None:
+    pp = _module()
+    rng = np.random.default_rng(0)
+    rows = rng.normal(size=(40, 7))
+    assert np.allclose(pp._gram(rows), rows @ rows.T, atol=1e-12)
+    unit = pp._unit_rows(rows)
+    assert np.allclose(np.linalg.norm(unit, axis=1), 1.0)
+    direction = pp._top_direction(rows + 3.0)  # a strong common direction, as word-vector means have
+    top = np.linalg.svd(rows + 3.0)[2][0]
+    assert np.isclose(abs(float(direction @ top)), 1.0, atol=1e-9)
+
+
 def test_a_set_keeps_the_proposals_of_another_out_of_its_pool(tmp_path: Path) -> None:
     pp = _module()
     proposals = {f"gdn:{i}:0": f"proposition numéro {i}" for i in range(3000)}  # all 3,000 are drawn
@@ -77,10 +119,27 @@ def test_labels_are_written_by_row_and_checked() -> None:
             pp.set_labels(rows, start, labels)
 
 
-@pytest.mark.parametrize("which", ["first", "blind"])
+@pytest.mark.parametrize("which", ["first", "blind", "blind3"])
 def test_the_pairs_point_at_unchanged_texts(shared_data: Path, which: str) -> None:
     pp = _module()
     proposals = pp.load_proposals(shared_data)
     rows = pp.read_pairs(pp.SETS[which].path)
     changed = [r for r in rows if pp.pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
     assert rows and not changed, f"{len(changed)} pairs point at texts that changed"
+
+
+def test_eval_paraphrase_measures_the_blind_set_it_is_asked_for() -> None:
+    pp = _module()
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        spec = importlib.util.spec_from_file_location("ess_eval_paraphrase", ROOT / "benchmarks" / "eval_paraphrase.py")
+        assert spec is not None and spec.loader is not None
+        ev = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(ev)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    assert ev.chosen_blind_set(False, None) is None
+    assert ev.chosen_blind_set(True, None).path == pp.BLIND_PAIRS  # --blind alone: the first blind set
+    assert ev.chosen_blind_set(True, "blind3").path == pp.BLIND3_PAIRS
+    assert ev.chosen_blind_set(False, "blind3").splits == ("blind3",)  # --blind-set implies --blind
+    assert set(ev.BLIND_SETS) <= set(pp.SETS)
