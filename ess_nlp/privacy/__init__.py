@@ -39,9 +39,14 @@ number, street type and name, post-office box; the postal code and the commune s
   first name and a surname in lowercase right before a role (« Prénom nom député de … »); two initials
   and a surname in capitals after a role, its place and a colon (« le Maire de la commune : JP NOM »);
   the items of a list of people after a plural role and a colon, once one of them is a person
-  (« observateurs : Prénom Nom, Prénom et Prénom Nom »). A full name opening with a first name stops
-  before a capitalised role written after it (« Prénom Nom Vice Présidente de … ») and before « du » and
-  an organisation or a party (« Prénom NOM du Mouvement … »).
+  (« observateurs : Prénom Nom, Prénom et Prénom Nom »); « Mrs » (« Messieurs ») as a civility; a
+  lowercase surname after a first name that a civility already marked, before a role (« monsieur Prénom
+  nom (animateur) »); a surname typed with a stray capital after an initial (« P. NOm »). A full name
+  opening with a first name stops before a capitalised role written after it (« Prénom Nom Vice
+  Présidente de … »; when the role closes the candidate, whatever the first name: « Prénom de Nom
+  Députée ») and before « du » and an organisation or a party (« Prénom NOM du Mouvement … »); a name
+  with its surname in capitals stops before a form's next label on the same line (« … : Prénom NOM
+  Presse : »).
   A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
   and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
   (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
@@ -197,11 +202,14 @@ _SPELLED_CIVILITIES = ("Monsieur", "Madame", "Mademoiselle")
 _CIVILITY_TYPOS = [t for w in _SPELLED_CIVILITIES for t in _typos(w) if len(t) >= 6]
 _SPELLED = "|".join(re.escape(w) for w in (*_SPELLED_CIVILITIES, *_CIVILITY_TYPOS))
 _CIVILITY = re.compile(
-    r"(?:\b(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|\b(?:" + _SPELLED + r"|Docteur|Professeur|Maître))\s+$"
+    r"(?:\b(?:M|Mr|Mrs|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|\b(?:"
+    + _SPELLED
+    + r"|Docteur|Professeur|Maître))\s+$"
 )
 _CIVILITY_WORDS = {
     "m",
     "mr",
+    "mrs",
     "mme",
     "mlle",
     "mmes",
@@ -943,6 +951,19 @@ def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -
     (« Prénom Nom Vice Présidente de … ») or « du / de la » and an organisation or a party (« Prénom NOM du
     Mouvement La … »). Unchanged when nothing follows or the candidate opens otherwise."""
     cut = _role_or_body_index(words)
+    if (
+        cut == len(words)
+        and len(words) >= 3
+        and words[-1][:1].isupper()
+        and not words[-1].isupper()
+        and len(words[-2]) >= 2
+        and words[-2].isupper()
+        and sum(w[:1].isupper() for w in words[:-1]) >= 2
+        and re.match(r"[^\S\n]*:", text[end:])
+    ):
+        # « … : Prénom NOM Presse : »: a form's next label after a surname in capitals, on the same line
+        cut = len(words) - 1
+        return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
     if cut == len(words):
         return end, words
     given = _fold(words[0])
@@ -950,6 +971,9 @@ def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -
         given not in first_names()
         and given.split("-")[0] not in first_names()
         and not _CIVILITY.search(text[max(0, start - 60) : start])
+        # a capitalised role closing the candidate ends a name whose first name is not in the list too
+        # (« en présence de Prénom de Nom Députée »); a body (« du Mouvement … ») only after a known one
+        and not (cut == len(words) - 1 and words[cut][:1].isupper())
     ):
         return end, words
     return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
@@ -1124,7 +1148,9 @@ _AFTER_TITLE = re.compile(
 _INITIAL_NAME = re.compile(
     rf"(?<![\w.’'-])(?P<initial>[A-LN-ZÀ-Þ]\.|[A-ZÀ-Þ]{{2}}(?=[^\S\n])|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)[^\S\n]?"
     rf"(?P<name>(?:{_PARTICLE}[^\S\n]?)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?"
-    rf"|(?<=\.)[^\S\n]?[A-ZÀ-ÖØ-Þ]{{2,}}(?:-[A-ZÀ-ÖØ-Þ]{{2,}})?)(?![\w'’-])"
+    rf"|(?<=\.)[^\S\n]?[A-ZÀ-ÖØ-Þ]{{2,}}(?:-[A-ZÀ-ÖØ-Þ]{{2,}})?"
+    # « P. NOm »: a surname typed with a stray second capital, after an initial with its full stop
+    rf"|(?<=\.)[^\S\n]?[A-ZÀ-ÖØ-Þ]{{2}}[a-zà-öø-ÿ'’]{{2,}})(?![\w'’-])"
 )
 
 
@@ -1285,7 +1311,12 @@ def _lowercase_surname_and_role(text: str, found: Sequence[tuple[int, int]]) -> 
             or family in _ROLE_WORDS | _ROLE_QUALIFIER_WORDS | _NOT_PERSON_WORDS
             or _ROLE_AFTER.match(" " + m.group("family"))
             or not _ROLE_AFTER.match(text[m.end() : m.end() + 40])
-            or any(a < m.end() and m.start() < b for a, b in found)
+            # « monsieur Prénom nom (animateur) »: the civility rule found the first name alone; the pair
+            # is still judged (a span over the surname or beyond is another reading: left to it)
+            or any(
+                a < m.end() and m.start() < b and not (a >= m.start() and b <= m.end("given"))
+                for a, b in found
+            )
             or re.search(r"[A-ZÀ-Þ][\w’'-]*[^\S\n]+$", text[max(0, m.start() - 30) : m.start()])
             or _named_after(text, m.start())
         ):
@@ -1366,7 +1397,7 @@ _CUE_BEFORE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _TITLE_NAME = re.compile(
-    r"(?<![\w.’'-])(?:(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|"
+    r"(?<![\w.’'-])(?:(?:M|Mr|Mrs|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|"
     + _SPELLED
     + r"|[Dd]octeur|[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
     rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
