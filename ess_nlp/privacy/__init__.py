@@ -46,7 +46,8 @@ number, street type and name, post-office box; the postal code and the commune s
   Présidente de … »; when the role closes the candidate, whatever the first name: « Prénom de Nom
   Députée ») and before « du » and an organisation or a party (« Prénom NOM du Mouvement … »); a name
   with its surname in capitals stops before a form's next label on the same line (« … : Prénom NOM
-  Presse : »).
+  Presse : »), before a plural role (« Prénom NOM Conseillers consulaires ») and before « Garde des
+  Sceaux »; a name never ends with an article (« …, Europe Le maire était présent » is no name).
   A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
   and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
   (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
@@ -60,7 +61,8 @@ number, street type and name, post-office box; the postal code and the commune s
   Pierre et Marie Curie »), words that are services, fields or legal forms (« Conseillère
   Technique Evaluation des Politiques Sociales », SCIC, SARL), acronyms of social-sector
   structures before their own name (« GEM … », « MJC … »), communes with « -sur- », « Saint- »…,
-  a role opening a candidate (« la Sous-Préfète du Vigan »), an acronym written after a full name
+  a role opening a candidate (« la Sous-Préfète du Vigan »), a commune closing an organisation's name
+  before « et » and a full name (« la CCI Grand Lille et Prénom Nom »), an acronym written after a full name
   with « du » (« Prénom Nom du CEVIPOF », « … du SIGLE Région »), a party acronym between a role and
   a name (« le député SIGLE Prénom Nom »), a role's commune before a name (« le sous-préfet de
   Commune Prénom Nom »), a commune of two or more words (« Clermont Ferrand »; list of
@@ -979,15 +981,32 @@ def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -
     return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
 
 
+def _keeper_of_seals(words: Sequence[str], i: int) -> bool:
+    """Whether ``words[i:]`` opens « Garde des Sceaux », the minister of justice's title."""
+    return (
+        i + 2 < len(words)
+        and words[i] == "Garde"
+        and words[i + 1] == "des"
+        and _fold(words[i + 2].strip(".,;:")) == "sceaux"
+    )
+
+
+def _role_opener(word: str) -> bool:
+    """Whether the folded ``word`` opens a role, in the singular or the plural (« Conseillers »)."""
+    return word in _ROLE_OPENERS or (len(word) > 4 and word[-1] in "sx" and word[:-1] in _ROLE_OPENERS)
+
+
 def _role_or_body_index(words: Sequence[str]) -> int:
     """The index of the word that opens a role or a body after a full name in ``words``, or ``len(words)``."""
-    for i in range(2, len(words)):
+    for i in range(1, len(words)):
+        if _keeper_of_seals(words, i):
+            return i  # « Nom Garde des Sceaux » after a civility
         if sum(w[:1].isupper() for w in words[:i]) < 2:
             continue
         word = _fold(words[i].strip(".,;:"))
         if (
             words[i][:1].isupper()
-            and (word in _ROLE_OPENERS or word.split("-")[-1] in _ROLE_OPENERS)
+            and (_role_opener(word) or _role_opener(word.split("-")[-1]))
             and _fold(words[i - 1]) not in _PARTICLE_WORDS  # « Prénom Le Maire » is a surname
         ):
             return i
@@ -1022,6 +1041,15 @@ def _inside_word(text: str, start: int, value: str) -> bool:
     return not (elided and len(words) >= 2 and _fold(words[0]) in first_names())
 
 
+def _without_trailing_article(text: str, start: int, end: int, words: list[str]) -> tuple[int, list[str]]:
+    """``end`` and ``words`` without the articles closing the candidate: a name never ends with one (« …,
+    Europe Le maire était présent »; « Le Gall » opens with one)."""
+    while len(words) > 1 and _fold(words[-1]) in _ARTICLES_FOLDED:
+        words = words[:-1]
+        end = start + [m.end() for m in re.finditer(r"\S+", text[start:end])][len(words) - 1]
+    return end, words
+
+
 def _person(
     text: str, start: int, end: int, email_words: set[str], *, cue: bool = False, ner: bool = False
 ) -> tuple[int, int] | None:
@@ -1044,6 +1072,7 @@ def _person(
     start, words = _without_role_place(text, start, words)
     if not words[0][:1].isupper() or _fold(words[0]) in _ARTICLES:
         return None
+    end, words = _without_trailing_article(text, start, end, words)
     end, words = _name_then_role_or_body(text, start, end, words)
     capitalised = [w for w in words if w[:1].isupper()]
     folded = [_fold(w.strip(".,;:’'")) for w in capitalised]
@@ -1118,6 +1147,10 @@ def _coordinated(text: str, found: Sequence[tuple[int, int]], email_words: set[s
             or given in _TRADE_WORDS
             or given in _stop_words()
             or (m.group("given").isupper() and given not in names)
+            # « la CCI Grand Lille et Prénom Nom »: a commune ending no person found is no first name
+            or (
+                given not in names and given in _communes() and not any(b == m.end("given") for _, b in found)
+            )
             or _named_after(text, m.start())
             or _PLACE_PREPOSITION.search(text[max(0, m.start() - 12) : m.start()])
             or _LOWER_BEFORE.search(text[max(0, m.start() - 12) : m.start()])  # « Les Amis et … »
@@ -1411,6 +1444,7 @@ def _after_titles(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _TITLE_NAME.finditer(text):
         words = _without_trailing_place(m.group("name").split())
+        words = words[: next((i for i in range(1, len(words)) if _keeper_of_seals(words, i)), len(words))]
         while words and (_fold(words[-1]) in _NOT_PERSON_WORDS or _fold(words[-1]) in _ROLE_WORDS):
             words = words[:-1]
         if not words or _fold(words[0]) in _ROLE_WORDS or _fold(words[0]) in _NOT_PERSON_WORDS:

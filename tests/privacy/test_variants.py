@@ -526,3 +526,31 @@ def test_seventh_blind_round_classes(text: str, expected: str) -> None:
 )
 def test_seventh_blind_round_kept(text: str) -> None:
     assert mask_text(text) == text
+
+
+# Issue 13, eighth blind round: the error classes of the eighth blind set (development data since its
+# one run), with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a plural capitalised role after a name ends it (and is no surname to mask elsewhere)
+        ("Réunion organisée par les Conseillers consulaires. Animation par Gaston KERBRAT Conseillers consulaires",
+         "Réunion organisée par les Conseillers consulaires. Animation par [personne] Conseillers consulaires"),
+        # « Garde des Sceaux » after a name is the minister's title
+        ("Présence de madame Vautrin Garde des Sceaux Ministre de la justice",
+         "Présence de madame [personne] Garde des Sceaux Ministre de la justice"),
+        # a commune closing an organisation's name is no first name coordinated with the full name after it
+        ("animée par le président de la CCI Grand Lille et Sidonie Farcy députée",
+         "animée par le président de la CCI Grand Lille et [personne] députée"),
+    ],
+)  # fmt: skip
+def test_eighth_blind_round_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+def test_a_name_never_ends_with_an_article() -> None:
+    # « Europe Le » before « maire » is no person
+    text = "des thèmes demandés : emploi, pouvoir d'achat, Europe Le maire était présent"
+    assert mask_text(text) == text
