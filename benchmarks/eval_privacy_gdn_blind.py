@@ -1,8 +1,8 @@
-"""The later blind measures of the personal-data mask (sets 3 to 7…): Grand Débat meeting reports,
+"""The later blind measures of the personal-data mask (sets 3 to 8…): Grand Débat meeting reports,
 each set drawn in no earlier set, labelled by reading and its gold committed before the masker ran on it.
 
-    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 7
-    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 7 --show-errors   # ids and offsets, never text
+    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 8
+    .venv/bin/python benchmarks/eval_privacy_gdn_blind.py --set 8 --show-errors   # ids and offsets, never text
 
 A set draws, with its own seed, the « how it went » field of ``cued`` Grand Débat reports among those
 whose field matches the naming cue of ``eval_privacy_blind2.CUE`` and ``plain`` among the others,
@@ -55,6 +55,7 @@ SETS = {
         BlindSet(5, 2029, 80, 20),
         BlindSet(6, 2030, 80, 20),
         BlindSet(7, 2031, 80, 20),
+        BlindSet(8, 2032, 53, 20),  # the 53 cued reports left in no earlier set: all of them
     )
 }
 LATEST = max(SETS)

@@ -39,9 +39,15 @@ number, street type and name, post-office box; the postal code and the commune s
   first name and a surname in lowercase right before a role (« Prénom nom député de … »); two initials
   and a surname in capitals after a role, its place and a colon (« le Maire de la commune : JP NOM »);
   the items of a list of people after a plural role and a colon, once one of them is a person
-  (« observateurs : Prénom Nom, Prénom et Prénom Nom »). A full name opening with a first name stops
-  before a capitalised role written after it (« Prénom Nom Vice Présidente de … ») and before « du » and
-  an organisation or a party (« Prénom NOM du Mouvement … »).
+  (« observateurs : Prénom Nom, Prénom et Prénom Nom »); « Mrs » (« Messieurs ») as a civility; a
+  lowercase surname after a first name that a civility already marked, before a role (« monsieur Prénom
+  nom (animateur) »); a surname typed with a stray capital after an initial (« P. NOm »). A full name
+  opening with a first name stops before a capitalised role written after it (« Prénom Nom Vice
+  Présidente de … »; when the role closes the candidate, whatever the first name: « Prénom de Nom
+  Députée ») and before « du » and an organisation or a party (« Prénom NOM du Mouvement … »); a name
+  with its surname in capitals stops before a form's next label on the same line (« … : Prénom NOM
+  Presse : »), before a plural role (« Prénom NOM Conseillers consulaires ») and before « Garde des
+  Sceaux »; a name never ends with an article (« …, Europe Le maire était présent » is no name).
   A surname written first heading its line (« Dupont Marie », lists, sheet titles, signatures)
   and, in capitals, anywhere (« DUPONT Marie »), unless the first word is a trade, a farm or a place
   (« Boulangerie Martin », « Ferme Lucie »); couples and siblings « Marie et Paul Durand »:
@@ -55,7 +61,8 @@ number, street type and name, post-office box; the postal code and the commune s
   Pierre et Marie Curie »), words that are services, fields or legal forms (« Conseillère
   Technique Evaluation des Politiques Sociales », SCIC, SARL), acronyms of social-sector
   structures before their own name (« GEM … », « MJC … »), communes with « -sur- », « Saint- »…,
-  a role opening a candidate (« la Sous-Préfète du Vigan »), an acronym written after a full name
+  a role opening a candidate (« la Sous-Préfète du Vigan »), a commune closing an organisation's name
+  before « et » and a full name (« la CCI Grand Lille et Prénom Nom »), an acronym written after a full name
   with « du » (« Prénom Nom du CEVIPOF », « … du SIGLE Région »), a party acronym between a role and
   a name (« le député SIGLE Prénom Nom »), a role's commune before a name (« le sous-préfet de
   Commune Prénom Nom »), a commune of two or more words (« Clermont Ferrand »; list of
@@ -197,11 +204,14 @@ _SPELLED_CIVILITIES = ("Monsieur", "Madame", "Mademoiselle")
 _CIVILITY_TYPOS = [t for w in _SPELLED_CIVILITIES for t in _typos(w) if len(t) >= 6]
 _SPELLED = "|".join(re.escape(w) for w in (*_SPELLED_CIVILITIES, *_CIVILITY_TYPOS))
 _CIVILITY = re.compile(
-    r"(?:\b(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|\b(?:" + _SPELLED + r"|Docteur|Professeur|Maître))\s+$"
+    r"(?:\b(?:M|Mr|Mrs|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|\b(?:"
+    + _SPELLED
+    + r"|Docteur|Professeur|Maître))\s+$"
 )
 _CIVILITY_WORDS = {
     "m",
     "mr",
+    "mrs",
     "mme",
     "mlle",
     "mmes",
@@ -943,6 +953,19 @@ def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -
     (« Prénom Nom Vice Présidente de … ») or « du / de la » and an organisation or a party (« Prénom NOM du
     Mouvement La … »). Unchanged when nothing follows or the candidate opens otherwise."""
     cut = _role_or_body_index(words)
+    if (
+        cut == len(words)
+        and len(words) >= 3
+        and words[-1][:1].isupper()
+        and not words[-1].isupper()
+        and len(words[-2]) >= 2
+        and words[-2].isupper()
+        and sum(w[:1].isupper() for w in words[:-1]) >= 2
+        and re.match(r"[^\S\n]*:", text[end:])
+    ):
+        # « … : Prénom NOM Presse : »: a form's next label after a surname in capitals, on the same line
+        cut = len(words) - 1
+        return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
     if cut == len(words):
         return end, words
     given = _fold(words[0])
@@ -950,20 +973,40 @@ def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -
         given not in first_names()
         and given.split("-")[0] not in first_names()
         and not _CIVILITY.search(text[max(0, start - 60) : start])
+        # a capitalised role closing the candidate ends a name whose first name is not in the list too
+        # (« en présence de Prénom de Nom Députée »); a body (« du Mouvement … ») only after a known one
+        and not (cut == len(words) - 1 and words[cut][:1].isupper())
     ):
         return end, words
     return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
 
 
+def _keeper_of_seals(words: Sequence[str], i: int) -> bool:
+    """Whether ``words[i:]`` opens « Garde des Sceaux », the minister of justice's title."""
+    return (
+        i + 2 < len(words)
+        and words[i] == "Garde"
+        and words[i + 1] == "des"
+        and _fold(words[i + 2].strip(".,;:")) == "sceaux"
+    )
+
+
+def _role_opener(word: str) -> bool:
+    """Whether the folded ``word`` opens a role, in the singular or the plural (« Conseillers »)."""
+    return word in _ROLE_OPENERS or (len(word) > 4 and word[-1] in "sx" and word[:-1] in _ROLE_OPENERS)
+
+
 def _role_or_body_index(words: Sequence[str]) -> int:
     """The index of the word that opens a role or a body after a full name in ``words``, or ``len(words)``."""
-    for i in range(2, len(words)):
+    for i in range(1, len(words)):
+        if _keeper_of_seals(words, i):
+            return i  # « Nom Garde des Sceaux » after a civility
         if sum(w[:1].isupper() for w in words[:i]) < 2:
             continue
         word = _fold(words[i].strip(".,;:"))
         if (
             words[i][:1].isupper()
-            and (word in _ROLE_OPENERS or word.split("-")[-1] in _ROLE_OPENERS)
+            and (_role_opener(word) or _role_opener(word.split("-")[-1]))
             and _fold(words[i - 1]) not in _PARTICLE_WORDS  # « Prénom Le Maire » is a surname
         ):
             return i
@@ -998,6 +1041,15 @@ def _inside_word(text: str, start: int, value: str) -> bool:
     return not (elided and len(words) >= 2 and _fold(words[0]) in first_names())
 
 
+def _without_trailing_article(text: str, start: int, end: int, words: list[str]) -> tuple[int, list[str]]:
+    """``end`` and ``words`` without the articles closing the candidate: a name never ends with one (« …,
+    Europe Le maire était présent »; « Le Gall » opens with one)."""
+    while len(words) > 1 and _fold(words[-1]) in _ARTICLES_FOLDED:
+        words = words[:-1]
+        end = start + [m.end() for m in re.finditer(r"\S+", text[start:end])][len(words) - 1]
+    return end, words
+
+
 def _person(
     text: str, start: int, end: int, email_words: set[str], *, cue: bool = False, ner: bool = False
 ) -> tuple[int, int] | None:
@@ -1020,6 +1072,7 @@ def _person(
     start, words = _without_role_place(text, start, words)
     if not words[0][:1].isupper() or _fold(words[0]) in _ARTICLES:
         return None
+    end, words = _without_trailing_article(text, start, end, words)
     end, words = _name_then_role_or_body(text, start, end, words)
     capitalised = [w for w in words if w[:1].isupper()]
     folded = [_fold(w.strip(".,;:’'")) for w in capitalised]
@@ -1094,6 +1147,10 @@ def _coordinated(text: str, found: Sequence[tuple[int, int]], email_words: set[s
             or given in _TRADE_WORDS
             or given in _stop_words()
             or (m.group("given").isupper() and given not in names)
+            # « la CCI Grand Lille et Prénom Nom »: a commune ending no person found is no first name
+            or (
+                given not in names and given in _communes() and not any(b == m.end("given") for _, b in found)
+            )
             or _named_after(text, m.start())
             or _PLACE_PREPOSITION.search(text[max(0, m.start() - 12) : m.start()])
             or _LOWER_BEFORE.search(text[max(0, m.start() - 12) : m.start()])  # « Les Amis et … »
@@ -1124,7 +1181,9 @@ _AFTER_TITLE = re.compile(
 _INITIAL_NAME = re.compile(
     rf"(?<![\w.’'-])(?P<initial>[A-LN-ZÀ-Þ]\.|[A-ZÀ-Þ]{{2}}(?=[^\S\n])|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)[^\S\n]?"
     rf"(?P<name>(?:{_PARTICLE}[^\S\n]?)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?"
-    rf"|(?<=\.)[^\S\n]?[A-ZÀ-ÖØ-Þ]{{2,}}(?:-[A-ZÀ-ÖØ-Þ]{{2,}})?)(?![\w'’-])"
+    rf"|(?<=\.)[^\S\n]?[A-ZÀ-ÖØ-Þ]{{2,}}(?:-[A-ZÀ-ÖØ-Þ]{{2,}})?"
+    # « P. NOm »: a surname typed with a stray second capital, after an initial with its full stop
+    rf"|(?<=\.)[^\S\n]?[A-ZÀ-ÖØ-Þ]{{2}}[a-zà-öø-ÿ'’]{{2,}})(?![\w'’-])"
 )
 
 
@@ -1285,7 +1344,12 @@ def _lowercase_surname_and_role(text: str, found: Sequence[tuple[int, int]]) -> 
             or family in _ROLE_WORDS | _ROLE_QUALIFIER_WORDS | _NOT_PERSON_WORDS
             or _ROLE_AFTER.match(" " + m.group("family"))
             or not _ROLE_AFTER.match(text[m.end() : m.end() + 40])
-            or any(a < m.end() and m.start() < b for a, b in found)
+            # « monsieur Prénom nom (animateur) »: the civility rule found the first name alone; the pair
+            # is still judged (a span over the surname or beyond is another reading: left to it)
+            or any(
+                a < m.end() and m.start() < b and not (a >= m.start() and b <= m.end("given"))
+                for a, b in found
+            )
             or re.search(r"[A-ZÀ-Þ][\w’'-]*[^\S\n]+$", text[max(0, m.start() - 30) : m.start()])
             or _named_after(text, m.start())
         ):
@@ -1366,7 +1430,7 @@ _CUE_BEFORE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _TITLE_NAME = re.compile(
-    r"(?<![\w.’'-])(?:(?:M|Mr|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|"
+    r"(?<![\w.’'-])(?:(?:M|Mr|Mrs|Mme|Mlle|Mmes|MM|Dr|Pr|Me|dr|pr)\.?|[Mm]onsieur|[Mm]adame|[Mm]ademoiselle|"
     + _SPELLED
     + r"|[Dd]octeur|[Pp]rofesseur|Maître)\s+(?:et\s+(?:M|Mme|Madame|Monsieur)\.?\s+)?"
     rf"(?P<name>(?:{_NAME_WORD})(?:[^\S\n](?:{_PARTICLE}[^\S\n]?)?(?:{_NAME_WORD})){{0,2}})(?![\w'’-])"
@@ -1380,6 +1444,7 @@ def _after_titles(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _TITLE_NAME.finditer(text):
         words = _without_trailing_place(m.group("name").split())
+        words = words[: next((i for i in range(1, len(words)) if _keeper_of_seals(words, i)), len(words))]
         while words and (_fold(words[-1]) in _NOT_PERSON_WORDS or _fold(words[-1]) in _ROLE_WORDS):
             words = words[:-1]
         if not words or _fold(words[0]) in _ROLE_WORDS or _fold(words[0]) in _NOT_PERSON_WORDS:

@@ -1,4 +1,4 @@
-"""The later blind personal-data golds (``benchmarks/data/privacy_blind{3,…,7}_gold.tsv``, drawn by
+"""The later blind personal-data golds (``benchmarks/data/privacy_blind{3,…,8}_gold.tsv``, drawn by
 ``benchmarks/eval_privacy_gdn_blind.py``) still point at the same texts of ``../shared/data`` and share no
 report with the second set or with one another (ids and hashes only). Nothing personal is printed:
 failures name document ids and offsets only. No masker runs here (fast). The second set, drawn
@@ -34,7 +34,8 @@ def test_gold_matches_shared_data_and_is_disjoint_from_earlier_sets(number: int,
     assert not set(docs) & set(blind2.load_documents(shared_data))
     for before in NUMBERS[: NUMBERS.index(number)]:
         assert not set(docs) & set(later.load_documents(shared_data, before))
-    assert sum(r.kind == "person" for r in rows) >= 40  # big enough to count
+    # big enough to count; the eighth set has every cued report left (53, not 80), so fewer names
+    assert sum(r.kind == "person" for r in rows) >= (40 if number < 8 else 25)
 
 
 @pytest.mark.parametrize("number", NUMBERS)

@@ -482,3 +482,75 @@ def test_sixth_blind_round_classes(text: str, expected: str) -> None:
 )
 def test_sixth_blind_round_kept(text: str) -> None:
     assert mask_text(text) == text
+
+
+# Issue 13, seventh blind round: the error classes of the seventh blind set (development data since its
+# one run), with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # « Mrs », the plural civility, before a list of names
+        ("les rapporteurs étaient : Mme Odile Vasseur, Mrs Gaston Plouvier, Paul Rigaud et Éric Masson.",
+         "les rapporteurs étaient : Mme [personne], Mrs [personne], [personne] et [personne]."),
+        # a lowercase civility, a first name and a lowercase surname before a bracketed role: the surname too
+        ("Merci à monsieur Octave brindejonc (animateur) et à madame Léa Ruiz (garante).",
+         "Merci à monsieur [personne] (animateur) et à madame [personne] (garante)."),
+        # a surname typed with a stray capital after an initial no longer hides the list of names
+        ("Présence des Députés J. VIllard et R. Couvreux", "Présence des Députés [personne] et [personne]"),
+        # a capitalised role after a name whose first name is not in the list ends the name
+        ("La réunion s'est bien passée en présence de Zoltanie KERBRAT Députée",
+         "La réunion s'est bien passée en présence de [personne] Députée"),
+        ("animée par Zoltanie Kerbrat Présidente de l'association",
+         "animée par [personne] Présidente de l'association"),
+        # a form's next label after a name with its surname in capitals, on one line
+        ("Garant désigné par le Préfet : Gaston BRUNEAU Presse : présence du journal local",
+         "Garant désigné par le Préfet : [personne] Presse : présence du journal local"),
+        # a surname in title case before a colon stays the name's
+        ("Intervention de Gaston Bruneau : il explique", "Intervention de [personne] : il explique"),
+    ],
+)  # fmt: skip
+def test_seventh_blind_round_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a form's labels after capitalised words that name no person stay
+        "Organisateurs : Collectif ALPHA Presse : présence du journal local",
+        # « Mrs » before words that name no person
+        "Mrs Conseil Municipal",
+    ],
+)
+def test_seventh_blind_round_kept(text: str) -> None:
+    assert mask_text(text) == text
+
+
+# Issue 13, eighth blind round: the error classes of the eighth blind set (development data since its
+# one run), with invented names.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a plural capitalised role after a name ends it (and is no surname to mask elsewhere)
+        ("Réunion organisée par les Conseillers consulaires. Animation par Gaston KERBRAT Conseillers consulaires",
+         "Réunion organisée par les Conseillers consulaires. Animation par [personne] Conseillers consulaires"),
+        # « Garde des Sceaux » after a name is the minister's title
+        ("Présence de madame Vautrin Garde des Sceaux Ministre de la justice",
+         "Présence de madame [personne] Garde des Sceaux Ministre de la justice"),
+        # a commune closing an organisation's name is no first name coordinated with the full name after it
+        ("animée par le président de la CCI Grand Lille et Sidonie Farcy députée",
+         "animée par le président de la CCI Grand Lille et [personne] députée"),
+    ],
+)  # fmt: skip
+def test_eighth_blind_round_classes(text: str, expected: str) -> None:
+    assert mask_text(text) == expected
+
+
+def test_a_name_never_ends_with_an_article() -> None:
+    # « Europe Le » before « maire » is no person
+    text = "des thèmes demandés : emploi, pouvoir d'achat, Europe Le maire était présent"
+    assert mask_text(text) == text
