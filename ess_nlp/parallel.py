@@ -185,13 +185,13 @@ def process_stored(units: Sequence[Unit], plan: Plan, todo: Iterable[str] | None
 
 
 def duplicate_groups(database: str) -> Grouping:
-    """The automatic groups of near-duplicate proposals of the database at path ``database``,
-    opened read-only (a Dask task: :func:`ess_nlp.extract.step.automatic_groups`)."""
+    """The automatic groups of near-duplicate proposals of the database at the absolute path
+    ``database``, opened read-only (a Dask task: :func:`ess_nlp.extract.step.automatic_groups`)."""
     import sqlite3
 
     from ess_nlp.extract.step import automatic_groups
 
-    conn = sqlite3.connect(f"{Path(database).resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
         return automatic_groups(conn)
@@ -621,7 +621,7 @@ def _groups_on_worker(job: _Run) -> Grouping:
     from ess_nlp.extract.step import automatic_groups
 
     if str(job.store.path) != ":memory:":
-        future = job.client.submit(duplicate_groups, str(job.store.path), pure=False)
+        future = job.client.submit(duplicate_groups, str(job.store.path.resolve()), pure=False)
         try:
             result: Grouping = future.result()
             return result
