@@ -163,11 +163,11 @@ def one_size(folder: Path, db: Path, workers: int, groups: bool, replay: bool = 
     out: dict[str, Any] = {}
     refresh = extract_step.refresh_duplicate_groups
 
-    def groups_or_not(store: Any, *, rebuild: bool) -> int:
+    def groups_or_not(store: Any, *, rebuild: bool, **options: Any) -> int:
         out["writer_peak"] = peak_bytes()
         if not groups:
             return 0
-        return refresh(store, rebuild=rebuild)
+        return refresh(store, rebuild=rebuild, **options)
 
     extract_step.refresh_duplicate_groups = groups_or_not  # type: ignore[assignment]
     started = time.perf_counter()

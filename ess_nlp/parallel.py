@@ -9,8 +9,13 @@ the worker process (:func:`_models`). The driver (this process) is the only writ
 the results in the database in batches (one transaction each, a savepoint per file), in the
 order of the files, so the database holds the same rows whatever the number of workers.
 Sources stored earlier but not yet scored or extracted (an interrupted run, a new model) are
-processed the same way (:func:`process_stored`). The corpus-wide steps (near-duplicate groups,
-topics, syntheses) then run here, on the driver.
+processed the same way (:func:`process_stored`). A task also computes the demand cores of the
+proposals it extracts (:func:`ess_nlp.extract.step.with_cores`), stored with them.
+
+The corpus-wide steps then run: the near-duplicate groups' computation as one Dask task
+(:func:`duplicate_groups`: it opens the database read-only and returns the groups; the driver
+replays people's edits and writes them; on the driver when the task cannot run, a database in
+memory for one), then topics and syntheses here, on the driver.
 
 Faults: a worker that dies is restarted (``LocalCluster``) and its tasks run again elsewhere
 (Dask retries a task ``distributed.scheduler.allowed-failures`` times; past that the file gets
@@ -21,6 +26,7 @@ a run stopped half-way leaves whole files stored, and running it again goes on f
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import time
@@ -55,11 +61,13 @@ if TYPE_CHECKING:
     from ess_nlp.classify.model import ClassificationModel
     from ess_nlp.classify.step import PredictionRow
     from ess_nlp.extract._run import Extraction
+    from ess_nlp.extract.step import Grouping
 
 __all__ = [
     "DocumentOutput",
     "Plan",
     "dask_client",
+    "duplicate_groups",
     "memory_peaks",
     "process_file",
     "process_stored",
@@ -152,6 +160,7 @@ def process_stored(units: Sequence[Unit], plan: Plan, todo: Iterable[str] | None
     order, as ``plan`` says (a Dask task)."""
     from ess_nlp.classify.step import prediction_rows, units_to_classify
     from ess_nlp.extract._run import extract_units
+    from ess_nlp.extract.step import with_cores
 
     model, nlp = _models(plan)
     seconds: dict[str, float] = {}
@@ -170,9 +179,24 @@ def process_stored(units: Sequence[Unit], plan: Plan, todo: Iterable[str] | None
     extraction = None
     if nlp is not None:
         started = time.perf_counter()
-        extraction = extract_units(list(units), nlp=nlp)
+        extraction = with_cores(extract_units(list(units), nlp=nlp))
         seconds["extract"] = time.perf_counter() - started
     return DocumentOutput(None, predictions, classified, extraction, seconds, os.getpid())
+
+
+def duplicate_groups(database: str) -> Grouping:
+    """The automatic groups of near-duplicate proposals of the database at the absolute path
+    ``database``, opened read-only (a Dask task: :func:`ess_nlp.extract.step.automatic_groups`)."""
+    import sqlite3
+
+    from ess_nlp.extract.step import automatic_groups
+
+    conn = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        return automatic_groups(conn)
+    finally:
+        conn.close()
 
 
 def memory_peaks() -> dict[str, int]:
@@ -584,7 +608,25 @@ def _document_reports(job: _Run) -> list[StepReport]:
 
         counts = job.totals.extracted
         started = time.perf_counter()
-        counts["groups"] = refresh_duplicate_groups(job.store, rebuild=counts["sources"] > 0)
+        compute = functools.partial(_groups_on_worker, job)
+        counts["groups"] = refresh_duplicate_groups(job.store, rebuild=counts["sources"] > 0, compute=compute)
         total = seconds.get("extract", 0.0) + time.perf_counter() - started
         reports.append(StepReport("extract", extract_summary(counts), counts, seconds=round(total, 3)))
     return reports
+
+
+def _groups_on_worker(job: _Run) -> Grouping:
+    """The automatic groups computed by a Dask task (:func:`duplicate_groups`), or here when the
+    database is in memory or the task fails (a worker that cannot open the database file)."""
+    from ess_nlp.extract.step import automatic_groups
+
+    if str(job.store.path) != ":memory:":
+        future = job.client.submit(duplicate_groups, str(job.store.path.resolve()), pure=False)
+        try:
+            result: Grouping = future.result()
+            return result
+        except Exception as err:  # any failure of the task (it ran again elsewhere first): computed here
+            logger.warning("near-duplicate grouping failed on the Dask workers (%r): computed here", err)
+        finally:
+            future.release()  # type: ignore[no-untyped-call]
+    return automatic_groups(job.store.conn)

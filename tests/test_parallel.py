@@ -40,6 +40,7 @@ TABLES = {
     "duplicate_members": "SELECT g.label, m.proposal_id, m.similarity FROM duplicate_members m"
     " JOIN duplicate_groups g ON g.id = m.group_id",
     "extracted_sources": "SELECT source_id, sha256, version FROM extracted_sources",
+    "proposal_cores": "SELECT proposal_id, version, features, asks FROM proposal_cores",
 }
 
 
@@ -99,11 +100,12 @@ def client():
         yield client
 
 
-def test_two_workers_store_the_same_database_as_the_default_run(default_db, client, tmp_path):
+def test_two_workers_store_the_same_database_as_the_default_run(default_db, client, tmp_path, caplog):
     db = tmp_path / "base.sqlite3"
     with new_store(db) as store:
         report = run(small_corpus(), store, steps=STEPS, client=client)
     assert not report.failures
+    assert "computed here" not in caplog.text  # the grouping ran as a task on a worker
     assert [s.name for s in report.steps] == STEPS
     assert report.steps[0].counts["units"] == len({row[0] for row in default_db["predictions"]})
     assert contents(db) == default_db

@@ -60,6 +60,9 @@ class Extraction:
     proposal_score: float | None = None
     """The mean of the highest proposal probabilities of the document's sentences, when the
     model's decision reads "proposes" from it (``Decision.measure_top`` >= 1), else None."""
+    cores: tuple[tuple[str, tuple[str, ...], bool], ...] = ()
+    """The demand cores of the proposals the grouping reads (not the alternatives): ``(proposal
+    id, sorted features, asks)``, once computed (:func:`ess_nlp.extract.step.with_cores`)."""
 
     @property
     def proposes(self) -> bool:

@@ -30,6 +30,7 @@ nécessaires ? » still asks).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
@@ -53,6 +54,9 @@ _QUESTION = re.compile(
     r"^\W*(comment|pourquoi|quel|quelle|quels|quelles|combien|quoi|qui|ou|est-ce|faut-il|doit-on|peut-on)\b"
 )
 _LINK = re.compile(r"https?:|www\.")
+#: The version of the cores stored with the proposals (table ``proposal_cores``): change it when
+#: :func:`demand_cores` gives other features, so that stored cores are computed again.
+CORE_VERSION = "1"
 
 
 def _lemma(token: Token) -> str:
@@ -156,3 +160,14 @@ def _clean(texts: Iterable[str]) -> Iterable[str]:
     for text in texts:
         yield " ".join(text.split())[:2000]
 
+
+
+def core_to_row(features: Iterable[str], asks: bool) -> tuple[str, int]:
+    """A core as stored (``proposal_cores.features``, ``.asks``): its features as a sorted JSON
+    list, and 1 or 0."""
+    return json.dumps(sorted(features), ensure_ascii=False), int(asks)
+
+
+def core_from_row(features: str, asks: int | None) -> tuple[set[str], bool]:
+    """A stored core back (see :func:`core_to_row`)."""
+    return set(json.loads(features)), bool(asks)

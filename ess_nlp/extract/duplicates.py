@@ -165,7 +165,8 @@ def meaning_vectors(texts: Sequence[str]) -> np.ndarray | None:
 
 
 def similarity_matrix(
-    texts: Sequence[str], *, threshold: float = 0.0, method: Method = "lexical"
+    texts: Sequence[str], *, threshold: float = 0.0, method: Method = "lexical",
+    cores: tuple[Sequence[set[str]], Sequence[bool]] | None = None,
 ) -> sparse.csr_matrix:
     """Pairwise similarity of ``texts`` (sparse, symmetric, diagonal 1 but, by the core method,
     for texts that ask nothing: their rows are empty), by ``method`` (see the module docstring),
@@ -173,12 +174,12 @@ def similarity_matrix(
 
     Entries below ``threshold`` are dropped. Rows are computed by blocks of at most
     ``BLOCK_ENTRIES`` entries, so 40,000 proposals need a few hundred megabytes, not tens of
-    gigabytes.
+    gigabytes. ``cores``: the texts' demand cores when already known (see :func:`group_duplicates`).
     """
     n = len(texts)
     if not n:
         return sparse.csr_matrix((0, 0), dtype=np.float32)
-    return _all_pairs(_vectorise(texts, method), threshold)
+    return _all_pairs(_vectorise(texts, method, cores), threshold)
 
 
 def _all_pairs(vectors: _Vectors, threshold: float) -> sparse.csr_matrix:
@@ -206,13 +207,14 @@ class _Vectors:
     core_t: sparse.csc_matrix | None = None
 
 
-def _vectorise(texts: Sequence[str], method: Method) -> _Vectors:
+def _vectorise(texts: Sequence[str], method: Method,
+               cores: tuple[Sequence[set[str]], Sequence[bool]] | None = None) -> _Vectors:
     n = len(texts)
     core: sparse.csr_matrix | None = None
     if method == "core":
         from ess_nlp.extract.demand_core import demand_cores
 
-        features, asking = demand_cores(texts)
+        features, asking = demand_cores(texts) if cores is None else cores
         core = _core_rows(features)
         silent = sparse.diags(np.asarray(asking, dtype=np.float32))  # texts asking nothing: no similarity
         core = (silent @ core).tocsr()
@@ -271,7 +273,8 @@ def _similarity_block(
 
 
 def _links_inside_strong_sets(
-    texts: Sequence[str], *, threshold: float, link_threshold: float, method: Method
+    texts: Sequence[str], *, threshold: float, link_threshold: float, method: Method,
+    cores: tuple[Sequence[set[str]], Sequence[bool]] | None = None,
 ) -> sparse.csr_matrix:
     """What average-link groups read of the similarity matrix: the pairs at least
     ``link_threshold`` similar whose texts are joined by a chain of pairs at least ``threshold``
@@ -281,7 +284,7 @@ def _links_inside_strong_sets(
     from scipy.sparse.csgraph import connected_components
 
     n = len(texts)
-    vectors = _vectorise(texts, method)
+    vectors = _vectorise(texts, method, cores)
     strong = _all_pairs(vectors, threshold)
     _, component = connected_components(strong, directed=False)
     order = np.argsort(component, kind="stable")
@@ -314,12 +317,15 @@ def group_duplicates(
     method: Method = DEFAULT_METHOD,
     grouping: Grouping | None = None,
     link_threshold: float | None = None,
+    cores: tuple[Sequence[set[str]], Sequence[bool]] | None = None,
 ) -> list[DuplicateGroup]:
     """Groups of proposals making the same demand, given ``(id, text, cahier)`` triples.
 
     ``grouping`` defaults to the one of ``method`` (:func:`default_grouping`), ``threshold`` to
     the one chosen for both (:func:`default_threshold`), ``link_threshold`` (average-link groups
     only) to ``LINK_THRESHOLD``. Largest groups first. A proposal belongs to one group at most.
+    ``cores``: the proposals' demand cores (features, asks), in the order of ``proposals``, when
+    already computed (stored with them, issue 20); None parses the texts (core method only).
     """
     if len(proposals) < 2:
         return []
@@ -330,9 +336,10 @@ def group_duplicates(
     cahiers = [p[2] or p[0] for p in proposals]
     texts = [p[1] for p in proposals]
     if link is None or link >= threshold:
-        sim = similarity_matrix(texts, threshold=threshold if link is None else link, method=method)
+        sim = similarity_matrix(texts, threshold=threshold if link is None else link, method=method, cores=cores)
     else:
-        sim = _links_inside_strong_sets(texts, threshold=threshold, link_threshold=link, method=method)
+        sim = _links_inside_strong_sets(texts, threshold=threshold, link_threshold=link, method=method,
+                                        cores=cores)
     return groups_from_similarity(sim, ids, cahiers, threshold=threshold, min_cahiers=min_cahiers,
                                   link_threshold=link)
 

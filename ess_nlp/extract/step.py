@@ -4,6 +4,11 @@ records linked to their units, then rebuild the groups of near-duplicate proposa
 A source is extracted again when its bytes changed (re-ingestion replaces its units, and the
 cascade removes what was extracted from them) or when the extraction version changed (the code's
 ``EXTRACTION_VERSION``, the spaCy model, the sentence-kind model's version).
+
+Each proposal's demand core (:mod:`ess_nlp.extract.demand_core`) is computed with its document's
+extraction (:func:`with_cores`; on the Dask workers too) and stored with the proposals
+(``proposal_cores``), so that the grouping parses nothing again; it computes only the cores that
+are missing or of another ``CORE_VERSION`` (a database from before migration 0014).
 """
 
 from __future__ import annotations
@@ -11,9 +16,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Callable, Iterator
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 
 from ess_nlp.extract._run import DEFAULT_MODEL, Extraction, extract_units, extraction_pipeline
+from ess_nlp.extract.demand_core import CORE_VERSION, core_from_row, core_to_row, demand_cores
 from ess_nlp.extract.duplicates import DEFAULT_METHOD, Method, group_duplicates
 from ess_nlp.extract.group_edits import StoredGroup, replay_edits, write_groups
 from ess_nlp.extract.kinds.model import default_kind_model_path
@@ -36,13 +44,24 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
     nlp = extraction_pipeline(model) if todo else None
     for done, (source_id, path, sha256) in enumerate(todo, start=1):
         units = list(store.units(source=path))
-        extraction = extract_units(units, nlp=nlp)
+        extraction = with_cores(extract_units(units, nlp=nlp))
         store_extraction(store, (source_id, sha256, version), [u.id for u in units], extraction, counts,
                          territory_notes)
         if progress is not None:
             progress(done, len(todo))
     counts["groups"] = refresh_duplicate_groups(store, rebuild=bool(todo))
     return StepReport("extract", extract_summary(counts, territory_notes), counts)
+
+
+def with_cores(extraction: Extraction, method: Method = DEFAULT_METHOD) -> Extraction:
+    """``extraction`` with the demand cores of its proposals that the grouping reads (not the
+    alternatives), when the grouping's ``method`` reads cores (``"core"``)."""
+    grouped = [p for p in extraction.proposals if not p.alternative]
+    if method != "core" or not grouped:
+        return extraction
+    features, asking = demand_cores([p.text for p in grouped])
+    cores = tuple((p.id, tuple(sorted(f)), a) for p, f, a in zip(grouped, features, asking, strict=True))
+    return replace(extraction, cores=cores)
 
 
 def extraction_version(model: str = DEFAULT_MODEL) -> str:
@@ -112,11 +131,12 @@ def store_extraction(
                 territory_notes.append(territory.note)
 
 
-def refresh_duplicate_groups(store: Store, *, rebuild: bool) -> int:
+def refresh_duplicate_groups(store: Store, *, rebuild: bool, compute: Callable[[], Grouping] | None = None) -> int:
     """Rebuild the groups of near-duplicate proposals when ``rebuild`` (something was extracted)
-    or when there are none yet; return how many there are."""
+    or when there are none yet; return how many there are. ``compute``: see
+    :func:`rebuild_duplicate_groups`."""
     if rebuild or not store.conn.execute("SELECT 1 FROM duplicate_groups LIMIT 1").fetchone():
-        return rebuild_duplicate_groups(store)
+        return rebuild_duplicate_groups(store, compute=compute)
     return int(store.conn.execute("SELECT count(*) FROM duplicate_groups").fetchone()[0])
 
 
@@ -152,6 +172,7 @@ def save_extraction(store: Store, source_id: int, unit_ids: list[str], extractio
             " alternative, cue, kind_score) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_proposal_row(p) for p in extraction.proposals],
         )
+        _insert_cores(conn, [(proposal, *core_to_row(features, asks)) for proposal, features, asks in extraction.cores])
         conn.executemany(
             "INSERT INTO constats(id, unit_id, cahier_id, section_id, start, end, text, cue, kind_score)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -192,15 +213,65 @@ def _initiative_row(i: Initiative) -> tuple[object, ...]:
     )
 
 
-def rebuild_duplicate_groups(store: Store, *, threshold: float | None = None, method: Method = DEFAULT_METHOD) -> int:
-    """Recompute the groups of proposals making the same demand over every stored proposal,
-    then replay people's « fusionner / séparer » edits (:mod:`ess_nlp.extract.group_edits`)."""
-    rows = store.conn.execute(
-        "SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id"
+#: A stored demand core: ``(proposal id, features as a sorted JSON list, asks 1/0)``, of ``CORE_VERSION``.
+CoreRow = tuple[str, str, int]
+#: What the grouping computes (:func:`automatic_groups`): the automatic groups, and the cores it
+#: had to compute (missing, or of another version) for the driver to store.
+Grouping = tuple[list[StoredGroup], list[CoreRow]]
+
+
+def _insert_cores(conn: sqlite3.Connection, rows: Sequence[CoreRow]) -> None:
+    conn.executemany(
+        "INSERT OR REPLACE INTO proposal_cores(proposal_id, version, features, asks) VALUES (?, ?, ?, ?)",
+        [(proposal, CORE_VERSION, features, asks) for proposal, features, asks in rows],
+    )
+
+
+def automatic_groups(conn: sqlite3.Connection, *, threshold: float | None = None,
+                     method: Method = DEFAULT_METHOD) -> Grouping:
+    """The automatic groups of every stored proposal (edits not replayed), read from ``conn``
+    (which may be read-only: this runs on a Dask worker too), with the demand cores stored
+    with them; those missing or of another version are computed and returned to be stored."""
+    if method != "core":
+        rows = conn.execute("SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id").fetchall()
+        groups = group_duplicates([(r["id"], r["text"], r["cahier_id"]) for r in rows], threshold=threshold,
+                                  method=method)
+        return [StoredGroup(list(g.members), list(g.similarities)) for g in groups], []
+    rows = conn.execute(
+        "SELECT p.id, p.text, p.cahier_id, c.version, c.features, c.asks FROM proposals p"
+        " LEFT JOIN proposal_cores c ON c.proposal_id = p.id WHERE p.alternative = 0 ORDER BY p.id"
     ).fetchall()
+    features: list[set[str]] = []
+    asking: list[bool] = []
+    missing = [i for i, r in enumerate(rows) if r["version"] != CORE_VERSION]
+    computed = demand_cores([rows[i]["text"] for i in missing]) if missing else ([], [])
+    new = dict(zip(missing, zip(*computed, strict=True), strict=True))
+    for i, r in enumerate(rows):
+        core = new[i] if i in new else core_from_row(r["features"], r["asks"])
+        features.append(core[0])
+        asking.append(core[1])
     groups = group_duplicates([(r["id"], r["text"], r["cahier_id"]) for r in rows], threshold=threshold,
-                              method=method)
-    automatic = [StoredGroup(list(g.members), list(g.similarities)) for g in groups]
+                              method=method, cores=(features, asking))
+    stored = [(rows[i]["id"], *core_to_row(*new[i])) for i in missing]
+    if missing:
+        logger.info("%d demand cores computed for the grouping (missing or of another version)", len(missing))
+    return [StoredGroup(list(g.members), list(g.similarities)) for g in groups], stored
+
+
+def rebuild_duplicate_groups(store: Store, *, threshold: float | None = None, method: Method = DEFAULT_METHOD,
+                             compute: Callable[[], Grouping] | None = None) -> int:
+    """Recompute the groups of proposals making the same demand over every stored proposal,
+    then replay people's « fusionner / séparer » edits (:mod:`ess_nlp.extract.group_edits`).
+
+    ``compute``: what computes the automatic groups (on a Dask worker: :mod:`ess_nlp.parallel`);
+    by default :func:`automatic_groups` here. The cores it had to compute are stored."""
+    if compute is None:
+        automatic, cores = automatic_groups(store.conn, threshold=threshold, method=method)
+    else:
+        automatic, cores = compute()
+    if cores:
+        with store.transaction() as conn:
+            _insert_cores(conn, cores)
     known = {r[0] for r in store.conn.execute("SELECT id FROM proposals")}
     edits = store.conn.execute("SELECT action, proposal_id, other_id FROM duplicate_edits ORDER BY id").fetchall()
     written = write_groups(store, replay_edits(automatic, edits, known))

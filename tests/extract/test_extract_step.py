@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 from ess_nlp.extract.step import extract_step
 from ess_nlp.records import Document
@@ -133,3 +134,50 @@ def test_sources_to_extract_reads_the_cahiers_once_not_once_per_source(tmp_path)
     with Store(tmp_path / "db.sqlite3") as store:
         plan = [row[3] for row in store.conn.execute("EXPLAIN QUERY PLAN " + step._TO_EXTRACT, ("v",))]
     assert plan and not [line for line in plan if "CORRELATED" in line], plan
+
+
+def test_groups_from_the_stored_cores_are_those_computed_from_the_texts(tmp_path, monkeypatch) -> None:
+    """Each proposal's demand core is computed with its document's extraction and stored with it
+    (issue 20): the grouping reads them and parses nothing, with the same groups as from the
+    texts; cores missing or of another version (a database from before 0014) are computed again."""
+    import pytest
+
+    from ess_nlp.extract import step
+    from ess_nlp.extract.demand_core import CORE_VERSION
+    from ess_nlp.extract.duplicates import group_duplicates
+    from ess_nlp.pipeline import run
+
+    sample = Path(__file__).resolve().parents[2] / "corpus" / "sample"
+    if not sample.is_dir():
+        pytest.skip("corpus/sample absent (rendered by corpus/authoring/build.py)")
+    with Store(tmp_path / "db.sqlite3") as store:
+        run([sample], store, steps=["extract"])
+        conn = store.conn
+        rows = conn.execute("SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id").fetchall()
+        cores = {r["proposal_id"]: tuple(r) for r in conn.execute("SELECT * FROM proposal_cores")}
+        assert set(cores) == {r["id"] for r in rows} and {c[1] for c in cores.values()} == {CORE_VERSION}
+        from_texts = [(list(g.members), list(g.similarities))
+                      for g in group_duplicates([(r["id"], r["text"], r["cahier_id"]) for r in rows])]
+        assert len(from_texts) >= 3  # the comparison compares something
+
+        def no_parse(texts: object) -> None:
+            raise AssertionError("the grouping parsed texts whose cores are stored")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(step, "demand_cores", no_parse)
+            groups, computed = step.automatic_groups(conn)
+        assert [(g.members, g.similarities) for g in groups] == from_texts and computed == []
+        # The same, read by the Dask task from the database file opened read-only.
+        from ess_nlp.parallel import duplicate_groups
+
+        on_worker, computed = duplicate_groups(str(tmp_path / "db.sqlite3"))
+        assert [(g.members, g.similarities) for g in on_worker] == from_texts and computed == []
+
+        # A database from before the stored cores: those missing or of another version are
+        # computed again, stored, and the groups are the same.
+        conn.execute("DELETE FROM proposal_cores WHERE rowid % 2 = 0")
+        conn.execute("UPDATE proposal_cores SET version = '0', features = '[]' WHERE rowid % 3 = 0")
+        before = [tuple(r) for r in conn.execute("SELECT * FROM duplicate_members ORDER BY proposal_id")]
+        step.rebuild_duplicate_groups(store)
+        assert {r["proposal_id"]: tuple(r) for r in conn.execute("SELECT * FROM proposal_cores")} == cores
+        assert [tuple(r) for r in conn.execute("SELECT * FROM duplicate_members ORDER BY proposal_id")] == before
