@@ -626,7 +626,10 @@ def _groups_on_worker(job: _Run) -> Grouping:
             result: Grouping = future.result()
             return result
         except Exception as err:  # any failure of the task (it ran again elsewhere first): computed here
-            logger.warning("near-duplicate grouping failed on the Dask workers (%r): computed here", err)
+            logger.warning(
+                "Le regroupement des propositions proches a échoué sur les processus Dask (%s) :"
+                " il est fait ici, par le processus principal.", err,
+            )
         finally:
             future.release()  # type: ignore[no-untyped-call]
     return automatic_groups(job.store.conn)

@@ -105,7 +105,7 @@ def test_two_workers_store_the_same_database_as_the_default_run(default_db, clie
     with new_store(db) as store:
         report = run(small_corpus(), store, steps=STEPS, client=client)
     assert not report.failures
-    assert "computed here" not in caplog.text  # the grouping ran as a task on a worker
+    assert "fait ici, par le processus principal" not in caplog.text  # the grouping ran as a task on a worker
     assert [s.name for s in report.steps] == STEPS
     assert report.steps[0].counts["units"] == len({row[0] for row in default_db["predictions"]})
     assert contents(db) == default_db
@@ -247,3 +247,42 @@ def test_an_unreachable_scheduler_is_one_french_sentence(tmp_path, monkeypatch):
     assert len(lines) == 1 and "Traceback" not in result.output
     assert lines[0].startswith(f"Ordonnanceur Dask injoignable à l'adresse « {address} »")
     assert not (tmp_path / "b.sqlite3").exists()  # nothing was created before the check
+
+
+class _FailingFuture:
+    released = False
+
+    def result(self) -> object:
+        raise OSError("unable to open database file")
+
+    def release(self) -> None:
+        self.released = True
+
+
+class _FailingClient:
+    def __init__(self) -> None:
+        self.future = _FailingFuture()
+        self.submitted: list[tuple[object, ...]] = []
+
+    def submit(self, *args: object, **kwargs: object) -> _FailingFuture:
+        self.submitted.append(args)
+        return self.future
+
+
+def test_a_grouping_task_that_fails_is_done_by_the_driver_with_a_french_line(tmp_path, caplog):
+    """A worker that cannot open the database (another machine, another path): the driver groups
+    the proposals itself, says so in French, and releases the task."""
+    from types import SimpleNamespace
+
+    from ess_nlp.extract.step import automatic_groups
+    from ess_nlp.parallel import _groups_on_worker
+
+    store = Store(tmp_path / "ess.db")  # an empty database: no proposal, so no group
+    client = _FailingClient()
+    with caplog.at_level("WARNING"):
+        groups, cores = _groups_on_worker(SimpleNamespace(store=store, client=client))  # type: ignore[arg-type]
+    assert client.submitted and client.submitted[0][1] == str((tmp_path / "ess.db").resolve())
+    assert client.future.released
+    assert (groups, cores) == automatic_groups(store.conn)
+    assert "Le regroupement des propositions proches a échoué sur les processus Dask" in caplog.text
+    assert "fait ici, par le processus principal" in caplog.text
