@@ -54,6 +54,8 @@ _QUESTION = re.compile(
     r"^\W*(comment|pourquoi|quel|quelle|quels|quelles|combien|quoi|qui|ou|est-ce|faut-il|doit-on|peut-on)\b"
 )
 _LINK = re.compile(r"https?:|www\.")
+#: The demand cores of a list of texts, in their order: each text's features, and whether it asks something.
+Cores = tuple[Sequence[set[str]], Sequence[bool]]
 #: The version of the cores stored with the proposals (table ``proposal_cores``): change it when
 #: :func:`demand_cores` gives other features, so that stored cores are computed again.
 CORE_VERSION = "1"
@@ -159,7 +161,6 @@ def demand_cores(texts: Sequence[str], *, batch_size: int = 256) -> tuple[list[s
 def _clean(texts: Iterable[str]) -> Iterable[str]:
     for text in texts:
         yield " ".join(text.split())[:2000]
-
 
 
 def core_to_row(features: Iterable[str], asks: bool) -> tuple[str, int]:

@@ -67,6 +67,7 @@ from sklearn.preprocessing import normalize
 
 from ess_nlp.errors import ModelError
 from ess_nlp.extract._resources import norm_name
+from ess_nlp.extract.demand_core import Cores
 
 logger = logging.getLogger(__name__)
 
@@ -166,7 +167,7 @@ def meaning_vectors(texts: Sequence[str]) -> np.ndarray | None:
 
 def similarity_matrix(
     texts: Sequence[str], *, threshold: float = 0.0, method: Method = "lexical",
-    cores: tuple[Sequence[set[str]], Sequence[bool]] | None = None,
+    cores: Cores | None = None,
 ) -> sparse.csr_matrix:
     """Pairwise similarity of ``texts`` (sparse, symmetric, diagonal 1 but, by the core method,
     for texts that ask nothing: their rows are empty), by ``method`` (see the module docstring),
@@ -208,7 +209,7 @@ class _Vectors:
 
 
 def _vectorise(texts: Sequence[str], method: Method,
-               cores: tuple[Sequence[set[str]], Sequence[bool]] | None = None) -> _Vectors:
+               cores: Cores | None = None) -> _Vectors:
     n = len(texts)
     core: sparse.csr_matrix | None = None
     if method == "core":
@@ -274,7 +275,7 @@ def _similarity_block(
 
 def _links_inside_strong_sets(
     texts: Sequence[str], *, threshold: float, link_threshold: float, method: Method,
-    cores: tuple[Sequence[set[str]], Sequence[bool]] | None = None,
+    cores: Cores | None = None,
 ) -> sparse.csr_matrix:
     """What average-link groups read of the similarity matrix: the pairs at least
     ``link_threshold`` similar whose texts are joined by a chain of pairs at least ``threshold``
@@ -317,7 +318,7 @@ def group_duplicates(
     method: Method = DEFAULT_METHOD,
     grouping: Grouping | None = None,
     link_threshold: float | None = None,
-    cores: tuple[Sequence[set[str]], Sequence[bool]] | None = None,
+    cores: Cores | None = None,
 ) -> list[DuplicateGroup]:
     """Groups of proposals making the same demand, given ``(id, text, cahier)`` triples.
 

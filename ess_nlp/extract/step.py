@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from ess_nlp.extract._run import DEFAULT_MODEL, Extraction, extract_units, extraction_pipeline
-from ess_nlp.extract.demand_core import CORE_VERSION, core_from_row, core_to_row, demand_cores
+from ess_nlp.extract.demand_core import CORE_VERSION, Cores, core_from_row, core_to_row, demand_cores
 from ess_nlp.extract.duplicates import DEFAULT_METHOD, Method, group_duplicates
 from ess_nlp.extract.group_edits import StoredGroup, replay_edits, write_groups
 from ess_nlp.extract.kinds.model import default_kind_model_path
@@ -232,29 +232,23 @@ def automatic_groups(conn: sqlite3.Connection, *, threshold: float | None = None
     """The automatic groups of every stored proposal (edits not replayed), read from ``conn``
     (which may be read-only: this runs on a Dask worker too), with the demand cores stored
     with them; those missing or of another version are computed and returned to be stored."""
-    if method != "core":
-        rows = conn.execute("SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id").fetchall()
-        groups = group_duplicates([(r["id"], r["text"], r["cahier_id"]) for r in rows], threshold=threshold,
-                                  method=method)
-        return [StoredGroup(list(g.members), list(g.similarities)) for g in groups], []
     rows = conn.execute(
         "SELECT p.id, p.text, p.cahier_id, c.version, c.features, c.asks FROM proposals p"
         " LEFT JOIN proposal_cores c ON c.proposal_id = p.id WHERE p.alternative = 0 ORDER BY p.id"
     ).fetchall()
-    features: list[set[str]] = []
-    asking: list[bool] = []
-    missing = [i for i, r in enumerate(rows) if r["version"] != CORE_VERSION]
-    computed = demand_cores([rows[i]["text"] for i in missing]) if missing else ([], [])
-    new = dict(zip(missing, zip(*computed, strict=True), strict=True))
-    for i, r in enumerate(rows):
-        core = new[i] if i in new else core_from_row(r["features"], r["asks"])
-        features.append(core[0])
-        asking.append(core[1])
+    cores: Cores | None = None
+    stored: list[CoreRow] = []
+    if method == "core":
+        missing = [r for r in rows if r["version"] != CORE_VERSION]
+        if missing:
+            logger.info("%d demand cores computed for the grouping (missing or of another version)", len(missing))
+            computed = demand_cores([r["text"] for r in missing])
+            stored = [(r["id"], *core_to_row(f, a)) for r, f, a in zip(missing, *computed, strict=True)]
+        fresh = {proposal: (features, asks) for proposal, features, asks in stored}
+        read = [core_from_row(*fresh.get(r["id"], (r["features"], r["asks"]))) for r in rows]
+        cores = ([features for features, _ in read], [asks for _, asks in read])
     groups = group_duplicates([(r["id"], r["text"], r["cahier_id"]) for r in rows], threshold=threshold,
-                              method=method, cores=(features, asking))
-    stored = [(rows[i]["id"], *core_to_row(*new[i])) for i in missing]
-    if missing:
-        logger.info("%d demand cores computed for the grouping (missing or of another version)", len(missing))
+                              method=method, cores=cores)
     return [StoredGroup(list(g.members), list(g.similarities)) for g in groups], stored
 
 

@@ -603,6 +603,8 @@ _ROLE_WORDS = frozenset(
 )
 _ARTICLES = frozenset({"la", "le", "les", "l'", "l’", "un", "une", "des", "du", "au", "aux"})
 _ARTICLES_FOLDED = frozenset({"la", "le", "les", "l"})
+# Words that are no surname: a word naming no person (a common noun, an organisation's word) or a role.
+_NO_SURNAME_WORDS = _NOT_PERSON_WORDS | _ROLE_WORDS
 _NER_MODEL = DEFAULT_PIPELINE
 _NER_ONLY = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
 
@@ -947,6 +949,11 @@ _PARTICLE_WORDS = frozenset(
 )
 
 
+def _word_end(text: str, start: int, end: int, count: int) -> int:
+    """The offset where the ``count``-th whitespace-separated word of ``text[start:end]`` ends."""
+    return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][count - 1]
+
+
 def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -> tuple[int, list[str]]:
     """``end`` and ``words`` of the candidate ``text[start:end]`` without what follows a full name (two
     capitalised words or more, the first a first name of the list or after a civility): a capitalised role
@@ -965,7 +972,7 @@ def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -
     ):
         # « … : Prénom NOM Presse : »: a form's next label after a surname in capitals, on the same line
         cut = len(words) - 1
-        return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
+        return _word_end(text, start, end, cut), words[:cut]
     if cut == len(words):
         return end, words
     given = _fold(words[0])
@@ -978,7 +985,7 @@ def _name_then_role_or_body(text: str, start: int, end: int, words: list[str]) -
         and not (cut == len(words) - 1 and words[cut][:1].isupper())
     ):
         return end, words
-    return start + [m.end() for m in re.finditer(r"\S+", text[start:end])][cut - 1], words[:cut]
+    return _word_end(text, start, end, cut), words[:cut]
 
 
 def _keeper_of_seals(words: Sequence[str], i: int) -> bool:
@@ -1046,7 +1053,7 @@ def _without_trailing_article(text: str, start: int, end: int, words: list[str])
     Europe Le maire était présent »; « Le Gall » opens with one)."""
     while len(words) > 1 and _fold(words[-1]) in _ARTICLES_FOLDED:
         words = words[:-1]
-        end = start + [m.end() for m in re.finditer(r"\S+", text[start:end])][len(words) - 1]
+        end = _word_end(text, start, end, len(words))
     return end, words
 
 
@@ -1217,7 +1224,7 @@ def _initial_and_surname(text: str, found: Sequence[tuple[int, int]]) -> list[tu
         if any(a <= m.start() < b for a, b in out):
             continue
         if (
-            _fold(m.group("name").split()[-1]) in _NOT_PERSON_WORDS | _ROLE_WORDS
+            _fold(m.group("name").split()[-1]) in _NO_SURNAME_WORDS
             or _fold(m.group("initial")) in _NOT_PERSON_WORDS  # « le député LR Nom »: a party
             or any(a <= m.start() < b for a, b in found)
         ):
@@ -1307,7 +1314,7 @@ def _after_role(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int, 
         word = _fold(m.group("name"))
         if (
             any(a <= m.start("name") < b for a, b in found)
-            or word in _NOT_PERSON_WORDS | _ROLE_WORDS | _ROLE_QUALIFIERS
+            or word in _NO_SURNAME_WORDS or word in _ROLE_QUALIFIERS
             or word in _stop_words()
             or word in _communes()
         ):
@@ -1341,7 +1348,7 @@ def _lowercase_surname_and_role(text: str, found: Sequence[tuple[int, int]]) -> 
         if (
             given not in names
             or family in stop
-            or family in _ROLE_WORDS | _ROLE_QUALIFIER_WORDS | _NOT_PERSON_WORDS
+            or family in _NO_SURNAME_WORDS or family in _ROLE_QUALIFIER_WORDS
             or _ROLE_AFTER.match(" " + m.group("family"))
             or not _ROLE_AFTER.match(text[m.end() : m.end() + 40])
             # « monsieur Prénom nom (animateur) »: the civility rule found the first name alone; the pair
@@ -1391,7 +1398,7 @@ def _people_list(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[int,
             folded = [_fold(w) for w in words]
             if (
                 any(a < e and s < b for a, b in found)
-                or any(f in _NOT_PERSON_WORDS | _ROLE_WORDS or f in _stop_words() for f in folded)
+                or any(f in _NO_SURNAME_WORDS or f in _stop_words() for f in folded)
                 or all(w.isupper() for w in words)
                 or _commune_key(words) in _communes()
             ):
@@ -1412,7 +1419,7 @@ def _with_spaced_hyphen(text: str, found: Sequence[tuple[int, int]]) -> list[tup
         if m and text[a:b].count(" ") >= 1:
             word = _fold(m.group(1))
             if not (
-                word in _NOT_PERSON_WORDS | _ROLE_WORDS
+                word in _NO_SURNAME_WORDS
                 or word in _stop_words()
                 or word in _communes()
                 or _ROLE_AFTER.match(" " + m.group(1))
@@ -1559,7 +1566,7 @@ def _lowercase_names(text: str) -> list[tuple[int, int]]:
             given not in names
             or given in _COMMON_WORDS
             or given in stop
-            or family in _NOT_PERSON_WORDS | _ROLE_WORDS
+            or family in _NO_SURNAME_WORDS
             or _LOWER_BEFORE.search(text[max(0, m.start() - 12) : m.start()])
         ):
             continue
@@ -1581,7 +1588,7 @@ def _surnames_again(text: str, found: Sequence[tuple[int, int]]) -> list[tuple[i
         ]
         if len(words) == 1 or (family and len(words) > 1):
             surnames.update(_fold(w) for w in (family or words))
-    surnames -= _NOT_PERSON_WORDS | _ROLE_WORDS | _stop_words()
+    surnames -= _NO_SURNAME_WORDS | _stop_words()
     if not surnames:
         return []
     out = []
