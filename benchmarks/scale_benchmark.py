@@ -4,6 +4,7 @@ of the driver and of each worker, for several numbers of workers.
     .venv/bin/python benchmarks/scale_benchmark.py                          # 9,278 reports, N = 1, 2
     .venv/bin/python benchmarks/scale_benchmark.py --reports 500 --workers 0,1,2   # quick look
     .venv/bin/python benchmarks/scale_benchmark.py --reports 0 --units 1000000 --workers 2,4,8,16
+    .venv/bin/python benchmarks/scale_benchmark.py --reports 0 --units 1000000 --workers 2 --keep /tmp/scale  # database kept
 
 Corpora (written into a temporary folder, removed at the end; nothing is copied into the repository):
 
@@ -195,9 +196,17 @@ def print_row(corpus: str, r: dict[str, Any]) -> None:
     )
 
 
-def run_in_child(folder: Path, workers: int, steps: list[str], timeout: float) -> dict[str, Any] | None:
+def run_in_child(
+    folder: Path, workers: int, steps: list[str], timeout: float, keep: Path | None = None
+) -> dict[str, Any] | None:
+    """One configuration in a fresh process, on a fresh database: in a temporary folder, or
+    ``keep/<folder name>-N<workers>.sqlite3`` (kept, for the later steps to be measured on it)."""
     with tempfile.TemporaryDirectory(prefix="ess-scale-db-") as tmp:
         db = Path(tmp) / "base.sqlite3"
+        if keep is not None:
+            keep.mkdir(parents=True, exist_ok=True)
+            db = keep / f"{folder.name}-N{workers}.sqlite3"
+            db.unlink(missing_ok=True)
         command = [
             sys.executable, __file__, "--one", str(workers), "--folder", str(folder), "--db", str(db),
             "--steps", ",".join(steps),
@@ -231,6 +240,7 @@ def main() -> None:
     parser.add_argument("--steps", default="classify,extract", help="steps after reading and splitting")
     parser.add_argument("--seed", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=600, help="seconds per configuration")
+    parser.add_argument("--keep", type=Path, help="keep each run's database in this folder (default: removed)")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--folder", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
@@ -258,7 +268,7 @@ def main() -> None:
             digests = set()
             timings: dict[int, float] = {}
             for workers in counts:
-                result = run_in_child(path, workers, steps, args.timeout)
+                result = run_in_child(path, workers, steps, args.timeout, args.keep)
                 if result is None:
                     continue
                 print_row(name, result)
