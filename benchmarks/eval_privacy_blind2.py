@@ -1,6 +1,6 @@
 """A second blind measure of the personal-data mask, on two sources it had never been tuned on;
 development data since its one blind run (see docs/syntheses.md; ``eval_privacy_gdn_blind.py`` holds
-the latest blind set).
+the later Grand Débat sets, ``eval_privacy_blind9.py`` the latest blind set).
 
     .venv/bin/python benchmarks/eval_privacy_blind2.py
     .venv/bin/python benchmarks/eval_privacy_blind2.py --show-errors   # ids and offsets, never text

@@ -256,18 +256,23 @@ _ROLE_AFTER = re.compile(
     # an English function, as international networks print it: « Co-founder », « Connector … »
     r"co-?founder|founder|ceo\b|director|manager|connector|head\s+of)"
 )
+# A plural role after capitalised words names a group, not a person: « les Crayons Verts (enseignant(e)s
+# et parents) », « …, Conseillers ».
+_PLURAL_ROLE_AFTER = re.compile(r"^\s?(?:,|[–-]\s|\()\s?[A-Za-zà-ÿ-]+(?:\(e\))?s\b")
 _ROLES_BEFORE = (
     r"maire|adjointe?|conseill\w+|président\w*|directeur|directrice|responsable|chargée?|cheffe?|"
     r"coordinat\w+|délégué\w*|secrétaire|fondat\w+|cofondat\w+|animat\w+|sociologue|designer|acteur|"
     r"actrice|auteur|autrice|élue?|député\w*|sénat\w+|ministre|professeur\w*|chercheu\w+|"
     r"psycholog\w+|médecin|architecte|artiste|photographe|journaliste|(?:sous[- ])?préf[eè]te?|recteur|rectrice|"
-    r"médiat\w+|garante?|r[ée]f[ée]rente?|rapporteu\w+|modérat\w+"
+    r"médiat\w+|garante?|r[ée]f[ée]rente?|rapporteu\w+|modérat\w+|économiste|historien\w*|philosophe|écrivaine?|juriste"
 )
 # A role before a name: in lowercase, or capitalised after an article (« la Ministre », « du Député »;
 # « Directeur Ressourcerie … » in a contact block is a form label before an organisation).
 _ROLE_BEFORE = re.compile(
     rf"(?:\b(?:{_ROLES_BEFORE})|\b(?i:le|la|les|des|du|au|aux|l['’])[^\S\n]+(?i:{_ROLES_BEFORE}))"
-    r"(?:[^\S\n]+(?!(?:de|du|des)\b)(?:d['’])?[a-zà-ÿ’'-]+|[^\S\n]+d['’](?i:état|etat))?[ ,:]+$"
+    # (the lowercase word after the role is no « au » / « aux »: « adjointe aux Affaires scolaires », « délégué
+    # au Sport » name a portfolio, not a person)
+    r"(?:[^\S\n]+(?!(?:de|du|des|au|aux)\b)(?:d['’])?[a-zà-ÿ’'-]+|[^\S\n]+d['’](?i:état|etat))?[ ,:]+$"
 )
 # Capitalised words that make a sequence an organisation, a place or a form label, not a person.
 _NOT_PERSON_WORDS = frozenset(
@@ -489,7 +494,8 @@ _PLACE_WORDS = (
 # (and a postal code: the commune follows it, « 49170 ST MARTIN DE FOUILLOUX »).
 _NAMED_AFTER = re.compile(
     r"(?:\b(?:" + _PLACE_WORDS + r"|saint|sainte|st|ste|abbé|général|maréchal|colonel|municipal|européen|"
-    r"européenne|ville de|commune de|à))\s+$|\b(?:av|bd|st|ste)\.\s+$|\b\d{2}\s?\d{3}\s+$"
+    # and what is named after the person who chaired, wrote or carried it: « le comité Nom », « la loi Nom »
+    r"européenne|ville de|commune de|comité|commission|loi|rapport|à))\s+$|\b(?:av|bd|st|ste)\.\s+$|\b\d{2}\s?\d{3}\s+$"
     # « A Lyon », « A Pierre Bénite : … » opening a line or a sentence: « À » written without its accent
     r"|(?:^|[\n.:;!?»)]\s*)(?-i:A)\s+$",
     re.IGNORECASE,
@@ -1104,7 +1110,9 @@ def _person(
         or last
         or bool(_CUE_BEFORE.search(before))
         or bool(_CIVILITY.search(before))
-        or bool(_ROLE_AFTER.match(text[end : end + 40]))
+        or bool(
+            _ROLE_AFTER.match(text[end : end + 40]) and not _PLURAL_ROLE_AFTER.match(text[end : end + 40])
+        )
         or bool(_ROLE_BEFORE.search(before))
         or any(f in email_words for w, f in zip(capitalised, folded, strict=True) if not w.isupper())
         # « animé par Prénom NOM », « en présence de Prénom Nom » (a person for the entity recogniser)
@@ -1184,9 +1192,9 @@ _AFTER_TITLE = re.compile(
     r"président|présidente|conseill(?:er|ère)|direct(?:eur|rice)|madame|monsieur|mademoiselle)[^\S\n]+"
 )
 # « R. Malbosc », « C. Dupont »: an initial (« M. » is a civility) and a surname; « JP Nom », « J.-P. Nom »,
-# « LJ de Nom »: two initials written as a first name.
+# « J.P. Nom », « LJ de Nom »: two initials written as a first name.
 _INITIAL_NAME = re.compile(
-    rf"(?<![\w.’'-])(?P<initial>[A-LN-ZÀ-Þ]\.|[A-ZÀ-Þ]{{2}}(?=[^\S\n])|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)[^\S\n]?"
+    rf"(?<![\w.’'-])(?P<initial>[A-ZÀ-Þ]\.[A-ZÀ-Þ]\.|[A-LN-ZÀ-Þ]\.|[A-ZÀ-Þ]{{2}}(?=[^\S\n])|[A-ZÀ-Þ]\.?-[A-ZÀ-Þ]\.?)[^\S\n]?"
     rf"(?P<name>(?:{_PARTICLE}[^\S\n]?)?[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+)?"
     rf"|(?<=\.)[^\S\n]?[A-ZÀ-ÖØ-Þ]{{2,}}(?:-[A-ZÀ-ÖØ-Þ]{{2,}})?"
     # « P. NOm »: a surname typed with a stray second capital, after an initial with its full stop
@@ -1233,7 +1241,8 @@ def _initial_and_surname(text: str, found: Sequence[tuple[int, int]]) -> list[tu
         after = text[m.end() : m.end() + 60]
         linked = any(
             re.fullmatch(r"\s*(?:,|et|&)\s+", text[b : m.start()])
-            or re.fullmatch(r"\s+(?:et|&)\s+", text[m.end() : a])
+            # before a person of the same list: « A. Nom, M. Nom », « A. Nom et Prénom Nom »
+            or re.fullmatch(r"\s*(?:,|et|&)\s+(?:[A-ZÀ-Þ][a-z]{0,2}\.?\s)?", text[m.end() : a])
             for a, b in [*found, *out]
         )
         cued = (
