@@ -36,6 +36,28 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def dbfixtures() -> object:
+    """``tests/app/dbfixtures.py``, loaded by file path (tests/ is not a package) under the one
+    name tests/app and tests/e2e use, so that every module shares its cache."""
+    import importlib.util
+    import sys
+
+    if "ess_ui_dbfixtures" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("ess_ui_dbfixtures", ROOT / "tests" / "app" / "dbfixtures.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules["ess_ui_dbfixtures"] = module
+    return sys.modules["ess_ui_dbfixtures"]
+
+
+@pytest.fixture(scope="session")
+def shared_sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The README's main command over ``corpus/sample``, built once per test session and shared by
+    the pytest-xdist workers (``tests/app/dbfixtures.py``); read-only: copy it to write."""
+    return dbfixtures().shared_sample_db(tmp_path_factory)  # type: ignore[attr-defined,no-any-return]
+
+
 @pytest.fixture(autouse=True)
 def _fresh_login_throttle(monkeypatch: pytest.MonkeyPatch) -> None:
     """Failed logins are counted for the whole process (ess_nlp.access.THROTTLE): each test

@@ -24,8 +24,9 @@ def test_only_the_app_imports_streamlit_and_only_the_cli_imports_typer() -> None
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):
         folder = path.relative_to(PACKAGE).parts[0]
+        roots = imported_roots(path)  # parsed once, not once per front
         for module, owner in FRONTS.items():
-            if module in imported_roots(path) and folder != owner:
+            if module in roots and folder != owner:
                 offenders.append(f"{path.relative_to(PACKAGE)} imports {module}")
     assert not offenders, offenders
 

@@ -54,6 +54,8 @@ def labelled_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Pa
 
 
 @pytest.fixture(scope="session")
-def hostile_db(tmp_path_factory: pytest.TempPathFactory, sample_db: Path) -> Path:
-    """The sample database with every hostile input of issue 17 ingested beside it."""
-    return dbfixtures.hostile_db(sample_db, tmp_path_factory.mktemp("ui_hostile") / "hostile.sqlite3")
+def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample database with every hostile input of issue 17 ingested beside it (a copy of the
+    session's one, which tests/e2e shares)."""
+    shared = dbfixtures.shared_hostile_db(tmp_path_factory)
+    return dbfixtures.copy_db(shared, tmp_path_factory.mktemp("ui_hostile") / "hostile.sqlite3")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -65,26 +66,42 @@ def shared_sample_db(tmp_path_factory: object) -> Path:
     so do the pytest-xdist workers: the first builds it under a file lock in the session's
     temporary folder, keyed by the corpus, code and models; the others wait and reuse it).
     Tests that write must work on a copy (:func:`copy_db`)."""
+    return _shared_db(tmp_path_factory, "sample", lambda db, work: build_sample_db(db, work))
+
+
+def shared_hostile_db(tmp_path_factory: object) -> Path:
+    """:func:`hostile_db` over the sample database, built once per test session as
+    :func:`shared_sample_db` is (tests/app and tests/e2e each built it; issue 14: suite time).
+    Tests that write must work on a copy (:func:`copy_db`)."""
+    sample = shared_sample_db(tmp_path_factory)
+    return _shared_db(tmp_path_factory, "hostile", lambda db, work: hostile_db(sample, db))
+
+
+def _shared_db(tmp_path_factory: object, name: str, build: Callable[[Path, Path], object]) -> Path:
+    """``<name>.sqlite3`` in the session's shared folder, made once by ``build(database, work
+    folder)`` under a file lock: the first pytest-xdist worker builds it, the others wait for it."""
     import fcntl
     import os
 
-    if "sample" not in _BUILT:
+    if name not in _BUILT:
         base = Path(tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
         shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
         folder = shared / f"sample-db-{_sample_key()}"
         folder.mkdir(parents=True, exist_ok=True)
-        db = folder / "sample.sqlite3"
-        with open(folder / "build.lock", "w") as lock:
+        db = folder / f"{name}.sqlite3"
+        with open(folder / f"{name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             if not db.exists():
-                partial = folder / "partial.sqlite3"
-                for stale in folder.glob("partial.sqlite3*"):
+                work = folder / name
+                work.mkdir(exist_ok=True)
+                partial = work / "partial.sqlite3"
+                for stale in work.glob("partial.sqlite3*"):
                     stale.unlink()
-                build_sample_db(partial, folder / "render")
-                copy_db(partial, folder / "built.sqlite3")
-                (folder / "built.sqlite3").rename(db)
-        _BUILT["sample"] = db
-    return _BUILT["sample"]
+                build(partial, work)
+                copy_db(partial, folder / f"{name}-built.sqlite3")
+                (folder / f"{name}-built.sqlite3").rename(db)
+        _BUILT[name] = db
+    return _BUILT[name]
 
 
 def copy_db(source: Path, target: Path) -> Path:

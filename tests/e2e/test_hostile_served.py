@@ -33,9 +33,11 @@ PAGES = [
 
 @pytest.fixture(scope="module")
 def served(e2e_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``ess-nlp app --host 0.0.0.0`` over the hostile database, with a users file."""
+    """``ess-nlp app --host 0.0.0.0`` over the hostile database, with a users file: the session's
+    hostile database (tests/app shares it), on a copy of which the gold domains and themes are
+    saved as annotations, as on ``e2e_db`` (which also makes the test need the browser)."""
     folder = tmp_path_factory.mktemp("hostile_served")
-    db = dbfixtures.hostile_db(e2e_db, folder / "hostile.sqlite3")
+    db = dbfixtures.labelled_db(dbfixtures.shared_hostile_db(tmp_path_factory), folder / "hostile.sqlite3")
     users = UsersFile.load(folder / "users.toml", missing_ok=True)
     users.add_user("sam", role="equipe", name="Sam", password=PASSWORD)
     users.save()

@@ -3,8 +3,6 @@ and territories, and say why each proposal was chosen (issue 16), on the sample 
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
@@ -12,19 +10,11 @@ import pytest
 from ess_nlp.store import Store
 from ess_nlp.synthesis import draft_synthesis, resolve_scope
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 @pytest.fixture(scope="module")
-def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample_db(shared_sample_db: Path) -> Path:
     """The sample database the app tests use (built once per session, shared)."""
-    if "ess_app_dbfixtures" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("ess_app_dbfixtures", ROOT / "tests" / "app" / "dbfixtures.py")
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        sys.modules["ess_app_dbfixtures"] = module
-    return sys.modules["ess_app_dbfixtures"].shared_sample_db(tmp_path_factory)  # type: ignore[no-any-return]
+    return shared_sample_db
 
 
 def _gold_themes(sample_gold: list[dict], source: str, cahier: str) -> list[str]:
