@@ -200,3 +200,55 @@ def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(mo
     assert duplicates.group_duplicates(items, method=method) == expected  # …for the same groups
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
     assert duplicates.group_duplicates(items, method=method) == expected
+
+
+def _with_copies() -> list[tuple[str, str, str]]:
+    """The paraphrase set with texts repeated verbatim (some in the same cahier), lines that are
+    similar to their copies at 0.5 only (digits: no word) or not at all (stop words, a question),
+    shuffled."""
+    import random
+
+    items, _ = load()
+    rng = random.Random(20)
+    texts = [t for _, t, _ in items] + ["123 456 789", "de la", "Pourquoi pas ?", "Voir le compte rendu joint."]
+    out: list[tuple[str, str, str]] = []
+    for k, text in enumerate(texts):
+        for copy in range(rng.choice([1, 1, 2, 3, 7])):
+            out.append((f"{k}.{copy}", text, rng.choice("abcdefgh")))
+    out += [("same.0", "Voir le compte rendu joint.", "z"), ("same.1", "Voir le compte rendu joint.", "z")]
+    rng.shuffle(out)
+    return out
+
+
+@pytest.mark.parametrize(("method", "grouping"), [("lexical", "average"), ("core", "average"),
+                                                  ("lexical", "star"), ("core", "star")])
+def test_copies_are_computed_once_for_the_groups_of_every_proposal_apart(monkeypatch, method, grouping) -> None:
+    """Proposals of the same text (and core) are vectorised and clustered once, as one node of
+    several copies (issue 20); the groups, centres, members' order and similarities are those of
+    the whole matrix of every proposal computed apart (IDF over every copy)."""
+    from ess_nlp.extract import duplicates
+    from ess_nlp.extract.demand_core import demand_cores
+
+    items = _with_copies()
+    texts = [t for _, t, _ in items]
+    ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
+    cores = demand_cores(texts) if method == "core" else None
+    threshold = duplicates.default_threshold(method, grouping)
+    link = duplicates.LINK_THRESHOLD if grouping == "average" else None
+    whole = duplicates.similarity_matrix(texts, threshold=threshold if link is None else link, method=method,
+                                         cores=cores)
+    expected = duplicates.groups_from_similarity(whole, ids, cahiers, threshold=threshold, link_threshold=link)
+    seen: list[int] = []
+    vectorise = duplicates._vectorise
+
+    def spy(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(len(texts))
+        return vectorise(texts, *args, **kwargs)
+
+    monkeypatch.setattr(duplicates, "_vectorise", spy)
+    got = duplicates.group_duplicates(items, method=method, grouping=grouping, cores=cores)
+    assert seen == [len(set(texts))] < [len(texts)]  # each distinct text once
+    assert got == expected
+    assert max(len(g.members) for g in got) >= 7  # copies and paraphrases together
+    monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
+    assert duplicates.group_duplicates(items, method=method, grouping=grouping, cores=cores) == expected
