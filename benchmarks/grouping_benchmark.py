@@ -1,7 +1,7 @@
 """Time and peak memory of the near-duplicate grouping alone, on real Grand Débat lines repeated k times
 (issue 20: the grouping with bounded memory).
 
-    .venv/bin/python benchmarks/grouping_benchmark.py --reports 2000 --repeat 1,5
+    .venv/bin/python benchmarks/grouping_benchmark.py --reports 2000 --repeat 1,5 [--cores-cache cores.pkl]
 
 The proposals are the lines of the « propositions » field of the first ``--reports`` Grand Débat
 meeting reports (``../shared/data/gdn-reunions-locales``; lines of three words or more, as
@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import multiprocessing
+import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -79,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reports", type=int, default=2000, help="the first N Grand Débat reports")
     parser.add_argument("--repeat", default="1,5", help="copies of the set, comma-separated (one run each)")
     parser.add_argument("--method", choices=["lexical", "core"], default="core")
+    parser.add_argument("--cores-cache", type=Path, default=None,
+                        help="a pickle of the cores: read when present, else written (runs against two checkouts)")
     args = parser.parse_args(argv)
     if not GDN.is_file():
         print(f"skipped: {GDN} is absent (shared data sits beside the project)")
@@ -91,11 +94,16 @@ def main(argv: list[str] | None = None) -> int:
         from ess_nlp.extract.demand_core import demand_cores
 
         distinct = sorted({text for _, text, _ in base})
-        started = time.perf_counter()
-        features, asking = demand_cores(distinct)
-        cores = dict(zip(distinct, zip(features, asking, strict=True), strict=True))
-        print(f"cores of {len(distinct):,} distinct texts computed in {time.perf_counter() - started:.1f} s "
-              "(not timed below)")
+        if args.cores_cache is not None and args.cores_cache.is_file():
+            cores = pickle.loads(args.cores_cache.read_bytes())
+        if not set(distinct) <= cores.keys():
+            started = time.perf_counter()
+            features, asking = demand_cores(distinct)
+            cores = dict(zip(distinct, zip(features, asking, strict=True), strict=True))
+            print(f"cores of {len(distinct):,} distinct texts computed in {time.perf_counter() - started:.1f} s "
+                  "(not timed below)")
+            if args.cores_cache is not None:
+                args.cores_cache.write_bytes(pickle.dumps(cores))
     print(f"package: {Path(ess_nlp.__file__).parent}")
     for k in (int(x) for x in args.repeat.split(",")):
         items = repeated(base, k)

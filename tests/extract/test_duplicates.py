@@ -252,3 +252,44 @@ def test_copies_are_computed_once_for_the_groups_of_every_proposal_apart(monkeyp
     assert max(len(g.members) for g in got) >= 7  # copies and paraphrases together
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
     assert duplicates.group_duplicates(items, method=method, grouping=grouping, cores=cores) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_nodes_of_copies_group_as_their_copies_on_random_ties(seed) -> None:
+    """Random node similarities of few values (many ties), no node closer to another than to
+    itself, copies at random positions and cahiers: the groups of the nodes are those of the
+    matrix of every copy, average-link and star, for several thresholds."""
+    import numpy as np
+    from scipy import sparse
+
+    from ess_nlp.extract import duplicates
+
+    rng = np.random.default_rng(seed)
+    values = [0.1, 0.2, 0.25, 0.3333, 0.4, 0.45, 0.5, 0.6, 0.75, 0.9, 1.0]
+    for _ in range(150):
+        k = int(rng.integers(2, 9))
+        own = rng.choice([0.0, 0.5, 1.0, 1.0], size=k)
+        node = np.diag(own)
+        for i in range(k):
+            for j in range(i + 1, k):
+                allowed = [v for v in values if v <= min(own[i], own[j])]
+                if allowed and rng.random() < 0.6:
+                    node[i, j] = node[j, i] = rng.choice(allowed)
+        node_of = np.repeat(np.arange(k), rng.integers(1, 5, size=k))
+        node_of = node_of[rng.permutation(len(node_of))]
+        _, first = np.unique(node_of, return_index=True)  # number nodes by their first copy
+        rank = np.empty(k, dtype=np.int64)
+        rank[np.argsort(first)] = np.arange(k)
+        node_of = rank[node_of]
+        node = node[np.ix_(np.argsort(first), np.argsort(first))]
+        copies = duplicates._Copies.of_keys(node_of.tolist())
+        every = node[np.ix_(node_of, node_of)]
+        ids = [f"p{i}" for i in range(len(node_of))]
+        cahiers = [f"c{int(c)}" for c in rng.integers(0, 3, size=len(node_of))]
+        for threshold, link in [(0.4, 0.1), (0.5, 0.3), (0.6, 0.6), (0.3, 0.55), (0.4, None), (0.78, None)]:
+            floor = threshold if link is None else min(threshold, link)
+            kept = [np.where(m >= floor, m, 0).astype(np.float32) for m in (node, every)]
+            expected = duplicates.groups_from_similarity(sparse.csr_matrix(kept[1]), ids, cahiers,
+                                                         threshold=threshold, link_threshold=link)
+            assert duplicates._groups(sparse.csr_matrix(kept[0]), copies, ids, cahiers, threshold=threshold,
+                                      min_cahiers=2, link_threshold=link) == expected
