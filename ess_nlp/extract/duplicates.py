@@ -37,6 +37,10 @@ BLAS kernel or the thread count. Two groupings, chosen by ``grouping``:
 A group is then named by its most central member (the highest total similarity to the
 others). Only groups spanning at least ``min_cahiers`` cahiers are kept.
 
+Proposals of the same text (and core) are vectorised and clustered once, as one node of as many
+copies (issue 20: real corpora repeat lines verbatim), for the groups every proposal computed
+apart gives (:func:`group_duplicates`).
+
 Measured on a labelled set of real paraphrase pairs (``benchmarks/eval_paraphrase.py``; every
 threshold picked on its dev part), average-link groups of the lexical similarity beat the star
 groups on precision and recall on the test part (P 0.812 / R 0.812 against 0.796 / 0.565);
@@ -62,7 +66,7 @@ from typing import Literal
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from ess_nlp.errors import ModelError
@@ -209,8 +213,12 @@ class _Vectors:
 
 
 def _vectorise(texts: Sequence[str], method: Method,
-               cores: Cores | None = None) -> _Vectors:
+               cores: Cores | None = None, weights: np.ndarray | None = None) -> _Vectors:
+    """The vectors of ``texts``; ``weights``: how many proposals each text stands for (its copies,
+    see :func:`group_duplicates`), counted in the document frequencies of the IDF, so that a text's
+    row is the one it has among all its copies (None: one each)."""
     n = len(texts)
+    weights = np.ones(n, dtype=np.int64) if weights is None else weights
     core: sparse.csr_matrix | None = None
     if method == "core":
         from ess_nlp.extract.demand_core import demand_cores
@@ -219,19 +227,34 @@ def _vectorise(texts: Sequence[str], method: Method,
         core = _core_rows(features)
         silent = sparse.diags(np.asarray(asking, dtype=np.float32))  # texts asking nothing: no similarity
         core = (silent @ core).tocsr()
-    words = TfidfVectorizer(analyzer=_analyse, sublinear_tf=True, min_df=1, dtype=np.float32)
-    chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=1,
-                            preprocessor=_chars, dtype=np.float32)
+    words = CountVectorizer(analyzer=_analyse, dtype=np.float32)
+    chars = CountVectorizer(analyzer="char_wb", ngram_range=(3, 5), preprocessor=_chars, dtype=np.float32)
     try:
-        xw = normalize(words.fit_transform(texts)).tocsr()
+        xw = _tfidf(words.fit_transform(texts), weights)
     except ValueError:  # no word at all (texts of digits or stop words only)
         xw = sparse.csr_matrix((n, 1), dtype=np.float32)
-    xc = normalize(chars.fit_transform([t if t.strip() else "_" for t in texts])).tocsr()
+    xc = _tfidf(chars.fit_transform([t if t.strip() else "_" for t in texts]), weights)
     meaning = meaning_vectors(texts) if method == "semantic" else None
     if core is None:
         return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc())
     xw, xc = (silent @ xw).tocsr(), (silent @ xc).tocsr()
     return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc())
+
+
+def _tfidf(counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
+    """Normalised TF-IDF rows (sublinear TF, smoothed IDF: scikit-learn's ``TfidfVectorizer``, the
+    same float32 operations) of a count matrix whose row ``i`` stands for ``weights[i]`` identical
+    texts: the IDF is the one fitted on every copy, each row the one each of its copies has."""
+    transformer = TfidfTransformer(sublinear_tf=True).fit(counts)
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    df = np.bincount(counts.indices, weights=weights[rows], minlength=counts.shape[1]).astype(np.float32)
+    df += 1.0  # as TfidfTransformer.fit, with the copies counted
+    idf = np.full_like(df, fill_value=int(weights.sum()) + 1, dtype=np.float32)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    transformer.idf_ = idf
+    return normalize(transformer.transform(counts, copy=False)).tocsr()
 
 
 def _core_rows(features: Sequence[set[str]]) -> sparse.csr_matrix:
@@ -275,17 +298,19 @@ def _similarity_block(
 
 def _links_inside_strong_sets(
     texts: Sequence[str], *, threshold: float, link_threshold: float, method: Method,
-    cores: Cores | None = None,
+    cores: Cores | None = None, weights: np.ndarray | None = None,
 ) -> sparse.csr_matrix:
     """What average-link groups read of the similarity matrix: the pairs at least
     ``link_threshold`` similar whose texts are joined by a chain of pairs at least ``threshold``
     similar. The same entries as ``similarity_matrix(texts, threshold=link_threshold)`` has
     inside those sets, without the weak pairs between texts no strong chain joins (a set is
-    computed by blocks of rows, as :func:`similarity_matrix`)."""
+    computed by blocks of rows, as :func:`similarity_matrix`). ``weights``: the copies each text
+    stands for (:func:`_vectorise`); a text of several copies alone in its set keeps its
+    similarity to itself (that of its copies), when strong."""
     from scipy.sparse.csgraph import connected_components
 
     n = len(texts)
-    vectors = _vectorise(texts, method, cores)
+    vectors = _vectorise(texts, method, cores, weights)
     strong = _all_pairs(vectors, threshold)
     _, component = connected_components(strong, directed=False)
     order = np.argsort(component, kind="stable")
@@ -293,6 +318,12 @@ def _links_inside_strong_sets(
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     vals: list[np.ndarray] = []
+    if weights is not None:  # copies of one text, similar to nothing else
+        own = strong.diagonal()
+        alone = np.flatnonzero((np.bincount(component)[component] == 1) & (weights > 1) & (own > 0))
+        rows.append(alone)
+        cols.append(alone)
+        vals.append(own[alone])
     for members in np.split(order, bounds):
         if len(members) < 2:
             continue
@@ -308,6 +339,38 @@ def _links_inside_strong_sets(
     return sparse.csr_matrix(
         (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n), dtype=np.float32
     )
+
+
+@dataclass(frozen=True)
+class _Copies:
+    """Proposals collapsed into nodes: node ``k`` stands for the proposals (positions)
+    ``positions[start[k]:start[k + 1]]``, in increasing order; nodes are numbered in the order of
+    their first proposal."""
+
+    node_of: np.ndarray  # position -> node
+    positions: np.ndarray  # positions, node by node
+    start: np.ndarray  # node -> its slice of positions (one more entry than nodes)
+
+    @classmethod
+    def of_keys(cls, keys: Sequence[object]) -> _Copies:
+        """Proposals of equal keys are copies of one node."""
+        numbers: dict[object, int] = {}
+        node_of = np.fromiter((numbers.setdefault(k, len(numbers)) for k in keys), dtype=np.int64, count=len(keys))
+        start = np.concatenate([[0], np.cumsum(np.bincount(node_of, minlength=len(numbers)))])
+        return cls(node_of, np.argsort(node_of, kind="stable"), start)
+
+    @property
+    def weights(self) -> np.ndarray:
+        return np.diff(self.start)
+
+    @property
+    def firsts(self) -> np.ndarray:
+        """Each node's first proposal."""
+        firsts: np.ndarray = self.positions[self.start[:-1]]
+        return firsts
+
+    def of(self, node: int) -> np.ndarray:
+        return self.positions[self.start[node] : self.start[node + 1]]
 
 
 def group_duplicates(
@@ -327,6 +390,13 @@ def group_duplicates(
     only) to ``LINK_THRESHOLD``. Largest groups first. A proposal belongs to one group at most.
     ``cores``: the proposals' demand cores (features, asks), in the order of ``proposals``, when
     already computed (stored with them, issue 20); None parses the texts (core method only).
+
+    Proposals with the same text (and, by the core method, the same core) are computed once: one
+    node of as many copies, whose similarity to itself is that of the copies, in the IDF and the
+    clustering (issue 20: corpora repeat lines verbatim, « voir le compte rendu joint »). The groups
+    are those of every proposal computed apart (``groups_from_similarity`` on the whole
+    ``similarity_matrix``; ``tests/extract/test_duplicates.py``). Not by the semantic method (its
+    meaning vectors are fitted on the set).
     """
     if len(proposals) < 2:
         return []
@@ -336,13 +406,28 @@ def group_duplicates(
     ids = [p[0] for p in proposals]
     cahiers = [p[2] or p[0] for p in proposals]
     texts = [p[1] for p in proposals]
-    if link is None or link >= threshold:
-        sim = similarity_matrix(texts, threshold=threshold if link is None else link, method=method, cores=cores)
+    if method == "core" and cores is None:
+        from ess_nlp.extract.demand_core import demand_cores
+
+        cores = demand_cores(texts)
+    if method == "semantic":
+        copies = _Copies.of_keys(range(len(texts)))
+    elif cores is None:
+        copies = _Copies.of_keys(texts)
     else:
-        sim = _links_inside_strong_sets(texts, threshold=threshold, link_threshold=link, method=method,
-                                        cores=cores)
-    return groups_from_similarity(sim, ids, cahiers, threshold=threshold, min_cahiers=min_cahiers,
-                                  link_threshold=link)
+        copies = _Copies.of_keys(
+            [(t, frozenset(f), bool(a)) for t, f, a in zip(texts, cores[0], cores[1], strict=True)]
+        )
+    firsts = copies.firsts.tolist()
+    node_texts = [texts[i] for i in firsts]
+    node_cores = None if cores is None else ([cores[0][i] for i in firsts], [cores[1][i] for i in firsts])
+    if link is None or link >= threshold:
+        sim = _all_pairs(_vectorise(node_texts, method, node_cores, copies.weights),
+                         threshold if link is None else link)
+    else:
+        sim = _links_inside_strong_sets(node_texts, threshold=threshold, link_threshold=link, method=method,
+                                        cores=node_cores, weights=copies.weights)
+    return _groups(sim, copies, ids, cahiers, threshold=threshold, min_cahiers=min_cahiers, link_threshold=link)
 
 
 def groups_from_similarity(
@@ -357,35 +442,68 @@ def groups_from_similarity(
     """The groups of a similarity matrix: average-link groups (:func:`average_link_groups`)
     when ``link_threshold`` is given, else star groups (entries below ``threshold`` ignored).
     Only groups spanning at least ``min_cahiers`` cahiers are kept, largest first."""
+    return _groups(similarity, _Copies.of_keys(range(len(ids))), ids, cahiers, threshold=threshold,
+                   min_cahiers=min_cahiers, link_threshold=link_threshold)
+
+
+def _groups(
+    similarity: sparse.csr_matrix,
+    copies: _Copies,
+    ids: Sequence[str],
+    cahiers: Sequence[str],
+    *,
+    threshold: float,
+    min_cahiers: int,
+    link_threshold: float | None,
+) -> list[DuplicateGroup]:
+    """:func:`groups_from_similarity` of the proposals ``copies`` collapses into nodes, given the
+    nodes' similarities: those of the proposals, a node's diagonal entry the similarity between
+    its copies. Exact when, as for identical texts, no node is more similar to another than to
+    itself: the copies' link is then the strongest of each, and the clustering of the proposals
+    the one of the nodes (every copy of a node in the same group, sums of similarities exact in
+    float64)."""
     ids = list(ids)
     pairs = similarity.tocoo()
     floor = threshold if link_threshold is None else min(threshold, link_threshold)
     keep = (pairs.row != pairs.col) & (pairs.data >= floor)
     sim = sparse.csr_matrix((pairs.data[keep], (pairs.row[keep], pairs.col[keep])), shape=pairs.shape)
+    weights = copies.weights
+    own = np.zeros(len(weights), dtype=np.float32)  # the similarity between a node's copies
+    diagonal = (pairs.row == pairs.col) & (pairs.data >= floor) & (weights[pairs.row] > 1)
+    own[pairs.row[diagonal]] = pairs.data[diagonal]
     groups: list[DuplicateGroup] = []
     if link_threshold is not None:
-        for indices in average_link_groups(sim, threshold=threshold, link_threshold=link_threshold):
+        for nodes in _average_link(sim, weights, own, threshold=threshold, link_threshold=link_threshold):
+            indices = np.sort(np.concatenate([copies.of(a) for a in nodes])).tolist()
             spanned = len({cahiers[i] for i in indices})
             if spanned >= min_cahiers:
-                groups.append(_named(sim, ids, indices, spanned))
+                groups.append(_named(sim, own, copies, ids, indices, spanned))
         groups.sort(key=lambda g: (-g.cahiers, -len(g.members), g.centre))
         return groups
-    degree = np.asarray((sim > 0).sum(axis=1)).ravel()
+    # star groups: a node's copies share their degree and neighbours; its first copy comes first
+    # in the order, takes its other copies with its neighbours (or fails, and so would they)
+    degree = (np.asarray((sim > 0) @ weights).ravel() + np.where(own > 0, weights - 1, 0))[copies.node_of]
     order = np.argsort(-degree, kind="stable")
-    assigned = np.zeros(len(ids), dtype=bool)
+    assigned = np.zeros(len(weights), dtype=bool)
+    tried = np.zeros(len(weights), dtype=bool)
     for centre in order:
-        if assigned[centre] or degree[centre] == 0:
+        node = copies.node_of[centre]
+        if assigned[node] or tried[node] or degree[centre] == 0:
             continue
-        row = sim.getrow(centre)
-        members = [(int(j), float(v)) for j, v in zip(row.indices, row.data, strict=True) if not assigned[j]]
+        tried[node] = True
+        row = sim.getrow(node)
+        near = [(int(b), float(v)) for b, v in zip(row.indices, row.data, strict=True) if not assigned[b]]
+        if own[node] > 0:
+            near.append((int(node), float(own[node])))
+        members = [(int(j), v) for b, v in near for j in copies.of(b) if j != centre]
         if not members:
             continue
         members.sort(key=lambda m: (-m[1], m[0]))
         indices = [int(centre)] + [j for j, _ in members]
         if len({cahiers[i] for i in indices}) < min_cahiers:
             continue
-        assigned[indices] = True
-        groups.append(_named(sim, ids, indices, len({cahiers[i] for i in indices})))
+        assigned[[b for b, _ in near] + [node]] = True
+        groups.append(_named(sim, own, copies, ids, indices, len({cahiers[i] for i in indices})))
     groups.sort(key=lambda g: (-g.cahiers, -len(g.members), g.centre))
     return groups
 
@@ -404,6 +522,19 @@ def average_link_groups(
     cluster is named by the smallest index it holds. Returns the clusters of two or more members
     (sorted indices), in order of their smallest member.
     """
+    n = similarity.shape[0]
+    return _average_link(similarity, np.ones(n, dtype=np.int64), np.zeros(n, dtype=np.float32),
+                         threshold=threshold, link_threshold=link_threshold)
+
+
+def _average_link(
+    similarity: sparse.csr_matrix, weights: np.ndarray, own: np.ndarray, *, threshold: float,
+    link_threshold: float,
+) -> list[list[int]]:
+    """:func:`average_link_groups` of nodes (no diagonal in ``similarity``) of ``weights`` copies
+    each, ``own`` the similarity between a node's copies: a node whose copies are linked (strongly,
+    as any pair) starts as one cluster of its copies. Returns the clusters of two or more copies
+    (sorted nodes), in order of their first node."""
     from scipy.sparse.csgraph import connected_components
 
     n = similarity.shape[0]
@@ -413,42 +544,55 @@ def average_link_groups(
     strong = vals >= threshold
     graph = sparse.csr_matrix((np.ones(int(strong.sum())), (rows[strong], cols[strong])), shape=(n, n))
     _, component = connected_components(graph, directed=False)
+    # copies linked to one another, and to nothing else: a cluster on their own
+    joined = (weights > 1) & (own >= link_threshold) & (own >= threshold)
+    clusters = [[int(a)] for a in np.flatnonzero(joined & (np.bincount(component)[component] == 1))]
     inside = component[rows] == component[cols]
     rows, cols, vals = rows[inside], cols[inside], vals[inside]
     order = np.lexsort((cols, rows, component[rows]))  # edges component by component
     rows, cols, vals = rows[order], cols[order], vals[order]
     bounds = np.flatnonzero(np.diff(component[rows])) + 1
-    clusters: list[list[int]] = []
+    sizes = weights.tolist()
     for r, c, v in zip(np.split(rows, bounds), np.split(cols, bounds), np.split(vals, bounds), strict=True):
         if len(r):
-            clusters.extend(_upgma(r.tolist(), c.tolist(), v.tolist(), link_threshold))
+            clusters.extend(_upgma(r.tolist(), c.tolist(), v.tolist(), link_threshold, sizes))
     return sorted(clusters, key=lambda m: m[0])
 
 
-def _upgma(rows: list[int], cols: list[int], vals: list[float], link_threshold: float) -> list[list[int]]:
+def _upgma(rows: list[int], cols: list[int], vals: list[float], link_threshold: float,
+           sizes: list[int] | None = None) -> list[list[int]]:
     """Average-link clusters (two or more members) of one set of weighted edges, merged best
-    mean first down to ``link_threshold`` (see :func:`average_link_groups`)."""
+    mean first down to ``link_threshold`` (see :func:`average_link_groups`). ``sizes``: the
+    copies each node stands for (one each if None), already one cluster."""
     import heapq
 
-    # links[c][d]: the sum of the similarities between the members of clusters c and d
+    # links[c][d]: the sum of the similarities between the members of clusters c and d (exact:
+    # float32 similarities of at least 2**-4, summed in float64 below 2**26)
     links: dict[int, dict[int, float]] = {}
+
+    def weight(i: int) -> int:
+        return 1 if sizes is None else sizes[i]
+
     for i, j, v in zip(rows, cols, vals, strict=True):
-        links.setdefault(i, {})[j] = v
-        links.setdefault(j, {})[i] = v
+        total = weight(i) * weight(j) * v
+        links.setdefault(i, {})[j] = total
+        links.setdefault(j, {})[i] = total
     members: dict[int, list[int]] = {i: [i] for i in links}
+    size: dict[int, int] = {i: weight(i) for i in links}
     heap = [(-round(v, DECIMALS), i, j) for i, j, v in zip(rows, cols, vals, strict=True)]
     heapq.heapify(heap)
     while heap:
         neg, c, d = heapq.heappop(heap)
         if c not in members or d not in members or d not in links[c]:
             continue
-        mean = round(links[c][d] / (len(members[c]) * len(members[d])), DECIMALS)
+        mean = round(links[c][d] / (size[c] * size[d]), DECIMALS)
         if mean != -neg:  # stale entry: the clusters changed since it was pushed
             continue
         if mean < link_threshold:
             break
         keep_id, gone = (c, d) if c < d else (d, c)
         members[keep_id].extend(members.pop(gone))
+        size[keep_id] += size.pop(gone)
         merged = links.pop(gone)
         merged.pop(keep_id, None)
         own = links[keep_id]
@@ -457,25 +601,30 @@ def _upgma(rows: list[int], cols: list[int], vals: list[float], link_threshold: 
             own[e] = own.get(e, 0.0) + v
             links[e].pop(gone, None)
             links[e][keep_id] = own[e]
-        size = len(members[keep_id])
         for e, v in own.items():
-            m = round(v / (size * len(members[e])), DECIMALS)
+            m = round(v / (size[keep_id] * size[e]), DECIMALS)
             if m >= link_threshold:
                 heapq.heappush(heap, (-m, min(keep_id, e), max(keep_id, e)))
-    return [sorted(m) for m in members.values() if len(m) > 1]
+    return [sorted(m) for c, m in members.items() if size[c] > 1]
 
 
-def _named(sim: sparse.csr_matrix, ids: list[str], indices: list[int], cahiers: int) -> DuplicateGroup:
-    """The group of ``indices`` with its most central member first (highest total similarity
-    to the other members; ties by position), members by similarity to it."""
-    inner = sim[indices][:, indices].toarray().astype(np.float64)
-    totals = np.round(inner.sum(axis=1), DECIMALS)
-    centre = int(np.lexsort((np.arange(len(indices)), -totals))[0])
-    others = sorted((k for k in range(len(indices)) if k != centre), key=lambda k: (-inner[centre, k], k))
+def _named(sim: sparse.csr_matrix, own: np.ndarray, copies: _Copies, ids: list[str], indices: list[int],
+           cahiers: int) -> DuplicateGroup:
+    """The group of proposals ``indices`` with its most central member first (highest total
+    similarity to the other members; ties by position in ``indices``), members by similarity to
+    it. ``sim`` and ``own``: the similarities of their nodes (:func:`_groups`)."""
+    nodes, inverse, count = np.unique(copies.node_of[indices], return_inverse=True, return_counts=True)
+    inner = sim[nodes][:, nodes].toarray().astype(np.float64)
+    inner[np.diag_indices(len(nodes))] = own[nodes]  # a copy's similarity to the other copies
+    totals = np.round((inner * count).sum(axis=1) - own[nodes], DECIMALS)[inverse]
+    position = np.arange(len(indices))
+    centre = int(np.lexsort((position, -totals))[0])
+    near = inner[inverse[centre]][inverse]
+    others = [int(k) for k in np.lexsort((position, -near)) if k != centre]
     return DuplicateGroup(
         centre=ids[indices[centre]],
         members=(ids[indices[centre]], *(ids[indices[k]] for k in others)),
-        similarities=(1.0, *(round(float(inner[centre, k]), DECIMALS) for k in others)),
+        similarities=(1.0, *(round(float(near[k]), DECIMALS) for k in others)),
         cahiers=cahiers,
     )
 

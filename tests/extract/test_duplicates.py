@@ -200,3 +200,96 @@ def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(mo
     assert duplicates.group_duplicates(items, method=method) == expected  # …for the same groups
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
     assert duplicates.group_duplicates(items, method=method) == expected
+
+
+def _with_copies() -> list[tuple[str, str, str]]:
+    """The paraphrase set with texts repeated verbatim (some in the same cahier), lines that are
+    similar to their copies at 0.5 only (digits: no word) or not at all (stop words, a question),
+    shuffled."""
+    import random
+
+    items, _ = load()
+    rng = random.Random(20)
+    texts = [t for _, t, _ in items] + ["123 456 789", "de la", "Pourquoi pas ?", "Voir le compte rendu joint."]
+    out: list[tuple[str, str, str]] = []
+    for k, text in enumerate(texts):
+        for copy in range(rng.choice([1, 1, 2, 3, 7])):
+            out.append((f"{k}.{copy}", text, rng.choice("abcdefgh")))
+    out += [("same.0", "Voir le compte rendu joint.", "z"), ("same.1", "Voir le compte rendu joint.", "z")]
+    rng.shuffle(out)
+    return out
+
+
+@pytest.mark.parametrize(("method", "grouping"), [("lexical", "average"), ("core", "average"),
+                                                  ("lexical", "star"), ("core", "star")])
+def test_copies_are_computed_once_for_the_groups_of_every_proposal_apart(monkeypatch, method, grouping) -> None:
+    """Proposals of the same text (and core) are vectorised and clustered once, as one node of
+    several copies (issue 20); the groups, centres, members' order and similarities are those of
+    the whole matrix of every proposal computed apart (IDF over every copy)."""
+    from ess_nlp.extract import duplicates
+    from ess_nlp.extract.demand_core import demand_cores
+
+    items = _with_copies()
+    texts = [t for _, t, _ in items]
+    ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
+    cores = demand_cores(texts) if method == "core" else None
+    threshold = duplicates.default_threshold(method, grouping)
+    link = duplicates.LINK_THRESHOLD if grouping == "average" else None
+    whole = duplicates.similarity_matrix(texts, threshold=threshold if link is None else link, method=method,
+                                         cores=cores)
+    expected = duplicates.groups_from_similarity(whole, ids, cahiers, threshold=threshold, link_threshold=link)
+    seen: list[int] = []
+    vectorise = duplicates._vectorise
+
+    def spy(texts, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(len(texts))
+        return vectorise(texts, *args, **kwargs)
+
+    monkeypatch.setattr(duplicates, "_vectorise", spy)
+    got = duplicates.group_duplicates(items, method=method, grouping=grouping, cores=cores)
+    assert seen == [len(set(texts))] < [len(texts)]  # each distinct text once
+    assert got == expected
+    assert max(len(g.members) for g in got) >= 7  # copies and paraphrases together
+    monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
+    assert duplicates.group_duplicates(items, method=method, grouping=grouping, cores=cores) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_nodes_of_copies_group_as_their_copies_on_random_ties(seed) -> None:
+    """Random node similarities of few values (many ties), no node closer to another than to
+    itself, copies at random positions and cahiers: the groups of the nodes are those of the
+    matrix of every copy, average-link and star, for several thresholds."""
+    import numpy as np
+    from scipy import sparse
+
+    from ess_nlp.extract import duplicates
+
+    rng = np.random.default_rng(seed)
+    values = [0.1, 0.2, 0.25, 0.3333, 0.4, 0.45, 0.5, 0.6, 0.75, 0.9, 1.0]
+    for _ in range(150):
+        k = int(rng.integers(2, 9))
+        own = rng.choice([0.0, 0.5, 1.0, 1.0], size=k)
+        node = np.diag(own)
+        for i in range(k):
+            for j in range(i + 1, k):
+                allowed = [v for v in values if v <= min(own[i], own[j])]
+                if allowed and rng.random() < 0.6:
+                    node[i, j] = node[j, i] = rng.choice(allowed)
+        node_of = np.repeat(np.arange(k), rng.integers(1, 5, size=k))
+        node_of = node_of[rng.permutation(len(node_of))]
+        _, first = np.unique(node_of, return_index=True)  # number nodes by their first copy
+        rank = np.empty(k, dtype=np.int64)
+        rank[np.argsort(first)] = np.arange(k)
+        node_of = rank[node_of]
+        node = node[np.ix_(np.argsort(first), np.argsort(first))]
+        copies = duplicates._Copies.of_keys(node_of.tolist())
+        every = node[np.ix_(node_of, node_of)]
+        ids = [f"p{i}" for i in range(len(node_of))]
+        cahiers = [f"c{int(c)}" for c in rng.integers(0, 3, size=len(node_of))]
+        for threshold, link in [(0.4, 0.1), (0.5, 0.3), (0.6, 0.6), (0.3, 0.55), (0.4, None), (0.78, None)]:
+            floor = threshold if link is None else min(threshold, link)
+            kept = [np.where(m >= floor, m, 0).astype(np.float32) for m in (node, every)]
+            expected = duplicates.groups_from_similarity(sparse.csr_matrix(kept[1]), ids, cahiers,
+                                                         threshold=threshold, link_threshold=link)
+            assert duplicates._groups(sparse.csr_matrix(kept[0]), copies, ids, cahiers, threshold=threshold,
+                                      min_cahiers=2, link_threshold=link) == expected
