@@ -39,6 +39,24 @@ def blend_fingerprint() -> str:
     return f"{model.blends['sujets']} {model.threshold('sujets')} {hashlib.sha1(proba.tobytes()).hexdigest()}"
 
 
+def nb_estimator_fingerprint() -> str:
+    """A digest of the probabilities of ``TextClassifier(nb_weights=True)`` (NB-LR, one-vs-rest)
+    trained on the mini data, single-label and multi-label."""
+    from ess_nlp.classify import TextClassifier
+
+    spec = importlib.util.spec_from_file_location("_classify_mini_data", HERE.with_name("conftest.py"))
+    assert spec and spec.loader
+    mini = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mini)
+    texts = mini.LOGEMENT + mini.EMPLOI + mini.SANTE
+    single = ["logement"] * 6 + ["emploi"] * 6 + ["sante"] * 6
+    multi = [(label,) if k % 3 else (label, "emploi") for k, label in enumerate(single)]
+    digest = hashlib.sha1()
+    for target in (single, multi):
+        digest.update(TextClassifier(nb_weights=True).fit(texts, target).predict_proba(texts).tobytes())
+    return digest.hexdigest()
+
+
 def default_model_fingerprint() -> str:
     """A digest of the shipped default model's scores (supervised, zero-shot and blend) on the
     lines of the sample's plain-text and Markdown cahiers. The zero-shot calibration is fitted when the
@@ -59,7 +77,7 @@ def default_model_fingerprint() -> str:
 
 
 def fingerprints() -> str:
-    return f"{blend_fingerprint()} | {default_model_fingerprint()}"
+    return f"{blend_fingerprint()} | {nb_estimator_fingerprint()} | {default_model_fingerprint()}"
 
 
 CHILD = """
