@@ -14,10 +14,20 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 HERE = Path(__file__).resolve()
+
+
+def _mini_data() -> Any:
+    """The classify tests' conftest (its mini texts and taxonomy), loaded in a plain process."""
+    spec = importlib.util.spec_from_file_location("_classify_mini_data", HERE.with_name("conftest.py"))
+    assert spec and spec.loader
+    mini = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mini)
+    return mini
 
 
 def blend_fingerprint() -> str:
@@ -26,10 +36,7 @@ def blend_fingerprint() -> str:
     from ess_nlp.classify.train import small_data_estimator, train_model
     from ess_nlp.taxonomy import parse_taxonomy
 
-    spec = importlib.util.spec_from_file_location("_classify_mini_data", HERE.with_name("conftest.py"))
-    assert spec and spec.loader
-    mini = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mini)
+    mini = _mini_data()
     taxonomy = parse_taxonomy(mini.MINI_TAXONOMY)
     texts = mini.LOGEMENT + mini.EMPLOI + mini.SANTE
     labels = [("logement",)] * 6 + [("emploi",)] * 6 + [("sante",)] * 6
@@ -44,10 +51,7 @@ def nb_estimator_fingerprint() -> str:
     trained on the mini data, single-label and multi-label."""
     from ess_nlp.classify import TextClassifier
 
-    spec = importlib.util.spec_from_file_location("_classify_mini_data", HERE.with_name("conftest.py"))
-    assert spec and spec.loader
-    mini = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mini)
+    mini = _mini_data()
     texts = mini.LOGEMENT + mini.EMPLOI + mini.SANTE
     single = ["logement"] * 6 + ["emploi"] * 6 + ["sante"] * 6
     multi = [(label,) if k % 3 else (label, "emploi") for k, label in enumerate(single)]
