@@ -28,6 +28,12 @@ Protocols (explicit seeds everywhere):
    Vrai Débat variants (``--only vd``): ``TextClassifier`` parameter and feature variants and a
    complement naive Bayes on the same features, same folds as (2): exploratory, measured on the
    outer folds, so none is chosen from them.
+   Vrai Débat nested (``--only vd-nested``): the variants of ``NESTED_VARIANTS`` (logistic
+   regression, NB-LR ``TextClassifier(nb_weights=True)``, the mean of logistic regression and
+   complement naive Bayes probabilities) on the same outer folds, and the variant chosen by an
+   inner 5-fold CV in each outer training set, scored on the outer test fold (the honest figure).
+   ``--only gd-variants``: the same variants (outer folds only) on the Grand Débat single-theme
+   reports; ``--variants 3 4``: only these variants (indices into ``NESTED_VARIANTS``).
 5. Sample corpus gold (``corpus/gold/sample.jsonl``): domain and theme F1 and expected calibration
    error (ECE, ten bins) of the default
    estimator under leave-one-cahier-out (at threshold 0.5, and at the threshold ``train_model``
@@ -70,13 +76,16 @@ def main() -> int:
     parser.add_argument("--skip-embeddings", action="store_true", help="leave out the MiniLM variant")
     parser.add_argument(
         "--only",
-        choices=["reference", "ours", "multilabel", "zeroshot", "blend", "cis", "cis-nested", "vd", "pdcn", "sample"],
+        choices=["reference", "ours", "multilabel", "zeroshot", "blend", "cis", "cis-nested", "vd", "vd-nested",
+                 "gd-variants", "pdcn", "sample"],
         nargs="*",
     )
     parser.add_argument("--facet", choices=["domains", "themes"], nargs="*",
                         help="sample gold: only these facets (default both)")  # fmt: skip
     parser.add_argument("--blend-only", action="store_true",
                         help="sample gold: only the shipped blend's leave-one-cahier-out figures (1 to 4 min a facet on 2 cores)")  # fmt: skip
+    parser.add_argument("--variants", type=int, nargs="*",
+                        help="vd-nested, gd-variants: only these variants (indices into NESTED_VARIANTS)")  # fmt: skip
     args = parser.parse_args()
     wanted = set(args.only or ["reference", "ours", "multilabel", "zeroshot", "blend", "cis", "pdcn", "sample"])
     warnings.filterwarnings("ignore", category=UserWarning)
@@ -84,7 +93,7 @@ def main() -> int:
     t0 = time.time()
     if not SHARED.is_dir():
         print(f"SKIP real-data figures: {SHARED} is absent (it sits beside the project)")
-    elif wanted & {"reference", "ours", "multilabel", "zeroshot", "blend", "vd"}:
+    elif wanted & {"reference", "ours", "multilabel", "zeroshot", "blend", "vd", "vd-nested", "gd-variants"}:
         data = load_shared()
         if "reference" in wanted:
             reference(data)
@@ -98,6 +107,11 @@ def main() -> int:
             blend_single(data)
         if "vd" in wanted:
             vd_variants(data)
+        if "vd-nested" in wanted:
+            nested_variants(data["vd_items"], data["vd_y"], "Vrai Débat", variants=args.variants)
+        if "gd-variants" in wanted:
+            nested_variants(data["gd_single_items"], data["gd_single_y"], "GD single-theme", nested=False,
+                            variants=args.variants)  # fmt: skip
     if SHARED.is_dir() and "cis" in wanted:
         cis()
     if SHARED.is_dir() and "cis-nested" in wanted:
@@ -610,6 +624,84 @@ def vd_variants(data: dict[str, Any]) -> None:
     for label, make in variants:
         started = time.time()
         show(f"Vrai Débat, {label}", cv_macro_f1(make, data["vd_items"], data["vd_y"]), started, "(target >= 0.60)")
+
+
+NESTED_VARIANTS: tuple[tuple[str, dict[str, Any]], ...] = (
+    ("LR C=10 (TextClassifier default before NB-LR)", {"C": 10.0, "nb_weights": False}),
+    ("LR C=1", {"C": 1.0, "nb_weights": False}),
+    ("NB-LR C=0.1", {"C": 0.1, "nb_weights": True}),
+    ("NB-LR C=1", {"C": 1.0, "nb_weights": True}),
+    ("NB-LR C=10", {"C": 10.0, "nb_weights": True}),
+    ("mean of LR C=10 and ComplementNB(alpha=0.3) probabilities", {"C": 10.0, "nb_weights": False, "cnb": 0.3}),
+)
+"""The estimators compared by ``nested_variants``, all on the default features (``TextFeatures()``)."""
+
+
+def nested_variants(
+    items: list[Any], y: np.ndarray, name: str, *, nested: bool = True, variants: list[int] | None = None
+) -> None:
+    """Each variant of ``NESTED_VARIANTS`` on the outer 5-fold CV of ``folds`` (the same folds as
+    ``ours``), and the nested choice: inside each outer training set, an inner stratified 5-fold
+    CV (shuffle, seed 0) gives each variant's macro-F1; the best one is fitted on the outer
+    training set and scored on the outer test fold. Features are fitted on each training set.
+    ``variants``: indices of the variants to run (default all; the nested choice is among them;
+    with one, its outer figure only)."""
+    from sklearn.metrics import f1_score
+    from sklearn.model_selection import StratifiedKFold
+    from sklearn.naive_bayes import ComplementNB
+
+    from ess_nlp.classify import TextClassifier, TextFeatures
+
+    chosen_variants = [NESTED_VARIANTS[k] for k in (variants if variants is not None else range(len(NESTED_VARIANTS)))]
+    nested = nested and len(chosen_variants) > 1
+
+    def scores(train: list[Any], y_train: np.ndarray, test: list[Any]) -> list[np.ndarray]:
+        features = TextFeatures().fit(train)
+        X_train, X_test = features.transform(train), features.transform(test)
+        predicted = []
+        for _, params in chosen_variants:
+            options = {k: v for k, v in params.items() if k != "cnb"}
+            clf = TextClassifier(features="passthrough", random_state=SEED, **options).fit(X_train, y_train)
+            proba = clf.predict_proba(X_test)
+            if "cnb" in params:
+                proba = (proba + ComplementNB(alpha=params["cnb"]).fit(X_train, y_train).predict_proba(X_test)) / 2
+            predicted.append(clf.classes_[np.argmax(proba, axis=1)])
+        return predicted
+
+    started = time.time()
+    outer = np.zeros((len(chosen_variants), 5))
+    chosen: list[int] = []
+    nested_f1: list[float] = []
+    inner_means: list[np.ndarray] = []
+    digests = [hashlib.sha1() for _ in chosen_variants]  # of the outer predictions, to compare runs
+    for f, (train, test) in enumerate(folds(y)):
+        X_train, y_train = [items[i] for i in train], y[train]
+        outer_pred = scores(X_train, y_train, [items[i] for i in test])
+        outer[:, f] = [f1_score(y[test], p, average="macro") for p in outer_pred]
+        for digest, p in zip(digests, outer_pred, strict=True):
+            digest.update("\n".join(map(str, p)).encode("utf-8"))
+        if not nested:
+            continue
+        inner = np.zeros((len(chosen_variants), 5))
+        splitter = StratifiedKFold(5, shuffle=True, random_state=SEED)
+        for g, (a, b) in enumerate(splitter.split(np.zeros(len(y_train)), y_train)):
+            pred = scores([X_train[i] for i in a], y_train[a], [X_train[i] for i in b])
+            inner[:, g] = [f1_score(y_train[b], p, average="macro") for p in pred]
+        means = inner.mean(axis=1)
+        best = int(np.argmax(np.round(means, 6)))  # ties: the first (simplest) variant
+        inner_means.append(means)
+        chosen.append(best)
+        nested_f1.append(float(outer[best, f]))
+        print(f"    {name} outer fold {f}: inner macro-F1 " + ", ".join(f"{m:.3f}" for m in means)
+              + f" -> {chosen_variants[best][0]}", flush=True)  # fmt: skip
+    for k, (label, _) in enumerate(chosen_variants):
+        inner_note = f"(inner mean {np.mean([m[k] for m in inner_means]):.3f})" if nested else ""
+        inner_note += f" predictions {digests[k].hexdigest()[:12]}"
+        show(f"{name}, {label}, outer 5-fold", (float(outer[k].mean()), float(outer[k].std())), started, inner_note)
+    if nested:
+        picks = ", ".join(chosen_variants[b][0].split(" (")[0] for b in chosen)
+        show(f"{name}, variant chosen by inner 5-fold CV, outer 5-fold", (float(np.mean(nested_f1)), float(np.std(nested_f1))),
+             started, f"(chosen: {picks})")  # fmt: skip
 
 
 # --- Près de chez nous categories mapped to the default domains ------------------------------------

@@ -41,6 +41,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
     threshold : multi-label decision threshold on the per-label probability.
     max_iter : solver iterations.
     random_state : seed (the solver is deterministic; kept for the contract and for reproducibility).
+    nb_weights : one binary logistic regression per label (one-vs-rest) on features scaled by
+        that label's naive Bayes log-count ratio (Wang & Manning 2012, "NB-LR": the ratio of a
+        feature's presence rate in the label's texts to its rate in the others, add-one
+        smoothed); single-label probabilities are the per-label ones normalised to sum to one.
+        The ratio is folded into the fitted coefficients, so the model scores raw features.
+        False: a plain logistic regression (softmax over the classes when single-label); models
+        saved before this parameter existed load with False and score as they did.
     """
 
     def __init__(
@@ -51,6 +58,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
         threshold: float = 0.5,
         max_iter: int = 2000,
         random_state: int | None = 0,
+        nb_weights: bool = False,
     ) -> None:
         self.features = features
         self.C = C
@@ -58,6 +66,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
         self.threshold = threshold
         self.max_iter = max_iter
         self.random_state = random_state
+        self.nb_weights = nb_weights
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        # A model saved before ``nb_weights`` existed was a plain logistic regression.
+        state = dict(state)
+        state.setdefault("nb_weights", False)
+        super().__setstate__(state)
 
     # --- fitting ----------------------------------------------------------------------------
 
@@ -92,8 +107,16 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
                 raise ValueError(
                     f"The number of classes has to be greater than one; got {len(self.classes_)} class"
                 )
-            self.estimator_ = _stable_fit(self._logistic().fit(Xf, encoded))
-            self.n_iter_ = np.asarray(self.estimator_.n_iter_)
+            if len(encoded) != Xf.shape[0]:
+                raise ValueError(f"X has {Xf.shape[0]} samples but y has {len(encoded)}")
+            if self.nb_weights:
+                # One-vs-rest; with two classes one model, for classes_[1], as scikit-learn does.
+                positives = [1] if len(self.classes_) == 2 else range(len(self.classes_))
+                self.estimators_ = [self._fit_label(Xf, (encoded == k).astype(int)) for k in positives]
+                self.n_iter_ = np.array([int(np.max(e.n_iter_)) for e in self._ovr()])
+            else:
+                self.estimator_ = _stable_fit(self._logistic().fit(Xf, encoded))
+                self.n_iter_ = np.asarray(self.estimator_.n_iter_)
         return self
 
     def _make_features(self, X: Any) -> TextFeatures | None:
@@ -130,7 +153,26 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
         """A binary model for one label, or its constant rate when the column never varies."""
         if column.min() == column.max():
             return float(column[0])
-        return _stable_fit(self._logistic().fit(Xf, column))
+        return self._fit_label(Xf, column)
+
+    def _fit_label(self, Xf: Any, column: np.ndarray) -> LogisticRegression:
+        """A binary model for one label whose column holds both values."""
+        if not self.nb_weights:
+            return _stable_fit(self._logistic().fit(Xf, column))
+        ratios = nb_log_count_ratios(Xf, column)
+        scaled = sparse.csr_matrix(Xf).multiply(ratios).tocsr() if sparse.issparse(Xf) else Xf * ratios
+        model = self._logistic().fit(scaled, column)
+        # x·(r∘w) = (x∘r)·w: the fitted model scores the unscaled features.
+        model.coef_ = model.coef_ * ratios
+        return _stable_fit(model)
+
+    def _one_vs_rest(self) -> bool:
+        """Single-label scores come from one binary model per label (``nb_weights``)."""
+        return not self.multilabel_ and hasattr(self, "estimators_")
+
+    def _ovr(self) -> list[LogisticRegression]:
+        """The single-label one-vs-rest models (none is a constant there)."""
+        return [est for est in self.estimators_ if not isinstance(est, float)]
 
     # --- predicting -------------------------------------------------------------------------
 
@@ -144,6 +186,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
                 else:
                     columns.append(est.decision_function(Xf))
             return np.column_stack(columns) if columns else np.zeros((Xf.shape[0], 0))
+        if self._one_vs_rest():
+            decisions = [est.decision_function(Xf) for est in self._ovr()]
+            return decisions[0] if len(decisions) == 1 else np.column_stack(decisions)
         scores: np.ndarray = self.estimator_.decision_function(Xf)
         return scores
 
@@ -161,6 +206,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
                 else:
                     columns.append(est.predict_proba(Xf)[:, 1])
             return np.column_stack(columns) if columns else np.zeros((Xf.shape[0], 0))
+        if self._one_vs_rest():
+            positive = np.column_stack([est.predict_proba(Xf)[:, 1] for est in self._ovr()])
+            if positive.shape[1] == 1:
+                return np.hstack([1.0 - positive, positive])
+            total = positive.sum(axis=1, keepdims=True)
+            normalised: np.ndarray = positive / np.where(total > 0, total, 1.0)
+            return normalised
         proba: np.ndarray = self.estimator_.predict_proba(Xf)
         return proba
 
@@ -228,6 +280,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):  # type: ignore[misc]  # s
                 return np.zeros(self.features_.n_features_out_ if self.features_ is not None else 0)
             coef: np.ndarray = est.coef_[0]
             return coef
+        if self._one_vs_rest():
+            if len(self.estimators_) == 1:  # binary: the model is for classes_[1]
+                ovr_binary: np.ndarray = (1.0 if index == 1 else -1.0) * self._ovr()[0].coef_[0]
+                return ovr_binary
+            ovr: np.ndarray = self._ovr()[index].coef_[0]
+            return ovr
         if self.estimator_.coef_.shape[0] == 1:  # binary: coef_ is for classes_[1]
             sign = 1.0 if index == 1 else -1.0
             binary: np.ndarray = sign * self.estimator_.coef_[0]
@@ -293,6 +351,22 @@ def _is_indicator_lists(y: Any) -> bool:
 
 def _is_label_lists(y: Iterable[Any]) -> bool:
     return all(isinstance(item, list | tuple | set | frozenset) for item in y)
+
+
+def nb_log_count_ratios(Xf: Any, column: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Each feature's naive Bayes log-count ratio for the binary ``column`` (Wang & Manning
+    2012): ``log((p / |p|₁) / (q / |q|₁))`` with ``p`` (``q``) the number of positive (negative)
+    rows where the feature is non-zero, plus ``alpha``. A feature non-zero in every row (a dense
+    one: an embedding dimension, a numeric column) says nothing by its presence: its ratio is 1,
+    it is left as it is. Counts are integers, so the ratios do not depend on the BLAS kernel."""
+    present = (sparse.csr_matrix(Xf) != 0).astype(np.int64)
+    positive = np.asarray(present[column == 1].sum(axis=0), dtype=np.float64).ravel()
+    negative = np.asarray(present[column != 1].sum(axis=0), dtype=np.float64).ravel()
+    dense = positive + negative == len(column)
+    positive, negative = positive[~dense] + alpha, negative[~dense] + alpha
+    ratios = np.ones(len(dense))
+    ratios[~dense] = np.log(positive / positive.sum()) - np.log(negative / negative.sum())
+    return ratios
 
 
 def _stable_fit(model: LogisticRegression) -> LogisticRegression:

@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 
-@parametrize_with_checks([TextClassifier(max_iter=300)])
+@parametrize_with_checks([TextClassifier(max_iter=300), TextClassifier(max_iter=300, nb_weights=True)])
 def test_sklearn_estimator_checks(estimator: TextClassifier, check) -> None:  # type: ignore[no-untyped-def]
     """Every check of sklearn.utils.estimator_checks that applies to a classifier on numbers."""
     check(estimator)
@@ -92,3 +92,47 @@ def test_features_with_spacy_vectors(single_label_data: tuple[list[str], list[st
     assert features.feature_names()[-1].startswith("e:")
     with pytest.raises(ValueError, match="embeddings"):
         TextFeatures(embeddings="word2vec").fit(texts)
+
+
+def test_nb_weights_single_label_on_texts(single_label_data: tuple[list[str], list[str]]) -> None:
+    texts, labels = single_label_data
+    clf = TextClassifier(nb_weights=True, random_state=0).fit(texts, labels)
+    assert len(clf.estimators_) == 3 and not hasattr(clf, "estimator_")
+    probe = ["Les loyers des logements sont trop chers.", "Le médecin soigne les malades."]
+    proba = clf.predict_proba(probe)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert list(clf.predict(probe)) == ["logement", "sante"]
+    assert np.array_equal(np.argmax(clf.decision_function(probe), axis=1), np.argmax(proba, axis=1))
+    [terms] = clf.term_contributions(["Les loyers du logement social augmentent."], "logement", top=3)
+    assert {"loyer", "logement"} & {term for term, _ in terms}
+
+
+def test_nb_ratios_are_folded_into_the_coefficients() -> None:
+    """The model fitted on ratio-scaled features scores the raw ones: x·(r∘w) = (x∘r)·w."""
+    from scipy import sparse
+
+    from ess_nlp.classify.estimator import nb_log_count_ratios
+
+    rng = np.random.default_rng(0)
+    X = sparse.csr_matrix(rng.random((40, 12)) * (rng.random((40, 12)) < 0.3))
+    y = (np.asarray(X[:, 0].todense()).ravel() > 0).astype(int)
+    clf = TextClassifier(features="passthrough", nb_weights=True, random_state=0).fit(X, y)
+    ratios = nb_log_count_ratios(X, y)
+    assert ratios[0] > 1  # present only in the positive rows
+    dense = np.hstack([X.toarray(), np.ones((40, 1))])  # a column present in every row keeps ratio 1
+    assert nb_log_count_ratios(dense, y)[-1] == 1.0
+    binary = TextClassifier(features="passthrough", random_state=0).fit(X.multiply(ratios).tocsr(), y)
+    assert np.array_equal(clf.predict(X), binary.predict(X.multiply(ratios).tocsr()))
+
+
+def test_models_saved_before_nb_weights_load_as_plain_logistic(
+    single_label_data: tuple[list[str], list[str]],
+) -> None:
+    texts, labels = single_label_data
+    clf = TextClassifier(nb_weights=False, random_state=0).fit(texts, labels)
+    state = clf.__getstate__()
+    state.pop("nb_weights")
+    old = TextClassifier.__new__(TextClassifier)
+    old.__setstate__(state)
+    assert old.get_params()["nb_weights"] is False
+    assert np.array_equal(old.predict_proba(texts), clf.predict_proba(texts))

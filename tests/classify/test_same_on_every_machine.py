@@ -14,10 +14,20 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 HERE = Path(__file__).resolve()
+
+
+def _mini_data() -> Any:
+    """The classify tests' conftest (its mini texts and taxonomy), loaded in a plain process."""
+    spec = importlib.util.spec_from_file_location("_classify_mini_data", HERE.with_name("conftest.py"))
+    assert spec and spec.loader
+    mini = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mini)
+    return mini
 
 
 def blend_fingerprint() -> str:
@@ -26,10 +36,7 @@ def blend_fingerprint() -> str:
     from ess_nlp.classify.train import small_data_estimator, train_model
     from ess_nlp.taxonomy import parse_taxonomy
 
-    spec = importlib.util.spec_from_file_location("_classify_mini_data", HERE.with_name("conftest.py"))
-    assert spec and spec.loader
-    mini = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mini)
+    mini = _mini_data()
     taxonomy = parse_taxonomy(mini.MINI_TAXONOMY)
     texts = mini.LOGEMENT + mini.EMPLOI + mini.SANTE
     labels = [("logement",)] * 6 + [("emploi",)] * 6 + [("sante",)] * 6
@@ -37,6 +44,21 @@ def blend_fingerprint() -> str:
     model = train_model(data, taxonomy, estimator=small_data_estimator(0), folds=3, blend=True)
     proba = model.predict_proba(["Les salariés de la régie rénovent les logements du quartier.", *texts], "sujets")
     return f"{model.blends['sujets']} {model.threshold('sujets')} {hashlib.sha1(proba.tobytes()).hexdigest()}"
+
+
+def nb_estimator_fingerprint() -> str:
+    """A digest of the probabilities of ``TextClassifier(nb_weights=True)`` (NB-LR, one-vs-rest)
+    trained on the mini data, single-label and multi-label."""
+    from ess_nlp.classify import TextClassifier
+
+    mini = _mini_data()
+    texts = mini.LOGEMENT + mini.EMPLOI + mini.SANTE
+    single = ["logement"] * 6 + ["emploi"] * 6 + ["sante"] * 6
+    multi = [(label,) if k % 3 else (label, "emploi") for k, label in enumerate(single)]
+    digest = hashlib.sha1()
+    for target in (single, multi):
+        digest.update(TextClassifier(nb_weights=True).fit(texts, target).predict_proba(texts).tobytes())
+    return digest.hexdigest()
 
 
 def default_model_fingerprint() -> str:
@@ -59,7 +81,7 @@ def default_model_fingerprint() -> str:
 
 
 def fingerprints() -> str:
-    return f"{blend_fingerprint()} | {default_model_fingerprint()}"
+    return f"{blend_fingerprint()} | {nb_estimator_fingerprint()} | {default_model_fingerprint()}"
 
 
 CHILD = """
