@@ -251,16 +251,18 @@ class ClassificationModel:
         if memo is None or not self._rows_independent(facet):
             return self.predict_proba(items, facet)
         keys = [(facet, str(item), item.lemmas) for item in items]
+        if not keys:
+            return np.zeros((0, len(self.taxonomy.facet(facet).label_ids)))
         found = [memo.get(key) for key in keys]
         missing: dict[tuple[str, str, str], LemmatizedText] = {}
         for key, item, row in zip(keys, items, found, strict=True):
             if row is None:
                 missing.setdefault(key, item)
-        fresh = dict(zip(missing, self.predict_proba(list(missing.values()), facet), strict=True))
+        fresh: dict[tuple[str, str, str], np.ndarray] = {}
+        if missing:  # every row remembered: nothing to score
+            fresh = dict(zip(missing, self.predict_proba(list(missing.values()), facet), strict=True))
         for key, row in fresh.items():
             memo.put(key, row)
-        if not keys:
-            return np.zeros((0, len(self.taxonomy.facet(facet).label_ids)))
         return np.vstack([fresh[key] if row is None else row for key, row in zip(keys, found, strict=True)])
 
     def _rows_independent(self, facet: str) -> bool:
