@@ -32,6 +32,9 @@ class StoredGroup:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+_CHUNK = 500  # ids per query (SQLite's parameter limit)
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -75,27 +78,40 @@ def replay_edits(groups: list[StoredGroup], edits: Iterable[sqlite3.Row | dict[s
 
 
 def _cahiers_and_organisations(store: Store, members: Sequence[str]) -> tuple[int, int]:
-    marks = ",".join("?" * len(members))
-    rows = store.conn.execute(
-        f"SELECT p.cahier_id, u.metadata FROM proposals p LEFT JOIN units u ON u.id = p.cahier_id"
-        f" WHERE p.id IN ({marks})",
-        list(members),
-    ).fetchall()
-    cahiers = {r["cahier_id"] or "" for r in rows}
+    """How many cahiers and organisations ``members`` come from (by chunks of 500 ids: a group
+    may hold more proposals than SQLite takes parameters; each cahier's metadata read once)."""
+    cahier_ids: set[str] = set()
+    for start in range(0, len(members), _CHUNK):
+        chunk = list(members[start : start + _CHUNK])
+        cahier_ids.update(
+            r[0] or "" for r in store.conn.execute(
+                f"SELECT cahier_id FROM proposals WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+        )
+    known = sorted(c for c in cahier_ids if c)
+    metadata: dict[str, str | None] = {}
+    for start in range(0, len(known), _CHUNK):
+        chunk = known[start : start + _CHUNK]
+        metadata.update(
+            (r[0], r[1]) for r in store.conn.execute(
+                f"SELECT id, metadata FROM units WHERE id IN ({','.join('?' * len(chunk))})", chunk
+            )
+        )
     organisations = set()
-    for r in rows:
-        meta = json.loads(r["metadata"] or "{}") if r["metadata"] else {}
+    for cahier in cahier_ids:
+        raw = metadata.get(cahier)
+        meta = json.loads(raw) if raw else {}
         name = " ".join(str(meta.get("organisation") or "").lower().split())
-        organisations.add(name or f"cahier:{r['cahier_id']}")
-    return len(cahiers), len(organisations)
+        organisations.add(name or f"cahier:{cahier}")
+    return len(cahier_ids), len(organisations)
 
 
 def write_groups(store: Store, groups: list[StoredGroup]) -> int:
     """Replace the stored groups by ``groups`` (largest first); return how many were written."""
-    texts = {}
-    every = [m for g in groups for m in g.members]
-    for start in range(0, len(every), 500):
-        chunk = every[start : start + 500]
+    texts = {}  # each group's label: the text of its first member
+    firsts = [g.members[0] for g in groups]
+    for start in range(0, len(firsts), _CHUNK):
+        chunk = firsts[start : start + _CHUNK]
         for r in store.conn.execute(f"SELECT id, text FROM proposals WHERE id IN ({','.join('?' * len(chunk))})",
                                     chunk):
             texts[r["id"]] = r["text"]

@@ -266,8 +266,10 @@ def rebuild_duplicate_groups(store: Store, *, threshold: float | None = None, me
     if cores:
         with store.transaction() as conn:
             _insert_cores(conn, cores)
-    known = {r[0] for r in store.conn.execute("SELECT id FROM proposals")}
     edits = store.conn.execute("SELECT action, proposal_id, other_id FROM duplicate_edits ORDER BY id").fetchall()
-    written = write_groups(store, replay_edits(automatic, edits, known))
+    if edits:  # the proposals' ids only when there are edits to replay (a million-unit run has none)
+        known = {r[0] for r in store.conn.execute("SELECT id FROM proposals")}
+        automatic = replay_edits(automatic, edits, known)
+    written = write_groups(store, automatic)
     logger.info("%d groups of proposals making the same demand (%d edits replayed)", written, len(edits))
     return written
