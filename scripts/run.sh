@@ -7,5 +7,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 export ESS_NLP_DB="${ESS_NLP_DB:-var/ess_nlp.sqlite3}"
 export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
+# Bytecode cached in the ignored .venv, as scripts/test.sh does: where PYTHONDONTWRITEBYTECODE is
+# set, each process (the run, its reading process, the app) would compile torch, scikit-learn,
+# spaCy and ess_nlp again at every start.
+unset PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX="$PWD/.venv/pycache"
 .venv/bin/ess-nlp run corpus/sample --db "$ESS_NLP_DB"
 exec .venv/bin/ess-nlp app --db "$ESS_NLP_DB" --port "${PORT:-8501}"
