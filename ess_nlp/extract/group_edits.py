@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ess_nlp.errors import ConfigError
@@ -33,6 +33,14 @@ class StoredGroup:
 
 
 _CHUNK = 500  # ids per query (SQLite's parameter limit)
+
+
+def _rows_by_ids(store: Store, select: str, ids: Sequence[str]) -> Iterator[sqlite3.Row]:
+    """The rows of ``select`` (a query ending in ``WHERE column IN``) for ``ids``, asked by
+    chunks of ``_CHUNK`` ids: a group may hold more proposals than SQLite takes parameters."""
+    for start in range(0, len(ids), _CHUNK):
+        chunk = list(ids[start : start + _CHUNK])
+        yield from store.conn.execute(f"{select} ({','.join('?' * len(chunk))})", chunk)
 
 
 def _now() -> str:
@@ -78,25 +86,12 @@ def replay_edits(groups: list[StoredGroup], edits: Iterable[sqlite3.Row | dict[s
 
 
 def _cahiers_and_organisations(store: Store, members: Sequence[str]) -> tuple[int, int]:
-    """How many cahiers and organisations ``members`` come from (by chunks of 500 ids: a group
-    may hold more proposals than SQLite takes parameters; each cahier's metadata read once)."""
-    cahier_ids: set[str] = set()
-    for start in range(0, len(members), _CHUNK):
-        chunk = list(members[start : start + _CHUNK])
-        cahier_ids.update(
-            r[0] or "" for r in store.conn.execute(
-                f"SELECT cahier_id FROM proposals WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
-        )
-    known = sorted(c for c in cahier_ids if c)
-    metadata: dict[str, str | None] = {}
-    for start in range(0, len(known), _CHUNK):
-        chunk = known[start : start + _CHUNK]
-        metadata.update(
-            (r[0], r[1]) for r in store.conn.execute(
-                f"SELECT id, metadata FROM units WHERE id IN ({','.join('?' * len(chunk))})", chunk
-            )
-        )
+    """How many cahiers and organisations ``members`` come from (each cahier's metadata read once)."""
+    cahier_ids = {r[0] or "" for r in _rows_by_ids(store, "SELECT cahier_id FROM proposals WHERE id IN", members)}
+    metadata: dict[str, str | None] = {
+        r[0]: r[1] for r in _rows_by_ids(store, "SELECT id, metadata FROM units WHERE id IN",
+                                         sorted(c for c in cahier_ids if c))
+    }
     organisations = set()
     for cahier in cahier_ids:
         raw = metadata.get(cahier)
@@ -108,13 +103,10 @@ def _cahiers_and_organisations(store: Store, members: Sequence[str]) -> tuple[in
 
 def write_groups(store: Store, groups: list[StoredGroup]) -> int:
     """Replace the stored groups by ``groups`` (largest first); return how many were written."""
-    texts = {}  # each group's label: the text of its first member
-    firsts = [g.members[0] for g in groups]
-    for start in range(0, len(firsts), _CHUNK):
-        chunk = firsts[start : start + _CHUNK]
-        for r in store.conn.execute(f"SELECT id, text FROM proposals WHERE id IN ({','.join('?' * len(chunk))})",
-                                    chunk):
-            texts[r["id"]] = r["text"]
+    texts = {  # each group's label: the text of its first member
+        r["id"]: r["text"]
+        for r in _rows_by_ids(store, "SELECT id, text FROM proposals WHERE id IN", [g.members[0] for g in groups])
+    }
     counted = [(g, *_cahiers_and_organisations(store, g.members)) for g in groups]
     counted.sort(key=lambda x: (-x[1], -len(x[0].members), x[0].members[0]))
     with store.transaction(durable=True) as conn:
