@@ -30,7 +30,10 @@ What is real and what is replayed:
 Each size runs in a fresh process of this script (so that its peak is its own) on a fresh
 database. Printed per size: units and sources stored, seconds, the driver's peak resident memory
 (``VmHWM``: the whole driver process, with the Dask scheduler that ``LocalCluster`` runs in it),
-its ratio to the first size's, the peak of each worker, and the database's size on disk.
+its ratio to the first size's, the peak of each worker, the database's size on disk, and the
+driver's CPU seconds during the run (from the first listing of files to the report, after its
+imports and the cluster's start), per unit stored: on replayed sizes the workers have almost
+nothing to do, so this is the cost of the writer and of Dask's bookkeeping alone.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from pathlib import Path
 from typing import Any
 
 from gdn_reports import GDN_CSV, gdn_text, iter_gdn
-from scale_benchmark import child_json, peak_bytes
+from scale_benchmark import child_json, cpu_seconds, peak_bytes
 
 TEMPLATES_ENV = "ESS_NLP_REPLAY_TEMPLATES"
 FILES_PER_FOLDER = 1000
@@ -172,7 +175,9 @@ def one_size(folder: Path, db: Path, workers: int, groups: bool, replay: bool = 
     extract_step.refresh_duplicate_groups = groups_or_not  # type: ignore[assignment]
     started = time.perf_counter()
     with Store(db) as store, parallel.dask_client(workers=workers) as client:
+        cpu = cpu_seconds()
         report = run([folder], store, steps=["classify", "extract"], client=client)
+        out["driver_cpu"] = round(cpu_seconds() - cpu, 2)  # the run's, after the imports and the cluster's start
         out["worker_peaks"] = [p["process"] for p in client.run(parallel.memory_peaks).values()]
         counts = {t: store.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("sources", "units", "predictions", "proposals")}
@@ -209,7 +214,8 @@ def print_size(label: str, result: dict[str, Any], first: int | None) -> None:
         f"{c['proposals']:>7} proposals  {result['seconds']:>7.1f} s  driver peak {gib(result['driver_peak'])} GiB "
         f"({ratio}{gib(result['writer_peak'])} GiB before the grouping)  "
         f"workers [{' '.join(gib(p) for p in result['worker_peaks'])}] GiB  "
-        f"database {gib(result['db_bytes'])} GiB  failed {result['failed']}",
+        f"database {gib(result['db_bytes'])} GiB  driver CPU {result['driver_cpu']:.1f} s "
+        f"({1000 * result['driver_cpu'] / max(1, c['units']):.2f} ms per unit)  failed {result['failed']}",
         flush=True,
     )
 

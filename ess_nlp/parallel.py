@@ -2,12 +2,13 @@
 on several processes or machines, stored by one writer.
 
 The document-parallel work of one file (read and split it, score its units, extract from them)
-is one Dask task, :func:`process_file`; the task reads the file in the worker's reading
+is :func:`process_file`; small files go to the workers a few at a time, one Dask task per chunk
+(:func:`process_files`; a chunk whose task fails runs again one file per task). The task reads each file in the worker's reading
 process (:class:`~ess_nlp.isolation.Worker`, with the same time and memory budgets and the same
 French sentences as ``ess-nlp run`` without Dask) and keeps its models loaded for the life of
 the worker process (:func:`_models`). The driver (this process) is the only writer: it stores
-the results in the database in batches (one transaction each, a savepoint per file), in the
-order of the files, so the database holds the same rows whatever the number of workers.
+the results in the database in batches (one transaction for up to ``BATCH`` files or
+``COMMIT_SECONDS``, a savepoint per file), in the order of the files, so the database holds the same rows whatever the number of workers.
 Sources stored earlier but not yet scored or extracted (an interrupted run, a new model) are
 processed the same way (:func:`process_stored`). A task also computes the demand cores of the
 proposals it extracts (:func:`ess_nlp.extract.step.with_cores`), stored with them.
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import itertools
 import logging
 import os
 import time
@@ -76,8 +78,18 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-# Files stored per transaction by the writer.
+# Files stored per transaction by the writer, at most; and the longest a transaction stays open
+# (seconds) when results come one by one. A commit per file rewrote the same index pages into the
+# write-ahead log at every file: about 0.4 ms of the driver's CPU per unit (issue 20).
 BATCH = 64
+COMMIT_SECONDS = 2.0
+# Small files go to the workers several at a time, in file order: one task for at most
+# CHUNK_FILES files of CHUNK_BYTES together (a file at least that large is a task of its own).
+# The driver pays for each task (submitting it, the scheduler's bookkeeping, receiving its
+# result: about 15 ms of its CPU), not for each file. A chunk whose task fails is run again one
+# file per task, so that only the file at fault gets the failure.
+CHUNK_FILES = 16
+CHUNK_BYTES = 256 * 1024
 # Tasks submitted ahead of the writer: at least MIN_WINDOW, else WINDOW_PER_THREAD per worker
 # thread. The driver holds the tasks of this window only (their results are released once
 # stored), so its memory does not grow with the number of files.
@@ -153,6 +165,14 @@ def process_file(request: FileRequest, plan: Plan) -> DocumentOutput:
         return DocumentOutput(result, seconds={"ingest": read}, pid=os.getpid())
     output = process_stored(list(result.units), plan)
     return replace(output, result=result, seconds={"ingest": read, **output.seconds})
+
+
+def process_files(
+    requests: Sequence[FileRequest], plan: Plan, task: Callable[[FileRequest, Plan], DocumentOutput] = process_file
+) -> list[DocumentOutput]:
+    """``task`` (:func:`process_file`) on each of ``requests`` in turn: one Dask task for a few
+    small files."""
+    return [task(request, plan) for request in requests]
 
 
 def process_stored(units: Sequence[Unit], plan: Plan, todo: Iterable[str] | None = None) -> DocumentOutput:
@@ -285,6 +305,16 @@ class _Entry:
     report: SourceReport | None = None
     future: Future[Any] | None = None
     stored: tuple[int, str, list[Unit]] | None = None  # (source id, sha256, units) for process_stored
+    # A file of a chunk: its place in the list the chunk's task returns, and how to submit the
+    # file alone (when the chunk's task fails).
+    index: int | None = None
+    alone: Callable[[], Future[Any]] | None = None
+    chunk: dict[str, Any] = field(default_factory=dict)  # shared by the chunk's files: its outputs, once fetched
+
+    @property
+    def task(self) -> bool:
+        """Whether this entry stands for a task (its first file, for a chunk)."""
+        return self.future is not None and not self.index
 
 
 @dataclass
@@ -340,42 +370,73 @@ class _Run:
         done: Callable[[SourceReport | None], None],
     ) -> None:
         """Submit the tasks of ``entries`` ahead (at most ``window`` running), and write their
-        results in the order of ``entries``, by batches of ready ones in one transaction."""
+        results in the order of ``entries``, each file in a savepoint, several files in one
+        transaction: it is committed once it holds ``batch`` files, or once it is
+        ``COMMIT_SECONDS`` old, or when the next result is that long in coming. ``done`` is called
+        for each file once its transaction is committed."""
         queue: deque[_Entry] = deque()
-        running = 0
-        exhausted = False
-        while True:
-            while not exhausted and running < self.window:
-                entry = next(entries, None)
-                if entry is None:
-                    exhausted = True
-                    break
-                queue.append(entry)
-                running += entry.future is not None
-            if not queue:
-                return
-            if not _ready(queue[0]):
-                _wait(queue[0].future)
-            ready: list[_Entry] = []
-            while queue and len(ready) < self.batch and _ready(queue[0]):
-                ready.append(queue.popleft())
-            running -= sum(entry.future is not None for entry in ready)
-            reports = []
-            with self.store.transaction():
-                for entry in ready:
-                    reports.append(entry.report or write(entry, _outcome(entry.future)))
-            for entry, report in zip(ready, reports, strict=True):
-                entry.future = None  # the result can go from the worker's memory
-                done(report)
+        more = True
+        written: list[tuple[_Entry, SourceReport | None]] = []
+        opened: float | None = None  # when the transaction open began
+        with contextlib.ExitStack() as transaction:
 
-    def store_output(self, output: DocumentOutput, source: tuple[int, str], units: Sequence[Unit]) -> None:
-        """Store the predictions and the extraction of one source ``(id, sha256)``."""
+            def commit() -> None:
+                nonlocal opened
+                transaction.close()
+                opened = None
+                stored = list(written)
+                written.clear()
+                for entry, _ in stored:
+                    entry.future = None  # the result can go from the worker's memory
+                for _, report in stored:
+                    done(report)
+
+            while True:
+                more = more and self._fill(queue, entries)
+                if not queue:
+                    break
+                if not _ready(queue[0]):
+                    if opened is not None and not _wait(queue[0].future, opened + COMMIT_SECONDS - time.monotonic()):
+                        commit()  # the next result is long in coming: what is written is committed first
+                    if not _ready(queue[0]):
+                        _wait(queue[0].future)
+                if opened is None:
+                    transaction.enter_context(self.store.transaction())
+                    opened = time.monotonic()
+                while queue and len(written) < self.batch and _ready(queue[0]) and not _split(queue):
+                    entry = queue.popleft()
+                    written.append((entry, entry.report or write(entry, _outcome(entry))))
+                if len(written) >= self.batch or time.monotonic() - opened >= COMMIT_SECONDS:
+                    commit()
+            if opened is not None:
+                commit()
+
+    def _fill(self, queue: deque[_Entry], entries: Iterator[_Entry]) -> bool:
+        """Queue entries until ``window`` of their tasks run ahead of the writer; False once
+        ``entries`` is exhausted."""
+        running = sum(entry.task for entry in queue)
+        while running < self.window:
+            entry = next(entries, None)
+            if entry is None:
+                return False
+            queue.append(entry)
+            running += entry.task
+        return True
+
+    def store_output(
+        self, output: DocumentOutput, source: tuple[int, str], units: Sequence[Unit], *, new: bool = False
+    ) -> None:
+        """Store the predictions and the extraction of one source ``(id, sha256)``; ``new``: its
+        units were stored in this transaction (they have no scores to replace)."""
         self.totals.add(output)
         if output.predictions:
-            from ess_nlp.classify.step import INSERT_PREDICTION
+            from ess_nlp.classify.step import INSERT_NEW_PREDICTION, INSERT_PREDICTION
 
             with self.store.transaction() as conn:
-                conn.executemany(INSERT_PREDICTION, [(r[0], self.model_id, *r[1:]) for r in output.predictions])
+                conn.executemany(
+                    INSERT_NEW_PREDICTION if new else INSERT_PREDICTION,
+                    [(r[0], self.model_id, *r[1:]) for r in output.predictions],
+                )
         if output.extraction is not None:
             from ess_nlp.extract.step import store_extraction
 
@@ -387,21 +448,35 @@ def _ready(entry: _Entry) -> bool:
     return entry.future is None or bool(entry.future.done())  # type: ignore[no-untyped-call]
 
 
-def _wait(future: Future[Any] | None) -> None:
+def _wait(future: Future[Any] | None, timeout: float | None = None) -> bool:
+    """Wait until ``future`` is done (at most ``timeout`` seconds: False if it is not done by
+    then). A scheduler that cannot be reached raises the French sentence of :func:`_lost`."""
     from distributed import wait
 
+    if timeout is not None and timeout <= 0:
+        return future is None or bool(future.done())  # type: ignore[no-untyped-call]
     try:
-        wait(future)  # type: ignore[no-untyped-call]
+        wait(future, timeout=timeout)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as err:
+        if timeout is not None:
+            return False  # not done yet, or the scheduler is lost: the wait without timeout tells
         raise _lost(err) from None
+    return True
 
 
-def _outcome(future: Future[Any] | None) -> DocumentOutput | BaseException | None:
-    """The task's output, or the exception it ended with (None: no task)."""
+def _outcome(entry: _Entry) -> DocumentOutput | BaseException | None:
+    """The output of the entry's task (its file's, for a chunk), or the exception the task
+    ended with (None: no task)."""
+    future = entry.future
     if future is None:
         return None
     if future.status == "finished":
-        output = future.result()
+        if entry.index is None:
+            output = future.result()
+        else:  # fetched from the worker once for the whole chunk
+            if "outputs" not in entry.chunk:
+                entry.chunk["outputs"] = future.result()
+            output = entry.chunk["outputs"][entry.index]
         assert isinstance(output, DocumentOutput)
         return output
     if future.status == "cancelled":
@@ -411,6 +486,22 @@ def _outcome(future: Future[Any] | None) -> DocumentOutput | BaseException | Non
     except (OSError, TimeoutError) as lost:
         raise _lost(lost) from None
     return err if isinstance(err, BaseException) else RuntimeError(str(err))
+
+
+def _split(queue: deque[_Entry]) -> bool:
+    """When the chunk at the head of ``queue`` ended in error (a worker killed at every try, an
+    unexpected exception), submit each of its files alone, so that only the file at fault fails.
+    True when it did."""
+    head = queue[0]
+    if head.future is None or head.index is None or head.future.status != "error":
+        return False
+    chunk = list(itertools.takewhile(lambda entry: entry.future is head.future, queue))
+    if len(chunk) < 2:
+        return False
+    for entry in chunk:
+        assert entry.alone is not None
+        entry.future, entry.index, entry.chunk = entry.alone(), 0, {}
+    return True
 
 
 def _lost(err: BaseException | None) -> EssNlpError:
@@ -458,8 +549,9 @@ def run_parallel(
     job = _Run(client, store, wanted, batch)
     report = RunReport()
     started = time.perf_counter()
-    report.sources = _ingest(job, paths, limits or DEFAULT_LIMITS, progress("documents") if progress else None, on_file)
-    _finish_stored(job, progress("stored") if progress else None)
+    with store.bulk():
+        report.sources = _ingest(job, paths, limits or DEFAULT_LIMITS, progress("documents") if progress else None, on_file)
+        _finish_stored(job, progress("stored") if progress else None)
     report.ingest_seconds = round(time.perf_counter() - started, 3)
     report.steps = _document_reports(job)
     corpus = [name for name, _ in STEPS if name in wanted and name not in DOCUMENT_STEPS]
@@ -478,15 +570,39 @@ def _ingest(
     files, reports = list_files(paths, progress=progress, on_file=on_file)
     links = len(reports)
 
+    def submit(requests: list[FileRequest]) -> Future[Any]:
+        # process_file looked up at each call: a benchmark may swap it (driver_memory_benchmark.py)
+        return job.client.submit(process_files, requests, job.plan(), process_file, pure=False)
+
+    def chunk(requests: list[FileRequest]) -> Iterator[_Entry]:
+        future = submit(requests)
+        shared: dict[str, Any] = {}
+        for i, request in enumerate(requests):
+            yield _Entry(request.source, future=future, index=i, alone=functools.partial(submit, [request]), chunk=shared)
+
     def entries() -> Iterator[_Entry]:
+        requests: list[FileRequest] = []
+        size = 0
         for path in files:
             source = source_name(path)
             with contextlib.suppress(OSError):  # reading reports the file as missing or unreadable
                 if _unchanged(path, source, job.store):
+                    yield from chunk(requests) if requests else ()
+                    requests, size = [], 0
                     yield _Entry(source, SourceReport(source, "unchanged"))
                     continue
-            request = FileRequest(source, path=os.path.abspath(path), limits=limits)
-            yield _Entry(source, future=job.client.submit(process_file, request, job.plan(), pure=False))
+            bytes_ = 0
+            with contextlib.suppress(OSError):
+                bytes_ = os.path.getsize(path)
+            if requests and size + bytes_ > CHUNK_BYTES:
+                yield from chunk(requests)
+                requests, size = [], 0
+            requests.append(FileRequest(source, path=os.path.abspath(path), limits=limits))
+            size += bytes_
+            if len(requests) >= CHUNK_FILES or size >= CHUNK_BYTES:
+                yield from chunk(requests)
+                requests, size = [], 0
+        yield from chunk(requests) if requests else ()
 
     def write(entry: _Entry, outcome: DocumentOutput | BaseException | None) -> SourceReport:
         if isinstance(outcome, BaseException) or outcome is None:
@@ -495,7 +611,7 @@ def _ingest(
         report = store_file_result(outcome.result, job.store)
         if report.outcome in ("added", "replaced"):
             row = job.store.conn.execute("SELECT id, sha256 FROM sources WHERE path = ?", (entry.source,)).fetchone()
-            job.store_output(outcome, (int(row["id"]), str(row["sha256"])), outcome.result.units)
+            job.store_output(outcome, (int(row["id"]), str(row["sha256"])), outcome.result.units, new=True)
         else:
             job.totals.seconds["ingest"] = job.totals.seconds.get("ingest", 0.0) + outcome.seconds.get("ingest", 0)
         return report

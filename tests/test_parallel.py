@@ -168,6 +168,83 @@ def test_the_driver_holds_a_window_of_tasks_and_releases_each_result_once_stored
     assert client.run_on_scheduler(lambda dask_scheduler: len(dask_scheduler.tasks)) == 0
 
 
+def test_small_files_go_by_chunks_and_a_failed_chunk_fails_only_its_bad_file(tmp_path, monkeypatch):
+    """Small files are sent to the workers several per task (the driver's cost is per task); when
+    a chunk's task ends in error, its files run again one per task: only the bad one fails."""
+    from distributed import Client, LocalCluster
+
+    import ess_nlp.parallel as parallel
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = 7
+    for i in range(files):
+        (corpus / f"cahier-{i}.txt").write_text(
+            f"Cahier {i}\n\nPropositions\n\nOuvrir une recyclerie dans le quartier {i}.\n", encoding="utf-8"
+        )
+    real = parallel.process_file
+    log = tmp_path / "tasks.txt"  # the tasks run on copies of these functions: they log to a file
+
+    def broken_on_three(request, plan):
+        if request.source.endswith("cahier-3.txt"):
+            raise RuntimeError("panne simulée")
+        return real(request, plan)
+
+    def counted(requests, plan, task):
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{len(requests)}\n")
+        return real_files(requests, plan, task)
+
+    real_files = parallel.process_files
+    monkeypatch.setattr(parallel, "process_file", broken_on_three)
+    monkeypatch.setattr(parallel, "process_files", counted)
+    # Threads in this process, so that the patched functions are the ones the tasks run.
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+        Store(tmp_path / "base.sqlite3") as store,
+    ):
+        report = run_parallel([corpus], store, client, steps=[])
+        stored = [row[0] for row in store.conn.execute("SELECT path FROM sources ORDER BY id")]
+    tasks = [int(n) for n in log.read_text(encoding="utf-8").split()]
+    assert tasks == [files] + [1] * files  # one task for the seven small files, then one per file
+    failed = [s for s in report.sources if s.outcome == "failed"]
+    assert [s.path for s in failed] == [str(corpus / "cahier-3.txt")]
+    assert "panne simulée" in failed[0].message
+    assert len(stored) == files - 1 and all("cahier-3" not in path for path in stored)
+
+
+def test_results_arriving_one_by_one_share_a_transaction_and_are_reported_once_committed(tmp_path, monkeypatch):
+    """The writer commits several files at once (a commit per file rewrote the same index pages
+    at every file), and calls ``on_file`` only once a file's transaction is committed."""
+    from distributed import Client, LocalCluster
+
+    import ess_nlp.parallel as parallel
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = 5
+    for i in range(files):
+        (corpus / f"cahier-{i}.txt").write_text(f"Cahier {i}\n\nUn paragraphe sur le quartier {i}.\n", encoding="utf-8")
+    monkeypatch.setattr(parallel, "CHUNK_FILES", 1)  # one task per file: the results come one by one
+    monkeypatch.setattr(parallel, "COMMIT_SECONDS", 60)  # far longer than these files take
+    commits: list[str] = []
+    in_transaction: list[bool] = []
+    with (
+        LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=":0") as cluster,
+        Client(cluster) as client,
+        Store(tmp_path / "base.sqlite3") as store,
+    ):
+        store.conn.set_trace_callback(lambda sql: commits.append(sql) if sql == "COMMIT" else None)
+        report = run_parallel(
+            [corpus], store, client, steps=[], on_file=lambda source, r: in_transaction.append(store.conn.in_transaction)
+        )
+        store.conn.set_trace_callback(None)
+    assert [s.outcome for s in report.sources] == ["added"] * files
+    assert len(commits) == 1  # the five files in one transaction
+    assert in_transaction == [False] * files  # each reported once stored
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -74,6 +74,10 @@ class StoreBusyError(EssNlpError):
         )
 
 
+#: The page cache of a bulk writer (:meth:`Store.bulk`), in KiB; SQLite's default is 2 MiB.
+BULK_CACHE_KIB = 64 * 1024
+
+
 def _locked(err: sqlite3.OperationalError) -> bool:
     return "locked" in str(err) or "busy" in str(err)
 
@@ -135,6 +139,27 @@ class Store:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[None]:
+        """For a writer storing many files in a row, a savepoint each (the pipeline's driver):
+        SQLite's savepoint journals are kept in memory instead of temporary files (bounded by the
+        pages one transaction changes), and restored to the default after. Outside a transaction.
+
+        Each savepoint journals the pages it changes; past 64 KiB SQLite writes that journal to a
+        temporary file, page by page: about 8 times the writes of the database itself (issue 20,
+        ``strace -c`` of a run on 1,000 reports: 947,000 ``pwrite`` calls in 40 s, 121,000 with
+        this). Its page cache is raised to ``BULK_CACHE_KIB`` for the time: the scores' index
+        takes its rows in score order, all over the index."""
+        cache = self.conn.execute("PRAGMA cache_size").fetchone()[0]
+        self.conn.execute("PRAGMA temp_store = MEMORY")
+        self.conn.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("PRAGMA temp_store = DEFAULT")
+                self.conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
     @contextlib.contextmanager
     def transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:

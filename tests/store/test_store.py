@@ -118,3 +118,21 @@ def test_shipped_migrations_are_numbered_once_each_without_gaps():
     """Two branches adding the same number would make the runner apply one file and skip the other."""
     versions = [version for version, _, _ in available_migrations()]
     assert versions == list(range(1, len(versions) + 1)), versions
+
+
+def test_bulk_keeps_savepoint_journals_in_memory_and_restores_the_defaults(tmp_path):
+    with Store(tmp_path / "base.sqlite3") as store:
+        pragmas = ("temp_store", "cache_size")
+
+        def read() -> tuple[int, ...]:
+            return tuple(store.conn.execute(f"PRAGMA {name}").fetchone()[0] for name in pragmas)
+
+        before = read()
+        with store.bulk():
+            assert read() == (2, -64 * 1024)  # 2: MEMORY
+            with store.transaction(), store.transaction():  # a savepoint inside, as the writer does
+                store.conn.execute("CREATE TABLE bulk_probe (x)")
+        assert read() == before
+        with pytest.raises(RuntimeError), store.bulk():
+            raise RuntimeError("interrupted")
+        assert read() == before
