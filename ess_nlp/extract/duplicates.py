@@ -60,7 +60,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Sequence
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -147,9 +149,12 @@ class DuplicateGroup:
     cahiers: int
 
 
-#: Upper bound on the similarity entries computed at once (rows of a block x all texts), so that
-#: memory grows with the number of similar pairs kept, not with the square of the number of texts.
+#: Upper bound on the similarity entries of one block (rows of a block x all texts; one block per
+#: thread at once), so that memory grows with the number of similar pairs kept, not with the
+#: square of the number of texts.
 BLOCK_ENTRIES = 5_000_000
+#: The most threads computing similarity blocks at once (:func:`block_threads`).
+MAX_BLOCK_THREADS = 4
 
 
 def meaning_vectors(texts: Sequence[str]) -> np.ndarray | None:
@@ -192,10 +197,29 @@ def _all_pairs(vectors: _Vectors, threshold: float) -> sparse.csr_matrix:
     n = vectors.words.shape[0]
     step = max(1, min(n, BLOCK_ENTRIES // n))
     every = np.arange(n)
-    return sparse.vstack(
-        [_similarity_block(vectors, every[start : start + step], None, threshold) for start in range(0, n, step)],
-        format="csr",
-    )
+    blocks = _blocks(vectors, ((every[start : start + step], None) for start in range(0, n, step)), threshold)
+    return sparse.vstack(blocks, format="csr")
+
+
+def _blocks(
+    vectors: _Vectors, jobs: Iterable[tuple[np.ndarray, np.ndarray | None]], threshold: float
+) -> list[sparse.csr_matrix]:
+    """:func:`_similarity_block` of each ``(rows, cols)`` of ``jobs``, in order, on up to
+    ``block_threads()`` threads: SciPy's sparse products release the GIL, and each block is
+    computed alone, so the result does not depend on the number of threads (issue 20: the
+    grouping is the run's serial tail)."""
+    jobs = list(jobs)
+    threads = min(block_threads(), len(jobs))
+    if threads < 2:
+        return [_similarity_block(vectors, rows, cols, threshold) for rows, cols in jobs]
+    with ThreadPoolExecutor(threads) as pool:
+        return list(pool.map(lambda job: _similarity_block(vectors, job[0], job[1], threshold), jobs))
+
+
+def block_threads() -> int:
+    """Threads computing similarity blocks: the cores this process may use, at most
+    ``MAX_BLOCK_THREADS``."""
+    return max(1, min(MAX_BLOCK_THREADS, len(os.sched_getaffinity(0))))
 
 
 @dataclass(frozen=True)
@@ -324,16 +348,18 @@ def _links_inside_strong_sets(
         rows.append(alone)
         cols.append(alone)
         vals.append(own[alone])
+    jobs: list[tuple[np.ndarray, np.ndarray]] = []
     for members in np.split(order, bounds):
         if len(members) < 2:
             continue
         members = np.sort(members)
         step = max(1, min(len(members), BLOCK_ENTRIES // len(members)))
-        for start in range(0, len(members), step):  # a large set by blocks of rows, as above
-            block = _similarity_block(vectors, members[start : start + step], members, link_threshold).tocoo()
-            rows.append(members[start + block.row])
-            cols.append(members[block.col])
-            vals.append(block.data)
+        jobs += [(members[start : start + step], members) for start in range(0, len(members), step)]  # by blocks
+    for (block_rows, members), block in zip(jobs, _blocks(vectors, jobs, link_threshold), strict=True):
+        coo = block.tocoo()
+        rows.append(block_rows[coo.row])
+        cols.append(members[coo.col])
+        vals.append(coo.data)
     if not rows:
         return sparse.csr_matrix((n, n), dtype=np.float32)
     return sparse.csr_matrix(

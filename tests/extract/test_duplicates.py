@@ -202,6 +202,24 @@ def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(mo
     assert duplicates.group_duplicates(items, method=method) == expected
 
 
+@pytest.mark.parametrize("method", ["lexical", "core"])
+def test_blocks_on_several_threads_give_the_same_matrix_and_groups(monkeypatch, method) -> None:
+    """Issue 20: the similarity blocks are computed on up to four threads; each block alone, in
+    order, so the matrix and the groups are those of one thread, bit for bit."""
+    from ess_nlp.extract import duplicates
+
+    items, _ = load()
+    texts = [t for _, t, _ in items]
+    monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))  # many blocks
+    found = {}
+    for threads in (1, 3):
+        monkeypatch.setattr(duplicates, "block_threads", lambda threads=threads: threads)
+        matrix = duplicates.similarity_matrix(texts, threshold=0.3, method=method)
+        found[threads] = (matrix.toarray().tobytes(), duplicates.group_duplicates(items, method=method))
+    assert found[1][1]  # there are groups to compare
+    assert found[1] == found[3]
+
+
 def _with_copies() -> list[tuple[str, str, str]]:
     """The paraphrase set with texts repeated verbatim (some in the same cahier), lines that are
     similar to their copies at 0.5 only (digits: no word) or not at all (stop words, a question),
