@@ -55,6 +55,7 @@ from gdn_reports import GDN_CSV, gdn_text, iter_gdn
 from scale_benchmark import child_json, cpu_seconds, peak_bytes
 
 TEMPLATES_ENV = "ESS_NLP_REPLAY_TEMPLATES"
+CACHE_ENV = "ESS_NLP_REPLAY_BULK_CACHE_KIB"  # --bulk-cache-kib, for the runs in fresh processes
 FILES_PER_FOLDER = 1000
 
 
@@ -154,9 +155,12 @@ def write_placeholders(folder: Path, templates: list[Any], units: int) -> int:
 def one_size(folder: Path, db: Path, workers: int, groups: bool, replay: bool = True) -> dict[str, Any]:
     import ess_nlp.extract.step as extract_step
     import ess_nlp.parallel as parallel
+    import ess_nlp.store
     from ess_nlp.pipeline import run
     from ess_nlp.store import Store
 
+    if os.environ.get(CACHE_ENV):
+        ess_nlp.store.BULK_CACHE_KIB = int(os.environ[CACHE_ENV])  # read by Store.bulk at each run
     if replay:
         # The one swapped part, imported by module name so that the workers import it too (not
         # pickled by value from __main__): each worker process loads the templates once.
@@ -228,6 +232,8 @@ def main() -> None:
     parser.add_argument("--groups", action="store_true", help="also run the near-duplicate grouping on replays")
     parser.add_argument("--reports", default="", help="also the first N real reports, unreplayed (N,...)")
     parser.add_argument("--timeout", type=float, default=1800, help="seconds per size")
+    parser.add_argument("--bulk-cache-kib", type=int, default=0,
+                        help="the writer's page cache while it stores (Store.bulk; 0: the shipped BULK_CACHE_KIB)")
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--db", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--real", action="store_true", help=argparse.SUPPRESS)
@@ -239,6 +245,8 @@ def main() -> None:
         print(f"skipped: {GDN_CSV} is absent (../shared/data beside the repository)")
         return
     sizes = [int(n) for n in args.units.split(",") if n.strip()]
+    if args.bulk_cache_kib:
+        os.environ[CACHE_ENV] = str(args.bulk_cache_kib)
     work = Path(tempfile.mkdtemp(prefix="ess-replay-"))
     try:
         for count in [int(n) for n in args.reports.split(",") if n.strip()]:
