@@ -2,13 +2,15 @@
 on several processes or machines, stored by one writer.
 
 The document-parallel work of one file (read and split it, score its units, extract from them)
-is :func:`process_file`; small files go to the workers a few at a time, one Dask task per chunk
-(:func:`process_files`; a chunk whose task fails runs again one file per task). The task reads each file in the worker's reading
+is :func:`process_file`; small files go to the workers a few at a time, one Dask task per
+chunk (:func:`process_files`; a chunk whose task fails runs again one file per task). The task
+reads each file in the worker's reading
 process (:class:`~ess_nlp.isolation.Worker`, with the same time and memory budgets and the same
 French sentences as ``ess-nlp run`` without Dask) and keeps its models loaded for the life of
 the worker process (:func:`_models`). The driver (this process) is the only writer: it stores
 the results in the database in batches (one transaction for up to ``BATCH`` files or
-``COMMIT_SECONDS``, a savepoint per file), in the order of the files, so the database holds the same rows whatever the number of workers.
+``COMMIT_SECONDS``, a savepoint per file), in the order of the files, so the database holds the
+same rows whatever the number of workers.
 Sources stored earlier but not yet scored or extracted (an interrupted run, a new model) are
 processed the same way (:func:`process_stored`). A task also computes the demand cores of the
 proposals it extracts (:func:`ess_nlp.extract.step.with_cores`), stored with them.
@@ -80,13 +82,13 @@ logger = logging.getLogger(__name__)
 
 # Files stored per transaction by the writer, at most; and the longest a transaction stays open
 # (seconds) when results come one by one. A commit per file rewrote the same index pages into the
-# write-ahead log at every file: about 0.4 ms of the driver's CPU per unit (issue 20).
+# write-ahead log at every file (issue 20).
 BATCH = 64
 COMMIT_SECONDS = 2.0
 # Small files go to the workers several at a time, in file order: one task for at most
 # CHUNK_FILES files of CHUNK_BYTES together (a file at least that large is a task of its own).
 # The driver pays for each task (submitting it, the scheduler's bookkeeping, receiving its
-# result: about 15 ms of its CPU), not for each file. A chunk whose task fails is run again one
+# result: 15 to 20 ms of its CPU, profiled on 400 reports), not for each file. A chunk whose task fails is run again one
 # file per task, so that only the file at fault gets the failure.
 CHUNK_FILES = 16
 CHUNK_BYTES = 256 * 1024
