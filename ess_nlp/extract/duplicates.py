@@ -217,9 +217,11 @@ def _blocks(
 
 
 def block_threads() -> int:
-    """Threads computing similarity blocks: the cores this process may use, at most
-    ``MAX_BLOCK_THREADS``."""
-    return max(1, min(MAX_BLOCK_THREADS, len(os.sched_getaffinity(0))))
+    """Threads computing similarity blocks: the cores this process may use (all the machine's
+    where the system cannot say, as on macOS), at most ``MAX_BLOCK_THREADS``."""
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux only
+    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    return max(1, min(MAX_BLOCK_THREADS, cores))
 
 
 @dataclass(frozen=True)

@@ -220,6 +220,19 @@ def test_blocks_on_several_threads_give_the_same_matrix_and_groups(monkeypatch, 
     assert found[1] == found[3]
 
 
+def test_block_threads_where_the_system_gives_no_cpu_affinity(monkeypatch) -> None:
+    """macOS and Windows have no os.sched_getaffinity: the machine's cores, at most four."""
+    import os
+
+    from ess_nlp.extract import duplicates
+
+    monkeypatch.delattr(os, "sched_getaffinity", raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: 64)
+    assert duplicates.block_threads() == duplicates.MAX_BLOCK_THREADS
+    monkeypatch.setattr(os, "cpu_count", lambda: None)
+    assert duplicates.block_threads() == 1
+
+
 def _with_copies() -> list[tuple[str, str, str]]:
     """The paraphrase set with texts repeated verbatim (some in the same cahier), lines that are
     similar to their copies at 0.5 only (digits: no word) or not at all (stop words, a question),
