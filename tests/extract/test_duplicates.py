@@ -156,6 +156,80 @@ def test_average_link_groups_are_scipy_upgma_inside_strong_components() -> None:
     assert ours == sorted(expected, key=lambda g: g[0])
 
 
+def test_quantum_is_the_decimal_rounding_even_next_to_a_tie() -> None:
+    import numpy as np
+
+    from ess_nlp.extract.duplicates import DECIMALS, _quantum
+
+    rng = np.random.default_rng(20)
+    ties = (np.arange(0, 10**DECIMALS) + 0.5) / 10**DECIMALS  # x.xxxx5: where the fast path could err
+    values = [*rng.random(20_000).tolist(), *ties.tolist(), *np.nextafter(ties, 0).tolist(),
+              *np.nextafter(ties, 1).tolist(), *(rng.integers(1, 9, 100) / 8).tolist(), 0.0, 1.0]
+    assert [_quantum(x) for x in values] == [round(round(x, DECIMALS) * 10**DECIMALS) for x in values]
+
+
+def _upgma_reference(rows: list[int], cols: list[int], vals: list[float], link: float,
+                     sizes: list[int] | None) -> list[list[int]]:
+    """Average-link merging the plain way: one heap of (-round(mean), c, d), every mean recomputed."""
+    import heapq
+
+    from ess_nlp.extract.duplicates import DECIMALS
+
+    weight = [1] * (max(rows + cols) + 1) if sizes is None else sizes
+    links: dict[int, dict[int, float]] = {}
+    for i, j, v in zip(rows, cols, vals, strict=True):
+        links.setdefault(i, {})[j] = links.setdefault(j, {})[i] = weight[i] * weight[j] * v
+    members = {i: [i] for i in links}
+    size = {i: weight[i] for i in links}
+    heap = [(-round(v, DECIMALS), min(i, j), max(i, j)) for i, j, v in zip(rows, cols, vals, strict=True)]
+    heapq.heapify(heap)
+    while heap:
+        neg, c, d = heapq.heappop(heap)
+        if c not in members or d not in members or d not in links[c]:
+            continue
+        mean = round(links[c][d] / (size[c] * size[d]), DECIMALS)
+        if mean != -neg:
+            continue
+        if mean < link:
+            break
+        members[c] += members.pop(d)
+        size[c] += size.pop(d)
+        for e, v in links.pop(d).items():
+            if e != c:
+                links[c][e] = links[c].get(e, 0.0) + v
+                del links[e][d]
+                links[e][c] = links[c][e]
+        links[c].pop(d, None)
+        heap += [(-round(v / (size[c] * size[e]), DECIMALS), min(c, e), max(c, e)) for e, v in links[c].items()]
+        heapq.heapify(heap)
+    return sorted(sorted(m) for c, m in members.items() if size[c] > 1)
+
+
+def test_upgma_merges_as_one_heap_of_every_mean_would() -> None:
+    """The packed keys and the two sorted streams change the speed, not the merges: random
+    sets of edges with many equal means (ties by the smaller clusters), copies weighing on the
+    means, the merging stopped at several thresholds."""
+    import numpy as np
+
+    from ess_nlp.extract.duplicates import _upgma
+
+    rng = np.random.default_rng(20)
+    merged_some = 0
+    for case in range(400):
+        k = int(rng.integers(2, 30))
+        pairs = sorted({tuple(sorted(rng.choice(k, 2, replace=False).tolist())) for _ in range(int(rng.integers(1, 3 * k)))})
+        rows, cols = [5 * i for i, _ in pairs], [5 * j for _, j in pairs]  # node numbers with gaps
+        vals = (rng.integers(1, 9, len(pairs)) / 8 if case % 2 else
+                rng.random(len(pairs)).astype(np.float32).astype(np.float64)).tolist()
+        sizes = rng.integers(1, 4, 5 * k).tolist() if case % 3 else None
+        link = float(rng.choice([0.1, 0.25, 0.5]))
+        expected = _upgma_reference(rows, cols, vals, link, sizes)
+        ours = _upgma(np.array(rows), np.array(cols), np.array(vals), link, sizes)
+        assert sorted(ours) == expected
+        merged_some += any(len(m) > 2 for m in expected)
+    assert merged_some > 100  # the cases are not trivial
+
+
 def test_default_grouping_is_average_link_and_star_stays_available() -> None:
     from ess_nlp.extract import duplicates
 
