@@ -129,12 +129,15 @@ def worker_cpu() -> float:
     return cpu_seconds() + (cpu_seconds(reader.pid) if reader is not None and reader.poll() is None else 0.0)
 
 
-def digest(db: Path) -> tuple[str, dict[str, int]]:
-    """A hash of what must not depend on N, and the counts stored."""
+def digest(db: Path, folder: Path) -> tuple[str, dict[str, int]]:
+    """A hash of what must not depend on N, and the counts stored. Paths count relative to the
+    corpus ``folder``, so that two invocations of the script (two temporary folders) compare."""
     sha = hashlib.sha256()
+    prefix = f"{folder}{os.sep}"
     with sqlite3.connect(db) as conn:
         for sql in DIGEST_QUERIES:
             for row in conn.execute(sql):
+                row = tuple(v.removeprefix(prefix) if isinstance(v, str) else v for v in row)
                 sha.update(repr(row).encode())
         counts = {
             table: conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -171,7 +174,7 @@ def one_run(folder: Path, db: Path, workers: int, steps: list[str]) -> dict[str,
     out["documents"] = sum(s.outcome in ("added", "replaced") for s in report.sources)
     out["driver_peak"] = peak_bytes()
     out["driver_maxrss"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    out["digest"], out["counts"] = digest(db)
+    out["digest"], out["counts"] = digest(db, folder)
     return out
 
 
