@@ -23,8 +23,9 @@ document steps only by default (``--steps``; topics on a million units are anoth
 prints the wall time, the time of the parallel part, the seconds of each step summed over the
 workers, documents per second, the peak resident memory of the driver and of each worker (and of
 its reading process), the CPU seconds of the driver, the workers and their reading processes
-together (on a busy machine, what wall time hides), the counts stored, and a digest of the stored units, labels and extracted
-items, which must be the same for every N.
+together (on a busy machine, what wall time hides) and the driver's alone, the counts stored, and a
+digest of the stored units, labels, extracted items and near-duplicate groups (paths relative to the
+corpus folder), which must be the same for every N and for every invocation on the same corpus.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ DIGEST_QUERIES = (
     "SELECT id, unit_id, start, end FROM proposals ORDER BY id",
     "SELECT id, unit_id, start, end FROM constats ORDER BY id",
     "SELECT id, unit_id, start, end FROM initiatives ORDER BY id",
+    "SELECT g.id, g.label, g.size, g.cahiers, m.proposal_id, m.similarity FROM duplicate_members m"
+    " JOIN duplicate_groups g ON g.id = m.group_id ORDER BY g.id, m.proposal_id",
 )
 
 
@@ -166,7 +169,8 @@ def one_run(folder: Path, db: Path, workers: int, steps: list[str]) -> dict[str,
                 out["startup_seconds"] = round(time.perf_counter() - started, 1)
                 report = run([folder], store, steps=steps, client=client)
                 out["worker_peaks"] = list(client.run(memory_peaks).values())
-                out["cpu"] = cpu_seconds() + sum(client.run(worker_cpu).values())
+                out["driver_cpu"] = cpu_seconds()
+                out["cpu"] = out["driver_cpu"] + sum(client.run(worker_cpu).values())
     out["seconds"] = round(time.perf_counter() - started, 1)
     out["documents_seconds"] = report.ingest_seconds  # read, split and (with Dask) classify and extract
     out["steps"] = {s.name: s.seconds for s in report.steps}
@@ -190,11 +194,12 @@ def print_row(corpus: str, r: dict[str, Any]) -> None:
         "/".join(gib(p.get(k, 0)) for k in ("process", "reader") if k in p) for p in r["worker_peaks"]
     )
     label = "sans Dask" if r["workers"] == 0 else f"N={r['workers']}"
+    driver_cpu = f" (driver {r['driver_cpu']:.0f} s)" if "driver_cpu" in r else ""
     print(
         f"{corpus:<14} {label:<9} {docs:>8} docs {r['counts']['units']:>9} units  {r['seconds']:>8.1f} s"
         f"  {per_s:>7.1f} docs/s  (documents {r['documents_seconds']:.1f} s, start {r.get('startup_seconds', 0):.1f} s;"
         f" steps [{steps}])  driver peak {gib(r['driver_peak'])} GiB  workers [{workers}] GiB"
-        f"  CPU {r['cpu']:.0f} s  failed {r['failed']}  digest {r['digest']}",
+        f"  CPU {r['cpu']:.0f} s{driver_cpu}  failed {r['failed']}  digest {r['digest']}",
         flush=True,
     )
 
@@ -280,7 +285,7 @@ def main() -> None:
             if len(digests) > 1:
                 print(f"  {name}: the stored units, labels or items DIFFER between runs: {sorted(digests)}")
             elif digests:
-                print(f"  {name}: same stored units, labels and items for every N ({digests.pop()})")
+                print(f"  {name}: same stored units, labels, items and groups for every N ({digests.pop()})")
             if 1 in timings and 2 in timings:
                 print(f"  {name}: N=2 is {timings[1] / timings[2]:.2f}x faster than N=1 (wall time)")
     finally:
