@@ -283,7 +283,7 @@ def main() -> None:
                 digests.add(result["digest"])
                 timings[workers] = result["seconds"]
             if len(digests) > 1:
-                print(f"  {name}: the stored units, labels or items DIFFER between runs: {sorted(digests)}")
+                print(f"  {name}: the stored units, labels, items or groups DIFFER between runs: {sorted(digests)}")
             elif digests:
                 print(f"  {name}: same stored units, labels, items and groups for every N ({digests.pop()})")
             if 1 in timings and 2 in timings:
