@@ -599,7 +599,8 @@ def _upgma(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, link_threshold:
     integer comparison. The candidates come from two sorted streams: the edges themselves,
     sorted once, and a heap of the means recomputed after each merge. A candidate whose mean
     is no longer the clusters' mean is stale and skipped. Same merges, in the same order, as
-    one heap of ``(-round(mean, DECIMALS), c, d)`` tuples, two to three times faster.
+    one heap of ``(-round(mean, DECIMALS), c, d)`` tuples, about twice as fast (41.5 s → 17 s
+    on the largest set of the 9,278 Grand Débat reports' proposals).
     """
     import heapq
 
