@@ -4,10 +4,9 @@ on several processes or machines, stored by one writer.
 The document-parallel work of one file (read and split it, score its units, extract from them)
 is :func:`process_file`; small files go to the workers a few at a time, one Dask task per
 chunk (:func:`process_files`; a chunk whose task fails runs again one file per task). The task
-reads each file in the worker's reading
-process (:class:`~ess_nlp.isolation.Worker`, with the same time and memory budgets and the same
-French sentences as ``ess-nlp run`` without Dask) and keeps its models loaded for the life of
-the worker process (:func:`_models`). The driver (this process) is the only writer: it stores
+reads each file in the worker's reading process (:class:`~ess_nlp.isolation.Worker`, with the
+same time and memory budgets and the same French sentences as ``ess-nlp run`` without Dask) and
+keeps its models loaded for the life of the worker process (:func:`_models`). The driver (this process) is the only writer: it stores
 the results in the database in batches (one transaction for up to ``BATCH`` files or
 ``COMMIT_SECONDS``, a savepoint per file), in the order of the files, so the database holds the
 same rows whatever the number of workers.
@@ -88,8 +87,8 @@ COMMIT_SECONDS = 2.0
 # Small files go to the workers several at a time, in file order: one task for at most
 # CHUNK_FILES files of CHUNK_BYTES together (a file at least that large is a task of its own).
 # The driver pays for each task (submitting it, the scheduler's bookkeeping, receiving its
-# result: 15 to 20 ms of its CPU, profiled on 400 reports), not for each file. A chunk whose task fails is run again one
-# file per task, so that only the file at fault gets the failure.
+# result: 15 to 20 ms of its CPU, profiled on 400 reports), not for each file. A chunk whose
+# task fails is run again one file per task, so that only the file at fault gets the failure.
 CHUNK_FILES = 16
 CHUNK_BYTES = 256 * 1024
 # Tasks submitted ahead of the writer: at least MIN_WINDOW, else WINDOW_PER_THREAD per worker

@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import os
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -617,7 +618,7 @@ def _upgma(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, link_threshold:
         links[i][j] = links[j][i] = weights[i] * weights[j] * v
     members: dict[int, list[int]] = {i: [i] for i in range(n)}
     size = dict(enumerate(weights))
-    least = next(q for q in range(_SCALE + 2) if q / _SCALE >= link_threshold)  # the threshold in units
+    least = _least_quantum(link_threshold)
     square = n * n
     quanta = np.array([_quantum(v) for v in values], dtype=np.int64)
     edges: list[int | None] = [*np.sort((-quanta * n + low) * n + high).tolist(), None]
@@ -655,6 +656,16 @@ def _upgma(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, link_threshold:
                 heapq.heappush(heap, (-q * n + min(c, e)) * n + max(c, e))
     return [[int(nodes[i]) for i in sorted(m)] for c, m in members.items() if size[c] > 1]
 
+
+def _least_quantum(threshold: float) -> int:
+    """The smallest ``q`` whose mean ``q * 10**-DECIMALS`` (as ``round(x, DECIMALS)`` gives it)
+    is at least ``threshold``: the threshold in the units of :func:`_quantum`, for any value."""
+    q = math.ceil(threshold * _SCALE)
+    while (q - 1) / _SCALE >= threshold:
+        q -= 1
+    while q / _SCALE < threshold:
+        q += 1
+    return q
 
 
 def _quantum(x: float) -> int:

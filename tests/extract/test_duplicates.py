@@ -228,6 +228,11 @@ def test_upgma_merges_as_one_heap_of_every_mean_would() -> None:
         assert sorted(ours) == expected
         merged_some += any(len(m) > 2 for m in expected)
     assert merged_some > 100  # the cases are not trivial
+    # a threshold above 1 on a matrix that has such values (any similarity a caller computes)
+    rows, cols, vals = [0, 1, 0], [1, 2, 2], [1.5, 1.2, 0.9]
+    for link in (1.0, 1.2, 1.3, 1.6):
+        expected = _upgma_reference(rows, cols, vals, link, None)
+        assert sorted(_upgma(np.array(rows), np.array(cols), np.array(vals), link)) == expected
 
 
 def test_default_grouping_is_average_link_and_star_stays_available() -> None:
