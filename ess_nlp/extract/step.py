@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from ess_nlp.extract._run import DEFAULT_MODEL, Extraction, extract_units, extraction_pipeline
 from ess_nlp.extract.demand_core import CORE_VERSION, Cores, core_from_row, core_to_row, demand_cores
-from ess_nlp.extract.duplicates import DEFAULT_METHOD, Method, group_duplicates
+from ess_nlp.extract.duplicates import DEFAULT_METHOD, Method, group_duplicates, reads_cores
 from ess_nlp.extract.group_edits import StoredGroup, replay_edits, write_groups
 from ess_nlp.extract.kinds.model import default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
@@ -55,9 +55,9 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
 
 def with_cores(extraction: Extraction, method: Method = DEFAULT_METHOD) -> Extraction:
     """``extraction`` with the demand cores of its proposals that the grouping reads (not the
-    alternatives), when the grouping's ``method`` reads cores (``"core"``)."""
+    alternatives), when the grouping's ``method`` reads cores (``"core"``, ``"sentence"``)."""
     grouped = [p for p in extraction.proposals if not p.alternative]
-    if method != "core" or not grouped:
+    if not reads_cores(method) or not grouped:
         return extraction
     features, asking = demand_cores([p.text for p in grouped])
     cores = tuple((p.id, tuple(sorted(f)), a) for p, f, a in zip(grouped, features, asking, strict=True))
@@ -238,7 +238,7 @@ def automatic_groups(conn: sqlite3.Connection, *, threshold: float | None = None
     ).fetchall()
     cores: Cores | None = None
     stored: list[CoreRow] = []
-    if method == "core":
+    if reads_cores(method):
         missing = [r for r in rows if r["version"] != CORE_VERSION]
         if missing:
             logger.info("%d demand cores computed for the grouping (missing or of another version)", len(missing))

