@@ -8,7 +8,7 @@ meeting reports (``../shared/data/gdn-reunions-locales``; lines of three words o
 ``eval_extraction.py --only duplicates`` takes them), each report one cahier. ``--repeat k`` groups
 k copies of that set, copy r of a report being another cahier (« report#r »): every text then
 appears k times or more, as in the corpus ``scale_benchmark.py --units 1000000`` generates by
-recombining the same reports. The demand cores (``--method core``) are computed once per distinct
+recombining the same reports. The demand cores (``--method core`` or ``sentence``) are computed once per distinct
 text beforehand and given to the grouping, as the extraction step stores them (not timed).
 
 Each grouping runs in a fresh process (spawned), so that its peak resident memory (``VmHWM``:
@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=2000, help="the first N Grand Débat reports")
     parser.add_argument("--repeat", default="1,5", help="copies of the set, comma-separated (one run each)")
-    parser.add_argument("--method", choices=["lexical", "core"], default="core")
+    parser.add_argument("--method", choices=["lexical", "core", "sentence"], default="core")
     parser.add_argument("--cores-cache", type=Path, default=None,
                         help="a pickle of the cores: read when present, else written (runs against two checkouts)")
     args = parser.parse_args(argv)
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
 
     base = proposals(args.reports)
     cores: dict[str, tuple[set[str], bool]] = {}
-    if args.method == "core":
+    if args.method in ("core", "sentence"):
         from ess_nlp.extract.demand_core import demand_cores
 
         distinct = sorted({text for _, text, _ in base})
@@ -108,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     for k in (int(x) for x in args.repeat.split(",")):
         items = repeated(base, k)
         given = None
-        if args.method == "core":
+        if args.method in ("core", "sentence"):
             given = ([cores[t][0] for _, t, _ in items], [cores[t][1] for _, t, _ in items])
         with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
             r = pool.submit(group, items, given, args.method).result()

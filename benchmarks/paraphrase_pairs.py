@@ -18,7 +18,8 @@ pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them. There are t
 - ``blind3`` (``paraphrase_pairs_blind3.tsv``, seed 2626): the same recipe again, its pool
   keeping apart the proposals of both earlier sets' pairs (ids, and texts folded identical), split
   ``blind3``; its similarities are computed in float64 without BLAS (``_exact_similarities``).
-  Labelled before any grouping ran on it, to measure the next grouping once.
+  Labelled before any grouping ran on it; measured once, with the sentence method of issue 16's
+  sixth pass (``eval_paraphrase.py --blind-set blind3``), so it is spent as a blind set too.
 
 Proposal ids (``load_proposals``):
 
