@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from ess_nlp.classify.model import ClassificationModel
     from ess_nlp.classify.step import PredictionRow
     from ess_nlp.extract._run import Extraction
+    from ess_nlp.extract.duplicates import Method
     from ess_nlp.extract.step import Grouping
 
 __all__ = [
@@ -205,9 +206,10 @@ def process_stored(units: Sequence[Unit], plan: Plan, todo: Iterable[str] | None
     return DocumentOutput(None, predictions, classified, extraction, seconds, os.getpid())
 
 
-def duplicate_groups(database: str) -> Grouping:
+def duplicate_groups(database: str, method: Method | None = None) -> Grouping:
     """The automatic groups of near-duplicate proposals of the database at the absolute path
-    ``database``, opened read-only (a Dask task: :func:`ess_nlp.extract.step.automatic_groups`)."""
+    ``database``, opened read-only (a Dask task: :func:`ess_nlp.extract.step.automatic_groups`),
+    by ``method`` (the driver's, so that a worker's own environment does not change it)."""
     import sqlite3
 
     from ess_nlp.extract.step import automatic_groups
@@ -215,7 +217,7 @@ def duplicate_groups(database: str) -> Grouping:
     conn = sqlite3.connect(f"{Path(database).as_uri()}?mode=ro", uri=True)
     conn.row_factory = sqlite3.Row
     try:
-        return automatic_groups(conn)
+        return automatic_groups(conn, method=method)
     finally:
         conn.close()
 
@@ -735,10 +737,11 @@ def _document_reports(job: _Run) -> list[StepReport]:
 def _groups_on_worker(job: _Run) -> Grouping:
     """The automatic groups computed by a Dask task (:func:`duplicate_groups`), or here when the
     database is in memory or the task fails (a worker that cannot open the database file)."""
-    from ess_nlp.extract.step import automatic_groups
+    from ess_nlp.extract.step import automatic_groups, grouping_method
 
+    method = grouping_method()
     if str(job.store.path) != ":memory:":
-        future = job.client.submit(duplicate_groups, str(job.store.path.resolve()), pure=False)
+        future = job.client.submit(duplicate_groups, str(job.store.path.resolve()), method, pure=False)
         try:
             result: Grouping = future.result()
             return result
@@ -749,4 +752,4 @@ def _groups_on_worker(job: _Run) -> Grouping:
             )
         finally:
             future.release()  # type: ignore[no-untyped-call]
-    return automatic_groups(job.store.conn)
+    return automatic_groups(job.store.conn, method=method)

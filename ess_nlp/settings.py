@@ -19,6 +19,8 @@ variable                     meaning
 ``ESS_NLP_LOGIN``            ``1`` asks for a login even on this machine
 ``ESS_NLP_PDF_FONT``         a TrueType font for PDF exports (``ESS_NLP_PDF_FONT_BOLD``: its bold)
 ``ESS_NLP_EXPORT_TEMPLATE``  the organisation's export template (``var/export_template.toml``)
+``ESS_NLP_GROUPING``         how proposals are grouped across cahiers: ``lexical``, ``semantic``,
+                             ``core`` or ``sentence`` (the package's default method, ``core``)
 ===========================  =====================================================================
 """
 
@@ -31,13 +33,15 @@ from pathlib import Path
 
 from ess_nlp.errors import ConfigError
 
-__all__ = ["DEFAULT_DB", "DEFAULT_EXPORT_TEMPLATE", "Settings", "resolve_db", "settings"]
+__all__ = ["DEFAULT_DB", "DEFAULT_EXPORT_TEMPLATE", "GROUPING_METHODS", "Settings", "resolve_db", "settings"]
 
 DEFAULT_DB = Path("var/ess_nlp.sqlite3")
 DEFAULT_USERS = Path("var/users.toml")
 DEFAULT_SECRETS = Path(".streamlit/secrets.toml")
 DEFAULT_EXPORT_TEMPLATE = Path("var/export_template.toml")
 PROJECT_MODELS = Path(__file__).resolve().parents[1] / "models"
+#: The grouping methods ``ESS_NLP_GROUPING`` may name (``ess_nlp.extract.duplicates.Method``).
+GROUPING_METHODS = ("lexical", "semantic", "core", "sentence")
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ class Settings:
     export_template: Path | None = None
     """Set only by the variable; :func:`ess_nlp.export.template.load_template` falls back on
     ``DEFAULT_EXPORT_TEMPLATE`` (used when it exists)."""
+    grouping: str = ""
+    """A method of :data:`GROUPING_METHODS`; empty: the package's default
+    (:func:`ess_nlp.extract.step.grouping_method`)."""
 
 
 def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -72,6 +79,15 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     if value <= 0:
         raise ConfigError(f"Variable {name} invalide : un nombre entier positif est attendu, reçu « {raw} ».")
     return value
+
+
+def _choice(environ: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    raw = environ.get(name, "").strip()
+    if raw and raw not in choices:
+        raise ConfigError(
+            f"Variable {name} invalide : une de ces valeurs est attendue : {', '.join(choices)} ; reçu « {raw} »."
+        )
+    return raw
 
 
 def _path(environ: Mapping[str, str], name: str) -> Path | None:
@@ -96,6 +112,7 @@ def settings(environ: Mapping[str, str] | None = None) -> Settings:
         pdf_font=_path(env, "ESS_NLP_PDF_FONT"),
         pdf_font_bold=_path(env, "ESS_NLP_PDF_FONT_BOLD"),
         export_template=_path(env, "ESS_NLP_EXPORT_TEMPLATE"),
+        grouping=_choice(env, "ESS_NLP_GROUPING", GROUPING_METHODS),
     )
 
 

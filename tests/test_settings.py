@@ -33,6 +33,7 @@ def test_each_variable_sets_its_field() -> None:
             "ESS_NLP_LOGIN": "1",
             "ESS_NLP_PDF_FONT": "f.ttf",
             "ESS_NLP_PDF_FONT_BOLD": "fb.ttf",
+            "ESS_NLP_GROUPING": "sentence",
         }
     )
     assert chosen == Settings(
@@ -48,6 +49,7 @@ def test_each_variable_sets_its_field() -> None:
         login_forced=True,
         pdf_font=Path("f.ttf"),
         pdf_font_bold=Path("fb.ttf"),
+        grouping="sentence",
     )
     with pytest.raises(dataclasses.FrozenInstanceError):
         chosen.db_path = Path("other")  # type: ignore[misc]
@@ -74,6 +76,11 @@ def test_the_store_opens_the_database_the_environment_names(monkeypatch: pytest.
 def test_a_bad_number_is_refused_in_french(value: str) -> None:
     with pytest.raises(ConfigError, match="ESS_NLP_APP_MAX_MB invalide"):
         settings({"ESS_NLP_APP_MAX_MB": value})
+
+
+def test_an_unknown_grouping_method_is_refused_in_french() -> None:
+    with pytest.raises(ConfigError, match=r"ESS_NLP_GROUPING invalide.*lexical, semantic, core, sentence.*« meaning »"):
+        settings({"ESS_NLP_GROUPING": "meaning"})
 
 
 def test_no_module_reads_the_environment_but_settings() -> None:

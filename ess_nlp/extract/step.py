@@ -19,6 +19,7 @@ import logging
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
+from typing import cast
 
 from ess_nlp.extract._run import DEFAULT_MODEL, Extraction, extract_units, extraction_pipeline
 from ess_nlp.extract.demand_core import CORE_VERSION, Cores, core_from_row, core_to_row, demand_cores
@@ -26,6 +27,7 @@ from ess_nlp.extract.duplicates import DEFAULT_METHOD, Method, group_duplicates,
 from ess_nlp.extract.group_edits import StoredGroup, replay_edits, write_groups
 from ess_nlp.extract.kinds.model import default_kind_model_path
 from ess_nlp.extract.records import Constat, Initiative, Proposal
+from ess_nlp.settings import settings
 from ess_nlp.steps import StepReport
 from ess_nlp.store import Store
 
@@ -227,11 +229,19 @@ def _insert_cores(conn: sqlite3.Connection, rows: Sequence[CoreRow]) -> None:
     )
 
 
+def grouping_method() -> Method:
+    """The grouping method the settings name (``ESS_NLP_GROUPING``), else ``DEFAULT_METHOD``."""
+    chosen = settings().grouping
+    return cast(Method, chosen) if chosen else DEFAULT_METHOD
+
+
 def automatic_groups(conn: sqlite3.Connection, *, threshold: float | None = None,
-                     method: Method = DEFAULT_METHOD) -> Grouping:
+                     method: Method | None = None) -> Grouping:
     """The automatic groups of every stored proposal (edits not replayed), read from ``conn``
     (which may be read-only: this runs on a Dask worker too), with the demand cores stored
-    with them; those missing or of another version are computed and returned to be stored."""
+    with them; those missing or of another version are computed and returned to be stored.
+    ``method``: :func:`grouping_method` when None."""
+    method = grouping_method() if method is None else method
     rows = conn.execute(
         "SELECT p.id, p.text, p.cahier_id, c.version, c.features, c.asks FROM proposals p"
         " LEFT JOIN proposal_cores c ON c.proposal_id = p.id WHERE p.alternative = 0 ORDER BY p.id"
@@ -252,13 +262,14 @@ def automatic_groups(conn: sqlite3.Connection, *, threshold: float | None = None
     return [StoredGroup(list(g.members), list(g.similarities)) for g in groups], stored
 
 
-def rebuild_duplicate_groups(store: Store, *, threshold: float | None = None, method: Method = DEFAULT_METHOD,
+def rebuild_duplicate_groups(store: Store, *, threshold: float | None = None, method: Method | None = None,
                              compute: Callable[[], Grouping] | None = None) -> int:
     """Recompute the groups of proposals making the same demand over every stored proposal,
     then replay people's « fusionner / séparer » edits (:mod:`ess_nlp.extract.group_edits`).
 
     ``compute``: what computes the automatic groups (on a Dask worker: :mod:`ess_nlp.parallel`);
-    by default :func:`automatic_groups` here. The cores it had to compute are stored."""
+    by default :func:`automatic_groups` here, by ``method`` (:func:`grouping_method` when None).
+    The cores it had to compute are stored."""
     if compute is None:
         automatic, cores = automatic_groups(store.conn, threshold=threshold, method=method)
     else:

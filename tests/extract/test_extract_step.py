@@ -178,3 +178,40 @@ def test_groups_from_the_stored_cores_are_those_computed_from_the_texts(tmp_path
         step.rebuild_duplicate_groups(store)
         assert {r["proposal_id"]: tuple(r) for r in conn.execute("SELECT * FROM proposal_cores")} == cores
         assert [tuple(r) for r in conn.execute("SELECT * FROM duplicate_members ORDER BY proposal_id")] == before
+
+
+def test_the_grouping_method_the_settings_name_is_used_by_the_step_and_the_dask_task(
+    tmp_path, monkeypatch, shared_sample_db
+) -> None:
+    """``ESS_NLP_GROUPING=sentence``: the rebuilt groups (and those of the Dask task, given the
+    driver's method) are the sentence method's, not the default's; unset, the default's."""
+    import shutil
+
+    from ess_nlp.extract import step
+    from ess_nlp.extract.duplicates import DEFAULT_METHOD, group_duplicates
+    from ess_nlp.parallel import duplicate_groups
+
+    shutil.copyfile(shared_sample_db, tmp_path / "db.sqlite3")
+    with Store(tmp_path / "db.sqlite3") as store:
+        rows = store.conn.execute(
+            "SELECT id, text, cahier_id FROM proposals WHERE alternative = 0 ORDER BY id").fetchall()
+        items = [(r["id"], r["text"], r["cahier_id"]) for r in rows]
+        expected = {m: [list(g.members) for g in group_duplicates(items, method=m)] for m in ("core", "sentence")}
+        assert expected["core"] != expected["sentence"]  # the two methods group the sample differently
+
+        def stored() -> list[list[str]]:
+            found: dict[int, list[str]] = {}
+            for r in store.conn.execute("SELECT group_id, proposal_id FROM duplicate_members ORDER BY rowid"):
+                found.setdefault(r["group_id"], []).append(r["proposal_id"])
+            return sorted(sorted(g) for g in found.values())
+
+        assert step.grouping_method() == DEFAULT_METHOD == "core"
+        monkeypatch.setenv("ESS_NLP_GROUPING", "sentence")
+        assert step.grouping_method() == "sentence"
+        step.rebuild_duplicate_groups(store)
+        assert stored() == sorted(sorted(g) for g in expected["sentence"])
+        on_worker, _ = duplicate_groups(str(tmp_path / "db.sqlite3"), step.grouping_method())
+        assert [g.members for g in on_worker] == expected["sentence"]
+        monkeypatch.delenv("ESS_NLP_GROUPING")
+        step.rebuild_duplicate_groups(store)
+        assert stored() == sorted(sorted(g) for g in expected["core"])
