@@ -206,6 +206,8 @@ class ProposalDetector:
     def _item_label(self, body: Span, ctx: UnitContext, matches: list[tuple[str, int, int]]) -> str | None:
         if ctx.parent_is_proposal:
             return "sub-item"
+        if self.is_list_heading(body):
+            return None  # "- Organisation de l'État et services publics :" heads the items under it
         if ctx.in_proposal_list or ctx.section_kind == "proposition":
             return "list"
         if any(label == "CUE" and start >= body.start for label, start, _ in matches):
@@ -260,6 +262,17 @@ class ProposalDetector:
                 rest = span.doc[token.i + 1 : span.end]
                 return rest if sum(1 for t in rest if t.is_alpha) >= 2 else None
         return None
+
+    def is_list_heading(self, body: Span) -> bool:
+        """A list item that only names what the items under it are about: a short label ending
+        with a colon, that neither opens like a proposal nor is a verbless one ("Démocratie et
+        citoyenneté :", "Pour les retraités :"; not "Créer un fonds de garantie :" nor "Création
+        d'un fonds de garantie :", whose sub-items detail the proposal). The items under it are
+        proposals of their own. A label that reads as a verbless proposal (« Organisation de
+        l'État et services publics : ») is still taken for one."""
+        words = [t for t in body if not (t.is_punct or t.is_space)]
+        return (body.text.rstrip().endswith(":") and 0 < len(words) <= 8
+                and self.opening(body) is None and not self.is_nominal(body))
 
     def is_nominal(self, span: Span) -> bool:
         """A verbless proposal: "Suppression du Sénat.", "Création d'un fonds…", "Plus de démocratie."."""

@@ -75,6 +75,39 @@ def test_list_item_in_a_proposal_list_is_a_proposal_whatever_its_form(nlp: Langu
     ]
 
 
+@pytest.mark.parametrize("text", ["- Démocratie et citoyenneté :", "- La fiscalité et les dépenses publiques :",
+                                  "- Pour les retraités :"])
+def test_a_short_label_heading_its_items_is_not_a_proposal(nlp: Language, text: str) -> None:
+    ctx = UnitContext(section_kind="proposition", number="-", in_proposal_list=True, marker_end=2)
+    assert labels(nlp, text, ctx) == []
+
+
+@pytest.mark.parametrize("text", ["- Créer un fonds de garantie :", "- Création d'un fonds de garantie :",
+                                  "- Que l'État garantisse les prêts :"])
+def test_a_proposal_detailed_by_its_items_stays_a_proposal(nlp: Language, text: str) -> None:
+    ctx = UnitContext(section_kind="proposition", number="-", in_proposal_list=True, marker_end=2)
+    assert [span for span, _ in labels(nlp, text, ctx)] == [text[2:]]
+
+
+def test_the_items_under_a_heading_item_are_proposals_of_their_own(extract_text) -> None:
+    """Grand Débat reports list proposals under their theme (« - Fiscalité et dépenses
+    publiques : » then « * … » items): the theme is not a proposal, each item is one. (A theme
+    that reads as a verbless proposal, « Organisation de l'État … : », still counts as one.)"""
+    text = ("Propositions\n\n"
+            "Les propositions qui ont reçu l'assentiment le plus fort sont les suivantes :\n"
+            "- Fiscalité et dépenses publiques :\n"
+            "  * impliquer les acteurs de terrain dans la rédaction des lois (13 votes),\n"
+            "  * réduire la bureaucratie administrative (12 votes).\n"
+            "- Démocratie citoyenne :\n"
+            "  * renforcer l'instruction civique (15 votes).\n")
+    _, _, extraction = extract_text(text)
+    got = [p.text for p in extraction.proposals]
+    assert not any(t.startswith(("Fiscalité", "Démocratie")) for t in got), got
+    assert any(t.startswith("impliquer les acteurs") for t in got)
+    assert any(t.startswith("renforcer l'instruction") for t in got)
+    assert all(p.parent is None for p in extraction.proposals)
+
+
 def test_infinitive_item_in_an_initiative_section_is_an_activity_not_a_proposal(nlp: Language) -> None:
     ctx = UnitContext(section_kind="initiative", number="-", marker_end=2)
     assert labels(nlp, "- Accompagner les porteurs de projets vers l'emploi.", ctx) == []
