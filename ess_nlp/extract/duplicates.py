@@ -1,6 +1,6 @@
 """Grouping proposals that make the same demand across cahiers ("proposée par 7 cahiers").
 
-Three similarities, chosen by ``method``:
+Four similarities, chosen by ``method``:
 
 - ``"lexical"`` (the default until issue 16's third pass): the cosine similarity of two TF-IDF views
   averaged: light-stemmed content words (uni- and bigrams), which catch the same words in
@@ -28,8 +28,9 @@ Three similarities, chosen by ``method``:
   method on the held-out pairs (test P 0.893 / R 0.725, blind3 P 0.808 / R 0.661, against
   0.806 / 0.783 and 0.686 / 0.686), not the default: on the sample it joins 2 of the 4 cahiers
   asking banks to publish their loan figures (the core method 3), and embedding every proposal
-  makes the grouping of 33,227 Grand Débat lines about 4.7 times longer. Without the model installed, the core
-  similarity alone is used, with a warning.
+  makes the grouping of 33,227 Grand Débat lines about 4.7 times longer. ``ESS_NLP_GROUPING``
+  chooses it for a run (:func:`ess_nlp.extract.step.grouping_method`). Without the model
+  installed, the core similarity alone is used, with a warning.
 
 Similarities are rounded to 4 decimals before any threshold, so the groups do not depend on the
 BLAS kernel or the thread count (the sentence embeddings are integers in float64, so their dot
