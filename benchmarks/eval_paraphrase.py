@@ -266,10 +266,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"semantic threshold picked on dev (best F1 with P >= {MIN_DEV_PRECISION}): {chosen:.2f}; "
           f"shipped: {SEMANTIC_THRESHOLD:.2f}")
 
+    from ess_nlp.extract.demand_core import demand_cores
+
     floor = min(link for _, link in GRID)
+    cores = demand_cores(texts)  # parsed once for the core and sentence methods (the lexical one reads none)
     found: dict[str, list[DuplicateGroup]] = {}
     for method, written_recall in (("lexical", 0.0), ("core", MIN_WRITTEN_RECALL)):
-        matrix = similarity_matrix(texts, threshold=floor, method=method)  # type: ignore[arg-type]
+        matrix = similarity_matrix(texts, threshold=floor, method=method, cores=cores)  # type: ignore[arg-type]
         strong, link, rule = pick_thresholds(matrix, method, pool, owners, rows, before_dev["precision"],
                                              min_written_recall=written_recall, sweep=args.sweep)
         print(f"{method} average-link thresholds picked on dev ({rule}): strong {strong:.2f}, link {link:.2f}; "
@@ -277,7 +280,7 @@ def main(argv: list[str] | None = None) -> int:
         found[method] = groups_from_similarity(matrix, pool, owners, threshold=STRONG_THRESHOLD,
                                                link_threshold=LINK_THRESHOLD)
     found["sentence"] = groups_from_similarity(
-        similarity_matrix(texts, threshold=SENTENCE_LINK_THRESHOLD, method="sentence"), pool, owners,
+        similarity_matrix(texts, threshold=SENTENCE_LINK_THRESHOLD, method="sentence", cores=cores), pool, owners,
         threshold=SENTENCE_STRONG_THRESHOLD, link_threshold=SENTENCE_LINK_THRESHOLD)
     print(f"groups: before {len(before)} (fingerprint {digest(before)}), semantic {len(after)} "
           f"(fingerprint {digest(after)}), lexical {len(found['lexical'])} (fingerprint "

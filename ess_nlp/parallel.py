@@ -6,10 +6,10 @@ is :func:`process_file`; small files go to the workers a few at a time, one Dask
 chunk (:func:`process_files`; a chunk whose task fails runs again one file per task). The task
 reads each file in the worker's reading process (:class:`~ess_nlp.isolation.Worker`, with the
 same time and memory budgets and the same French sentences as ``ess-nlp run`` without Dask) and
-keeps its models loaded for the life of the worker process (:func:`_models`). The driver (this process) is the only writer: it stores
-the results in the database in batches (one transaction for up to ``BATCH`` files or
-``COMMIT_SECONDS``, a savepoint per file), in the order of the files, so the database holds the
-same rows whatever the number of workers.
+keeps its models loaded for the life of the worker process (:func:`_models`). The driver (this
+process) is the only writer: it stores the results in the database in batches (one transaction
+for up to ``BATCH`` files or ``COMMIT_SECONDS``, a savepoint per file), in the order of the
+files, so the database holds the same rows whatever the number of workers.
 Sources stored earlier but not yet scored or extracted (an interrupted run, a new model) are
 processed the same way (:func:`process_stored`). A task also computes the demand cores of the
 proposals it extracts (:func:`ess_nlp.extract.step.with_cores`), stored with them.

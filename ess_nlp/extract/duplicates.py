@@ -287,6 +287,7 @@ class _Vectors:
     core: sparse.csr_matrix | None = None  # demand cores (core and sentence methods)
     core_t: sparse.csc_matrix | None = None
     sentence: np.ndarray | None = None  # integer-valued embeddings (sentence method only)
+    squares: np.ndarray | None = None  # their squared norms, exact integers (sentence method only)
     asking: np.ndarray | None = None  # 1.0 for a text that asks something (sentence method only)
 
 
@@ -317,8 +318,11 @@ def _vectorise(texts: Sequence[str], method: Method,
         return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc())
     xw, xc = (silent @ xw).tocsr(), (silent @ xc).tocsr()
     sentence = sentence_vectors(texts) if method == "sentence" else None
-    asking_rows = None if sentence is None else np.asarray(silent.diagonal(), dtype=np.float64)
-    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc(), sentence, asking_rows)
+    if sentence is None:
+        return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc())
+    squares = np.einsum("ij,ij->i", sentence, sentence)  # exact: integers
+    asking_rows = np.asarray(silent.diagonal(), dtype=np.float64)
+    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc(), sentence, squares, asking_rows)
 
 
 def _tfidf(counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
@@ -363,8 +367,8 @@ def _similarity_block(
         core = (v.core[rows] @ (v.core_t if cols is None else v.core[cols].T.tocsc())).tocsr()
         core.data = np.round(core.data.astype(np.float64), DECIMALS).astype(np.float32)
         block = block.maximum(core).tocsr()
-    if v.sentence is not None and v.asking is not None:
-        block = _with_sentences(v.sentence, v.asking, block, rows, cols, threshold)
+    if v.sentence is not None and v.squares is not None and v.asking is not None:
+        block = _with_sentences(v.sentence, v.squares, v.asking, block, rows, cols, threshold)
     if v.meaning is not None:
         meaning_cols = v.meaning if cols is None else v.meaning[cols]
         dense = np.round(v.meaning[rows].astype(np.float64) @ meaning_cols.T.astype(np.float64), DECIMALS)
@@ -379,16 +383,16 @@ def _similarity_block(
 
 
 def _with_sentences(
-    vectors: np.ndarray, asking: np.ndarray, block: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray | None,
-    threshold: float,
+    vectors: np.ndarray, squares: np.ndarray, asking: np.ndarray, block: sparse.csr_matrix, rows: np.ndarray,
+    cols: np.ndarray | None, threshold: float,
 ) -> sparse.csr_matrix:
     """The sentence method's similarities of texts ``rows`` to ``cols`` (every text if None),
-    given the core method's ``block``: ``SENTENCE_CORE_WEIGHT`` of it plus the rest of the
+    given the core method's ``block`` and the vectors' squared norms ``squares`` (computed once
+    for all blocks): ``SENTENCE_CORE_WEIGHT`` of the block plus the rest of the
     sentence cosine rescaled from ``SENTENCE_FLOOR``, rounded; a text's similarity to itself
     is 1, a text that asks nothing is similar to nothing. Every operation is exact or
     element-wise (:data:`EMBEDDING_SCALE`), so an entry is the same on every machine."""
     cols = np.arange(len(vectors)) if cols is None else cols
-    squares = np.einsum("ij,ij->i", vectors, vectors)  # exact: integers
     dots = vectors[rows] @ vectors[cols].T  # exact: integers under 2**53
     cosine = dots / np.sqrt(np.maximum(np.outer(squares[rows], squares[cols]), 1.0))  # an empty text: 0
     scaled = np.clip((cosine - SENTENCE_FLOOR) / (1.0 - SENTENCE_FLOOR), 0.0, 1.0)
