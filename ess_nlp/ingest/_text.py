@@ -52,13 +52,14 @@ def read_txt_text(text: str) -> tuple[TextBuilder, list[Note]]:
     """Body paragraphs and notes. Each notes block serves the markers of the text before it
     (back to the previous block), so a compiled file may hold one block per cahier."""
     segments = split_txt_notes(split_lines(text))
-    width = max((len(line.rstrip()) for body, _ in segments for line in body), default=0)
+    all_lines = [line for body, _ in segments for line in body]
+    width, edge = max((len(line.rstrip()) for line in all_lines), default=0), wrap_edge(all_lines)
     builder = TextBuilder()
     notes: list[Note] = []
     for body, segment_notes in segments:
         notes.extend(segment_notes)
         pending = list(segment_notes)
-        for paragraph in txt_paragraphs(body, width):
+        for paragraph in txt_paragraphs(body, width, edge):
             write_with_markers(builder, paragraph, _TXT_MARKER_RE, pending)
     return builder, notes
 
@@ -136,18 +137,23 @@ def _trailing_notes(lines: list[str]) -> tuple[list[str], list[Note]] | None:
     return lines[:first], notes
 
 
-def txt_paragraphs(lines: list[str], width: int | None = None) -> list[str]:
+def txt_paragraphs(lines: list[str], width: int | None = None, edge: int | None = None) -> list[str]:
     """Group lines into paragraphs.
 
     Blank lines separate paragraphs. Inside a block, a line is its own paragraph unless the
     text is hard-wrapped: then a line continues the previous one when that one is long
-    (at least 60% of the widest line, 80% if it ends a sentence) and the line does not start
-    with a list marker. Text whose widest line exceeds 110 characters is not wrapped, so
-    every line is a paragraph. ``width`` is the widest line of the whole text (default: of
-    ``lines``).
+    (at least 60% of the widest line, 80% if it ends a sentence), the line does not start
+    with a list marker, and its first word would not have fit at the end of the previous line
+    (``edge``: the wrapping width, see :func:`wrap_edge`): a line broken before the margin was
+    broken on purpose (« 4) Organisation de l'État » then « Maintenir les bureaux de poste… »),
+    as the PDF reader decides from positions. Text whose widest line exceeds 110 characters is
+    not wrapped, so every line is a paragraph. ``width`` is the widest line of the whole text
+    and ``edge`` its wrapping width (default: of ``lines``).
     """
     if width is None:
         width = max((len(line.rstrip()) for line in lines), default=0)
+    if edge is None:
+        edge = wrap_edge(lines)
     wrapped = width <= _MAX_WRAP_WIDTH
     paragraphs: list[str] = []
     current: list[str] = []
@@ -160,7 +166,8 @@ def txt_paragraphs(lines: list[str], width: int | None = None) -> list[str]:
                 current = []
             previous = ""
             continue
-        if current and wrapped and not starts_with_marker(stripped) and _is_long(previous, width):
+        if (current and wrapped and not starts_with_marker(stripped) and _is_long(previous, width)
+                and not _would_have_fit(previous, stripped, edge)):
             current.append(stripped)
         else:
             if current:
@@ -170,6 +177,22 @@ def txt_paragraphs(lines: list[str], width: int | None = None) -> list[str]:
     if current:
         paragraphs.append(" ".join(current))
     return paragraphs
+
+
+def wrap_edge(lines: list[str]) -> int:
+    """The width a hard-wrapped text was wrapped at, estimated from the lines that do not end a
+    sentence (the lines a wrap can end): the longest of them, or the one at the 90th percentile
+    when there are ten or more, so that a title typed wider than the text or one unbreakable web
+    address does not widen it. An edge below the true one only joins lines more often."""
+    lengths = [len(line.rstrip()) for line in lines if line.strip()]
+    open_ended = [len(line.rstrip()) for line in lines if line.strip() and not line.rstrip().endswith(_SENTENCE_END)]
+    candidates = sorted(open_ended or lengths, reverse=True)
+    return candidates[len(candidates) // 10] if candidates else 0
+
+
+def _would_have_fit(previous: str, line: str, edge: int) -> bool:
+    """Whether the first word of ``line`` fits after ``previous`` within ``edge`` characters."""
+    return len(previous.rstrip()) + 1 + len(line.split(maxsplit=1)[0]) <= edge
 
 
 def _is_long(line: str, width: int) -> bool:

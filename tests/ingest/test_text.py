@@ -61,6 +61,49 @@ def test_hard_wrapped_lines_are_joined_but_list_items_and_headings_are_not() -> 
     ]
 
 
+def test_a_line_broken_before_the_margin_is_not_joined_to_the_next() -> None:
+    """A meeting report typed with short lines: « 4) Organisation de l'État… » is long enough to
+    look wrapped, but « Maintenir » would have fit after it, so the break was meant."""
+    source = (
+        "Compte rendu de la réunion locale du 12 février 2019 à Saint-Pierre.\n"
+        "1) Transition écologique\n"
+        "Développer le ferroutage pour les marchandises.\n"
+        "4) Organisation de l’Etat et des services publics\n"
+        "Maintenir les bureaux de poste dans les villages.\n"
+        "Les participants regrettent la fermeture des guichets de la\n"
+        "gare et des bureaux de poste.\n"
+    )
+    doc = read_bytes(source.encode(), "a.txt")
+    assert paragraphs(doc.text) == [
+        "Compte rendu de la réunion locale du 12 février 2019 à Saint-Pierre.",
+        "1) Transition écologique",
+        "Développer le ferroutage pour les marchandises.",
+        "4) Organisation de l’Etat et des services publics",
+        "Maintenir les bureaux de poste dans les villages.",
+        # « gare » would not have fit after « … des guichets de la »: a wrapped line, joined
+        "Les participants regrettent la fermeture des guichets de la gare et des bureaux de poste.",
+    ]
+
+
+def test_one_long_unbreakable_line_does_not_widen_the_wrapping_edge() -> None:
+    """Prose wrapped at 60 characters with one web address of 87: the wrapped lines are still
+    joined (the edge is the 90th percentile of the line lengths, not the widest line)."""
+    words = ("Les coopératives du territoire mutualisent leurs achats et leurs locaux depuis "
+             "plusieurs années afin de réduire leurs charges et de partager leurs savoir-faire. ") * 4
+    lines, line = [], ""
+    for word in words.split():
+        if line and len(line) + 1 + len(word) > 60:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    url = "https://www.exemple-de-cooperative.fr/ressources/rapport-annuel-mutualisation-2019.pdf"
+    assert len(lines) >= 10 and len(url) > 85
+    doc = read_bytes("\n".join([*lines, "", url]).encode(), "a.txt")
+    assert paragraphs(doc.text) == [" ".join(lines), url]
+
+
 def test_txt_notes_block_becomes_footnotes_with_anchors_after_the_marked_word() -> None:
     source = (
         "Un tiers des jeunes sont sans emploi[1] selon l'enquête.\n\n"
