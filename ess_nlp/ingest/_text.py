@@ -141,14 +141,14 @@ def txt_paragraphs(lines: list[str], width: int | None = None, edge: int | None 
     """Group lines into paragraphs.
 
     Blank lines separate paragraphs. Inside a block, a line is its own paragraph unless the
-    text is hard-wrapped: then a line continues the previous one when that one is long
-    (at least 60% of the widest line, 80% if it ends a sentence), the line does not start
-    with a list marker, and its first word would not have fit at the end of the previous line
-    (``edge``: the wrapping width, see :func:`wrap_edge`): a line broken before the margin was
-    broken on purpose (« 4) Organisation de l'État » then « Maintenir les bureaux de poste… »),
-    as the PDF reader decides from positions. Text whose widest line exceeds 110 characters is
-    not wrapped, so every line is a paragraph. ``width`` is the widest line of the whole text
-    and ``edge`` its wrapping width (default: of ``lines``).
+    text is hard-wrapped: then a line continues the previous one when that one is long (at
+    least 60% of the wrapping width ``edge``, 80% if it ends a sentence; see :func:`wrap_edge`),
+    the line does not start with a list marker, and it does not open with a capital word that
+    would have fit at the end of the previous line: a line broken before the margin was broken
+    on purpose (« 4) Organisation de l'État » then « Maintenir les bureaux de poste… »), as the
+    PDF reader decides from positions. Text whose widest line (``width``) exceeds 110
+    characters is not wrapped, so every line is a paragraph. ``width`` and ``edge`` are those of
+    the whole text (default: of ``lines``).
     """
     if width is None:
         width = max((len(line.rstrip()) for line in lines), default=0)
@@ -166,7 +166,7 @@ def txt_paragraphs(lines: list[str], width: int | None = None, edge: int | None 
                 current = []
             previous = ""
             continue
-        if (current and wrapped and not starts_with_marker(stripped) and _is_long(previous, width)
+        if (current and wrapped and not starts_with_marker(stripped) and _is_long(previous, edge)
                 and not _would_have_fit(previous, stripped, edge)):
             current.append(stripped)
         else:
@@ -180,19 +180,21 @@ def txt_paragraphs(lines: list[str], width: int | None = None, edge: int | None 
 
 
 def wrap_edge(lines: list[str]) -> int:
-    """The width a hard-wrapped text was wrapped at, estimated from the lines that do not end a
-    sentence (the lines a wrap can end): the longest of them, or the one at the 90th percentile
-    when there are ten or more, so that a title typed wider than the text or one unbreakable web
-    address does not widen it. An edge below the true one only joins lines more often."""
-    lengths = [len(line.rstrip()) for line in lines if line.strip()]
-    open_ended = [len(line.rstrip()) for line in lines if line.strip() and not line.rstrip().endswith(_SENTENCE_END)]
-    candidates = sorted(open_ended or lengths, reverse=True)
-    return candidates[len(candidates) // 10] if candidates else 0
+    """The width a hard-wrapped text was wrapped at: its widest line, or with 20 lines or more
+    the 95th percentile of their lengths, so that one unbreakable long line (a web address)
+    does not widen it. An edge below the true one only joins lines more often."""
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if len(lengths) < 20:
+        return lengths[-1] if lengths else 0
+    return lengths[(len(lengths) * 95) // 100 - 1]
 
 
 def _would_have_fit(previous: str, line: str, edge: int) -> bool:
-    """Whether the first word of ``line`` fits after ``previous`` within ``edge`` characters."""
-    return len(previous.rstrip()) + 1 + len(line.split(maxsplit=1)[0]) <= edge
+    """Whether ``line`` opens with a capital word that would have fit after ``previous`` within
+    ``edge`` characters. A line opening in lower case continues a sentence whatever the edge (a
+    title typed wider than the wrapped text widens the edge)."""
+    first = line.split(maxsplit=1)[0]
+    return first[:1].isupper() and len(previous.rstrip()) + 1 + len(first) <= edge
 
 
 def _is_long(line: str, width: int) -> bool:

@@ -265,7 +265,7 @@ def _is_numbered_heading(blocks: list[Block], i: int, labels: Labels) -> bool:
     if _TERMINAL.search(rest) or len(rest.split()) > 10 or _PRONOUN_START.match(rest):
         return False
     if _in_list_run(blocks, i, labels):
-        return False
+        return _heads_proposals(blocks, i)
     return (
         style.startswith("roman")
         or "-" in style
@@ -303,6 +303,48 @@ def _in_list_run(blocks: list[Block], i: int, labels: Labels) -> bool:
                 return True
             break
     return False
+
+
+# A first word that opens like a proposal: an infinitive (by its ending), « que », « de »…
+_PROPOSAL_START = re.compile(r"^(?:que|qu['’]|de|d['’]|pour|ne|n['’]|\w+(?:er|ir|re|oir))\b", re.IGNORECASE)
+
+
+def _heads_proposals(blocks: list[Block], i: int) -> bool:
+    """Whether numbered block ``i`` is one of a list of topics, each heading proposals of its
+    own: « 1) Transition écologique », then « Développer le ferroutage. », « 2) Fiscalité »…
+    Every item of its list (same marker style, numbered one after the other) is a short label
+    (at most eight words, a capital first, no sentence punctuation, not opening like a proposal)
+    and is followed by a paragraph that opens like one, or by items of another style. A list of
+    proposals, or of titled proposals each explained by a paragraph, stays a list."""
+    marker = blocks[i].marker
+    assert marker is not None
+    style = marker_style(marker)
+    items = [i]
+    for step in (-1, 1):
+        j, last = i, marker_value(marker)
+        while last is not None:
+            k = j + step
+            while 0 <= k < len(blocks) and (blocks[k].marker is None or marker_style(blocks[k].marker or "") != style):
+                k += step
+            if not 0 <= k < len(blocks) or marker_value(blocks[k].marker or "") != last + step:
+                break
+            items.append(k)
+            j, last = k, last + step
+    return len(items) >= 2 and all(_topic_label(blocks, j) for j in items)
+
+
+def _topic_label(blocks: list[Block], j: int) -> bool:
+    block = blocks[j]
+    rest = block.text[block.body_start - block.start :].rstrip(" :")
+    words = rest.split()
+    if not 1 <= len(words) <= 8 or not rest[0].isupper() or _TERMINAL.search(rest):
+        return False
+    if _PRONOUN_START.match(rest) or _PROPOSAL_START.match(rest) or j + 1 >= len(blocks):
+        return False
+    following = blocks[j + 1]
+    if following.marker is not None:
+        return marker_style(following.marker) != marker_style(block.marker or "")
+    return bool(_PROPOSAL_START.match(following.text))
 
 
 def _names_kind(block: Block, labels: Labels) -> bool:

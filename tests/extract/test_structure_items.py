@@ -191,3 +191,18 @@ def test_the_initiatives_site_comes_before_the_institutions(extract_text) -> Non
     _, _, extraction = extract_text(text)
     [card] = extraction.initiatives
     assert card.urls[:2] == ("www.budgetparticipatif.merignac.com", "www.merignac.com")
+
+
+def test_a_meeting_report_by_topics_gives_the_proposals_under_them_not_the_topics(extract_text) -> None:
+    """« 1) Transition écologique » heads the proposals under it: not a proposal, nor a finding."""
+    report = ("Compte rendu de la réunion locale.\n\n1) Transition écologique\n\nDévelopper le ferroutage.\n\n"
+              "Favoriser les circuits courts dans les cantines.\n\n2) Fiscalité et dépenses publiques\n\n"
+              "Rétablir l'ISF.\n\n3) Démocratie et citoyenneté\n\n- Rendre le vote obligatoire\n\n"
+              "- Reconnaissance du vote blanc")
+    _, _, extraction = extract_text(report)
+    assert [p.text for p in extraction.proposals] == [
+        "Développer le ferroutage.", "Favoriser les circuits courts dans les cantines.", "Rétablir l'ISF.",
+        "Rendre le vote obligatoire", "Reconnaissance du vote blanc",
+    ]
+    topics = ("Transition écologique", "Fiscalité et dépenses publiques", "Démocratie et citoyenneté")
+    assert not [c.text for c in extraction.constats if c.text.startswith(topics)]

@@ -147,5 +147,30 @@ def test_items_interrupted_by_a_paragraph_stay_items_but_numbered_headings_do_no
     assert [title for title, _, _ in sections(headed)] == ["1 - Le contexte", "2 - Nos propositions"]
 
 
+TOPICS = ("Titre\n\n1) Transition écologique\n\nDévelopper le ferroutage.\n\nFavoriser les circuits courts.\n\n"
+          "2) Fiscalité et dépenses publiques\n\nRétablir l'ISF.\n\n3) Démocratie et citoyenneté\n\n"
+          "- Rendre le vote obligatoire\n\n- Reconnaître le vote blanc")
+
+
+def test_numbered_topics_each_heading_proposals_are_headings() -> None:
+    """A meeting report's topics (« 1) Transition écologique », then its proposals): sections,
+    so the topic names are neither proposals nor findings."""
+    assert [title for title, _, _ in sections(TOPICS)] == [
+        "1) Transition écologique", "2) Fiscalité et dépenses publiques", "3) Démocratie et citoyenneté",
+    ]
+
+
+@pytest.mark.parametrize("text", [
+    # titled proposals, each explained by a paragraph
+    "Titre\n\n1) Vote obligatoire\n\nLe vote deviendrait un devoir civique.\n\n2) Vote blanc\n\nIl serait compté.",
+    # a list of proposals with one explained (the items open like proposals)
+    "Titre\n\n1) Créer un fonds\n\nDévelopper le ferroutage.\n\n2) Former les bénévoles\n\nOuvrir un lieu.",
+    # one topic-like item among proposals
+    TOPICS.replace("2) Fiscalité et dépenses publiques", "2) Rétablir la taxe d'habitation"),
+])
+def test_lists_that_are_not_topic_lists_stay_lists(text: str) -> None:
+    assert [title for title, _, _ in sections(text)] == [None]
+
+
 def test_roles_are_the_documented_ones() -> None:
     assert set(ROLES) == {"sommaire", "lettre", "annexe", "signataires"}
