@@ -83,6 +83,16 @@ def test_an_unknown_grouping_method_is_refused_in_french() -> None:
         settings({"ESS_NLP_GROUPING": "meaning"})
 
 
+def test_the_grouping_methods_are_those_the_grouping_knows() -> None:
+    """settings (a leaf module) names the methods itself; they must be ``duplicates.Method``'s."""
+    from typing import get_args
+
+    from ess_nlp.extract.duplicates import Method
+    from ess_nlp.settings import GROUPING_METHODS
+
+    assert get_args(Method) == GROUPING_METHODS
+
+
 def test_no_module_reads_the_environment_but_settings() -> None:
     package = Path(__file__).resolve().parents[1] / "ess_nlp"
     readers = sorted(

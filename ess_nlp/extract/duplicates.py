@@ -275,6 +275,17 @@ def block_threads() -> int:
 
 
 @dataclass(frozen=True)
+class _Sentences:
+    """The sentence method's side of :class:`_Vectors`: integer-valued embeddings
+    (:func:`sentence_vectors`), their squared norms (exact integers, computed once for every
+    block) and 1.0 for each text that asks something, else 0.0."""
+
+    vectors: np.ndarray
+    squares: np.ndarray
+    asking: np.ndarray
+
+
+@dataclass(frozen=True)
 class _Vectors:
     """The normalised word and character TF-IDF rows of a set of texts (IDF fitted on the set),
     and their meaning vectors (semantic method only)."""
@@ -286,9 +297,7 @@ class _Vectors:
     chars_t: sparse.csc_matrix
     core: sparse.csr_matrix | None = None  # demand cores (core and sentence methods)
     core_t: sparse.csc_matrix | None = None
-    sentence: np.ndarray | None = None  # integer-valued embeddings (sentence method only)
-    squares: np.ndarray | None = None  # their squared norms, exact integers (sentence method only)
-    asking: np.ndarray | None = None  # 1.0 for a text that asks something (sentence method only)
+    sentences: _Sentences | None = None  # sentence method only
 
 
 def _vectorise(texts: Sequence[str], method: Method,
@@ -320,9 +329,9 @@ def _vectorise(texts: Sequence[str], method: Method,
     sentence = sentence_vectors(texts) if method == "sentence" else None
     if sentence is None:
         return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc())
-    squares = np.einsum("ij,ij->i", sentence, sentence)  # exact: integers
-    asking_rows = np.asarray(silent.diagonal(), dtype=np.float64)
-    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc(), sentence, squares, asking_rows)
+    sentences = _Sentences(sentence, np.einsum("ij,ij->i", sentence, sentence),  # exact: integers
+                           np.asarray(silent.diagonal(), dtype=np.float64))
+    return _Vectors(xw, xc, meaning, xw.T.tocsc(), xc.T.tocsc(), core, core.T.tocsc(), sentences)
 
 
 def _tfidf(counts: sparse.csr_matrix, weights: np.ndarray) -> sparse.csr_matrix:
@@ -367,8 +376,8 @@ def _similarity_block(
         core = (v.core[rows] @ (v.core_t if cols is None else v.core[cols].T.tocsc())).tocsr()
         core.data = np.round(core.data.astype(np.float64), DECIMALS).astype(np.float32)
         block = block.maximum(core).tocsr()
-    if v.sentence is not None and v.squares is not None and v.asking is not None:
-        block = _with_sentences(v.sentence, v.squares, v.asking, block, rows, cols, threshold)
+    if v.sentences is not None:
+        block = _with_sentences(v.sentences, block, rows, cols, threshold)
     if v.meaning is not None:
         meaning_cols = v.meaning if cols is None else v.meaning[cols]
         dense = np.round(v.meaning[rows].astype(np.float64) @ meaning_cols.T.astype(np.float64), DECIMALS)
@@ -383,15 +392,14 @@ def _similarity_block(
 
 
 def _with_sentences(
-    vectors: np.ndarray, squares: np.ndarray, asking: np.ndarray, block: sparse.csr_matrix, rows: np.ndarray,
-    cols: np.ndarray | None, threshold: float,
+    sentences: _Sentences, block: sparse.csr_matrix, rows: np.ndarray, cols: np.ndarray | None, threshold: float,
 ) -> sparse.csr_matrix:
     """The sentence method's similarities of texts ``rows`` to ``cols`` (every text if None),
-    given the core method's ``block`` and the vectors' squared norms ``squares`` (computed once
-    for all blocks): ``SENTENCE_CORE_WEIGHT`` of the block plus the rest of the
-    sentence cosine rescaled from ``SENTENCE_FLOOR``, rounded; a text's similarity to itself
+    given the core method's ``block``: ``SENTENCE_CORE_WEIGHT`` of the block plus the rest of
+    the sentence cosine rescaled from ``SENTENCE_FLOOR``, rounded; a text's similarity to itself
     is 1, a text that asks nothing is similar to nothing. Every operation is exact or
     element-wise (:data:`EMBEDDING_SCALE`), so an entry is the same on every machine."""
+    vectors, squares, asking = sentences.vectors, sentences.squares, sentences.asking
     cols = np.arange(len(vectors)) if cols is None else cols
     dots = vectors[rows] @ vectors[cols].T  # exact: integers under 2**53
     cosine = dots / np.sqrt(np.maximum(np.outer(squares[rows], squares[cols]), 1.0))  # an empty text: 0

@@ -309,28 +309,43 @@ def _in_list_run(blocks: list[Block], i: int, labels: Labels) -> bool:
 _PROPOSAL_START = re.compile(r"^(?:que|qu['’]|de|d['’]|pour|ne|n['’]|\w+(?:er|ir|re|oir))\b", re.IGNORECASE)
 
 
+# A topic list is short: past this many items a run is a list (and each item's check stays
+# bounded on a long numbered list, instead of walking the whole run for every item).
+_MAX_TOPICS = 30
+
+
 def _heads_proposals(blocks: list[Block], i: int) -> bool:
     """Whether numbered block ``i`` is one of a list of topics, each heading proposals of its
     own: « 1) Transition écologique », then « Développer le ferroutage. », « 2) Fiscalité »…
-    Every item of its list (same marker style, numbered one after the other) is a short label
-    (at most eight words, a capital first, no sentence punctuation, not opening like a proposal)
-    and is followed by a paragraph that opens like one, or by items of another style. A list of
-    proposals, or of titled proposals each explained by a paragraph, stays a list."""
+    Every item of its list (same marker style, numbered one after the other, at most
+    ``_MAX_TOPICS``) is a short label (at most eight words, a capital first, no sentence
+    punctuation, not opening like a proposal) and is followed by a paragraph that opens like
+    one, or by items of another style. A list of proposals, or of titled proposals each
+    explained by a paragraph, stays a list."""
     marker = blocks[i].marker
-    assert marker is not None
-    style = marker_style(marker)
-    items = [i]
+    value = marker_value(marker) if marker is not None else None
+    if marker is None or value is None or not _topic_label(blocks, i):
+        return False
+    style, count = marker_style(marker), 1
     for step in (-1, 1):
-        j, last = i, marker_value(marker)
-        while last is not None:
-            k = j + step
-            while 0 <= k < len(blocks) and (blocks[k].marker is None or marker_style(blocks[k].marker or "") != style):
-                k += step
-            if not 0 <= k < len(blocks) or marker_value(blocks[k].marker or "") != last + step:
-                break
-            items.append(k)
-            j, last = k, last + step
-    return len(items) >= 2 and all(_topic_label(blocks, j) for j in items)
+        k, expected = _next_item(blocks, i, step, style), value + step
+        while k is not None and marker_value(blocks[k].marker or "") == expected:
+            count += 1
+            if count > _MAX_TOPICS or not _topic_label(blocks, k):
+                return False
+            k, expected = _next_item(blocks, k, step, style), expected + step
+    return count >= 2
+
+
+def _next_item(blocks: list[Block], k: int, step: int, style: str) -> int | None:
+    """The index of the next block from ``k`` in direction ``step`` with a marker of ``style``."""
+    k += step
+    while 0 <= k < len(blocks):
+        marker = blocks[k].marker
+        if marker is not None and marker_style(marker) == style:
+            return k
+        k += step
+    return None
 
 
 def _topic_label(blocks: list[Block], j: int) -> bool:

@@ -174,3 +174,11 @@ def test_lists_that_are_not_topic_lists_stay_lists(text: str) -> None:
 
 def test_roles_are_the_documented_ones() -> None:
     assert set(ROLES) == {"sommaire", "lettre", "annexe", "signataires"}
+
+
+def test_a_run_longer_than_a_topic_list_stays_a_list() -> None:
+    def topics(n: int) -> str:
+        return "Titre\n\n" + "\n\n".join(f"{k}) Thème numéro {k}\n\nDévelopper le point {k}." for k in range(1, n + 1))
+
+    assert len(sections(topics(30))) == 30
+    assert [title for title, _, _ in sections(topics(31))] == [None]
