@@ -14,15 +14,17 @@ of the test parts (``--part test``, the default).
    extraction on the whole contribution (``Extraction.proposes``: the shipped model's rule and
    threshold, chosen on the development contributions, printed on the line).
 2. ``gdn``: Grand Débat reports, diagnosis and proposals fields joined without headings (then
-   with the headings « Constats » / « Propositions »): sentence-level P/R/F1 of proposals
-   against the proposals field and of constats against the diagnosis field.
+   with the headings « Constats » / « Propositions », then, for the reports that have one, with
+   the account of how the meeting went written first): sentence-level P/R/F1 of proposals
+   against the proposals field and of constats against the diagnosis field, and the share of
+   the account's sentences taken for proposals or constats (they are neither).
 3. ``decider``: Décider ensemble PDF fiches: a card per fiche, its porteur, its commune with the
    INSEE code, its web address, against the CSV of the fiches' fields.
 4. ``pdcn`` and ``apriles``: initiative directory sheets: a card, its name or porteur, its
    commune with the INSEE code.
 
 Usage: .venv/bin/python benchmarks/eval_real.py [--only an|gdn|decider|pdcn|apriles] [--part test|dev|both]
-       [--gdn-reports N] [--json FILE] [--no-kinds] [--proposes-signals] [-v]
+       [--gdn-reports N] [--gdn-layout joined|headings|account] [--json FILE] [--no-kinds] [--proposes-signals] [-v]
 
 ``--proposes-signals`` adds, on the development part of ``an`` only, how far "proposes a new
 measure" can be read from a contribution's text at all (see :func:`proposes_signals`), and how
@@ -388,7 +390,14 @@ def _kind_model() -> Any:
 # -- 2. Grand Débat --------------------------------------------------------------------------
 
 
-def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool) -> None:
+GDN_LAYOUTS = {"joined": (False, False), "headings": (True, False), "account": (False, True)}
+"""The Grand Débat layouts: ``(headings, the meeting's account first)``."""
+
+
+def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool,
+                 layouts: Sequence[tuple[bool, bool]] = ((False, False), (True, False), (False, True))) -> None:
+    """``layouts``: ``(headings, the meeting's account first)`` of each pass (the account pass
+    reads only the reports that have one)."""
     try:
         reports = real.gdn_reports(SHARED)
     except Exception as err:
@@ -398,25 +407,36 @@ def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool) ->
         chosen = [r for r in reports if r.part == part]
         if limit:
             chosen = chosen[:limit]
-        for headings in (False, True):
+        for headings, with_account in layouts:
             stats: Counter[str] = Counter()
             misses: list[str] = []
             t0 = time.perf_counter()
-            for report in chosen:
-                text, spans = real.report_text(report.constats, report.propositions, headings=headings)
+            subset = [r for r in chosen if r.account] if with_account else chosen
+            for report in subset:
+                text, spans = real.report_text(report.constats, report.propositions, headings=headings,
+                                               account=report.account if with_account else "")
                 extraction = extract_text(f"gdn-{report.id}", text, nlp)
                 predicted = {"proposal": [(p.start, p.end) for p in extraction.proposals],
                              "constat": [(c.start, c.end) for c in extraction.constats]}
                 real.field_hits(text, spans, predicted, stats, misses if verbose and len(misses) < 60 else None)
             elapsed = time.perf_counter() - t0
             layout = "with headings « Constats » / « Propositions »" if headings else "fields joined, no headings"
-            print(f"[gdn] {part}: {len(chosen)} reports, {layout}, {elapsed:.0f} s; sentences: "
-                  f"{stats['proposal_sent']} in the proposals field, {stats['constat_sent']} in the diagnosis field")
+            if with_account:
+                layout = "the meeting's account first, then the fields joined, no headings"
+            key = "account" if with_account else "headings" if headings else "joined"
+            print(f"[gdn] {part}: {len(subset)} reports, {layout}, {elapsed:.0f} s; sentences: "
+                  f"{stats['proposal_sent']} in the proposals field, {stats['constat_sent']} in the diagnosis field"
+                  + (f", {stats['other_sent']} in the account" if with_account else ""))
             for kind in ("proposal", "constat"):
                 p, r, f = prf(stats[f"{kind}_tp"], stats[f"{kind}_pred"], stats[f"{kind}_tp"], stats[f"{kind}_sent"])
                 print(f"[gdn]   {kind}s: P {p:.3f} R {r:.3f} F1 {f:.3f}")
-                record(f"gdn.{part}.{'headings' if headings else 'joined'}.{kind}",
-                       {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
+                record(f"gdn.{part}.{key}.{kind}", {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
+            if with_account:
+                n = stats["other_sent"]
+                taken = {kind: stats[f"other_as_{kind}"] / n if n else 0.0 for kind in ("proposal", "constat")}
+                print(f"[gdn]   account sentences taken for items: proposals {taken['proposal']:.3f}, "
+                      f"constats {taken['constat']:.3f} (of {n})")
+                record(f"gdn.{part}.account.taken", {k: round(v, 4) for k, v in taken.items()})
             if verbose:
                 print("\n".join(f"    {m}" for m in misses[:60]))
 
@@ -588,6 +608,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", choices=["an", "gdn", "decider", "pdcn", "apriles"], action="append")
     parser.add_argument("--part", choices=["test", "dev", "both"], default="test")
     parser.add_argument("--gdn-reports", type=int, default=0, help="at most N reports per part (0: all)")
+    parser.add_argument("--gdn-layout", choices=sorted(GDN_LAYOUTS), action="append",
+                        help="gdn: only these layouts (default: all three)")
     parser.add_argument("--no-kinds", action="store_true", help="leave the sentence-kind model out (rules only)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--model", default="fr_core_news_sm")
@@ -613,7 +635,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.proposes_signals:
             proposes_signals(nlp, args.verbose)
     if "gdn" in only:
-        evaluate_gdn(nlp, parts, args.gdn_reports, args.verbose)
+        layouts = [GDN_LAYOUTS[name] for name in args.gdn_layout or ("joined", "headings", "account")]
+        evaluate_gdn(nlp, parts, args.gdn_reports, args.verbose, layouts)
     if "decider" in only:
         evaluate_decider(nlp, parts, args.verbose)
     if "pdcn" in only:

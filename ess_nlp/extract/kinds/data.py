@@ -11,7 +11,8 @@ rows to a set never moves the others.
 - ``an``: Assemblée nationale consultation (2016): 1,808 segments over 465 contributions,
   each labelled by volunteers; grouped by contribution (a contribution and its segments fall in
   the same part).
-- ``gdn``: Grand Débat local meeting reports: the ``constats`` and ``propositions`` fields.
+- ``gdn``: Grand Débat local meeting reports: the ``constats`` and ``propositions`` fields, and
+  the account of how the meeting went (``how_it_went``: sentences that are neither).
 - ``decider``: Décider ensemble fiches (PDFs and the CSV of their fields).
 - ``pdcn``: Près de chez nous sheets; ``apriles``: Apriles sheets (misaligned columns).
 """
@@ -84,12 +85,14 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Report:
-    """A Grand Débat local meeting report: its diagnosis and proposals fields."""
+    """A Grand Débat local meeting report: its diagnosis and proposals fields, and the account of
+    how the meeting went (``""`` when the organiser wrote none)."""
 
     id: str
     constats: str
     propositions: str
     part: Part
+    account: str = ""
 
 
 @dataclass(frozen=True)
@@ -187,21 +190,28 @@ def gdn_reports(root: Path, *, min_chars: int = 50) -> list[Report]:
         if len(diag) < min_chars or len(props) < min_chars:
             continue
         key = row["contribution_id"].strip()
-        out.append(Report(key, diag, props, split_part("gdn", key)))
+        out.append(Report(key, diag, props, split_part("gdn", key), clean_field(row.get("how_it_went") or "")))
     return out
 
 
-def report_text(constats: str, propositions: str, *, headings: bool = False) -> tuple[str, dict[str, tuple[int, int]]]:
+def report_text(constats: str, propositions: str, *, headings: bool = False,
+                account: str = "") -> tuple[str, dict[str, tuple[int, int]]]:
     """A report as one document: its two fields joined as paragraphs (as real reports without
     headings come), or under the headings « Constats » and « Propositions »; with the span of
-    each field, keyed by the kind its sentences are ("constat", "proposal")."""
+    each field, keyed by the kind its sentences are ("constat", "proposal"). ``account``: how
+    the meeting went, written first (as reports open), its span keyed "other"."""
+    opening = f"{account}\n\n" if account else ""
     if headings:
-        text = f"Compte rendu\n\nConstats\n\n{constats}\n\nPropositions\n\n{propositions}\n"
+        text = f"Compte rendu\n\n{opening}Constats\n\n{constats}\n\nPropositions\n\n{propositions}\n"
     else:
-        text = f"{constats}\n\n{propositions}\n"
-    diag = text.index(constats)
+        text = f"{opening}{constats}\n\n{propositions}\n"
+    diag = text.index(constats, len(opening) + (len("Compte rendu\n\n") if headings else 0))
     props = text.index(propositions, diag + len(constats))
-    return text, {"constat": (diag, diag + len(constats)), "proposal": (props, props + len(propositions))}
+    fields = {"constat": (diag, diag + len(constats)), "proposal": (props, props + len(propositions))}
+    if account:
+        start = text.index(account)
+        fields["other"] = (start, start + len(account))
+    return text, fields
 
 
 def field_sentences(text: str, fields: dict[str, tuple[int, int]]) -> list[tuple[str, int, int]]:
@@ -226,13 +236,14 @@ def field_hits(text: str, fields: dict[str, tuple[int, int]], found: dict[str, l
     letters or more; ``sentences`` when already computed by :func:`field_sentences`) counts
     once in ``counts["<field kind>_sent"]``; for each kind, a sentence that some extracted span
     overlaps counts in ``"<kind>_pred"``, and in ``"<kind>_tp"`` when the field is of that
-    kind. ``misses`` collects the sentences extraction got wrong."""
+    kind, else in ``"<field kind>_as_<kind>"``. ``misses`` collects the sentences extraction got wrong."""
     for field, s, e in sentences if sentences is not None else field_sentences(text, fields):
         counts[f"{field}_sent"] += 1
         for kind, spans in found.items():
             hit = any(x < e and s < y for x, y in spans)
             counts[f"{kind}_pred"] += hit
             counts[f"{kind}_tp"] += hit and field == kind
+            counts[f"{field}_as_{kind}"] += hit and field != kind
             if misses is not None and hit != (field == kind) and (hit or field == kind):
                 misses.append(f"{'FP' if hit else 'FN'} {kind}: {text[s:e][:120]}")
 
@@ -249,6 +260,20 @@ def gdn_sentences(reports: Iterable[Report]) -> list[LabelledText]:
                 sentence = text[a:b]
                 if sum(ch.isalpha() for ch in sentence) >= 3:
                     out.append(LabelledText(sentence, kind, "gdn", report.id, report.part, label))
+    return out
+
+
+def gdn_account_sentences(reports: Iterable[Report]) -> list[LabelledText]:
+    """Each sentence of a report's account of how the meeting went, as « other »: a meeting's
+    account (who came, how it was run, how it felt) is neither a finding nor a proposal."""
+    from ess_nlp.extract._context import sentence_bounds
+
+    out = []
+    for report in reports:
+        for a, b in sentence_bounds(report.account):
+            sentence = report.account[a:b]
+            if sum(ch.isalpha() for ch in sentence) >= 3:
+                out.append(LabelledText(sentence, "other", "gdn", report.id, report.part, "how_it_went"))
     return out
 
 
