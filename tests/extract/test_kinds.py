@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +23,15 @@ from ess_nlp.extract.kinds import (
     load_kind_model,
     save_kind_model,
 )
-from ess_nlp.extract.kinds.data import SPLIT_SEED, TEST_FRACTION, split_part
+from ess_nlp.extract.kinds.data import (
+    SPLIT_SEED,
+    TEST_FRACTION,
+    Report,
+    field_hits,
+    gdn_account_sentences,
+    report_text,
+    split_part,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,6 +117,32 @@ def test_split_is_a_fixed_function_of_the_key() -> None:
     assert [split_part("an", k) for k in keys] != parts  # each set has its own split
 
 
+def test_a_report_with_its_meeting_account_first_and_each_fields_span() -> None:
+    account = "Réunion cordiale. Une trentaine de personnes."
+    text, fields = report_text("Les bus sont rares.", "Rétablir les bus.", account=account)
+    assert text.startswith(account)
+    assert {kind: text[a:b] for kind, (a, b) in fields.items()} == {
+        "other": account, "constat": "Les bus sont rares.", "proposal": "Rétablir les bus."}
+    text, fields = report_text("Constats", "Propositions", headings=True, account="Propositions et Constats.")
+    assert {kind: text[a:b] for kind, (a, b) in fields.items()} == {
+        "other": "Propositions et Constats.", "constat": "Constats", "proposal": "Propositions"}
+    assert "other" not in report_text("Les bus sont rares.", "Rétablir les bus.")[1]
+    counts: Counter[str] = Counter()
+    text, fields = report_text("Les bus sont rares.", "Rétablir les bus.", account=account)
+    start = text.index("Une trentaine")
+    field_hits(text, fields, {"constat": [(start, start + 5)], "proposal": []}, counts)
+    assert counts["other_sent"] == 2 and counts["other_as_constat"] == 1 and counts["constat_tp"] == 0
+
+
+def test_a_meeting_account_gives_other_rows() -> None:
+    report = Report("7", "Les bus sont rares.", "Rétablir les bus.", "dev", "Débat très riche. Bien. 30 personnes.")
+    rows = gdn_account_sentences([report])
+    assert [(r.text, r.kind, r.group, r.label) for r in rows] == [
+        ("Débat très riche.", "other", "7", "how_it_went"), ("Bien.", "other", "7", "how_it_went"),
+        ("30 personnes.", "other", "7", "how_it_went")]
+    assert gdn_account_sentences([Report("8", "a", "b", "dev")]) == []
+
+
 def shipped() -> KindModel:
     path = default_kind_model_path()
     if path is None:
@@ -128,8 +163,10 @@ def test_shipped_model_reads_clear_cases() -> None:
     model = shipped()
     kinds = model.predict(["Il faut créer un fonds de garantie pour les SCIC.",
                            "Le chômage des jeunes atteint 25 % dans le quartier et les services publics ferment.",
-                           "L'association accompagne 40 familles du quartier depuis 2006 grâce à ses bénévoles."])
-    assert list(kinds) == ["proposal", "constat", "description"]
+                           "L'association accompagne 40 familles du quartier depuis 2006 grâce à ses bénévoles.",
+                           "La réunion s'est déroulée dans une ambiance cordiale, une trentaine de personnes "
+                           "étaient présentes."])
+    assert list(kinds) == ["proposal", "constat", "description", "other"]
 
 
 def test_component_scores_every_sentence(nlp) -> None:

@@ -209,6 +209,9 @@ def model_card(meta: Mapping[str, Any]) -> str:
     derived = meta.get("derived_from")
     if derived:
         lines.insert(-1, f"- Dérivé de la version {derived.get('version', '?')} : {derived.get('what', '')}")
+    kept = meta.get("thresholds_from")
+    if kept:
+        lines.insert(-1, f"- Seuils de la version {kept.get('version', '?')} : {kept.get('what', '')}")
     for name, info in meta.get("training_data", {}).get("sets", {}).items():
         counts = ", ".join(f"{k} {v}" for k, v in info.get("kinds", {}).items())
         lines.append(f"  - `{name}` : {info.get('rows', 0)} phrases ({counts}) ; {info.get('what', '')}")

@@ -8,11 +8,19 @@ parts, and write the model folder.
 (``--measure-from``: the same classifier and thresholds, only the "proposes a measure" rule
 chosen again on the development contributions, see :func:`choose_measure`.)
 
+    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/3 --keep-thresholds-from models/sentence-kinds/2
+
+(``--keep-thresholds-from``: a classifier trained anew, with the Grand Débat thresholds of an
+existing model; only the "proposes a measure" rule is chosen again. Version 3 was made so: the
+grid's best thresholds for it, ``add_proposal`` 0.6 and ``constat`` 0.3, gain 0.01 of the
+tuning objective on the development halves but make a letter's presentation of its own
+association a proposal, see docs/extraction.md.)
+
 Training rows (development parts only, see :mod:`ess_nlp.extract.kinds.data`):
 
 - ``an``: the Assemblée nationale segments, their 7 labels mapped to the 4 kinds;
 - ``gdn``: each sentence of a Grand Débat report's diagnosis field (constat) and proposals
-  field (proposal);
+  field (proposal), and of its account of how the meeting went (other; from version 3);
 - ``descriptions``: sentences of initiative presentations (Près de chez nous sheets, Apriles
   sheets, the Décider ensemble CSV's presentations of the porteur and the project): description.
 
@@ -89,7 +97,9 @@ def description_rows(root: Path, part: str = "dev") -> list[real.LabelledText]:
 def training_rows(root: Path) -> list[real.LabelledText]:
     """Every development row the model learns from (see the module docstring)."""
     rows = [s for s in real.an_segments(root) if s.part == "dev"]
-    rows += real.gdn_sentences(r for r in real.gdn_reports(root) if r.part == "dev")
+    reports = [r for r in real.gdn_reports(root) if r.part == "dev"]
+    rows += real.gdn_sentences(reports)
+    rows += real.gdn_account_sentences(reports)
     rows += description_rows(root, "dev")
     return rows
 
@@ -310,7 +320,9 @@ def test_scores(root: Path, model: KindModel) -> dict[str, Any]:
     from sklearn.metrics import f1_score
 
     an = [s for s in real.an_segments(root) if s.part == "test"]
-    gdn = real.gdn_sentences(r for r in real.gdn_reports(root) if r.part == "test")
+    reports = [r for r in real.gdn_reports(root) if r.part == "test"]
+    gdn = real.gdn_sentences(reports)
+    accounts = real.gdn_account_sentences(reports)
     desc = description_rows(root, "test")
     out: dict[str, Any] = {}
     for name, rows, labels in (("an segments, macro-F1 (4 kinds)", an, list(real.KINDS)),
@@ -319,6 +331,9 @@ def test_scores(root: Path, model: KindModel) -> dict[str, Any]:
         out[name] = round(float(f1_score([r.kind for r in rows], pred, labels=labels, average="macro")), 4)
     pred = model.predict([r.text for r in desc])
     out["description sentences of test sheets, recall"] = round(float(np.mean(pred == "description")), 4)
+    pred = model.predict([r.text for r in accounts])
+    out["gdn meeting-account sentences, share read as proposal or constat"] = round(
+        float(np.mean(np.isin(pred, ["proposal", "constat"]))), 4)
     return out
 
 
@@ -338,6 +353,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--measure-from", type=Path, metavar="DOSSIER",
                         help="reprendre le classifieur et les seuils d'un modèle existant (entraîné avec les mêmes "
                              "paramètres et la même graine) et ne choisir que la règle « propose une mesure »")
+    parser.add_argument("--keep-thresholds-from", type=Path, metavar="DOSSIER",
+                        help="entraîner un nouveau classifieur mais garder les seuils de décision d'un modèle "
+                             "existant ; ne choisir que la règle « propose une mesure »")
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -361,15 +379,17 @@ def main(argv: list[str] | None = None) -> int:
     params = dict(DEFAULT_PARAMS)
     clf = _fitted(rows, texts, params, args.seed, args.work)
     log(f"fitted in {time.perf_counter() - t0:.0f} s")
+    kept = load_kind_model(args.keep_thresholds_from) if args.keep_thresholds_from else None
     decision, dev_scores = (Decision(), {}) if args.no_tune else tune(
-        args.data, rows, texts, params, args.seed, args.tune_reports, log, args.work)
+        args.data, rows, texts, params, args.seed, args.tune_reports, log, args.work,
+        keep=kept.decision if kept is not None else None)
     model = KindModel(clf, decision)
     sets: dict[str, dict[str, Any]] = {}
     for row in rows:
         info = sets.setdefault(row.source, {"rows": 0, "kinds": Counter()})
         info["rows"] += 1
         info["kinds"][row.kind] += 1
-    what = {"an": "segments étiquetés (7 types ramenés à 4)", "gdn": "phrases des champs constats/propositions",
+    what = {"an": "segments étiquetés (7 types ramenés à 4)", "gdn": "phrases des champs constats/propositions, et du déroulement de la réunion (autre)",
             "pdcn": "phrases de présentation des fiches", "apriles": "phrases de présentation des fiches",
             "decider": "présentations du porteur et du projet (CSV)"}
     model.meta = {
@@ -388,6 +408,11 @@ def main(argv: list[str] | None = None) -> int:
                       **{k: v for k, v in clf.get_params().items()}},
         "dev_scores": {k: round(v, 4) for k, v in dev_scores.items()},
     }
+    if kept is not None:
+        model.meta["thresholds_from"] = {
+            "version": kept.version,
+            "what": "seuils de décision du Grand Débat repris de cette version ; seule la règle « propose une "
+                    "mesure » est choisie à nouveau (parts de développement)"}
     model.meta["test_scores"] = test_scores(args.data, model)
     log(f"test scores: {model.meta['test_scores']}")
     save_kind_model(model, args.out)
