@@ -2,7 +2,7 @@
 extraction combines it with the rules (on the development parts too), measure it on the test
 parts, and write the model folder.
 
-    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/3 [--data ../shared/data]
+    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/4 [--data ../shared/data]
     .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/2 --measure-from models/sentence-kinds/1
 
 (``--measure-from``: the same classifier and thresholds, only the "proposes a measure" rule
