@@ -94,12 +94,14 @@ def description_rows(root: Path, part: str = "dev") -> list[real.LabelledText]:
     return rows
 
 
-def training_rows(root: Path) -> list[real.LabelledText]:
-    """Every development row the model learns from (see the module docstring)."""
+def training_rows(root: Path, *, accounts: bool = True) -> list[real.LabelledText]:
+    """Every development row the model learns from (see the module docstring); ``accounts``:
+    with the sentences of the meetings' accounts (version 3 on; versions 1 and 2 had none)."""
     rows = [s for s in real.an_segments(root) if s.part == "dev"]
     reports = [r for r in real.gdn_reports(root) if r.part == "dev"]
     rows += real.gdn_sentences(reports)
-    rows += real.gdn_account_sentences(reports)
+    if accounts:
+        rows += real.gdn_account_sentences(reports)
     rows += description_rows(root, "dev")
     return rows
 
@@ -432,7 +434,9 @@ def _measure_from(args: argparse.Namespace, log: Callable[[str], None]) -> int:
         print(f"{args.measure_from} : modèle entraîné avec d'autres paramètres ou une autre graine ({differ}) ; "
               "les moitiés de réglage ne lui correspondraient pas.", file=sys.stderr)
         return 1
-    rows = training_rows(args.data)
+    # The half models that choose the rule learn from the rows the base model learnt from.
+    accounts = "other" in base.meta.get("training_data", {}).get("sets", {}).get("gdn", {}).get("kinds", {})
+    rows = training_rows(args.data, accounts=accounts)
     texts = _cued(rows, args.work)
     decision, an_scores = tune(args.data, rows, texts, params, args.seed, 0, log, args.work, keep=base.decision)
     meta = {k: v for k, v in base.meta.items() if k not in ("version", "created_at", "files", "decision")}
