@@ -110,12 +110,14 @@ DOCUMENT_STEPS = ("classify", "extract")
 class Plan:
     """What the tasks do after splitting: score units with the classification model in folder
     ``model_path`` (None: the zero-shot scorer of the default taxonomy) when ``classify``, and
-    extract with the spaCy pipeline ``extraction_model`` when ``extract``."""
+    extract with the spaCy pipeline ``extraction_model`` when ``extract``, computing the demand
+    cores of its proposals when the ``grouping`` method (the driver's) reads them."""
 
     classify: bool = False
     model_path: str | None = None
     extract: bool = False
     extraction_model: str = ""
+    grouping: Method = "core"
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,7 @@ def process_stored(units: Sequence[Unit], plan: Plan, todo: Iterable[str] | None
     extraction = None
     if nlp is not None:
         started = time.perf_counter()
-        extraction = with_cores(extract_units(list(units), nlp=nlp))
+        extraction = with_cores(extract_units(list(units), nlp=nlp), plan.grouping)
         seconds["extract"] = time.perf_counter() - started
     return DocumentOutput(None, predictions, classified, extraction, seconds, os.getpid())
 
@@ -362,8 +364,9 @@ class _Run:
                 self.model_id = register_model(self.store, self.model, current=True)
                 model_path = str(self.model.path) if self.model.path else None
             from ess_nlp.extract._run import DEFAULT_MODEL
+            from ess_nlp.extract.step import grouping_method
 
-            self._plan = Plan(self.classify, model_path, self.extract, DEFAULT_MODEL)
+            self._plan = Plan(self.classify, model_path, self.extract, DEFAULT_MODEL, grouping_method())
         return self._plan
 
     def ordered(

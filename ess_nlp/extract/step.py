@@ -8,7 +8,8 @@ cascade removes what was extracted from them) or when the extraction version cha
 Each proposal's demand core (:mod:`ess_nlp.extract.demand_core`) is computed with its document's
 extraction (:func:`with_cores`; on the Dask workers too) and stored with the proposals
 (``proposal_cores``), so that the grouping parses nothing again; it computes only the cores that
-are missing or of another ``CORE_VERSION`` (a database from before migration 0014).
+are missing or of another ``CORE_VERSION`` (a database from before migration 0014). With a
+grouping that reads no core (``ESS_NLP_GROUPING=lexical``), none is computed.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
     nlp = extraction_pipeline(model) if todo else None
     for done, (source_id, path, sha256) in enumerate(todo, start=1):
         units = list(store.units(source=path))
-        extraction = with_cores(extract_units(units, nlp=nlp))
+        extraction = with_cores(extract_units(units, nlp=nlp), grouping_method())
         store_extraction(store, (source_id, sha256, version), [u.id for u in units], extraction, counts,
                          territory_notes)
         if progress is not None:

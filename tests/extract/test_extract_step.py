@@ -215,3 +215,29 @@ def test_the_grouping_method_the_settings_name_is_used_by_the_step_and_the_dask_
         monkeypatch.delenv("ESS_NLP_GROUPING")
         step.rebuild_duplicate_groups(store)
         assert stored() == sorted(sorted(g) for g in expected["core"])
+
+
+def test_demand_cores_are_computed_only_for_a_grouping_that_reads_them(tmp_path, monkeypatch, cahier: str) -> None:
+    """The lexical grouping reads no demand core: with ``ESS_NLP_GROUPING=lexical`` the step and
+    the Dask task extract without parsing the proposals' cores (and the step stores none); with
+    the default grouping they do."""
+    from ess_nlp.extract._run import DEFAULT_MODEL
+    from ess_nlp.parallel import Plan, process_stored
+
+    monkeypatch.setenv("ESS_NLP_GROUPING", "lexical")
+    with Store(tmp_path / "db.sqlite3") as store:
+        add(store, cahier, "a.txt")
+        add(store, OTHER, "b.txt")
+        report = extract_step(store)
+        assert report.counts["proposals"] == 9 and report.counts["groups"] >= 1
+        assert store.conn.execute("SELECT count(*) FROM proposal_cores").fetchone()[0] == 0
+        units = list(store.units(source="b.txt"))
+    lexical = process_stored(units, Plan(extract=True, extraction_model=DEFAULT_MODEL, grouping="lexical"))
+    core = process_stored(units, Plan(extract=True, extraction_model=DEFAULT_MODEL))
+    assert lexical.extraction is not None and core.extraction is not None
+    assert lexical.extraction.cores == () and len(core.extraction.cores) == 2
+    monkeypatch.delenv("ESS_NLP_GROUPING")
+    with Store(tmp_path / "fresh.sqlite3") as store:
+        add(store, OTHER, "b.txt")
+        extract_step(store)
+        assert store.conn.execute("SELECT count(*) FROM proposal_cores").fetchone()[0] == 2
