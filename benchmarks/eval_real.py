@@ -395,9 +395,9 @@ GDN_LAYOUTS = {"joined": (False, False), "headings": (True, False), "account": (
 
 
 def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool,
-                 layouts: Sequence[tuple[bool, bool]] = ((False, False), (True, False), (False, True))) -> None:
-    """``layouts``: ``(headings, the meeting's account first)`` of each pass (the account pass
-    reads only the reports that have one)."""
+                 layouts: Sequence[str] = tuple(GDN_LAYOUTS)) -> None:
+    """``layouts``: names in :data:`GDN_LAYOUTS`, one pass each (the account pass reads only the
+    reports that have one)."""
     try:
         reports = real.gdn_reports(SHARED)
     except Exception as err:
@@ -407,7 +407,8 @@ def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool,
         chosen = [r for r in reports if r.part == part]
         if limit:
             chosen = chosen[:limit]
-        for headings, with_account in layouts:
+        for key in layouts:
+            headings, with_account = GDN_LAYOUTS[key]
             stats: Counter[str] = Counter()
             misses: list[str] = []
             t0 = time.perf_counter()
@@ -423,7 +424,6 @@ def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool,
             layout = "with headings « Constats » / « Propositions »" if headings else "fields joined, no headings"
             if with_account:
                 layout = "the meeting's account first, then the fields joined, no headings"
-            key = "account" if with_account else "headings" if headings else "joined"
             print(f"[gdn] {part}: {len(subset)} reports, {layout}, {elapsed:.0f} s; sentences: "
                   f"{stats['proposal_sent']} in the proposals field, {stats['constat_sent']} in the diagnosis field"
                   + (f", {stats['other_sent']} in the account" if with_account else ""))
@@ -635,8 +635,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.proposes_signals:
             proposes_signals(nlp, args.verbose)
     if "gdn" in only:
-        layouts = [GDN_LAYOUTS[name] for name in args.gdn_layout or ("joined", "headings", "account")]
-        evaluate_gdn(nlp, parts, args.gdn_reports, args.verbose, layouts)
+        evaluate_gdn(nlp, parts, args.gdn_reports, args.verbose, args.gdn_layout or tuple(GDN_LAYOUTS))
     if "decider" in only:
         evaluate_decider(nlp, parts, args.verbose)
     if "pdcn" in only:

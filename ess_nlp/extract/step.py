@@ -45,9 +45,10 @@ def extract_step(store: Store, *, progress: Callable[[int, int], None] | None = 
     counts = new_counts()
     territory_notes: list[str] = []
     nlp = extraction_pipeline(model) if todo else None
+    method = grouping_method()
     for done, (source_id, path, sha256) in enumerate(todo, start=1):
         units = list(store.units(source=path))
-        extraction = with_cores(extract_units(units, nlp=nlp), grouping_method())
+        extraction = with_cores(extract_units(units, nlp=nlp), method)
         store_extraction(store, (source_id, sha256, version), [u.id for u in units], extraction, counts,
                          territory_notes)
         if progress is not None:

@@ -299,3 +299,14 @@ def test_shipped_rule_scores_proposals_above_findings(extract_text, nlp) -> None
     assert proposing.proposal_score > decision.measure and proposing.proposes
     assert proposing.proposal_score > 2 * finding.proposal_score
     assert finding.proposes == (finding.proposal_score >= decision.measure)
+
+
+def test_training_from_a_missing_base_model_says_so_in_one_sentence_before_any_work(tmp_path, capsys) -> None:
+    from ess_nlp.extract.kinds import train
+
+    for option in ("--keep-thresholds-from", "--measure-from"):
+        out = tmp_path / option / "3"
+        code = train.main(["--data", str(tmp_path), "--out", str(out), option, str(tmp_path / "absent"), "-q"])
+        err = capsys.readouterr().err.strip()
+        assert code == 1 and not out.exists()
+        assert err == f"{tmp_path / 'absent'} : dossier de modèle introuvable."

@@ -200,17 +200,20 @@ def report_text(constats: str, propositions: str, *, headings: bool = False,
     headings come), or under the headings « Constats » and « Propositions »; with the span of
     each field, keyed by the kind its sentences are ("constat", "proposal"). ``account``: how
     the meeting went, written first (as reports open), its span keyed "other"."""
-    opening = f"{account}\n\n" if account else ""
-    if headings:
-        text = f"Compte rendu\n\n{opening}Constats\n\n{constats}\n\nPropositions\n\n{propositions}\n"
-    else:
-        text = f"{opening}{constats}\n\n{propositions}\n"
-    diag = text.index(constats, len(opening) + (len("Compte rendu\n\n") if headings else 0))
-    props = text.index(propositions, diag + len(constats))
-    fields = {"constat": (diag, diag + len(constats)), "proposal": (props, props + len(propositions))}
+    pieces: list[tuple[str, str | None]] = [("Compte rendu\n\n", None)] if headings else []
     if account:
-        start = text.index(account)
-        fields["other"] = (start, start + len(account))
+        pieces += [(account, "other"), ("\n\n", None)]
+    pieces += [("Constats\n\n", None)] if headings else []
+    pieces += [(constats, "constat"), ("\n\n", None)]
+    pieces += [("Propositions\n\n", None)] if headings else []
+    pieces += [(propositions, "proposal"), ("\n", None)]
+    fields: dict[str, tuple[int, int]] = {}
+    start = 0
+    for piece, kind in pieces:
+        if kind is not None:
+            fields[kind] = (start, start + len(piece))
+        start += len(piece)
+    text = "".join(piece for piece, _ in pieces)
     return text, fields
 
 

@@ -51,6 +51,7 @@ from typing import Any
 import numpy as np
 
 from ess_nlp._provenance import file_sha256
+from ess_nlp.errors import ModelError
 from ess_nlp.extract.kinds import data as real
 from ess_nlp.extract.kinds.combine import document_proposal_score
 from ess_nlp.extract.kinds.cues import CuedText, cued_texts
@@ -349,13 +350,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tune-reports", type=int, default=300,
                         help="rapports du Grand Débat par moitié pour choisir les seuils")
-    parser.add_argument("--no-tune", action="store_true", help="garder les seuils par défaut")
     parser.add_argument("--work", type=Path, help="dossier de travail où garder les indices calculés et les "
                                                     "modèles des deux moitiés, pour relancer plus vite")
-    parser.add_argument("--measure-from", type=Path, metavar="DOSSIER",
+    base_choice = parser.add_mutually_exclusive_group()
+    base_choice.add_argument("--no-tune", action="store_true", help="garder les seuils par défaut")
+    base_choice.add_argument("--measure-from", type=Path, metavar="DOSSIER",
                         help="reprendre le classifieur et les seuils d'un modèle existant (entraîné avec les mêmes "
                              "paramètres et la même graine) et ne choisir que la règle « propose une mesure »")
-    parser.add_argument("--keep-thresholds-from", type=Path, metavar="DOSSIER",
+    base_choice.add_argument("--keep-thresholds-from", type=Path, metavar="DOSSIER",
                         help="entraîner un nouveau classifieur mais garder les seuils de décision d'un modèle "
                              "existant ; ne choisir que la règle « propose une mesure »")
     parser.add_argument("-q", "--quiet", action="store_true")
@@ -371,9 +373,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.exists():
         print(f"{args.out} : ce dossier de modèle existe déjà ; choisissez une nouvelle version.", file=sys.stderr)
         return 1
+    base: KindModel | None = None
+    if args.measure_from is not None or args.keep_thresholds_from is not None:
+        try:  # read before any training: a wrong folder costs one sentence, not minutes of work
+            base = load_kind_model(args.measure_from or args.keep_thresholds_from)
+        except ModelError as err:
+            print(err, file=sys.stderr)
+            return 1
     t0 = time.perf_counter()
-    if args.measure_from is not None:
-        return _measure_from(args, log)
+    if args.measure_from is not None and base is not None:
+        return _measure_from(args, base, log)
     rows = training_rows(args.data)
     log(f"{len(rows)} training rows: {dict(Counter((r.source, r.kind) for r in rows))}")
     texts = _cued(rows, args.work)
@@ -381,10 +390,9 @@ def main(argv: list[str] | None = None) -> int:
     params = dict(DEFAULT_PARAMS)
     clf = _fitted(rows, texts, params, args.seed, args.work)
     log(f"fitted in {time.perf_counter() - t0:.0f} s")
-    kept = load_kind_model(args.keep_thresholds_from) if args.keep_thresholds_from else None
     decision, dev_scores = (Decision(), {}) if args.no_tune else tune(
         args.data, rows, texts, params, args.seed, args.tune_reports, log, args.work,
-        keep=kept.decision if kept is not None else None)
+        keep=base.decision if base is not None else None)
     model = KindModel(clf, decision)
     sets: dict[str, dict[str, Any]] = {}
     for row in rows:
@@ -410,9 +418,9 @@ def main(argv: list[str] | None = None) -> int:
                       **{k: v for k, v in clf.get_params().items()}},
         "dev_scores": {k: round(v, 4) for k, v in dev_scores.items()},
     }
-    if kept is not None:
+    if base is not None:
         model.meta["thresholds_from"] = {
-            "version": kept.version,
+            "version": base.version,
             "what": "seuils de décision du Grand Débat repris de cette version ; seule la règle « propose une "
                     "mesure » est choisie à nouveau (parts de développement)"}
     model.meta["test_scores"] = test_scores(args.data, model)
@@ -422,11 +430,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _measure_from(args: argparse.Namespace, log: Callable[[str], None]) -> int:
-    """``--measure-from``: a new version that keeps a model's classifier and thresholds and only
+def _measure_from(args: argparse.Namespace, base: KindModel, log: Callable[[str], None]) -> int:
+    """``--measure-from``: a new version that keeps ``base``'s classifier and thresholds and only
     chooses again, on the development contributions, how "proposes a measure" is decided."""
     t0 = time.perf_counter()
-    base = load_kind_model(args.measure_from)
     params = dict(DEFAULT_PARAMS)
     estimator = base.meta.get("estimator", {})
     differ = {k: v for k, v in params.items() if estimator.get(k) != v}
