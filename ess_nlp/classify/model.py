@@ -583,6 +583,19 @@ def _reliability_lines(meta: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _features_choice_lines(info: Mapping[str, Any]) -> list[str]:
+    """The model card's sentence on the features a facet's classifier was given, when
+    ``train_model`` chose them among candidates."""
+    choice = info.get("features_choice")
+    if not choice:
+        return []
+    tried = " ; ".join(f"{c['features']} : {c['macro_f1']:.3f}" for c in choice.get("candidates", []))
+    return [
+        f"Traits retenus : {choice.get('chosen')}, le meilleur macro-F1 hors pli de la validation croisée parmi "
+        f"les candidats ({tried})."
+    ]
+
+
 def model_card(meta: Mapping[str, Any]) -> str:
     """The ``README.md`` of a model folder, in French, from its ``meta.json``."""
     taxonomy = meta.get("taxonomy", {})
@@ -623,6 +636,7 @@ def model_card(meta: Mapping[str, Any]) -> str:
             f"Classifieur {'multi-label' if info.get('multi_label') else 'mono-label'} entraîné sur "
             f"{info.get('n_train', '?')} textes (colonne `{info.get('label_col', '?')}`), seuil {info.get('threshold')}."
         )
+        lines += _features_choice_lines(info)
         tuning = info.get("threshold_tuning")
         if tuning:
             tried = ", ".join(f"{t} : {f:.3f}" for t, f in tuning.get("macro_f1", {}).items())

@@ -1,8 +1,10 @@
 """Training a versioned model from labelled texts, with cross-validated metrics.
 
 ``train_model`` fits one :class:`~ess_nlp.classify.TextClassifier` per labelled facet, measures
-it by k-fold cross-validation first (same seed, same decision rule as the final model), picks
-the decision threshold that gives the best out-of-fold macro-F1, and returns a
+it by k-fold cross-validation first (same seed, same decision rule as the final model), keeps
+the features with the best out-of-fold macro-F1 among its candidates (by default n-grams alone,
+or n-grams and MiniLM sentence embeddings: :func:`default_candidates`), picks the decision
+threshold that gives the best out-of-fold macro-F1, and returns a
 :class:`~ess_nlp.classify.ClassificationModel` whose ``meta`` records everything the model card
 needs. ``evaluate_model`` scores a model on another labelled file.
 """
@@ -20,7 +22,7 @@ from ess_nlp.classify.blend import Blend, cross_fitted, fit_blend, indicator, re
 from ess_nlp.classify.data import TrainingData
 from ess_nlp.classify.estimator import TextClassifier
 from ess_nlp.classify.evaluation import cross_validate, decide_all, label_metrics
-from ess_nlp.classify.features import TextFeatures
+from ess_nlp.classify.features import TextFeatures, sentence_model_installed
 from ess_nlp.classify.model import ClassificationModel
 from ess_nlp.classify.zeroshot import ZeroShotScorer
 from ess_nlp.errors import ConfigError
@@ -37,6 +39,24 @@ THRESHOLD_GRID: tuple[float, ...] = tuple(round(float(t), 2) for t in np.arange(
 def default_estimator(seed: int = 0) -> TextClassifier:
     """The estimator chosen by measurement (see ``benchmarks/eval_classification.py``)."""
     return TextClassifier(random_state=seed)
+
+
+def default_candidates(seed: int = 0) -> tuple[TextClassifier, ...]:
+    """The estimators ``train_model`` chooses among, facet by facet, when it is given none: the
+    default estimator (n-grams of lemmas), and the same with MiniLM sentence embeddings added
+    where the sentence model is installed.
+
+    Chosen by measurement (``benchmarks/eval_classification.py --only default-nested``, the
+    choice made inside each outer training set): the embeddings help short texts in few
+    examples (Vrai Débat, 375 proposals: 0.552 -> 0.617) and hurt long reports (Grand Débat
+    single-theme: 0.875 -> 0.868), and the cross-validation of the training set tells which.
+    """
+    candidates = [default_estimator(seed)]
+    if sentence_model_installed():
+        candidates.append(TextClassifier(features=TextFeatures(embeddings="minilm"), random_state=seed))
+    else:
+        logger.info("sentence model not installed: n-gram features only")
+    return tuple(candidates)
 
 
 def small_data_estimator(seed: int = 0) -> TextClassifier:
@@ -57,6 +77,7 @@ def train_model(
     taxonomy: Taxonomy,
     *,
     estimator: TextClassifier | None = None,
+    candidates: Sequence[TextClassifier] | None = None,
     seed: int = 0,
     folds: int = 5,
     name: str | None = None,
@@ -76,6 +97,14 @@ def train_model(
     same scores, so slightly optimistic) and ``meta`` keeps the macro-F1 of every threshold
     tried. Raises :class:`ConfigError` when a facet cannot be cross-validated.
 
+    The classifier is ``estimator`` when given; otherwise, for each facet, the one of
+    ``candidates`` (default :func:`default_candidates`) whose cross-validation gives the best
+    out-of-fold macro-F1 (at the tuned threshold for a multi-label facet; ties: the first
+    candidate). Every candidate is cross-validated on the same folds and ``meta`` records their
+    figures; the facet's metrics are those of the one kept, so slightly optimistic, like the
+    threshold's. ``benchmarks/eval_classification.py --only default-nested`` measures the choice
+    from outside (nested cross-validation).
+
     With ``blend``, each facet's scores become the calibrated blend of the classifier and the
     zero-shot scorer (:mod:`ess_nlp.classify.blend`): the blend is fitted on the out-of-fold
     scores of the cross-validation (so chosen by nested cross-validation: the classifier never
@@ -84,13 +113,13 @@ def train_model(
     reliability curve of the latter. ``zero_shot``: the scorer to blend with (default: a new
     one on ``taxonomy``; pass one to reuse its caches across many trainings).
     """
-    template = clone(estimator) if estimator is not None else default_estimator(seed)
-    template.set_params(random_state=seed)
+    templates = _templates(estimator, candidates, seed)
     classifiers: dict[str, TextClassifier] = {}
     blends: dict[str, Blend] = {}
     facets_meta: dict[str, Any] = {}
-    steps = len(data.facets) * 2
+    steps = len(data.facets) * (len(templates) + 1)
     done = 0
+    template = templates[0]
     for facet_id, labelled in data.facets.items():
         facet = taxonomy.facet(facet_id)
         texts = data.facet_texts(facet_id)
@@ -102,12 +131,21 @@ def train_model(
                 "croisée (au moins 2 textes par label attendus)."
             )
         logger.info("facet %s: %d-fold cross-validation on %d texts", facet_id, k, len(texts))
-        cv_metrics, oof = cross_validate(
-            template, texts, labelled.labels, facet, multi_label=labelled.multi_label, folds=k, seed=seed
-        )
-        done += 1
-        if progress is not None:
-            progress(done, steps)
+        runs = []
+        for candidate in templates:
+            runs.append(
+                cross_validate(
+                    candidate, texts, labelled.labels, facet, multi_label=labelled.multi_label, folds=k, seed=seed
+                )
+            )
+            done += 1
+            if progress is not None:
+                progress(done, steps)
+        best, choice = _choose(runs, templates, labelled.labels, facet, tune_threshold and facet.multi_label)
+        if choice is not None:
+            logger.info("facet %s: features %s chosen (%s)", facet_id, choice["chosen"], choice["candidates"])
+        template = templates[best]
+        cv_metrics, oof = runs[best]
         clf = clone(template)
         tuning: dict[str, Any] | None = None
         blend_meta: dict[str, Any] | None = None
@@ -141,14 +179,20 @@ def train_model(
             "untrained_labels": [label for label in facet.label_ids if label not in counts],
             "cv": cv_metrics,
         }
+        if choice is not None:
+            facets_meta[facet_id]["features_choice"] = choice
         if tuning is not None:
             facets_meta[facet_id]["threshold_tuning"] = tuning
         if blend_meta is not None:
             facets_meta[facet_id].update(blend_meta)
-    fitted_features = next((c.features_ for c in classifiers.values() if c.features_ is not None), None)
-    described = _describe_estimator(template)
-    if fitted_features is not None and not isinstance(template.features, TextFeatures):
-        described["features"] = _describe_features(fitted_features)
+    described: dict[str, Any] = (
+        _describe_estimator(templates[0])
+        if len(templates) == 1
+        else {
+            "choice": "per facet, the candidate with the best out-of-fold macro-F1",
+            "candidates": [_describe_estimator(candidate) for candidate in templates],
+        }
+    )
     meta: dict[str, Any] = {
         "seed": seed,
         "training_data": data.describe(),
@@ -197,6 +241,72 @@ def _blend(
     return blended, fitted, meta
 
 
+def features_label(estimator: TextClassifier) -> str:
+    """What an estimator reads, in a few words (model cards, logs): ``n-grammes``, and the
+    embeddings it adds."""
+    features = estimator.features
+    if not isinstance(features, TextFeatures):
+        return "n-grammes" if features == "auto" else str(features)
+    parts = ["n-grammes"] if features.word_ngrams or features.char_ngrams else []
+    if features.embeddings is not None:
+        parts.append(str(features.embeddings))
+    return " + ".join(parts)
+
+
+def _templates(
+    estimator: TextClassifier | None, candidates: Sequence[TextClassifier] | None, seed: int
+) -> list[TextClassifier]:
+    """Fresh copies of what ``train_model`` may fit, each seeded with ``seed``."""
+    if estimator is not None and candidates is not None:
+        raise ValueError("train_model takes an estimator or candidates, not both")
+    if estimator is not None:
+        templates = [clone(estimator)]
+    else:
+        templates = [clone(c) for c in (candidates if candidates is not None else default_candidates(seed))]
+    if not templates:
+        raise ValueError("train_model needs at least one candidate estimator")
+    for candidate in templates:
+        candidate.set_params(random_state=seed)
+    return templates
+
+
+def _choose(
+    runs: Sequence[tuple[dict[str, Any], np.ndarray]],
+    templates: Sequence[TextClassifier],
+    labels: Sequence[Sequence[str]],
+    facet: Facet,
+    tuned: bool,
+) -> tuple[int, dict[str, Any] | None]:
+    """The index of the candidate with the best out-of-fold macro-F1 (ties: the first) and what
+    the model card says of the choice (None when there was none to make)."""
+    if len(templates) == 1:
+        return 0, None
+    figures = [_choice_figure(run, labels, facet, tuned, c) for run, c in zip(runs, templates, strict=True)]
+    best = max(range(len(templates)), key=lambda i: (round(figures[i], 6), -i))
+    return best, {
+        "candidates": [
+            {"features": features_label(c), "macro_f1": round(f, 4)} for c, f in zip(templates, figures, strict=True)
+        ],
+        "chosen": features_label(templates[best]),
+    }
+
+
+def _choice_figure(
+    run: tuple[dict[str, Any], np.ndarray],
+    labels: Sequence[Sequence[str]],
+    facet: Facet,
+    tuned: bool,
+    estimator: TextClassifier,
+) -> float:
+    """A candidate's out-of-fold macro-F1: at the best threshold of the grid when the threshold
+    is tuned afterwards, else at the estimator's own."""
+    metrics, oof = run
+    if not tuned:
+        return float(metrics["macro_f1"])
+    _, tuning = best_threshold(oof, labels, facet, default=float(estimator.threshold))
+    return float(max(tuning["macro_f1"].values()))
+
+
 def best_threshold(
     scores: np.ndarray, labels: Sequence[Sequence[str]], facet: Facet, *, default: float = 0.5
 ) -> tuple[float, dict[str, Any]]:
@@ -235,6 +345,8 @@ def _describe_estimator(estimator: TextClassifier) -> dict[str, Any]:
     described.update(
         {k: v for k, v in params.items() if isinstance(v, int | float | str | bool | type(None))}
     )
+    if features == "auto":
+        features = TextFeatures()  # what TextClassifier(features="auto") fits
     described["features"] = _describe_features(features) if isinstance(features, TextFeatures) else features
     return described
 

@@ -91,6 +91,10 @@ def test_train_then_evaluate_then_classify(files: dict[str, Path]) -> None:
     assert meta["seed"] == 3 and meta["training_data"]["rows"] == 19
     assert meta["facets"]["sujets"]["multi_label"] is True
     assert meta["facets"]["sujets"]["threshold"] == meta["facets"]["sujets"]["threshold_tuning"]["chosen"]
+    # by default the features are chosen by cross-validation: n-grams alone or with MiniLM
+    choice = meta["facets"]["sujets"]["features_choice"]
+    assert [c["features"] for c in choice["candidates"]] == ["n-grammes", "n-grammes + minilm"]
+    assert choice["chosen"] in {"n-grammes", "n-grammes + minilm"} and summary["features"] == choice["chosen"]
     fixed = files["root"] / "models" / "mini" / "fixed"
     result = run(
         "train", "--data", files["data"], "--text-col", "texte", "--label-col", "sujet",
@@ -128,6 +132,7 @@ def test_train_then_evaluate_then_classify(files: dict[str, Path]) -> None:
     [
         (["--label-col", "absente"], "colonne « absente » absente"),
         (["--label-col", "sujet", "--min-examples", "9"], "il en faut au moins 9"),
+        (["--label-col", "sujet", "--embeddings", "bert"], "--embeddings bert : valeur inconnue"),
     ],
 )
 def test_train_bad_input_is_one_line(files: dict[str, Path], args: list[str], message: str) -> None:

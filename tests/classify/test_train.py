@@ -51,3 +51,46 @@ def test_best_threshold_prefers_the_estimators_own_on_ties(mini_taxonomy: Taxono
     chosen, _ = best_threshold(scores, labels, facet)
     assert chosen <= 0.3
     assert label_metrics(labels, decide_all(scores, facet, chosen), facet.label_ids)["macro_f1"] == 1.0
+
+
+def weak_estimator() -> TextClassifier:
+    """Single characters and a regularisation so strong that every text gets about the same scores."""
+    return TextClassifier(features=TextFeatures(word_ngrams=None, char_ngrams=(1, 1)), C=1e-6, random_state=0)
+
+
+def test_train_model_keeps_the_candidate_with_the_best_out_of_fold_figure(
+    mini_taxonomy: Taxonomy, multi_label_data: tuple[list[str], list[tuple[str, ...]]]
+) -> None:
+    from ess_nlp.classify.model import model_card
+
+    texts, labels = multi_label_data
+    model = train_model(data(texts, labels), mini_taxonomy, candidates=[weak_estimator(), estimator()], folds=3)
+    info = model.meta["facets"]["sujets"]
+    weak, good = info["features_choice"]["candidates"]
+    assert good["macro_f1"] > weak["macro_f1"]
+    assert info["features_choice"]["chosen"] == good["features"] == "n-grammes"
+    assert model.classifiers["sujets"].C == 1.0  # the good candidate was fitted, not the weak one
+    alone = train_model(data(texts, labels), mini_taxonomy, estimator=estimator(), folds=3)
+    assert info["cv"] == alone.meta["facets"]["sujets"]["cv"]  # its cross-validation, same folds
+    assert "features_choice" not in alone.meta["facets"]["sujets"]
+    assert [c["C"] for c in model.meta["estimator"]["candidates"]] == [1e-6, 1.0]
+    assert "Traits retenus : n-grammes" in model_card(model.meta)
+    # ties go to the first candidate
+    tied = train_model(data(texts, labels), mini_taxonomy, candidates=[estimator(), estimator().set_params(max_iter=3000)],
+                       folds=3)  # fmt: skip
+    assert tied.classifiers["sujets"].max_iter != 3000
+    with pytest.raises(ValueError, match="not both"):
+        train_model(data(texts, labels), mini_taxonomy, estimator=estimator(), candidates=[estimator()])
+
+
+def test_the_default_candidates_add_minilm_only_where_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ess_nlp.classify import train
+
+    monkeypatch.setattr(train, "sentence_model_installed", lambda: False)
+    (only,) = train.default_candidates(5)
+    assert only.get_params() == train.default_estimator(5).get_params()
+    monkeypatch.setattr(train, "sentence_model_installed", lambda: True)
+    plain, dense = train.default_candidates(5)
+    assert plain.get_params() == only.get_params()
+    assert dense.features.embeddings == "minilm" and dense.random_state == 5
+    assert [train.features_label(c) for c in (plain, dense)] == ["n-grammes", "n-grammes + minilm"]
