@@ -31,6 +31,10 @@ class Paragraph(Protocol):
     role: str | None
     kind_scores: dict[tuple[int, int], dict[str, float]]
 
+    @property
+    def continuation_of(self) -> Paragraph | None:
+        """The list item this paragraph carries on (a line cut by a page break), or None."""
+
 
 # Sections where the model decides: no known kind (free text, a heading the splitter did not
 # recognise, the text before the first heading). Elsewhere the structure does.
@@ -45,12 +49,18 @@ _FORM_FIELD = re.compile(
     r"structure(?: porteuse)?|porteur)\s?:", re.IGNORECASE)
 
 
+def _in_list(para: Paragraph) -> bool:
+    """A list item, or the rest of one carried over a page break."""
+    return para.ctx.number is not None or para.continuation_of is not None
+
+
 def _groups(paras: Sequence[Paragraph]) -> list[list[Paragraph]]:
-    """Paragraphs that share a context: a prose paragraph alone, a run of list items of one section."""
+    """Paragraphs that share a context: a prose paragraph alone, a run of list items of one section
+    (the rest of an item cut by a page break stays in its list)."""
     groups: list[list[Paragraph]] = []
     for para in paras:
         previous = groups[-1][-1] if groups else None
-        if (previous is not None and para.ctx.number is not None and previous.ctx.number is not None
+        if (previous is not None and _in_list(para) and _in_list(previous)
                 and previous.unit.section == para.unit.section):
             groups[-1].append(para)
         else:
