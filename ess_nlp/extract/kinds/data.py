@@ -85,14 +85,15 @@ class Contribution:
 
 @dataclass(frozen=True)
 class Report:
-    """A Grand Débat local meeting report: its diagnosis and proposals fields, and the account of
-    how the meeting went (``""`` when the organiser wrote none)."""
+    """A Grand Débat local meeting report: its diagnosis and proposals fields, the account of
+    how the meeting went and the report's title (``""`` when the organiser wrote none)."""
 
     id: str
     constats: str
     propositions: str
     part: Part
     account: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -190,7 +191,8 @@ def gdn_reports(root: Path, *, min_chars: int = 50) -> list[Report]:
         if len(diag) < min_chars or len(props) < min_chars:
             continue
         key = row["contribution_id"].strip()
-        out.append(Report(key, diag, props, split_part("gdn", key), clean_field(row.get("how_it_went") or "")))
+        out.append(Report(key, diag, props, split_part("gdn", key), clean_field(row.get("how_it_went") or ""),
+                          clean_field(row.get("title") or "")))
     return out
 
 
@@ -278,6 +280,13 @@ def gdn_account_sentences(reports: Iterable[Report]) -> list[LabelledText]:
             if sum(ch.isalpha() for ch in sentence) >= 3:
                 out.append(LabelledText(sentence, "other", "gdn", report.id, report.part, "how_it_went"))
     return out
+
+
+def gdn_title_rows(reports: Iterable[Report]) -> list[LabelledText]:
+    """Each report's title (« Réunion citoyenne sur la fiscalité », « démocratie et citoyenneté
+    des personnes âgées »), as « other »: a title names the meeting, it neither finds nor asks."""
+    return [LabelledText(r.title, "other", "gdn", r.id, r.part, "title")
+            for r in reports if sum(ch.isalpha() for ch in r.title) >= 3]
 
 
 # -- Décider ensemble --------------------------------------------------------------------------

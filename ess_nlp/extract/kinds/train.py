@@ -2,16 +2,18 @@
 extraction combines it with the rules (on the development parts too), measure it on the test
 parts, and write the model folder.
 
-    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/4 [--data ../shared/data]
+    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/5 [--data ../shared/data]
     .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/2 --measure-from models/sentence-kinds/1
 
 (``--measure-from``: the same classifier and thresholds, only the "proposes a measure" rule
 chosen again on the development contributions, see :func:`choose_measure`.)
 
-    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/3 --keep-thresholds-from models/sentence-kinds/2
+    .venv/bin/python -m ess_nlp.extract.kinds.train --out models/sentence-kinds/3 --keep-thresholds-from models/sentence-kinds/2 \
+        --gdn-fields constats propositions how_it_went
 
 (``--keep-thresholds-from``: a classifier trained anew, with the Grand Débat thresholds of an
-existing model; only the "proposes a measure" rule is chosen again. Version 3 was made so: the
+existing model; only the "proposes a measure" rule is chosen again. Versions 3 and 4 were made so
+(``--out models/sentence-kinds/4 --keep-thresholds-from models/sentence-kinds/2``): for version 3, the
 grid's best thresholds for it, ``add_proposal`` 0.6 and ``constat`` 0.3, gain 0.01 of the
 tuning objective on the development halves but make a letter's presentation of its own
 association a proposal, see docs/extraction.md.)
@@ -20,7 +22,8 @@ Training rows (development parts only, see :mod:`ess_nlp.extract.kinds.data`):
 
 - ``an``: the Assemblée nationale segments, their 7 labels mapped to the 4 kinds;
 - ``gdn``: each sentence of a Grand Débat report's diagnosis field (constat) and proposals
-  field (proposal), and of its account of how the meeting went (other; from version 3);
+  field (proposal), and of its account of how the meeting went (other; from version 3), and
+  the report's title (other; from version 4);
 - ``descriptions``: sentences of initiative presentations (Près de chez nous sheets, Apriles
   sheets, the Décider ensemble CSV's presentations of the porteur and the project): description.
 
@@ -95,16 +98,33 @@ def description_rows(root: Path, part: str = "dev") -> list[real.LabelledText]:
     return rows
 
 
-def training_rows(root: Path, *, accounts: bool = True) -> list[real.LabelledText]:
-    """Every development row the model learns from (see the module docstring); ``accounts``:
-    with the sentences of the meetings' accounts (version 3 on; versions 1 and 2 had none)."""
+GDN_FIELDS = ("constats", "propositions", "how_it_went", "title")
+"""The Grand Débat fields the current version learns from (``meta.json``: ``gdn_fields``)."""
+
+
+def training_rows(root: Path, *, fields: Sequence[str] = GDN_FIELDS) -> list[real.LabelledText]:
+    """Every development row the model learns from (see the module docstring); ``fields``: the
+    Grand Débat fields read besides the diagnosis and proposals, ``how_it_went`` (the meetings'
+    accounts, version 3 on) and ``title`` (version 4 on)."""
     rows = [s for s in real.an_segments(root) if s.part == "dev"]
     reports = [r for r in real.gdn_reports(root) if r.part == "dev"]
     rows += real.gdn_sentences(reports)
-    if accounts:
+    if "how_it_went" in fields:
         rows += real.gdn_account_sentences(reports)
+    if "title" in fields:
+        rows += real.gdn_title_rows(reports)
     rows += description_rows(root, "dev")
     return rows
+
+
+def base_fields(meta: dict[str, Any]) -> tuple[str, ...]:
+    """The Grand Débat fields a saved model learnt from: its ``gdn_fields``, or for versions
+    written before they were recorded, the accounts where its rows hold « other » (version 3)."""
+    data = meta.get("training_data", {})
+    if "gdn_fields" in data:
+        return tuple(data["gdn_fields"])
+    other = "other" in data.get("sets", {}).get("gdn", {}).get("kinds", {})
+    return ("constats", "propositions", "how_it_went") if other else ("constats", "propositions")
 
 
 def fit_classifier(rows: Sequence[real.LabelledText], texts: Sequence[CuedText], params: dict[str, Any],
@@ -326,6 +346,7 @@ def test_scores(root: Path, model: KindModel) -> dict[str, Any]:
     reports = [r for r in real.gdn_reports(root) if r.part == "test"]
     gdn = real.gdn_sentences(reports)
     accounts = real.gdn_account_sentences(reports)
+    titles = real.gdn_title_rows(reports)
     desc = description_rows(root, "test")
     out: dict[str, Any] = {}
     for name, rows, labels in (("an segments, macro-F1 (4 kinds)", an, list(real.KINDS)),
@@ -336,6 +357,9 @@ def test_scores(root: Path, model: KindModel) -> dict[str, Any]:
     out["description sentences of test sheets, recall"] = round(float(np.mean(pred == "description")), 4)
     pred = model.predict([r.text for r in accounts])
     out["gdn meeting-account sentences, share read as proposal or constat"] = round(
+        float(np.mean(np.isin(pred, ["proposal", "constat"]))), 4)
+    pred = model.predict([r.text for r in titles])
+    out["gdn report titles, share read as proposal or constat"] = round(
         float(np.mean(np.isin(pred, ["proposal", "constat"]))), 4)
     return out
 
@@ -360,6 +384,9 @@ def main(argv: list[str] | None = None) -> int:
     base_choice.add_argument("--keep-thresholds-from", type=Path, metavar="DOSSIER",
                         help="entraîner un nouveau classifieur mais garder les seuils de décision d'un modèle "
                              "existant ; ne choisir que la règle « propose une mesure »")
+    parser.add_argument("--gdn-fields", nargs="+", choices=GDN_FIELDS, default=list(GDN_FIELDS), metavar="CHAMP",
+                        help="champs des comptes rendus du Grand Débat appris, constats et propositions toujours (défaut : les quatre, version 4 ; "
+                             "version 3 : constats propositions how_it_went ; versions 1 et 2 : constats propositions)")
     parser.add_argument("-q", "--quiet", action="store_true")
     args = parser.parse_args(argv)
 
@@ -383,7 +410,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     if args.measure_from is not None and base is not None:
         return _measure_from(args, base, log)
-    rows = training_rows(args.data)
+    rows = training_rows(args.data, fields=args.gdn_fields)
     log(f"{len(rows)} training rows: {dict(Counter((r.source, r.kind) for r in rows))}")
     texts = _cued(rows, args.work)
     log(f"cues computed in {time.perf_counter() - t0:.0f} s")
@@ -399,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         info = sets.setdefault(row.source, {"rows": 0, "kinds": Counter()})
         info["rows"] += 1
         info["kinds"][row.kind] += 1
-    what = {"an": "segments étiquetés (7 types ramenés à 4)", "gdn": "phrases des champs constats/propositions, et du déroulement de la réunion (autre)",
+    what = {"an": "segments étiquetés (7 types ramenés à 4)", "gdn": "phrases des champs constats/propositions, du déroulement de la réunion et titres des comptes rendus (autre)",
             "pdcn": "phrases de présentation des fiches", "apriles": "phrases de présentation des fiches",
             "decider": "présentations du porteur et du projet (CSV)"}
     model.meta = {
@@ -409,6 +436,7 @@ def main(argv: list[str] | None = None) -> int:
         "split": {"seed": real.SPLIT_SEED, "test_fraction": dict(real.TEST_FRACTION), "trained_on": "dev"},
         "training_data": {
             "rows": len(rows),
+            "gdn_fields": [f for f in GDN_FIELDS if f in args.gdn_fields],
             "sets": {k: {"rows": v["rows"], "kinds": dict(sorted(v["kinds"].items())), "what": what.get(k, "")}
                      for k, v in sorted(sets.items())},
             "files": {k: {"path": p, "sha256": file_sha256(args.data / p)} for k, p in SOURCES.items()
@@ -442,8 +470,7 @@ def _measure_from(args: argparse.Namespace, base: KindModel, log: Callable[[str]
               "les moitiés de réglage ne lui correspondraient pas.", file=sys.stderr)
         return 1
     # The half models that choose the rule learn from the rows the base model learnt from.
-    accounts = "other" in base.meta.get("training_data", {}).get("sets", {}).get("gdn", {}).get("kinds", {})
-    rows = training_rows(args.data, accounts=accounts)
+    rows = training_rows(args.data, fields=base_fields(base.meta))
     texts = _cued(rows, args.work)
     decision, an_scores = tune(args.data, rows, texts, params, args.seed, 0, log, args.work, keep=base.decision)
     meta = {k: v for k, v in base.meta.items() if k not in ("version", "created_at", "files", "decision")}
