@@ -119,7 +119,6 @@ def train_model(
     facets_meta: dict[str, Any] = {}
     steps = len(data.facets) * (len(templates) + 1)
     done = 0
-    template = templates[0]
     for facet_id, labelled in data.facets.items():
         facet = taxonomy.facet(facet_id)
         texts = data.facet_texts(facet_id)

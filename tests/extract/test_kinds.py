@@ -145,7 +145,7 @@ def test_a_meeting_account_gives_other_rows() -> None:
 
 
 def test_a_reports_title_gives_an_other_row_and_saved_models_say_what_they_read() -> None:
-    from ess_nlp.extract.kinds.train import GDN_FIELDS, base_fields
+    from ess_nlp.extract.kinds.train import GDN_FIELDS, base_fields, gdn_rows_what, learnt_fields
 
     reports = [Report("7", "a", "b", "dev", title="démocratie et citoyenneté"), Report("8", "a", "b", "test", title="18")]
     assert [(r.text, r.kind, r.group, r.label) for r in gdn_title_rows(reports)] == [
@@ -156,6 +156,12 @@ def test_a_reports_title_gives_an_other_row_and_saved_models_say_what_they_read(
     assert base_fields(v3) == ("constats", "propositions", "how_it_went")
     v2 = {"training_data": {"sets": {"gdn": {"kinds": {"constat": 5, "proposal": 5}}}}}
     assert base_fields(v2) == ("constats", "propositions")
+    # --gdn-fields: the diagnosis and proposals are always read, and the card says what was
+    assert learnt_fields(["title", "how_it_went"]) == GDN_FIELDS
+    assert learnt_fields(["how_it_went"]) == ("constats", "propositions", "how_it_went")
+    for version in (2, 3, 4):
+        meta = json.loads((ROOT / "models" / "sentence-kinds" / str(version) / "meta.json").read_text("utf-8"))
+        assert gdn_rows_what(base_fields(meta)) == meta["training_data"]["sets"]["gdn"]["what"]
 
 
 def shipped() -> KindModel:

@@ -117,6 +117,22 @@ def training_rows(root: Path, *, fields: Sequence[str] = GDN_FIELDS) -> list[rea
     return rows
 
 
+def learnt_fields(asked: Sequence[str]) -> tuple[str, ...]:
+    """The Grand Débat fields a model learns from when ``asked`` are named: the diagnosis and
+    proposals always, in :data:`GDN_FIELDS` order."""
+    return tuple(f for f in GDN_FIELDS if f in {"constats", "propositions", *asked})
+
+
+def gdn_rows_what(fields: Sequence[str]) -> str:
+    """The model card's words for the Grand Débat rows learnt from ``fields`` (as versions 1 to 4
+    wrote them)."""
+    other = [words for field, words in (("how_it_went", "du déroulement de la réunion"),
+                                        ("title", "titres des comptes rendus")) if field in fields]
+    if not other:
+        return "phrases des champs constats/propositions"
+    return "phrases des champs constats/propositions, " + ("et " if len(other) == 1 else "") + " et ".join(other) + " (autre)"
+
+
 def base_fields(meta: dict[str, Any]) -> tuple[str, ...]:
     """The Grand Débat fields a saved model learnt from: its ``gdn_fields``, or for versions
     written before they were recorded, the accounts where its rows hold « other » (version 3)."""
@@ -410,7 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     if args.measure_from is not None and base is not None:
         return _measure_from(args, base, log)
-    rows = training_rows(args.data, fields=args.gdn_fields)
+    fields = learnt_fields(args.gdn_fields)
+    rows = training_rows(args.data, fields=fields)
     log(f"{len(rows)} training rows: {dict(Counter((r.source, r.kind) for r in rows))}")
     texts = _cued(rows, args.work)
     log(f"cues computed in {time.perf_counter() - t0:.0f} s")
@@ -426,7 +443,7 @@ def main(argv: list[str] | None = None) -> int:
         info = sets.setdefault(row.source, {"rows": 0, "kinds": Counter()})
         info["rows"] += 1
         info["kinds"][row.kind] += 1
-    what = {"an": "segments étiquetés (7 types ramenés à 4)", "gdn": "phrases des champs constats/propositions, du déroulement de la réunion et titres des comptes rendus (autre)",
+    what = {"an": "segments étiquetés (7 types ramenés à 4)", "gdn": gdn_rows_what(fields),
             "pdcn": "phrases de présentation des fiches", "apriles": "phrases de présentation des fiches",
             "decider": "présentations du porteur et du projet (CSV)"}
     model.meta = {
@@ -436,7 +453,7 @@ def main(argv: list[str] | None = None) -> int:
         "split": {"seed": real.SPLIT_SEED, "test_fraction": dict(real.TEST_FRACTION), "trained_on": "dev"},
         "training_data": {
             "rows": len(rows),
-            "gdn_fields": [f for f in GDN_FIELDS if f in args.gdn_fields],
+            "gdn_fields": list(fields),
             "sets": {k: {"rows": v["rows"], "kinds": dict(sorted(v["kinds"].items())), "what": what.get(k, "")}
                      for k, v in sorted(sets.items())},
             "files": {k: {"path": p, "sha256": file_sha256(args.data / p)} for k, p in SOURCES.items()
