@@ -5,7 +5,7 @@
 
 A set lives in ``benchmarks/data/`` as ids into ``../shared/data`` plus a label, never the texts.
 Its header holds the labelling definition. This script is the recipe that chose the candidate
-pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them. There are three sets
+pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them. There are four sets
 (``--set``):
 
 - ``first`` (``paraphrase_pairs.tsv``, seed 16): split ``dev`` / ``test``, used to choose and
@@ -19,7 +19,11 @@ pairs; ``benchmarks/eval_paraphrase.py`` measures groupings on them. There are t
   keeping apart the proposals of both earlier sets' pairs (ids, and texts folded identical), split
   ``blind3``; its similarities are computed in float64 without BLAS (``_exact_similarities``).
   Labelled before any grouping ran on it; measured once, with the sentence method of issue 16's
-  sixth pass (``eval_paraphrase.py --blind-set blind3``), so it is spent as a blind set too.
+  sixth pass (``eval_paraphrase.py --blind-set blind3``), so it is spent as a blind set too;
+- ``blind4`` (``paraphrase_pairs_blind4.tsv``, seed 3636): the same recipe again, its pool
+  keeping apart the proposals of the three earlier sets' pairs (ids, and texts folded identical),
+  split ``blind4``; its similarities in float64 without BLAS, as ``blind3``'s. Labelled before any
+  grouping ran on it; kept to measure a new grouping once.
 
 Proposal ids (``load_proposals``):
 
@@ -53,7 +57,7 @@ BLAS (``_exact_similarities``); checked on the machine that drew it, its three s
 matrices are the same bit for bit, and its 350 pairs the same, with ``OPENBLAS_CORETYPE=Haswell``
 set and unset.
 
-    .venv/bin/python benchmarks/paraphrase_pairs.py {build,show,check} [--set first|blind|blind3]
+    .venv/bin/python benchmarks/paraphrase_pairs.py {build,show,check} [--set first|blind|blind3|blind4]
     (``build`` leaves a set that holds labels alone unless given ``--force``)
     .venv/bin/python benchmarks/paraphrase_pairs.py label --set blind --start N 0110...
 """
@@ -74,6 +78,7 @@ SHARED = ROOT.parent / "shared" / "data"
 PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs.tsv"
 BLIND_PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs_blind.tsv"
 BLIND3_PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs_blind3.tsv"
+BLIND4_PAIRS = ROOT / "benchmarks" / "data" / "paraphrase_pairs_blind4.tsv"
 SEED = 16
 
 #: The labelling definition, word for word the same in every set's header.
@@ -134,6 +139,22 @@ BLIND3_HEADER = (
     + _COLUMNS.format(splits="blind3")
 )
 
+BLIND4_HEADER = (
+    """\
+# Fourth blind set of paraphrase pairs of real proposals (issue 16): paraphrase_pairs.py's recipe drawn
+# again with seed 3636 (similarities in float64 without BLAS), sharing no pair and no proposal id (nor
+# text) with paraphrase_pairs.tsv, paraphrase_pairs_blind.tsv and paraphrase_pairs_blind3.tsv. Ids into
+# ../shared/data (see benchmarks/paraphrase_pairs.py); never the texts. Kept to measure a new grouping once.
+"""
+    + DEFINITION
+    + """\
+# Labelled blind (before any grouping ran on it) on 6 December 2026, by one person (a helper session
+# of the project) reading both texts; no second annotator, so no agreement figure.
+# {counts}
+"""
+    + _COLUMNS.format(splits="blind4")
+)
+
 
 @dataclass(frozen=True)
 class PairSet:
@@ -157,6 +178,8 @@ SETS = {
     "blind": PairSet("blind", BLIND_PAIRS, 1616, BLIND_HEADER, ("blind",), apart=(PAIRS,)),
     "blind3": PairSet("blind3", BLIND3_PAIRS, 2626, BLIND3_HEADER, ("blind3",), apart=(PAIRS, BLIND_PAIRS),
                       exact=True),
+    "blind4": PairSet("blind4", BLIND4_PAIRS, 3636, BLIND4_HEADER, ("blind4",),
+                      apart=(PAIRS, BLIND_PAIRS, BLIND3_PAIRS), exact=True),
 }
 
 
