@@ -70,6 +70,24 @@ def test_the_third_blind_set_is_ids_and_labels_apart_from_both_earlier_sets() ->
     assert pp.SETS["blind3"].apart == (pp.PAIRS, pp.BLIND_PAIRS) and pp.SETS["blind3"].exact
 
 
+def test_the_fourth_blind_set_is_ids_and_labels_apart_from_the_three_earlier_sets() -> None:
+    pp = _module()
+    earlier_paths = (pp.PAIRS, pp.BLIND_PAIRS, pp.BLIND3_PAIRS)
+    fourth = pp.read_pairs(pp.BLIND4_PAIRS)
+    text = pp.BLIND4_PAIRS.read_text(encoding="utf-8")
+    assert pp.DEFINITION in text  # word for word the first set's definition
+    positives = sum(r["label"] == "1" for r in fourth)
+    assert f"# {len(fourth)} pairs, {positives} labelled 1 (same demand)\n" in text
+    assert len(fourth) >= 300
+    assert {r["label"] for r in fourth} == {"0", "1"} and {r["split"] for r in fourth} == {"blind4"}
+    assert len({(r["a"], r["b"]) for r in fourth}) == len(fourth)
+    assert all(r["a"].split(":")[0] in {"gdn", "vd", "mel"} and " " not in r["a"] + r["b"] for r in fourth)
+    for earlier in (pp.read_pairs(path) for path in earlier_paths):
+        assert not {(r["a"], r["b"]) for r in fourth} & {(r["a"], r["b"]) for r in earlier}
+        assert not pp.pair_ids(fourth) & pp.pair_ids(earlier)  # no proposal seen in an earlier set
+    assert pp.SETS["blind4"].apart == earlier_paths and pp.SETS["blind4"].exact
+
+
 def test_the_third_set_shares_no_folded_text_with_the_earlier_sets(shared_data: Path) -> None:
     pp = _module()
     from ess_nlp.text import fold
@@ -80,6 +98,18 @@ def test_the_third_set_shares_no_folded_text_with_the_earlier_sets(shared_data: 
         return {" ".join(fold(proposals[p]).split()) for p in pp.pair_ids(pp.read_pairs(path))}
 
     assert not texts(pp.BLIND3_PAIRS) & (texts(pp.PAIRS) | texts(pp.BLIND_PAIRS))
+
+
+def test_the_fourth_set_shares_no_folded_text_with_the_earlier_sets(shared_data: Path) -> None:
+    pp = _module()
+    from ess_nlp.text import fold
+
+    proposals = pp.load_proposals(shared_data)
+
+    def texts(path: Path) -> set[str]:
+        return {" ".join(fold(proposals[p]).split()) for p in pp.pair_ids(pp.read_pairs(path))}
+
+    assert not texts(pp.BLIND4_PAIRS) & (texts(pp.PAIRS) | texts(pp.BLIND_PAIRS) | texts(pp.BLIND3_PAIRS))
 
 
 def test_the_exact_products_need_no_blas() -> None:
@@ -119,7 +149,7 @@ def test_labels_are_written_by_row_and_checked() -> None:
             pp.set_labels(rows, start, labels)
 
 
-@pytest.mark.parametrize("which", ["first", "blind", "blind3"])
+@pytest.mark.parametrize("which", ["first", "blind", "blind3", "blind4"])
 def test_the_pairs_point_at_unchanged_texts(shared_data: Path, which: str) -> None:
     pp = _module()
     proposals = pp.load_proposals(shared_data)
