@@ -34,13 +34,15 @@ Each is then applied once to the test part. Also printed: the time of the groupi
 sample's).
 
     .venv/bin/python benchmarks/eval_paraphrase.py [--db sample.sqlite3] [--sweep] [--dev-only]
-        [--blind] [--blind-set blind|blind3] [--sentence-grid]
+        [--blind] [--blind-set blind|blind3|blind4] [--sentence-grid]
 
 ``--blind`` also prints the four groupings on a blind set's pairs, labelled before any new
 grouping ran on them (their proposals join the pool grouped), for a run made once, after a
 method is frozen: ``--blind-set blind`` (the default, ``benchmarks/data/paraphrase_pairs_blind.tsv``,
-measured once already) or ``--blind-set blind3`` (``paraphrase_pairs_blind3.tsv``, the third set;
-``--blind-set`` alone implies ``--blind``).
+measured once already), ``--blind-set blind3`` (``paraphrase_pairs_blind3.tsv``, the third set,
+measured once with the sentence method) or ``--blind-set blind4`` (``paraphrase_pairs_blind4.tsv``,
+the fourth set, labelled on 6 December 2026 and not measured yet); ``--blind-set`` alone implies
+``--blind``.
 """
 
 from __future__ import annotations
@@ -91,7 +93,7 @@ SENTENCE_GRID = [
 SENTENCE_RULE = ("among the settings that keep the hand-written set at P >= 0.80 and R >= 0.50, those of pooled "
                  "development precision >= 0.85; of them the highest pooled recall, ties to the higher precision")
 #: The blind pair sets ``--blind-set`` may name (``paraphrase_pairs.SETS``).
-BLIND_SETS = ("blind", "blind3")
+BLIND_SETS = ("blind", "blind3", "blind4")
 
 
 def chosen_blind_set(blind: bool, name: str | None) -> pp.PairSet | None:
@@ -217,8 +219,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--blind", action="store_true",
                         help="also print the figures on a blind set's pairs (--blind-set; default: blind)")
     parser.add_argument("--blind-set", choices=BLIND_SETS, default=None,
-                        help="which blind set --blind measures: blind (paraphrase_pairs_blind.tsv, the default) "
-                             "or blind3 (paraphrase_pairs_blind3.tsv); implies --blind")
+                        help="which blind set --blind measures: blind (paraphrase_pairs_blind.tsv, the default), "
+                             "blind3 (paraphrase_pairs_blind3.tsv) or blind4 (paraphrase_pairs_blind4.tsv); "
+                             "implies --blind")
     parser.add_argument("--sentence-grid", action="store_true",
                         help="only the choice of the sentence method's settings on the development pairs "
                              "(first set dev, second set), then stop")

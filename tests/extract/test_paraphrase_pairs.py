@@ -53,42 +53,28 @@ def test_the_blind_set_is_ids_and_labels_apart_from_the_first_set() -> None:
     assert all(r["a"].split(":")[0] in {"gdn", "vd", "mel"} and " " not in r["a"] + r["b"] for r in blind)
 
 
-def test_the_third_blind_set_is_ids_and_labels_apart_from_both_earlier_sets() -> None:
+@pytest.mark.parametrize("name", ["blind3", "blind4"])
+def test_a_later_blind_set_is_ids_and_labels_apart_from_every_earlier_set(name: str) -> None:
     pp = _module()
-    first, blind, third = (pp.read_pairs(path) for path in (pp.PAIRS, pp.BLIND_PAIRS, pp.BLIND3_PAIRS))
-    text = pp.BLIND3_PAIRS.read_text(encoding="utf-8")
+    pair_set = pp.SETS[name]
+    later = pp.read_pairs(pair_set.path)
+    text = pair_set.path.read_text(encoding="utf-8")
     assert pp.DEFINITION in text  # word for word the first set's definition
-    positives = sum(r["label"] == "1" for r in third)
-    assert f"# {len(third)} pairs, {positives} labelled 1 (same demand)\n" in text
-    assert len(third) >= 300
-    assert {r["label"] for r in third} == {"0", "1"} and {r["split"] for r in third} == {"blind3"}
-    assert len({(r["a"], r["b"]) for r in third}) == len(third)
-    assert all(r["a"].split(":")[0] in {"gdn", "vd", "mel"} and " " not in r["a"] + r["b"] for r in third)
-    for earlier in (first, blind):
-        assert not {(r["a"], r["b"]) for r in third} & {(r["a"], r["b"]) for r in earlier}
-        assert not pp.pair_ids(third) & pp.pair_ids(earlier)  # no proposal seen in an earlier set
-    assert pp.SETS["blind3"].apart == (pp.PAIRS, pp.BLIND_PAIRS) and pp.SETS["blind3"].exact
-
-
-def test_the_fourth_blind_set_is_ids_and_labels_apart_from_the_three_earlier_sets() -> None:
-    pp = _module()
-    earlier_paths = (pp.PAIRS, pp.BLIND_PAIRS, pp.BLIND3_PAIRS)
-    fourth = pp.read_pairs(pp.BLIND4_PAIRS)
-    text = pp.BLIND4_PAIRS.read_text(encoding="utf-8")
-    assert pp.DEFINITION in text  # word for word the first set's definition
-    positives = sum(r["label"] == "1" for r in fourth)
-    assert f"# {len(fourth)} pairs, {positives} labelled 1 (same demand)\n" in text
-    assert len(fourth) >= 300
-    assert {r["label"] for r in fourth} == {"0", "1"} and {r["split"] for r in fourth} == {"blind4"}
-    assert len({(r["a"], r["b"]) for r in fourth}) == len(fourth)
-    assert all(r["a"].split(":")[0] in {"gdn", "vd", "mel"} and " " not in r["a"] + r["b"] for r in fourth)
+    positives = sum(r["label"] == "1" for r in later)
+    assert f"# {len(later)} pairs, {positives} labelled 1 (same demand)\n" in text
+    assert len(later) >= 300
+    assert {r["label"] for r in later} == {"0", "1"} and {r["split"] for r in later} == {name}
+    assert len({(r["a"], r["b"]) for r in later}) == len(later)
+    assert all(r["a"].split(":")[0] in {"gdn", "vd", "mel"} and " " not in r["a"] + r["b"] for r in later)
+    earlier_paths = [s.path for s in pp.SETS.values()][: list(pp.SETS).index(name)]
     for earlier in (pp.read_pairs(path) for path in earlier_paths):
-        assert not {(r["a"], r["b"]) for r in fourth} & {(r["a"], r["b"]) for r in earlier}
-        assert not pp.pair_ids(fourth) & pp.pair_ids(earlier)  # no proposal seen in an earlier set
-    assert pp.SETS["blind4"].apart == earlier_paths and pp.SETS["blind4"].exact
+        assert not {(r["a"], r["b"]) for r in later} & {(r["a"], r["b"]) for r in earlier}
+        assert not pp.pair_ids(later) & pp.pair_ids(earlier)  # no proposal seen in an earlier set
+    assert pair_set.apart == tuple(earlier_paths) and pair_set.exact
 
 
-def test_the_third_set_shares_no_folded_text_with_the_earlier_sets(shared_data: Path) -> None:
+@pytest.mark.parametrize("name", ["blind3", "blind4"])
+def test_a_later_set_shares_no_folded_text_with_the_earlier_sets(shared_data: Path, name: str) -> None:
     pp = _module()
     from ess_nlp.text import fold
 
@@ -97,19 +83,8 @@ def test_the_third_set_shares_no_folded_text_with_the_earlier_sets(shared_data: 
     def texts(path: Path) -> set[str]:
         return {" ".join(fold(proposals[p]).split()) for p in pp.pair_ids(pp.read_pairs(path))}
 
-    assert not texts(pp.BLIND3_PAIRS) & (texts(pp.PAIRS) | texts(pp.BLIND_PAIRS))
-
-
-def test_the_fourth_set_shares_no_folded_text_with_the_earlier_sets(shared_data: Path) -> None:
-    pp = _module()
-    from ess_nlp.text import fold
-
-    proposals = pp.load_proposals(shared_data)
-
-    def texts(path: Path) -> set[str]:
-        return {" ".join(fold(proposals[p]).split()) for p in pp.pair_ids(pp.read_pairs(path))}
-
-    assert not texts(pp.BLIND4_PAIRS) & (texts(pp.PAIRS) | texts(pp.BLIND_PAIRS) | texts(pp.BLIND3_PAIRS))
+    earlier = set().union(*(texts(path) for path in pp.SETS[name].apart))
+    assert not texts(pp.SETS[name].path) & earlier
 
 
 def test_the_exact_products_need_no_blas() -> None:
