@@ -113,17 +113,22 @@ def hand_written_set() -> tuple[list[tuple[str, str, str]], list[list[str]]]:
     return [(str(i), r["text"], r["cahier"]) for i, r in enumerate(rows)], list(gold.values())
 
 
-def scores(groups: list[DuplicateGroup], rows: list[dict[str, str]], split: str) -> dict[str, float]:
+def pair_counts(groups: list[DuplicateGroup], rows: list[dict[str, str]]) -> tuple[int, int, int]:
+    """True positives, false positives and misses of ``rows`` under ``groups``: a pair is
+    predicted "same demand" when both its proposals are in one group."""
     where = {m: g.centre for g in groups for m in g.members}
     tp = fp = fn = 0
     for r in rows:
-        if r["split"] != split:
-            continue
         same = r["a"] in where and where.get(r["a"]) == where.get(r["b"])
         gold = r["label"] == "1"
         tp += same and gold
         fp += same and not gold
         fn += gold and not same
+    return tp, fp, fn
+
+
+def scores(groups: list[DuplicateGroup], rows: list[dict[str, str]], split: str) -> dict[str, float]:
+    tp, fp, fn = pair_counts(groups, [r for r in rows if r["split"] == split])
     p = tp / (tp + fp) if tp + fp else 1.0
     r_ = tp / (tp + fn) if tp + fn else 1.0
     f = 2 * p * r_ / (p + r_) if p + r_ else 0.0
@@ -239,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if blind_set is not None:
         rows += pp.read_pairs(blind_set.path)
-    changed = [r for r in rows if pp.pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
+    changed = pp.changed_pairs(proposals, rows)
     if changed:
         print(f"eval_paraphrase: {len(changed)} pair(s) point at texts that changed or vanished in {pp.SHARED}")
         return 1

@@ -419,7 +419,7 @@ def evaluate_gdn(nlp: Any, parts: tuple[str, ...], limit: int, verbose: bool,
             subset = [r for r in chosen if getattr(r, lead)] if lead else chosen
             for report in subset:
                 text, spans = real.report_text(report.constats, report.propositions, headings=headings,
-                                               account=getattr(report, lead) if lead else "")
+                                               lead=getattr(report, lead) if lead else "")
                 extraction = extract_text(f"gdn-{report.id}", text, nlp)
                 predicted = {"proposal": [(p.start, p.end) for p in extraction.proposals],
                              "constat": [(c.start, c.end) for c in extraction.constats]}

@@ -53,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import paraphrase_pairs as pp
 from eval_paraphrase import GRID as CORE_GRID
+from eval_paraphrase import pair_counts
 
 import ess_nlp.extract.duplicates as du
 
@@ -90,16 +91,9 @@ def component_folds(rows: list[dict[str, str]], folds: int = FOLDS) -> list[int]
 
 
 def _add(counts: Counts, key: tuple[float, ...], groups: list[du.DuplicateGroup], rows: list[dict[str, str]]) -> None:
-    """Add ``rows``' true positives, false positives and misses under ``groups`` to ``counts[key]``
-    (a pair is "same demand" when both its proposals are in one group)."""
-    where = {m: g.centre for g in groups for m in g.members}
-    row = counts.setdefault(key, [0, 0, 0])
-    for r in rows:
-        same = r["a"] in where and where.get(r["a"]) == where.get(r["b"])
-        gold = r["label"] == "1"
-        row[0] += same and gold
-        row[1] += same and not gold
-        row[2] += gold and not same
+    """Add ``rows``' counts under ``groups`` (:func:`eval_paraphrase.pair_counts`) to ``counts[key]``."""
+    found = pair_counts(groups, rows)
+    counts[key] = [total + n for total, n in zip(counts.get(key, [0, 0, 0]), found, strict=True)]
 
 
 def sentence_counts(texts: list[str], pool: list[str], owners: list[str], cores: Any,
@@ -135,8 +129,8 @@ def fine_tuned(train: list[tuple[str, str, float]], seed: int) -> Callable[[list
         order = order_rng.permutation(len(train))
         for start in range(0, len(order), 16):
             batch = [train[i] for i in order[start : start + 16]]
-            left = model(model.tokenize([x[0] for x in batch]))["sentence_embedding"]
-            right = model(model.tokenize([x[1] for x in batch]))["sentence_embedding"]
+            left = model(model.preprocess([x[0] for x in batch]))["sentence_embedding"]
+            right = model(model.preprocess([x[1] for x in batch]))["sentence_embedding"]
             cosine = torch.nn.functional.cosine_similarity(left, right)
             same = torch.tensor([x[2] for x in batch])
             loss = (same * (1 - cosine) ** 2 + (1 - same) * torch.clamp(cosine - 0.5, min=0) ** 2).mean()
@@ -173,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
 
     proposals = pp.load_proposals()
     rows = spent_pairs()
+    changed = pp.changed_pairs(proposals, rows)
+    if changed:
+        print(f"paraphrase_ceiling: {len(changed)} pair(s) point at texts that changed or vanished in {pp.SHARED}")
+        return 1
     pool = sorted(set(pp._pool(proposals)) | {r["a"] for r in rows} | {r["b"] for r in rows})
     texts = [proposals[p] for p in pool]
     owners = [pp.contribution(p) for p in pool]

@@ -238,6 +238,12 @@ def pair_hash(a: str, b: str) -> str:
     return hashlib.sha1(f"{a}\t{b}".encode()).hexdigest()[:8]
 
 
+def changed_pairs(proposals: dict[str, str], rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """The pairs of ``rows`` whose texts changed or vanished in ``proposals`` since they were drawn
+    (their ``hash`` no longer matches): a figure on them would be on other texts than those labelled."""
+    return [r for r in rows if pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
+
+
 def read_pairs(path: Path = PAIRS) -> list[dict[str, str]]:
     rows = []
     lines = [x for x in path.read_text(encoding="utf-8").splitlines() if x and not x.startswith("#")]
@@ -416,7 +422,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     proposals = load_proposals()
     rows = read_pairs(pair_set.path)
-    bad = [r for r in rows if pair_hash(proposals.get(r["a"], ""), proposals.get(r["b"], "")) != r["hash"]]
+    bad = changed_pairs(proposals, rows)
     if args.command == "check":
         print(f"{len(rows)} pairs, {len(bad)} whose texts changed or are missing")
         return 1 if bad else 0

@@ -42,7 +42,7 @@ def _report_hits(reports: list[real.Report], nlp, *, account: bool = False) -> C
     stats: Counter[str] = Counter()
     for report in reports:
         text, fields = real.report_text(report.constats, report.propositions,
-                                        account=report.account if account else "")
+                                        lead=report.account if account else "")
         extraction = extract_units(split_document(_document(f"gdn-{report.id}", text)), nlp=nlp)
         for record in (*extraction.proposals, *extraction.constats):
             assert text[record.start : record.end] == record.text

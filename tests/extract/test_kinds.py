@@ -120,16 +120,16 @@ def test_split_is_a_fixed_function_of_the_key() -> None:
 
 def test_a_report_with_its_meeting_account_first_and_each_fields_span() -> None:
     account = "Réunion cordiale. Une trentaine de personnes."
-    text, fields = report_text("Les bus sont rares.", "Rétablir les bus.", account=account)
+    text, fields = report_text("Les bus sont rares.", "Rétablir les bus.", lead=account)
     assert text.startswith(account)
     assert {kind: text[a:b] for kind, (a, b) in fields.items()} == {
         "other": account, "constat": "Les bus sont rares.", "proposal": "Rétablir les bus."}
-    text, fields = report_text("Constats", "Propositions", headings=True, account="Propositions et Constats.")
+    text, fields = report_text("Constats", "Propositions", headings=True, lead="Propositions et Constats.")
     assert {kind: text[a:b] for kind, (a, b) in fields.items()} == {
         "other": "Propositions et Constats.", "constat": "Constats", "proposal": "Propositions"}
     assert "other" not in report_text("Les bus sont rares.", "Rétablir les bus.")[1]
     counts: Counter[str] = Counter()
-    text, fields = report_text("Les bus sont rares.", "Rétablir les bus.", account=account)
+    text, fields = report_text("Les bus sont rares.", "Rétablir les bus.", lead=account)
     start = text.index("Une trentaine")
     field_hits(text, fields, {"constat": [(start, start + 5)], "proposal": []}, counts)
     assert counts["other_sent"] == 2 and counts["other_as_constat"] == 1 and counts["constat_tp"] == 0

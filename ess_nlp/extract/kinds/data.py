@@ -197,14 +197,15 @@ def gdn_reports(root: Path, *, min_chars: int = 50) -> list[Report]:
 
 
 def report_text(constats: str, propositions: str, *, headings: bool = False,
-                account: str = "") -> tuple[str, dict[str, tuple[int, int]]]:
+                lead: str = "") -> tuple[str, dict[str, tuple[int, int]]]:
     """A report as one document: its two fields joined as paragraphs (as real reports without
     headings come), or under the headings « Constats » and « Propositions »; with the span of
-    each field, keyed by the kind its sentences are ("constat", "proposal"). ``account``: how
-    the meeting went, written first (as reports open), its span keyed "other"."""
+    each field, keyed by the kind its sentences are ("constat", "proposal"). ``lead``: a text
+    written first that is neither (the account of how the meeting went, or the report's title,
+    as reports open), its span keyed "other"."""
     pieces: list[tuple[str, str | None]] = [("Compte rendu\n\n", None)] if headings else []
-    if account:
-        pieces += [(account, "other"), ("\n\n", None)]
+    if lead:
+        pieces += [(lead, "other"), ("\n\n", None)]
     pieces += [("Constats\n\n", None)] if headings else []
     pieces += [(constats, "constat"), ("\n\n", None)]
     pieces += [("Propositions\n\n", None)] if headings else []
