@@ -33,8 +33,9 @@ Measured on 6 December 2026 (2 cores, 13 min 13 s, most of it training):
 - fine-tuned, held out: P 0.798 / R 0.774 at the shipped settings, best with P >= 0.85: R 0.682.
 
 The fine-tuned model is not shipped. A whole copy of MiniLM is about 90 MB, and these figures
-say it would not carry the target. Fine-tuning is seeded but not bit-for-bit the same on every
-BLAS kernel. Its figures are a research reading, not a shipped result.
+say it would not carry the target. Fine-tuning is seeded. The whole output was the same with
+``OPENBLAS_CORETYPE=Haswell`` set and unset, but torch's training is not guaranteed bit-for-bit
+the same on every machine. Its figures are a research reading, not a shipped result.
 
     .venv/bin/python benchmarks/paraphrase_ceiling.py [--no-fine-tuning]
 """
