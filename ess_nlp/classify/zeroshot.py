@@ -36,11 +36,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 from sklearn.linear_model import LogisticRegression
-from spacy.lang.fr.stop_words import STOP_WORDS
 
 from ess_nlp.classify._numeric import kernel_stable_float
 from ess_nlp.classify._records import Evidence, Explanation, SentenceEvidence
 from ess_nlp.classify._text import LemmatizedText, lemmatize
+from ess_nlp.nlp import french_stop_words
 from ess_nlp.taxonomy import Facet, Taxonomy, load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -61,10 +61,11 @@ class SourceWeights:
 
 def content_lemmas(lemmas: str) -> list[str]:
     """The lemmas that can carry meaning: words of 3+ characters, not stop words, not numbers."""
+    stop_words = french_stop_words()
     return [
         lemma
         for lemma in lemmas.split()
-        if len(lemma) > 2 and lemma not in STOP_WORDS and _CONTENT.match(lemma)
+        if len(lemma) > 2 and lemma not in stop_words and _CONTENT.match(lemma)
     ]
 
 

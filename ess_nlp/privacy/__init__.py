@@ -1548,9 +1548,9 @@ _LOWER_BEFORE = re.compile(
 
 @cache
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.fr.stop_words import STOP_WORDS
+    from ess_nlp.nlp import french_stop_words
 
-    return frozenset(_fold(w) for w in STOP_WORDS)
+    return frozenset(_fold(w) for w in french_stop_words())
 
 
 def _lowercase_names(text: str) -> list[tuple[int, int]]:

@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
-from spacy.lang.fr.stop_words import STOP_WORDS as _SPACY_STOP_WORDS
+from ess_nlp.nlp import french_stop_words
 
 __all__ = [
     "FRENCH_STOP_WORDS",
@@ -48,7 +48,7 @@ serait seraient seront souhaite souhaitons souhaiter t tant toute toutes tous to
 voir vont y
 """
 
-FRENCH_STOP_WORDS: frozenset[str] = frozenset(_SPACY_STOP_WORDS) | frozenset(_EXTRA_STOP_WORDS.split())
+FRENCH_STOP_WORDS: frozenset[str] = french_stop_words() | frozenset(_EXTRA_STOP_WORDS.split())
 
 # Web and e-mail addresses carry no topic ("http", "www", "fr" would become keywords).
 _ADDRESS = re.compile(
