@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import ess_nlp
 
 SAMPLE = Path(__file__).resolve().parents[1] / "corpus" / "sample"
@@ -42,3 +44,23 @@ def test_importing_the_package_and_access_loads_no_heavy_module() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_the_extract_package_loads_spacy_only_when_its_pipeline_is_asked_for() -> None:
+    """The app's proposal groups (``extract.group_edits``) need no model library; the names of
+    ``ess_nlp.extract`` that do load it on first use, with the spaCy components."""
+    code = (
+        "import sys, ess_nlp.extract, ess_nlp.extract.group_edits\n"
+        "light = [m for m in ('spacy', 'sklearn', 'torch') if m in sys.modules]\n"
+        "from ess_nlp.extract import Extraction, extract_units, extraction_pipeline, DEFAULT_MODEL\n"
+        "extraction_pipeline.__wrapped__  # the function itself, not a stand-in\n"
+        "from spacy.language import Language\n"
+        "print(','.join(light), '|', DEFAULT_MODEL, callable(extract_units),\n"
+        "      all(Language.has_factory(f'ess_{n}') for n in ('proposals', 'constats', 'initiatives', 'kinds')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["|", "fr_core_news_sm", "True", "True"]
+    import ess_nlp.extract
+
+    with pytest.raises(AttributeError, match="no_such_thing"):
+        ess_nlp.extract.no_such_thing  # noqa: B018

@@ -65,6 +65,8 @@ def test_components_take_their_patterns_from_a_given_file(tmp_path) -> None:
     path = tmp_path / "cues.jsonl"
     path.write_text(json.dumps({"label": "CUE", "pattern": [{"LOWER": "pourvu"}, {"LOWER": "que"}]}) + "\n",
                     encoding="utf-8")
+    import ess_nlp.extract.proposals  # noqa: F401  # registers the ess_proposals factory
+
     nlp = spacy.blank("fr")
     nlp.add_pipe("ess_proposals", config={"patterns_path": str(path)})
     doc = nlp("Pourvu que les SCIC soient aidées.")
