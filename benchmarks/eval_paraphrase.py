@@ -239,8 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = pp.read_pairs()
     if args.sentence_grid:
         rows = [r for r in rows if r["split"] == "dev"] + pp.read_pairs(pp.SETS["blind"].path)
-        pool = sorted(set(pp._pool(proposals)) | {r["a"] for r in rows} | {r["b"] for r in rows})
-        sentence_grid([proposals[p] for p in pool], pool, [pp.contribution(p) for p in pool], rows)
+        pool, texts, owners = pp.grouped_pool(proposals, rows)
+        sentence_grid(texts, pool, owners, rows)
         return 0
     if blind_set is not None:
         rows += pp.read_pairs(blind_set.path)
@@ -248,9 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     if changed:
         print(f"eval_paraphrase: {len(changed)} pair(s) point at texts that changed or vanished in {pp.SHARED}")
         return 1
-    pool = sorted(set(pp._pool(proposals)) | {r["a"] for r in rows} | {r["b"] for r in rows})
-    texts = [proposals[p] for p in pool]
-    owners = [pp.contribution(p) for p in pool]
+    pool, texts, owners = pp.grouped_pool(proposals, rows)
     splits = ("dev",) if args.dev_only else ("dev", "test")
     splits += blind_set.splits if blind_set is not None else ()
     counts = {s: sum(r["split"] == s for r in rows) for s in splits}

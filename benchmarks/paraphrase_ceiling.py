@@ -172,9 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if changed:
         print(f"paraphrase_ceiling: {len(changed)} pair(s) point at texts that changed or vanished in {pp.SHARED}")
         return 1
-    pool = sorted(set(pp._pool(proposals)) | {r["a"] for r in rows} | {r["b"] for r in rows})
-    texts = [proposals[p] for p in pool]
-    owners = [pp.contribution(p) for p in pool]
+    pool, texts, owners = pp.grouped_pool(proposals, rows)
     print(f"{len(rows)} spent pairs ({sum(r['label'] == '1' for r in rows)} same demand) of the sets "
           f"{', '.join(SPENT)}; {len(pool):,} proposals grouped")
     cores = demand_cores(texts)

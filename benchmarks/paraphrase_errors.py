@@ -130,9 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     proposals = pp.load_proposals()
     rows = pp.read_pairs()
-    pool = sorted(set(pp._pool(proposals)) | {r["a"] for r in rows} | {r["b"] for r in rows})
-    texts = [proposals[p] for p in pool]
-    owners = [pp.contribution(p) for p in pool]
+    pool, texts, owners = pp.grouped_pool(proposals, rows)
     if args.grid:
         grid(rows, pool, owners, texts, args.test)
     else:

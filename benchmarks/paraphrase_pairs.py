@@ -258,6 +258,13 @@ def pair_ids(rows: list[dict[str, str]]) -> set[str]:
     return {r["a"] for r in rows} | {r["b"] for r in rows}
 
 
+def grouped_pool(proposals: dict[str, str], rows: list[dict[str, str]]) -> tuple[list[str], list[str], list[str]]:
+    """What the benchmarks group to score ``rows``: the first set's pool plus every proposal of
+    ``rows``, as ids (sorted), their texts and their contributions."""
+    pool = sorted(set(_pool(proposals)) | pair_ids(rows))
+    return pool, [proposals[p] for p in pool], [contribution(p) for p in pool]
+
+
 def _pool(proposals: dict[str, str], pair_set: PairSet = SETS["first"]) -> list[str]:
     """The proposals a set's pairs are drawn from: 3,000 Grand Débat lines drawn with the set's
     seed plus every Vrai Débat and MEL title, one per folded text, less the proposals of the
