@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from ess_nlp.nlp import DEFAULT_PIPELINE, load_pipeline
+from ess_nlp.nlp import DEFAULT_PIPELINE, shared_pipeline
 from ess_nlp.text import fold
 from ess_nlp.text import fold as _fold
 
@@ -151,4 +151,4 @@ def lexicon_from_pipeline(nlp: Language) -> Lexicon:
 @functools.lru_cache(maxsize=2)
 def lexicon(name: str = DEFAULT_PIPELINE) -> Lexicon:
     """The lexicon of the installed pipeline ``name`` (built once per process, about a second)."""
-    return lexicon_from_pipeline(load_pipeline(name, disable=("ner", "parser")))
+    return lexicon_from_pipeline(shared_pipeline(name))

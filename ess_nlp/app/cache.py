@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from ess_nlp.annotate import queue as queue
-from ess_nlp.nlp import DEFAULT_PIPELINE, load_pipeline
+from ess_nlp.nlp import DEFAULT_PIPELINE, LEMMAS_OFF, shared_pipeline
 from ess_nlp.records import Unit
 from ess_nlp.settings import resolve_db
 from ess_nlp.store import Store
@@ -145,15 +145,16 @@ def search(
 
 
 @st.cache_resource(show_spinner=False)
-def _pipeline(name: str, disable: tuple[str, ...]) -> Language:
-    return load_pipeline(name, disable=disable)
+def _pipeline(name: str) -> Language:
+    """One copy of the French pipeline for the search and the reader (each runs the
+    components it needs)."""
+    return shared_pipeline(name)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def query_lemmas(query: str) -> str:
     """The lemmas of a search query (so "coopératives" also finds "coopérative")."""
-    nlp = _pipeline(DEFAULT_PIPELINE, ("ner", "parser"))
-    doc = nlp(query)
+    doc = _pipeline(DEFAULT_PIPELINE)(query, disable=LEMMAS_OFF)
     return " ".join(t.lemma_.lower() for t in doc if not t.is_punct and not t.is_space and t.lemma_.strip())
 
 
@@ -174,12 +175,12 @@ def entities(text: str) -> list[tuple[int, int, str]]:
     so that capitalised verbs opening a list item are not marked."""
     import re
 
-    nlp = _pipeline(DEFAULT_PIPELINE, ("parser", "lemmatizer"))
+    nlp = _pipeline(DEFAULT_PIPELINE)
     # Where each paragraph's first word starts: a lone capitalised word there ("Cahier rédigé…",
     # "1 - Présentation") is capitalised for being first, not for being a name.
     openers = {m.start(1) for m in re.finditer(r"(?:^|\n)[^\w\n]*(?:\d+\W+)?(\w)", text)}
     found = []
-    for ent in nlp(text).ents:
+    for ent in nlp(text, disable=("parser", "lemmatizer")).ents:  # the tagger's PROPN is read below
         if ent.label_ not in ENTITY_LABELS or len(ent.text) < 2:
             continue
         if len(ent) == 1 and ent.start_char in openers and not ent.text.isupper():

