@@ -35,7 +35,7 @@ LEMMAS_OFF: tuple[str, ...] = ("parser", "ner")
 NAMES_OFF: tuple[str, ...] = ("tok2vec", "morphologizer", "parser", "attribute_ruler", "lemmatizer")
 """Named entities only (the recogniser has its own token vectors)."""
 
-_LOADING = threading.Lock()  # one load per key even when threads (the app's sessions) ask at once
+_LOADING = threading.RLock()  # one load per key even when threads (the app's sessions) ask at once
 
 
 def new_pipeline(
