@@ -82,6 +82,12 @@ def sources(db: str, token: Token) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def file_names(db: str, token: Token) -> dict[str, str]:
+    """Each stored file path as the pages show it (relative to the corpus folder)."""
+    return corpus_view.display_paths(sources(db, token)["fichier"])
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def cahiers(db: str, token: Token) -> pd.DataFrame:
     with open_store(db) as store:
         return corpus_view.cahiers_frame(store)

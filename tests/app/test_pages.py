@@ -167,6 +167,13 @@ def test_reader_highlights_and_filters_kinds(sample_db, monkeypatch):
     body = next(b for b in html_bodies(at) if 'class="ess-text"' in b)
     assert '<mark class="ess-proposal"' in body
     assert at.selectbox(key="reader_cahier").value == cahier
+    with Store(sample_db) as store:
+        frame = corpus_view.cahiers_frame(store)
+    path = frame.loc[frame["id"] == cahier, "source"].iloc[0]
+    short = corpus_view.display_paths(frame["source"])[path]
+    assert not short.startswith("/") and path.endswith("/" + short)
+    provenance = next(c.value.replace("\\", "") for c in at.caption if c.value.startswith("Fichier"))  # md-escaped
+    assert provenance.startswith(f"Fichier : {short} (") and path not in provenance
     at.multiselect(key="reader_kinds").set_value(["constat"]).run()
     body = next(b for b in html_bodies(at) if 'class="ess-text"' in b)
     assert '<mark class="ess-proposal"' not in body
@@ -245,8 +252,14 @@ def test_explorer_filter_by_source(sample_db, monkeypatch):
     expected = int((cahiers["source"] == first).sum())
     assert 0 < expected < len(cahiers)
     sources = at.multiselect(key="explorer_sources")
+    # shown from the corpus folder (« csv/formulaire-en-ligne.csv »), filtered by the stored path
+    shown = corpus_view.display_paths(cahiers["source"])
+    assert sources.options == [shown[p] for p in sorted(set(cahiers["source"]))]
+    assert all(not o.startswith("/") and p.endswith("/" + o) for p, o in shown.items())
     sources.set_value([first]).run()
     assert line(at, "cahier(s) sur") == f"**{fr_int(expected)}** cahier(s) sur {fr_int(len(cahiers))}"
+    table = next(d.value for d in at.dataframe if "fichier" in d.value.columns)
+    assert set(table["fichier"]) == {shown[first]}
 
 
 def test_annotate_saves_and_moves_on(tmp_path, sample_db, monkeypatch):

@@ -43,14 +43,15 @@ def page() -> None:
     db, token = ready
     cahiers = cache.cahiers(db, token)
     labels = cache.labels(db, token)
-    chosen = render_filters(cahiers, labels)
+    files = cache.file_names(db, token)
+    chosen = render_filters(cahiers, labels, files)
     st.markdown(f"**{fr_int(len(chosen))}** cahier(s) sur {fr_int(len(cahiers))}")
-    render_cahier_table(chosen, cache.reader_links(db, token))
+    render_cahier_table(chosen, cache.reader_links(db, token), files)
     st.divider()
     render_topics(db, token, chosen)
 
 
-def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
+def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame, files: dict[str, str]) -> pd.DataFrame:
     cols = st.columns(5)
     domain = label_filter(cols[0], "domains", key="explorer_domains")
     theme = label_filter(cols[1], "themes", key="explorer_themes")
@@ -62,7 +63,11 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
         key="explorer_forms",
     )
     sources = cols[4].multiselect(
-        "Fichiers", sorted(set(cahiers["source"])), placeholder="Tous", key="explorer_sources"
+        "Fichiers",
+        sorted(set(cahiers["source"])),
+        format_func=lambda path: files.get(path, path),
+        placeholder="Tous",
+        key="explorer_sources",
     )
     out = cahiers
     if domain:
@@ -79,7 +84,7 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def render_cahier_table(chosen: pd.DataFrame, links: dict[str, str]) -> None:
+def render_cahier_table(chosen: pd.DataFrame, links: dict[str, str], files: dict[str, str]) -> None:
     shown = pd.DataFrame(
         {
             "lire": chosen["id"].map(links),
@@ -87,7 +92,7 @@ def render_cahier_table(chosen: pd.DataFrame, links: dict[str, str]) -> None:
             "organisation": chosen["organisation"],
             "statut": chosen["legal_form"],
             "territoire": chosen["territory"],
-            "fichier": chosen["source"],
+            "fichier": chosen["source"].map(lambda path: files.get(path, path)),
             "phrases": chosen["sentences"],
         }
     )

@@ -62,7 +62,7 @@ def page() -> None:
             "L'export CSV les contient toutes."
         )
     event = st.dataframe(
-        display_frame(filtered.head(MAX_ROWS)),
+        display_frame(filtered.head(MAX_ROWS), cache.file_names(db, token)),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
@@ -81,8 +81,12 @@ def page() -> None:
     )
 
 
-def display_frame(frame: pd.DataFrame) -> pd.DataFrame:
+def display_frame(frame: pd.DataFrame, files: dict[str, str] | None = None) -> pd.DataFrame:
+    """The columns people read; ``files``: how the table shows each file path (the CSV, called
+    without it, keeps the stored path)."""
     shown = frame[list(COLUMNS)].rename(columns=COLUMNS).copy()
+    if files is not None:
+        shown["fichier"] = shown["fichier"].map(lambda p: files.get(p, p))
     shown["initiative"] = [
         name or " ".join(str(text).split())[:80]
         for name, text in zip(frame["name"], frame["text"], strict=True)

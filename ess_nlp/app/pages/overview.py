@@ -211,14 +211,14 @@ def render_cell_passages(
         st.info(f"Aucun cahier n'est classé à la fois dans « {md_escape(title)} ». C'est un angle mort du corpus.")
         return
     chosen = cahiers[cahiers["id"].isin(ids)]
+    files = cache.file_names(db, token)
     st.caption(f"{len(chosen)} cahier(s). Cliquez un titre pour lire le cahier, passages surlignés.")
     for row in chosen.head(MAX_LISTED).to_dict("records"):
         cols = st.columns([3, 2])
         with cols[0]:
             link_to_cahier(str(row["id"]), str(row["title"]))
-        cols[1].caption(
-            " · ".join(md_escape(x) for x in (row["organisation"], row["territory"], row["source"]) if x)
-        )
+        where = (row["organisation"], row["territory"], files.get(row["source"], row["source"]))
+        cols[1].caption(" · ".join(md_escape(x) for x in where if x))
     if len(chosen) > MAX_LISTED:
         st.caption(f"… et {len(chosen) - MAX_LISTED} autres (voir « Explorer » avec les mêmes filtres).")
     cell_props = proposals[proposals["cahier"].isin(ids)] if not proposals.empty else proposals

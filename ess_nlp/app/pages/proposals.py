@@ -49,7 +49,7 @@ def page() -> None:
             f"Le tableau montre les {fr_int(MAX_ROWS)} premières (les plus partagées d'abord) : affinez avec les "
             "filtres ci-dessus. L'export CSV les contient toutes."
         )
-    selected = render_table(filtered.head(MAX_ROWS))
+    selected = render_table(filtered.head(MAX_ROWS), cache.file_names(db, token))
     if selected is not None:
         render_selected(db, token, selected, table)
     masked = masking.enabled()
@@ -93,8 +93,11 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def display_frame(frame: pd.DataFrame, *, masked: bool | None = None) -> pd.DataFrame:
-    """The columns people read; ``masked`` given: outside the page's run (the CSV download)."""
+def display_frame(
+    frame: pd.DataFrame, *, masked: bool | None = None, files: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """The columns people read; ``masked`` given: outside the page's run (the CSV download);
+    ``files``: how the table shows each file path (the CSV keeps the stored path)."""
     texts = (
         masking.mask_texts(frame["text"]) if masked is None else masking.mask_values(frame["text"], masked)
     )
@@ -106,14 +109,14 @@ def display_frame(frame: pd.DataFrame, *, masked: bool | None = None) -> pd.Data
             "cahier": frame["cahier_title"].fillna(""),
             "organisation": frame["organisation"].fillna(""),
             "territoire": frame["territory"].fillna(""),
-            "fichier": frame["source"],
+            "fichier": frame["source"] if files is None else frame["source"].map(lambda p: files.get(p, p)),
         }
     )
 
 
-def render_table(filtered: pd.DataFrame) -> pd.Series | None:
+def render_table(filtered: pd.DataFrame, files: dict[str, str]) -> pd.Series | None:
     event = st.dataframe(
-        display_frame(filtered),
+        display_frame(filtered, files=files),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",

@@ -30,7 +30,8 @@ def page() -> None:
         return
     db, token = ready
     cahiers = cache.cahiers(db, token)
-    cahier = choose_cahier(cahiers)
+    files = cache.file_names(db, token)
+    cahier = choose_cahier(cahiers, files)
     if cahier is None:
         return
     row = cahiers[cahiers["id"] == cahier].iloc[0]
@@ -43,7 +44,7 @@ def page() -> None:
     focus = st.query_params.get("unite")
 
     st.subheader(md_escape(row["title"]))
-    render_provenance(row, units)
+    render_provenance(row, units, files)
     outline_col, text_col = st.columns([1, 3], gap="large")
     with outline_col:
         render_outline(units, items)
@@ -84,8 +85,9 @@ def page() -> None:
             actions.item_actions_panel(items, key_prefix=f"reader_{cahier}")
 
 
-def choose_cahier(cahiers: pd.DataFrame) -> str | None:
-    """The cahier named by ``?cahier=`` or picked in the selector (kept in the URL)."""
+def choose_cahier(cahiers: pd.DataFrame, files: dict[str, str]) -> str | None:
+    """The cahier named by ``?cahier=`` or picked in the selector (kept in the URL); ``files``:
+    how each file path is shown."""
     ids = list(cahiers["id"])
     titles = dict(zip(cahiers["id"], cahiers["title"], strict=True))
     sources = dict(zip(cahiers["id"], cahiers["source"], strict=True))
@@ -102,7 +104,7 @@ def choose_cahier(cahiers: pd.DataFrame) -> str | None:
         "Cahier",
         ids,
         index=None,
-        format_func=lambda i: f"{titles[i]} — {sources[i]}",
+        format_func=lambda i: f"{titles[i]} — {files.get(sources[i], sources[i])}",
         placeholder="Choisissez un cahier (tapez quelques lettres du titre)",
         key="reader_cahier",
     )
@@ -119,19 +121,19 @@ def choose_cahier(cahiers: pd.DataFrame) -> str | None:
     return str(chosen)
 
 
-def render_provenance(row: pd.Series, units: list[Unit]) -> None:
+def render_provenance(row: pd.Series, units: list[Unit], files: dict[str, str]) -> None:
     pages = sorted({u.page for u in units if u.page is not None})
     page_text = ""
     if pages:
         page_text = f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]} à {pages[-1]}"
     bits = [
-        f"Fichier : {row['source']} ({row['format']})",
+        f"Fichier : {files.get(row['source'], row['source'])} ({row['format']})",
         page_text,
         f"Organisation : {row['organisation']}" if row["organisation"] else "",
         f"Statut : {row['legal_form']}" if row["legal_form"] else "",
         f"Territoire : {row['territory']}" if row["territory"] else "",
     ]
-    st.caption(" · ".join(md_escape(b) for b in bits if b))
+    st.caption(" · ".join(md_escape(b) for b in bits if b), help=md_escape(f"Chemin complet : {row['source']}"))
 
 
 def _anchor(unit_id: str) -> str:

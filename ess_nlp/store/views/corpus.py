@@ -9,9 +9,11 @@ records (no streamlit); every label goes through the one rule of
 from __future__ import annotations
 
 import json
+import posixpath
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 import pandas as pd
@@ -32,6 +34,7 @@ __all__ = [
     "corpus_size",
     "coverage",
     "current_model_info",
+    "display_paths",
     "extraction_available",
     "labels_wide",
     "query_frame",
@@ -91,6 +94,25 @@ def sources_frame(store: Store) -> pd.DataFrame:
     frame = frame.merge(counts, on="id", how="left")
     frame["cahiers"] = frame["cahiers"].fillna(0).astype(int)
     return frame[["fichier", "format", "taille", "cahiers", "ingéré le"]]
+
+
+def display_paths(paths: Iterable[str]) -> dict[str, str]:
+    """Each stored file path as people read it: an absolute path relative to the folder all the
+    absolute paths share (« /srv/corpus/sample/csv/f.csv » -> « csv/f.csv »; a lone file: its
+    name), a relative one (an upload, « import/… ») as stored. A path that would then read like
+    another keeps its full form. The stored path stays the key (filters, links, exports)."""
+    unique = sorted(set(paths))
+    posix = {p: PurePosixPath(p.replace("\\", "/")) for p in unique}
+    absolute = [posix[p] for p in unique if posix[p].is_absolute()]
+    root: PurePosixPath | None = None
+    if absolute:
+        common = PurePosixPath(posixpath.commonpath([q.parent.as_posix() for q in absolute]))
+        root = common if len(common.parts) > 1 else None  # « / » alone is no shared folder
+    shown = {p: str(posix[p].relative_to(root)) if root is not None and posix[p].is_absolute() else p for p in unique}
+    seen: dict[str, int] = {}
+    for name in shown.values():
+        seen[name] = seen.get(name, 0) + 1
+    return {p: name if seen[name] == 1 else p for p, name in shown.items()}
 
 
 def cahiers_frame(store: Store) -> pd.DataFrame:
