@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from scale_benchmark import cpu_seconds, peak_bytes
+
 from ess_nlp.nlp import LEMMAS_OFF, NAMES_OFF, SENTENCES_OFF
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,21 +41,6 @@ QUERIES = ["coopératives", "créer une monnaie locale", "épargne solidaire", "
 USES = {"sentences": SENTENCES_OFF, "lemmas": LEMMAS_OFF, "names": NAMES_OFF, "reader": ("parser", "lemmatizer")}
 
 
-def _status(field: str) -> int:
-    with open("/proc/self/status") as handle:
-        for line in handle:
-            if line.startswith(field):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
-def _cpu() -> float:
-    import os
-
-    times = os.times()
-    return times.user + times.system
-
-
 def child(mode: str, files: int) -> dict[str, Any]:
     """Run every use in this process (``mode``: ``shared`` or ``per use``)."""
     from ess_nlp import nlp as pipelines
@@ -62,7 +49,7 @@ def child(mode: str, files: int) -> dict[str, Any]:
 
     texts = [read_document(p).text for p in sorted(SAMPLE.glob("*.txt"))[:files]]  # each in its own encoding
     paragraphs = [p for t in texts for p in t.split("\n\n") if p.strip()]
-    start, cpu = time.perf_counter(), _cpu()
+    start, cpu = time.perf_counter(), cpu_seconds()
 
     def pipeline(use: str) -> Any:
         """The shared copy, or (``per use``) a copy of its own with ``use``'s components left
@@ -85,8 +72,8 @@ def child(mode: str, files: int) -> dict[str, Any]:
         "mode": mode,
         "copies": pipelines._cached_pipeline.cache_info().currsize,
         "seconds": time.perf_counter() - start,
-        "cpu": _cpu() - cpu,
-        "peak": _status("VmHWM:"),
+        "cpu": cpu_seconds() - cpu,
+        "peak": peak_bytes(),
         "paragraphs": len(paragraphs),
         "digest": hashlib.sha256(json.dumps(out, ensure_ascii=False).encode()).hexdigest()[:16],
     }

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -25,9 +25,6 @@ from ess_nlp.store import Store
 from ess_nlp.store.views import corpus as corpus_view
 from ess_nlp.store.views import items as items_view
 from ess_nlp.store.views import search as search_view
-
-if TYPE_CHECKING:
-    from spacy.language import Language  # spaCy itself loads when a page first needs it
 
 Token = tuple[int, ...]
 
@@ -82,9 +79,15 @@ def sources(db: str, token: Token) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def file_names(db: str, token: Token) -> dict[str, str]:
-    """Each stored file path as the pages show it (relative to the corpus folder)."""
+def _file_names(db: str, token: Token) -> dict[str, str]:
     return corpus_view.display_paths(sources(db, token)["fichier"])
+
+
+def file_label(db: str, token: Token) -> Callable[[str], str]:
+    """How the pages show a stored file path: relative to the corpus folder
+    (``corpus_view.display_paths``); a path the database does not hold, as it is."""
+    names = _file_names(db, token)
+    return lambda path: names.get(path, path)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -150,17 +153,10 @@ def search(
         return search_view.search_frame(store, query, lemmas=lemmas, forms=forms, limit=limit)
 
 
-@st.cache_resource(show_spinner=False)
-def _pipeline(name: str) -> Language:
-    """One copy of the French pipeline for the search and the reader (each runs the
-    components it needs)."""
-    return shared_pipeline(name)
-
-
 @st.cache_data(show_spinner=False, max_entries=256)
 def query_lemmas(query: str) -> str:
     """The lemmas of a search query (so "coopératives" also finds "coopérative")."""
-    doc = _pipeline(DEFAULT_PIPELINE)(query, disable=LEMMAS_OFF)
+    doc = shared_pipeline(DEFAULT_PIPELINE)(query, disable=LEMMAS_OFF)  # the process's one copy
     return " ".join(t.lemma_.lower() for t in doc if not t.is_punct and not t.is_space and t.lemma_.strip())
 
 
@@ -181,7 +177,7 @@ def entities(text: str) -> list[tuple[int, int, str]]:
     so that capitalised verbs opening a list item are not marked."""
     import re
 
-    nlp = _pipeline(DEFAULT_PIPELINE)
+    nlp = shared_pipeline(DEFAULT_PIPELINE)  # the process's one copy, shared with the search
     # Where each paragraph's first word starts: a lone capitalised word there ("Cahier rédigé…",
     # "1 - Présentation") is capitalised for being first, not for being a name.
     openers = {m.start(1) for m in re.finditer(r"(?:^|\n)[^\w\n]*(?:\d+\W+)?(\w)", text)}

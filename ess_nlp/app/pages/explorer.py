@@ -4,6 +4,7 @@ topic or of a point of the map, with links to read them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -43,15 +44,15 @@ def page() -> None:
     db, token = ready
     cahiers = cache.cahiers(db, token)
     labels = cache.labels(db, token)
-    files = cache.file_names(db, token)
-    chosen = render_filters(cahiers, labels, files)
+    file_label = cache.file_label(db, token)
+    chosen = render_filters(cahiers, labels, file_label)
     st.markdown(f"**{fr_int(len(chosen))}** cahier(s) sur {fr_int(len(cahiers))}")
-    render_cahier_table(chosen, cache.reader_links(db, token), files)
+    render_cahier_table(chosen, cache.reader_links(db, token), file_label)
     st.divider()
     render_topics(db, token, chosen)
 
 
-def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame, files: dict[str, str]) -> pd.DataFrame:
+def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame, file_label: Callable[[str], str]) -> pd.DataFrame:
     cols = st.columns(5)
     domain = label_filter(cols[0], "domains", key="explorer_domains")
     theme = label_filter(cols[1], "themes", key="explorer_themes")
@@ -65,7 +66,7 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame, files: dict[str,
     sources = cols[4].multiselect(
         "Fichiers",
         sorted(set(cahiers["source"])),
-        format_func=lambda path: files.get(path, path),
+        format_func=file_label,
         placeholder="Tous",
         key="explorer_sources",
     )
@@ -84,7 +85,7 @@ def render_filters(cahiers: pd.DataFrame, labels: pd.DataFrame, files: dict[str,
     return out.reset_index(drop=True)
 
 
-def render_cahier_table(chosen: pd.DataFrame, links: dict[str, str], files: dict[str, str]) -> None:
+def render_cahier_table(chosen: pd.DataFrame, links: dict[str, str], file_label: Callable[[str], str]) -> None:
     shown = pd.DataFrame(
         {
             "lire": chosen["id"].map(links),
@@ -92,7 +93,7 @@ def render_cahier_table(chosen: pd.DataFrame, links: dict[str, str], files: dict
             "organisation": chosen["organisation"],
             "statut": chosen["legal_form"],
             "territoire": chosen["territory"],
-            "fichier": chosen["source"].map(lambda path: files.get(path, path)),
+            "fichier": chosen["source"].map(file_label),
             "phrases": chosen["sentences"],
         }
     )

@@ -4,6 +4,7 @@ in a sortable, filterable table; a selected row shows the card and opens it in i
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -62,7 +63,7 @@ def page() -> None:
             "L'export CSV les contient toutes."
         )
     event = st.dataframe(
-        display_frame(filtered.head(MAX_ROWS), cache.file_names(db, token)),
+        display_frame(filtered.head(MAX_ROWS), cache.file_label(db, token)),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
@@ -81,12 +82,12 @@ def page() -> None:
     )
 
 
-def display_frame(frame: pd.DataFrame, files: dict[str, str] | None = None) -> pd.DataFrame:
-    """The columns people read; ``files``: how the table shows each file path (the CSV, called
-    without it, keeps the stored path)."""
+def display_frame(frame: pd.DataFrame, file_label: Callable[[str], str] | None = None) -> pd.DataFrame:
+    """The columns people read; ``file_label``: how the table shows each file path (the CSV,
+    made without it, keeps the stored path)."""
     shown = frame[list(COLUMNS)].rename(columns=COLUMNS).copy()
-    if files is not None:
-        shown["fichier"] = shown["fichier"].map(lambda p: files.get(p, p))
+    if file_label is not None:
+        shown["fichier"] = shown["fichier"].map(file_label)
     shown["initiative"] = [
         name or " ".join(str(text).split())[:80]
         for name, text in zip(frame["name"], frame["text"], strict=True)

@@ -211,13 +211,13 @@ def render_cell_passages(
         st.info(f"Aucun cahier n'est classé à la fois dans « {md_escape(title)} ». C'est un angle mort du corpus.")
         return
     chosen = cahiers[cahiers["id"].isin(ids)]
-    files = cache.file_names(db, token)
+    file_label = cache.file_label(db, token)
     st.caption(f"{len(chosen)} cahier(s). Cliquez un titre pour lire le cahier, passages surlignés.")
     for row in chosen.head(MAX_LISTED).to_dict("records"):
         cols = st.columns([3, 2])
         with cols[0]:
             link_to_cahier(str(row["id"]), str(row["title"]))
-        where = (row["organisation"], row["territory"], files.get(row["source"], row["source"]))
+        where = (row["organisation"], row["territory"], file_label(row["source"]))
         cols[1].caption(" · ".join(md_escape(x) for x in where if x))
     if len(chosen) > MAX_LISTED:
         st.caption(f"… et {len(chosen) - MAX_LISTED} autres (voir « Explorer » avec les mêmes filtres).")

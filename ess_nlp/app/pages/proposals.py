@@ -4,6 +4,7 @@ near-duplicates (« proposée par N cahiers »); a selected row opens the passag
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -49,7 +50,7 @@ def page() -> None:
             f"Le tableau montre les {fr_int(MAX_ROWS)} premières (les plus partagées d'abord) : affinez avec les "
             "filtres ci-dessus. L'export CSV les contient toutes."
         )
-    selected = render_table(filtered.head(MAX_ROWS), cache.file_names(db, token))
+    selected = render_table(filtered.head(MAX_ROWS), cache.file_label(db, token))
     if selected is not None:
         render_selected(db, token, selected, table)
     masked = masking.enabled()
@@ -94,10 +95,10 @@ def render_filters(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def display_frame(
-    frame: pd.DataFrame, *, masked: bool | None = None, files: dict[str, str] | None = None
+    frame: pd.DataFrame, *, masked: bool | None = None, file_label: Callable[[str], str] | None = None
 ) -> pd.DataFrame:
     """The columns people read; ``masked`` given: outside the page's run (the CSV download);
-    ``files``: how the table shows each file path (the CSV keeps the stored path)."""
+    ``file_label``: how the table shows each file path (the CSV keeps the stored path)."""
     texts = (
         masking.mask_texts(frame["text"]) if masked is None else masking.mask_values(frame["text"], masked)
     )
@@ -109,14 +110,14 @@ def display_frame(
             "cahier": frame["cahier_title"].fillna(""),
             "organisation": frame["organisation"].fillna(""),
             "territoire": frame["territory"].fillna(""),
-            "fichier": frame["source"] if files is None else frame["source"].map(lambda p: files.get(p, p)),
+            "fichier": frame["source"] if file_label is None else frame["source"].map(file_label),
         }
     )
 
 
-def render_table(filtered: pd.DataFrame, files: dict[str, str]) -> pd.Series | None:
+def render_table(filtered: pd.DataFrame, file_label: Callable[[str], str]) -> pd.Series | None:
     event = st.dataframe(
-        display_frame(filtered, files=files),
+        display_frame(filtered, file_label=file_label),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",

@@ -6,6 +6,7 @@ cahier, ``&unite=<id>`` outlines one passage in it."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -30,8 +31,8 @@ def page() -> None:
         return
     db, token = ready
     cahiers = cache.cahiers(db, token)
-    files = cache.file_names(db, token)
-    cahier = choose_cahier(cahiers, files)
+    file_label = cache.file_label(db, token)
+    cahier = choose_cahier(cahiers, file_label)
     if cahier is None:
         return
     row = cahiers[cahiers["id"] == cahier].iloc[0]
@@ -44,7 +45,7 @@ def page() -> None:
     focus = st.query_params.get("unite")
 
     st.subheader(md_escape(row["title"]))
-    render_provenance(row, units, files)
+    render_provenance(row, units, file_label)
     outline_col, text_col = st.columns([1, 3], gap="large")
     with outline_col:
         render_outline(units, items)
@@ -85,8 +86,8 @@ def page() -> None:
             actions.item_actions_panel(items, key_prefix=f"reader_{cahier}")
 
 
-def choose_cahier(cahiers: pd.DataFrame, files: dict[str, str]) -> str | None:
-    """The cahier named by ``?cahier=`` or picked in the selector (kept in the URL); ``files``:
+def choose_cahier(cahiers: pd.DataFrame, file_label: Callable[[str], str]) -> str | None:
+    """The cahier named by ``?cahier=`` or picked in the selector (kept in the URL); ``file_label``:
     how each file path is shown."""
     ids = list(cahiers["id"])
     titles = dict(zip(cahiers["id"], cahiers["title"], strict=True))
@@ -104,7 +105,7 @@ def choose_cahier(cahiers: pd.DataFrame, files: dict[str, str]) -> str | None:
         "Cahier",
         ids,
         index=None,
-        format_func=lambda i: f"{titles[i]} — {files.get(sources[i], sources[i])}",
+        format_func=lambda i: f"{titles[i]} — {file_label(sources[i])}",
         placeholder="Choisissez un cahier (tapez quelques lettres du titre)",
         key="reader_cahier",
     )
@@ -121,13 +122,13 @@ def choose_cahier(cahiers: pd.DataFrame, files: dict[str, str]) -> str | None:
     return str(chosen)
 
 
-def render_provenance(row: pd.Series, units: list[Unit], files: dict[str, str]) -> None:
+def render_provenance(row: pd.Series, units: list[Unit], file_label: Callable[[str], str]) -> None:
     pages = sorted({u.page for u in units if u.page is not None})
     page_text = ""
     if pages:
         page_text = f"page {pages[0]}" if len(pages) == 1 else f"pages {pages[0]} à {pages[-1]}"
     bits = [
-        f"Fichier : {files.get(row['source'], row['source'])} ({row['format']})",
+        f"Fichier : {file_label(row['source'])} ({row['format']})",
         page_text,
         f"Organisation : {row['organisation']}" if row["organisation"] else "",
         f"Statut : {row['legal_form']}" if row["legal_form"] else "",

@@ -3,6 +3,8 @@ lemmas), a concordance (keyword in context) view, filters, counts per domain, CS
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
 
@@ -58,8 +60,8 @@ def page() -> None:
         st.info(no_hit_message(query, with_lemmas))  # md: the query escaped inside
         return
     hits = add_labels(hits, cache.labels(db, token), cache.cahiers(db, token))
-    files = cache.file_names(db, token)
-    filtered = render_filters(hits, files)
+    file_label = cache.file_label(db, token)
+    filtered = render_filters(hits, file_label)
     render_counts(hits, filtered)
     if filtered.empty:
         st.info(f"Aucune phrase ne contient « {md_escape(query)} » avec ces filtres.")
@@ -75,7 +77,7 @@ def page() -> None:
     if view == "Concordance":
         rows = [search_view.concordance(text, query, forms=forms) for text in filtered["text"]]
         st.html(kwic_html(rows))
-    selected = render_table(filtered, files, compact=view == "Concordance")
+    selected = render_table(filtered, file_label, compact=view == "Concordance")
     if selected is not None:
         link_to_cahier(
             selected["cahier"], f"Ouvrir ce passage dans « {selected['titre']} »", unit=selected["unit"]
@@ -103,7 +105,7 @@ def add_labels(hits: pd.DataFrame, labels: pd.DataFrame, cahiers: pd.DataFrame) 
     return hits
 
 
-def render_filters(hits: pd.DataFrame, files: dict[str, str]) -> pd.DataFrame:
+def render_filters(hits: pd.DataFrame, file_label: Callable[[str], str]) -> pd.DataFrame:
     names = label_names_view.label_names("domains")
     cols = st.columns(3)
     present_domains = sorted({d for v in hits["domaines"] for d in v.split(", ") if d})
@@ -118,7 +120,7 @@ def render_filters(hits: pd.DataFrame, files: dict[str, str]) -> pd.DataFrame:
     )
     sources = sorted(set(hits["source"]))
     source = cols[2].multiselect(
-        "Fichiers", sources, format_func=lambda path: files.get(path, path), placeholder="Tous", key="search_sources"
+        "Fichiers", sources, format_func=file_label, placeholder="Tous", key="search_sources"
     )
     del names
     out = hits
@@ -147,11 +149,11 @@ def render_counts(hits: pd.DataFrame, filtered: pd.DataFrame) -> None:
         )
 
 
-def render_table(filtered: pd.DataFrame, files: dict[str, str], *, compact: bool) -> pd.Series | None:
+def render_table(filtered: pd.DataFrame, file_label: Callable[[str], str], *, compact: bool) -> pd.Series | None:
     shown = filtered[["titre", "text", "domaines", "kind", "source", "page"]].rename(
         columns={"titre": "cahier", "text": "phrase", "kind": "section", "source": "fichier"}
     )
-    shown["fichier"] = shown["fichier"].map(lambda path: files.get(path, path))
+    shown["fichier"] = shown["fichier"].map(file_label)
     shown["section"] = shown["section"].map(lambda k: items_view.SECTION_KIND_NAMES.get(k, k or ""))
     if compact:
         st.caption("Sélectionnez une ligne pour ouvrir le passage dans son cahier.")

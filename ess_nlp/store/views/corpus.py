@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import posixpath
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -101,18 +102,14 @@ def display_paths(paths: Iterable[str]) -> dict[str, str]:
     absolute paths share (« /srv/corpus/sample/csv/f.csv » -> « csv/f.csv »; a lone file: its
     name), a relative one (an upload, « import/… ») as stored. A path that would then read like
     another keeps its full form. The stored path stays the key (filters, links, exports)."""
-    unique = sorted(set(paths))
-    posix = {p: PurePosixPath(p.replace("\\", "/")) for p in unique}
-    absolute = [posix[p] for p in unique if posix[p].is_absolute()]
-    root: PurePosixPath | None = None
+    absolute = {p: PurePosixPath(p) for p in set(paths) if PurePosixPath(p).is_absolute()}
+    shown = {p: p for p in set(paths)}
     if absolute:
-        common = PurePosixPath(posixpath.commonpath([q.parent.as_posix() for q in absolute]))
-        root = common if len(common.parts) > 1 else None  # « / » alone is no shared folder
-    shown = {p: str(posix[p].relative_to(root)) if root is not None and posix[p].is_absolute() else p for p in unique}
-    seen: dict[str, int] = {}
-    for name in shown.values():
-        seen[name] = seen.get(name, 0) + 1
-    return {p: name if seen[name] == 1 else p for p, name in shown.items()}
+        root = posixpath.commonpath([str(q.parent) for q in absolute.values()])
+        if root != "/":  # « / » alone is no shared folder
+            shown.update({p: str(q.relative_to(root)) for p, q in absolute.items()})
+    seen = Counter(shown.values())
+    return {p: name if seen[name] == 1 else p for p, name in sorted(shown.items())}
 
 
 def cahiers_frame(store: Store) -> pd.DataFrame:
